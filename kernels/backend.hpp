@@ -1,0 +1,56 @@
+// Plain C++ entry points of the backends (HOOMD-blue's "kernel driver" pattern): no CUDA types
+// appear here, so host code and the Python bindings never need nvcc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "params.hpp"
+
+namespace learnrace {
+
+/// Where one point's results go (host memory). Counts are ADDED to; trajectory slots are written.
+/// Trajectory per-period arrays are [trajectory_max][periods], per-dyad arrays [trajectory_max];
+/// all pointers may be null when trajectory_max == 0.
+struct PointBuffers {
+  uint64_t* counts = nullptr;  // OutputLayout::total words
+  uint8_t* traj_pair = nullptr;
+  float* traj_x_a = nullptr;
+  float* traj_x_b = nullptr;
+  float* traj_trust = nullptr;
+  float* traj_stakes = nullptr;
+  float* traj_orientation = nullptr;
+  float* traj_relation = nullptr;
+  float* traj_power_a = nullptr;
+  uint64_t* traj_dyad = nullptr;
+  uint8_t* traj_intent_a = nullptr;
+  uint8_t* traj_intent_b = nullptr;
+  float* traj_knowledge_a = nullptr;
+  float* traj_knowledge_b = nullptr;
+  float* traj_equity_a = nullptr;
+  uint8_t* traj_cause = nullptr;
+  int32_t* traj_duration = nullptr;
+  float* traj_gain_a = nullptr;
+  float* traj_gain_b = nullptr;
+};
+
+/// Simulate dyads [dyad_begin, dyad_end) of every point. All points share periods and output shape.
+struct ChunkRequest {
+  const ModelParams* params = nullptr;  // [n_points]
+  PointBuffers* out = nullptr;          // [n_points]
+  int32_t n_points = 0;
+  uint64_t dyad_begin = 0;
+  uint64_t dyad_end = 0;
+  int32_t threads = 0;  // CPU backend: OpenMP threads (0 = OpenMP default)
+};
+
+void run_chunk_cpu(const ChunkRequest& request);
+
+/// Throws std::runtime_error with a clear message on any CUDA error, or if the library was built
+/// without the CUDA backend.
+void run_chunk_cuda(const ChunkRequest& request);
+
+/// True when the CUDA backend is compiled in and a device is usable; otherwise `why` says why not.
+bool cuda_backend_available(std::string* why);
+
+}  // namespace learnrace

@@ -1,0 +1,92 @@
+// Our own exp / log / sin-cos polynomials (MODEL.md section 9): identical float results on the CPU
+// and on CUDA, because they use only +, -, *, / and bit operations (no FMA contraction, no libm).
+#pragma once
+
+#include <cmath>
+
+#include "hd.hpp"
+
+namespace learnrace {
+
+/// e^x, relative error < 2e-7 on [-87, 88]; inputs outside are clamped.
+LR_HD LR_INLINE float lr_exp(float x) {
+  x = lr_clamp(x, -87.0f, 88.0f);
+  const float n = floorf(x * 1.44269504088896341f + 0.5f);
+  // Cody-Waite: ln2 = hi + lo, hi exact in 16 bits so n*hi is exact.
+  const float r = (x - n * 0.693145751953125f) - n * 1.42860682030941723e-06f;
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const int32_t e = static_cast<int32_t>(n) + 127;
+  return p * bits_float(static_cast<uint32_t>(e) << 23);
+}
+
+/// Natural log for positive normal floats, absolute error < 3e-7 for x in [2^-126, 2^128).
+LR_HD LR_INLINE float lr_log(float x) {
+  const uint32_t bits = float_bits(x);
+  int32_t e = static_cast<int32_t>((bits >> 23) & 0xffu) - 127;
+  float m = bits_float((bits & 0x007fffffu) | 0x3f800000u);  // m in [1, 2)
+  if (m > 1.41421356f) {
+    m = m * 0.5f;
+    e += 1;
+  }
+  // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716
+  const float s = (m - 1.0f) / (m + 1.0f);
+  const float s2 = s * s;
+  float p = 1.0f / 9.0f;
+  p = p * s2 + 1.0f / 7.0f;
+  p = p * s2 + 1.0f / 5.0f;
+  p = p * s2 + 1.0f / 3.0f;
+  p = p * s2 + 1.0f;
+  const float fe = static_cast<float>(e);
+  return (fe * 0.693145751953125f + 2.0f * s * p) + fe * 1.42860682030941723e-06f;
+}
+
+/// Logistic function 1/(1+e^-x).
+LR_HD LR_INLINE float lr_sigmoid(float x) { return 1.0f / (1.0f + lr_exp(-x)); }
+
+/// log(p/(1-p)) with p clamped to [1e-6, 1-1e-6].
+LR_HD LR_INLINE float lr_logit(float p) {
+  p = lr_clamp(p, 1.0e-6f, 1.0f - 1.0e-6f);
+  return lr_log(p / (1.0f - p));
+}
+
+/// sin and cos of 2*pi*u for u in [0, 1); absolute error < 1e-6.
+LR_HD LR_INLINE void lr_sincos_2pi(float u, float* s_out, float* c_out) {
+  const float y = 4.0f * u;
+  const float q = floorf(y + 0.5f);  // quadrant 0..4
+  const float t = (y - q) * 1.57079632679489662f;  // |t| <= pi/4
+  const float t2 = t * t;
+  float s = -1.0f / 362880.0f;
+  s = s * t2 + 1.0f / 5040.0f;
+  s = s * t2 - 1.0f / 120.0f;
+  s = s * t2 + 1.0f / 6.0f;
+  s = t - t * t2 * s;  // t - t^3/6 + t^5/120 - ...
+  float c = 1.0f / 3628800.0f;
+  c = c * t2 - 1.0f / 40320.0f;
+  c = c * t2 + 1.0f / 720.0f;
+  c = c * t2 - 1.0f / 24.0f;
+  c = c * t2 + 0.5f;
+  c = 1.0f - t2 * c;
+  const int32_t quadrant = static_cast<int32_t>(q) & 3;
+  float so = s, co = c;
+  if (quadrant == 1) {
+    so = c;
+    co = -s;
+  } else if (quadrant == 2) {
+    so = -s;
+    co = -c;
+  } else if (quadrant == 3) {
+    so = -c;
+    co = s;
+  }
+  *s_out = so;
+  *c_out = co;
+}
+
+}  // namespace learnrace

@@ -1,0 +1,45 @@
+// Portability macros: the model code is compiled by g++ (CPU backend) and nvcc (CUDA backend).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__CUDACC__)
+#define LR_HD __host__ __device__
+#define LR_INLINE __forceinline__
+#else
+#define LR_HD
+#define LR_INLINE inline
+#endif
+
+namespace learnrace {
+
+LR_HD LR_INLINE uint32_t float_bits(float f) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(f);
+#else
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+#endif
+}
+
+LR_HD LR_INLINE float bits_float(uint32_t u) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(u);
+#else
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+#endif
+}
+
+template <class T>
+LR_HD LR_INLINE T lr_min(T a, T b) { return b < a ? b : a; }
+template <class T>
+LR_HD LR_INLINE T lr_max(T a, T b) { return a < b ? b : a; }
+template <class T>
+LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) { return lr_min(lr_max(v, lo), hi); }
+LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
+
+}  // namespace learnrace

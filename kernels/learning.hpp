@@ -1,0 +1,34 @@
+// Internalisation, learning gains, asymmetry (MODEL.md section 2) and bargaining power (section 3).
+#pragma once
+
+#include "params.hpp"
+
+namespace learnrace {
+
+/// x += lambda * inflow * (1 - x): internalised fraction of the partner's unique knowledge.
+LR_HD LR_INLINE float internalise(float x, float inflow, float lambda) { return x + lambda * inflow * (1.0f - x); }
+
+/// G_f = x_f U_partner + y_f.
+LR_HD LR_INLINE float learning_gain(float x, float partner_knowledge, float created) {
+  return x * partner_knowledge + created;
+}
+
+/// a = (G_A - G_B) / (G_A + G_B) in [-1, 1]; 0 when neither learned.
+LR_HD LR_INLINE float learning_asymmetry(float gain_a, float gain_b) {
+  const float total = gain_a + gain_b;
+  return total > 0.0f ? (gain_a - gain_b) / total : 0.0f;
+}
+
+/// Power-dependence (Hamel: race to learn, obsolescing bargain): B depends on A by
+/// D_B = (1 - x_B) U_A; P_A = w_legal equity_A + (1 - w_legal) D_B / (D_A + D_B).
+/// w_legal is small: "legal and governance structure may exert only a minor influence" (Hamel 2b).
+LR_HD LR_INLINE float bargaining_power_a(const ModelParams& p, float x_a, float x_b, float knowledge_a,
+                                         float knowledge_b, float equity_a) {
+  const float dep_b = (1.0f - x_b) * knowledge_a;
+  const float dep_a = (1.0f - x_a) * knowledge_b;
+  const float total = dep_a + dep_b;
+  const float relational = total > 0.0f ? dep_b / total : 0.5f;
+  return p.w_legal * equity_a + (1.0f - p.w_legal) * relational;
+}
+
+}  // namespace learnrace

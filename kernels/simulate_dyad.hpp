@@ -1,0 +1,183 @@
+// One dyad over its whole life, in registers: the single source of truth for the model, shared by
+// the CPU and CUDA backends (which differ only in the Sink that accumulates the counts).
+//
+// Sink concept (see backend_cpu.cpp for the reference implementation):
+//   void count_period(uint64_t index);  // 6 per dyad-period, index < layout.period_end
+//   void count_end(uint64_t index);     // 5 per dyad, index >= period_end (never a moment)
+//   void add_moments(const int64_t* sum_and_square);  // 2 * kMoments fixed-point values per dyad
+//   void trajectory_row(uint32_t slot, int32_t period, const TrajectoryRow&);   // sampled dyads only
+//   void trajectory_dyad(uint32_t slot, const TrajectoryDyad&);
+#pragma once
+
+#include "distributions.hpp"
+#include "flows.hpp"
+#include "learning.hpp"
+#include "output_layout.hpp"
+#include "params.hpp"
+#include "rng.hpp"
+#include "rng_streams.hpp"
+#include "shocks.hpp"
+#include "strategy.hpp"
+#include "termination.hpp"
+#include "transition_propositional.hpp"
+#include "transition_strategic.hpp"
+
+namespace learnrace {
+
+/// Per-period record of a sampled dyad: the pair state played in the period, the factors at its
+/// start (what conditions the strategy change) and x, P after its flows.
+struct TrajectoryRow {
+  int32_t pair;
+  float x_a, x_b;
+  float trust, stakes, orientation, relation;
+  float power_a;
+};
+
+/// Per-dyad record of a sampled dyad.
+struct TrajectoryDyad {
+  uint64_t dyad;
+  int32_t intent_a, intent_b;
+  float knowledge_a, knowledge_b, equity_a;
+  int32_t cause, duration;
+  float gain_a, gain_b;
+};
+
+/// Slot of a dyad in the trajectory sample, or -1 if it is not sampled (id % stride == 0, id / stride < max).
+LR_HD LR_INLINE int64_t trajectory_slot(const ModelParams& p, uint64_t dyad) {
+  if (p.trajectory_max == 0 || dyad % p.trajectory_stride != 0) return -1;
+  const uint64_t slot = dyad / p.trajectory_stride;
+  return slot < p.trajectory_max ? static_cast<int64_t>(slot) : -1;
+}
+
+LR_HD LR_INLINE int32_t factor_bin_unit(float v, int32_t bins) { return histogram_bin(v, 0.0f, 1.0f, bins); }
+
+template <class Sink>
+LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
+  const RandomGenerator rng(p.seed, p.point_key, dyad);
+
+  // --- initial conditions ---
+  float z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
+  float z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
+  float z_orient = sample_latent(p.init_factor[Orientation], rng, rng_stream::init_orientation);
+  float relation = lr_max(0.0f, sample_real(p.init_relation, rng, rng_stream::init_relation));
+  const float know_a = lr_max(1.0e-3f, sample_real(p.init_knowledge[0], rng, rng_stream::init_knowledge_a));
+  const float know_b = lr_max(1.0e-3f, sample_real(p.init_knowledge[1], rng, rng_stream::init_knowledge_b));
+  const float equity_a = lr_clamp(sample_real(p.init_equity, rng, rng_stream::init_equity), 0.0f, 1.0f);
+  const int32_t intent_a = sample_category(p.init_intent[0], rng, rng_stream::init_intent_a);
+  const int32_t intent_b = sample_category(p.init_intent[1], rng, rng_stream::init_intent_b);
+  int32_t s_a = sample_category(p.init_strategy[0], rng, rng_stream::init_strategy_a);
+  int32_t s_b = sample_category(p.init_strategy[1], rng, rng_stream::init_strategy_b);
+
+  float x_a = 0.0f, x_b = 0.0f, y_a = 0.0f, y_b = 0.0f;
+  float net_outflow_a = 0.0f;
+  int32_t avoid_run = 0;
+  const float power_start = bargaining_power_a(p, x_a, x_b, know_a, know_b, equity_a);
+  float power_a = power_start;
+  float trust = lr_sigmoid(z_trust);
+  const int64_t slot = trajectory_slot(p, dyad);
+
+  int32_t cause = Censored;
+  int32_t duration = p.periods;
+  for (int32_t t = 0; t < p.periods; ++t) {
+    const uint32_t period = static_cast<uint32_t>(t);
+    // Factors at the start of the period: they condition this period's strategy change.
+    trust = lr_sigmoid(z_trust);
+    const float stakes = lr_sigmoid(z_stakes);
+    const float orientation = lr_sigmoid(z_orient);
+    const float decay = relation_decay(p, relation);
+    const Capacity cap = capacity(p, decay);
+    const float rel_cov = relation_covariate(decay);
+
+    // --- knowledge flows (Larsson Fig. 2) and learning ---
+    const Flows f = compute_flows(p, effective_transparency(p, s_a, cap), effective_receptivity(p, s_a, intent_a, cap),
+                                  effective_transparency(p, s_b, cap), effective_receptivity(p, s_b, intent_b, cap));
+    x_a = internalise(x_a, f.t_ba, p.lambda);
+    x_b = internalise(x_b, f.t_ab, p.lambda);
+    y_a = y_a + p.lambda * f.appr_a;
+    y_b = y_b + p.lambda * f.appr_b;
+    net_outflow_a = net_outflow_a + (f.t_ab - f.t_ba);
+    power_a = bargaining_power_a(p, x_a, x_b, know_a, know_b, equity_a);
+
+    // --- strategy change ---
+    int32_t next_a, next_b;
+    if (p.kernel == KernelType::Propositional) {
+      const Draw4 tr = rng.draw(period, rng_stream::transition);
+      const Draw4 ex = rng.draw(period, rng_stream::exploration);
+      const Moderators m{{z_trust, z_stakes, z_orient, rel_cov}};
+      propositional_step(p, s_a, s_b, m, u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]),
+                         u01_open(ex.v[0]), u01_open(ex.v[1]), &next_a, &next_b);
+    } else {
+      const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
+      const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
+      const ChoiceContext ca{s_a, s_b, intent_a, intent_b, x_a, x_b, know_a, know_b, equity_a,
+                             trust, stakes, orientation, rel_cov, cap};
+      const ChoiceContext cb{s_b, s_a, intent_b, intent_a, x_b, x_a, know_b, know_a, 1.0f - equity_a,
+                             trust, stakes, orientation, rel_cov, cap};
+      next_a = strategic_choice(p, ca, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
+      next_b = strategic_choice(p, cb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
+    }
+
+    // --- counts: every live dyad-period lands in exactly one transition cell ---
+    const int32_t from = pair_index(s_a, s_b);
+    const int32_t to = pair_index(next_a, next_b);
+    sink.count_period(lay.transition_index(from, to));
+    sink.count_period(lay.binned_index(Trust, factor_bin_unit(trust, p.factor_bins), from, to));
+    sink.count_period(lay.binned_index(Stakes, factor_bin_unit(stakes, p.factor_bins), from, to));
+    sink.count_period(lay.binned_index(Orientation, factor_bin_unit(orientation, p.factor_bins), from, to));
+    sink.count_period(lay.binned_index(Relation, histogram_bin(relation, 0.0f, p.relation_bin_max, p.factor_bins),
+                                       from, to));
+    sink.count_period(lay.occupancy_index(t, from));
+    if (slot >= 0) {
+      const TrajectoryRow row{from, x_a, x_b, trust, stakes, orientation, relation, power_a};
+      sink.trajectory_row(static_cast<uint32_t>(slot), t, row);
+    }
+
+    // --- situational factors: endogenous trust, shocks, relation ---
+    const Draw4 nrm = rng.draw(period, rng_stream::shock_normal);
+    const Draw4 jmp = rng.draw(period, rng_stream::shock_jump);
+    float eps_trust, eps_stakes, eps_orient, eps_unused;
+    normal_pair(nrm.v[0], nrm.v[1], &eps_trust, &eps_stakes);
+    normal_pair(nrm.v[2], nrm.v[3], &eps_orient, &eps_unused);
+    z_trust = ou_jump_step(p.shock[Trust], z_trust + trust_feedback(p, f.t_ab, f.t_ba), eps_trust, u01_open(jmp.v[0]));
+    z_stakes = ou_jump_step(p.shock[Stakes], z_stakes, eps_stakes, u01_open(jmp.v[1]));
+    z_orient = ou_jump_step(p.shock[Orientation], z_orient, eps_orient, u01_open(jmp.v[2]));
+    relation = relation_step(p, relation, f.t_ab, f.t_ba);
+
+    // --- termination ---
+    avoid_run = (s_a == Avoidance && s_b == Avoidance) ? avoid_run + 1 : 0;
+    const TerminationInputs ti{avoid_run, intent_a, intent_b, x_a, x_b, power_a, net_outflow_a, u01_open(jmp.v[3])};
+    cause = termination_cause(p, ti);
+    if (cause != Censored) {
+      duration = t + 1;
+      break;
+    }
+    s_a = next_a;
+    s_b = next_b;
+  }
+  trust = lr_sigmoid(z_trust);
+
+  // --- per-dyad outcomes ---
+  const float gain_a = learning_gain(x_a, know_b, y_a);
+  const float gain_b = learning_gain(x_b, know_a, y_b);
+  const float asym = learning_asymmetry(gain_a, gain_b);
+  const float shift = power_a - power_start;
+  const float joint = gain_a + gain_b;
+  sink.count_end(lay.duration_index(cause, duration));
+  sink.count_end(lay.hist_asymmetry + histogram_bin(asym, -1.0f, 1.0f, p.hist_bins));
+  sink.count_end(lay.hist_power_shift + histogram_bin(shift, -1.0f, 1.0f, p.hist_bins));
+  sink.count_end(lay.hist_joint + histogram_bin(joint, 0.0f, p.joint_max, p.hist_bins));
+  sink.count_end(lay.dyads);
+  const float values[kMoments] = {asym, lr_abs(asym), shift, joint, gain_a, gain_b, x_a, x_b, trust};
+  int64_t fixed[2 * kMoments];
+  for (int32_t k = 0; k < kMoments; ++k) {
+    fixed[2 * k] = to_fixed_point(values[k]);
+    fixed[2 * k + 1] = to_fixed_point(values[k] * values[k]);
+  }
+  sink.add_moments(fixed);
+  if (slot >= 0) {
+    const TrajectoryDyad td{dyad, intent_a, intent_b, know_a, know_b, equity_a, cause, duration, gain_a, gain_b};
+    sink.trajectory_dyad(static_cast<uint32_t>(slot), td);
+  }
+}
+
+}  // namespace learnrace

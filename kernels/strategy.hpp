@@ -1,0 +1,41 @@
+// The five learning strategies of Larsson et al. (1998, Fig. 1) and the 25 ordered pair states.
+#pragma once
+
+#include "hd.hpp"
+
+namespace learnrace {
+
+// Codes are part of the file format (pair index = 5 * A + B): never renumber.
+enum Strategy : int32_t {
+  Avoidance = 0,      // AVO: low transparency, low receptivity
+  Accommodation = 1,  // ACC: high transparency, low receptivity
+  Compromise = 2,     // CPR: moderate, moderate
+  Competition = 3,    // CPT: low transparency, high receptivity
+  Collaboration = 4,  // COL: high transparency, high receptivity
+};
+constexpr int32_t kStrategies = 5;
+constexpr int32_t kPairStates = kStrategies * kStrategies;
+
+// Level indices into ModelParams::level (0 = Low, 1 = Moderate, 2 = High).
+LR_HD LR_INLINE int32_t transparency_level(int32_t s) {
+  // Larsson Fig. 1: AVO L, ACC H, CPR M, CPT L, COL H
+  return (s == Accommodation || s == Collaboration) ? 2 : (s == Compromise ? 1 : 0);
+}
+LR_HD LR_INLINE int32_t receptivity_level(int32_t s) {
+  // Larsson Fig. 1: AVO L, ACC L, CPR M, CPT H, COL H
+  return (s == Competition || s == Collaboration) ? 2 : (s == Compromise ? 1 : 0);
+}
+LR_HD LR_INLINE int32_t pair_index(int32_t a, int32_t b) { return a * kStrategies + b; }
+
+/// Full names (index = Strategy code). Short codes AVO/ACC/CPR/CPT/COL are for tables only.
+inline const char* strategy_name(int32_t s) {
+  static const char* const names[kStrategies] = {"Avoidance", "Accommodation", "Compromise",
+                                                 "Competition", "Collaboration"};
+  return (s >= 0 && s < kStrategies) ? names[s] : "?";
+}
+inline const char* strategy_code(int32_t s) {
+  static const char* const codes[kStrategies] = {"AVO", "ACC", "CPR", "CPT", "COL"};
+  return (s >= 0 && s < kStrategies) ? codes[s] : "?";
+}
+
+}  // namespace learnrace
