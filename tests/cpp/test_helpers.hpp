@@ -114,6 +114,7 @@ struct Counts {
 };
 
 inline Counts counts_of(const RunResult& r, int32_t point) { return Counts{r.layout, r.points.at(point).counts}; }
+Counts counts_of(RunResult&& r, int32_t point) = delete;  // Counts would dangle: keep the RunResult
 
 /// Bitwise equality of two vectors (NaN == NaN when the bits agree).
 template <class T>
