@@ -60,9 +60,9 @@ inline ModelParams frozen_params(int32_t strategy_a, int32_t strategy_b) {
   return p;
 }
 
-/// Runs the points on the CPU backend (point_key = point index unless keep_keys).
+/// Runs the points (CPU backend unless told; point_key = point index unless keep_keys).
 inline RunResult run_points(std::vector<ModelParams> points, uint64_t dyads, int threads = 2, uint64_t chunk = 0,
-                            bool keep_keys = false) {
+                            bool keep_keys = false, BackendKind backend = BackendKind::Cpu) {
   RunConfig config;
   for (size_t i = 0; i < points.size(); ++i) {
     if (!keep_keys) points[i].point_key = static_cast<uint32_t>(i);
@@ -72,7 +72,7 @@ inline RunResult run_points(std::vector<ModelParams> points, uint64_t dyads, int
   config.dyads = dyads;
   config.chunk_dyads = chunk ? chunk : dyads;
   DriverOptions options;
-  options.backend = BackendKind::Cpu;
+  options.backend = backend;
   options.threads = threads;
   return run_experiment(config, options);
 }
