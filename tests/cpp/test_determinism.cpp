@@ -66,7 +66,10 @@ TEST(Determinism, ThreadCountDoesNotMatter) {
 }
 
 TEST(Determinism, ChunkSizeDoesNotMatter) {
-  for (uint64_t chunk : {uint64_t{1}, uint64_t{37}, uint64_t{1000}, kDyads})
+  // Chunk 1 runs on one thread: 4500 one-dyad parallel regions on 2 threads cost seconds of
+  // barrier waiting on a loaded machine, and thread counts are covered by the test above.
+  expect_identical(test::run_points(three_points(), kDyads, 1, 1), "chunk 1");
+  for (uint64_t chunk : {uint64_t{37}, uint64_t{1000}, kDyads})
     expect_identical(test::run_points(three_points(), kDyads, 2, chunk), "chunk " + std::to_string(chunk));
 }
 
