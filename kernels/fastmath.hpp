@@ -26,7 +26,9 @@ LR_HD LR_INLINE float lr_exp(float x) {
   return p * bits_float(static_cast<uint32_t>(e) << 23);
 }
 
-/// Natural log for positive normal floats, absolute error < 3e-7 for x in [2^-126, 2^128).
+/// Natural log for positive normal floats x in [2^-126, 2^128): |error| < 3e-7 * max(1, |ln x|), i.e.
+/// absolute error < 3e-7 near x = 1 and relative error < 3e-7 elsewhere (an absolute bound cannot
+/// hold for large |ln x|: the float spacing at ln x = 87 is 7.6e-6). Measured: 1.3e-7 * max(1, |ln x|).
 LR_HD LR_INLINE float lr_log(float x) {
   const uint32_t bits = float_bits(x);
   int32_t e = static_cast<int32_t>((bits >> 23) & 0xffu) - 127;
@@ -47,7 +49,7 @@ LR_HD LR_INLINE float lr_log(float x) {
   return (fe * 0.693145751953125f + 2.0f * s * p) + fe * 1.42860682030941723e-06f;
 }
 
-/// Logistic function 1/(1+e^-x).
+/// Logistic function 1/(1+e^-x): absolute error < 2e-7 for all x, relative error < 3e-7 on [-87, 87].
 LR_HD LR_INLINE float lr_sigmoid(float x) { return 1.0f / (1.0f + lr_exp(-x)); }
 
 /// log(p/(1-p)) with p clamped to [1e-6, 1-1e-6].

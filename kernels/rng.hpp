@@ -37,9 +37,11 @@ class RandomGenerator {
   uint32_t key0_, key1_, dyad_lo_, dyad_hi_;
 };
 
-/// Uniform on the open interval (0, 1) from the top 24 bits: exact in float, never 0 or 1.
+/// Uniform on the open interval (0, 1) from the top 24 bits, never 0 or 1. For x >> 8 = 2^24 - 1 the
+/// midpoint 2^24 - 0.5 is not a float and rounds (to even) up to 2^24, i.e. u = 1: clamp it to the
+/// largest float below 1, so `u < p` is always true for p = 1.
 LR_HD LR_INLINE float u01_open(uint32_t x) {
-  return (static_cast<float>(x >> 8) + 0.5f) * (1.0f / 16777216.0f);
+  return lr_min((static_cast<float>(x >> 8) + 0.5f) * (1.0f / 16777216.0f), 0.99999994f);
 }
 
 /// Two standard normals by Box-Muller from two words.
