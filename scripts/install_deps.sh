@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what learnrace needs on a Debian machine: only the packages that are missing.
+# Used by `make` (README commands) and by .ci/run. Safe to run repeatedly.
+set -euo pipefail
+
+APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
+              libgtest-dev googletest pybind11-dev)
+PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm
+              pytest nbclient nbformat ipykernel scikit-build-core pybind11 ruff)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install_deps: apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+pip_missing=()
+for p in "${PIP_PACKAGES[@]}"; do
+  mod=${p//-/_}
+  case "$p" in
+    tomli-w) mod=tomli_w ;; scikit-build-core) mod=scikit_build_core ;; ipykernel) mod=ipykernel ;;
+  esac
+  "$PY" -c "import $mod" >/dev/null 2>&1 || pip_missing+=("$p")
+done
+if [ ${#pip_missing[@]} -gt 0 ]; then
+  echo "install_deps: pip install ${pip_missing[*]}"
+  "$PY" -m pip install -q --disable-pip-version-check "${pip_missing[@]}"
+fi
