@@ -37,7 +37,9 @@ TEST_P(ConfigErrorCase, MessageNamesTheKey) {
   const ConfigError e = error_of(c.toml);
   EXPECT_EQ(e.key(), c.key);
   const std::string message = e.what();
-  if (*c.key) EXPECT_NE(message.find(c.key), std::string::npos) << message;
+  if (*c.key) {
+    EXPECT_NE(message.find(c.key), std::string::npos) << message;
+  }
   for (const char* m : c.mentions) EXPECT_NE(message.find(m), std::string::npos) << "'" << m << "' not in: " << message;
 }
 
