@@ -199,6 +199,29 @@ TEST_F(Hdf5Errors, ReorderedMetaAxis) {
   expect_format_error("/meta/causes", {"entry 2 is 'race_won_by_B', expected 'race_won_by_A'"});
 }
 
+TEST_F(Hdf5Errors, ConfigThatIsNotAValidExperiment) {
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", "[run]\nperiodz = 100\n");
+  });
+  expect_format_error("config_toml", {"root attribute 'config_toml' is not a valid experiment", "periodz"});
+}
+
+TEST_F(Hdf5Errors, ConfigThatDoesNotMatchTheDatasets) {
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", small_config_toml(400, 25) + "\n[[points]]\nname = \"third\"\n");
+  });
+  expect_format_error("config_toml", {"root attribute 'config_toml' expands to 3 points, the file holds 2"});
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    std::string text = small_config_toml(400, 25);
+    text.replace(text.find("seed = 20260101"), 15, "seed = 5\nperiods = 99");
+    h5::write_string_attribute(root, "config_toml", text);
+  });
+  expect_format_error("config_toml", {"gives periods/factor bins/histogram bins 99/4/40, the datasets 100/4/40"});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Failed writes
 
