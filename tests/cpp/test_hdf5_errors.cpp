@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <functional>
 
@@ -236,6 +238,25 @@ TEST_F(Hdf5Errors, WriteIntoAMissingDirectoryThrowsAndLeavesNoFile) {
   }
   EXPECT_FALSE(exists(target));
   EXPECT_FALSE(exists(target + ".tmp"));
+}
+
+TEST_F(Hdf5Errors, WriteIntoAnUnwritableDirectoryThrowsAndLeavesTheOldFile) {
+  if (::geteuid() == 0) GTEST_SKIP() << "running as root: directory permissions do not apply";
+  const std::string before = slurp(path);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+  bool threw = false;
+  std::string what;
+  try {
+    write_run_file(path, shared_run(), kColumns);
+  } catch (const std::runtime_error& e) {
+    threw = true;
+    what = e.what();
+  }
+  ::chmod(dir.path().c_str(), 0755);
+  EXPECT_TRUE(threw);
+  EXPECT_NE(what.find("cannot create '" + path + ".tmp': Permission denied"), std::string::npos) << what;
+  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_EQ(slurp(path), before);
 }
 
 TEST_F(Hdf5Errors, ExistingFileSurvivesAWriteThatRunsOutOfSpace) {
