@@ -180,7 +180,7 @@ void read_trajectories(const RunFile& f, RunResult& r) {
 
 // ModelParams from the stored experiment: it must expand to exactly the points and output shape
 // the datasets hold.
-void rebuild_params(const RunFile& f, const RunFileHeader& h, RunResult& r) {
+void rebuild_params(const RunFile& f, const RunFileHeader& h, const std::vector<std::string>& kernels, RunResult& r) {
   RunConfig config;
   try {
     config = load_config_string(h.config_toml, f.path() + ":config_toml");
@@ -192,10 +192,15 @@ void rebuild_params(const RunFile& f, const RunFileHeader& h, RunResult& r) {
   if (config.points.size() != r.points.size())
     f.fail("config_toml", where + "expands to " + std::to_string(config.points.size()) + " points, the file holds " +
                               std::to_string(r.points.size()));
-  for (size_t i = 0; i < r.points.size(); ++i)
+  for (size_t i = 0; i < r.points.size(); ++i) {
     if (config.point_names[i] != r.point_names[i])
       f.fail("config_toml", where + "names point " + std::to_string(i) + " '" + config.point_names[i] +
                                 "', /points/name '" + r.point_names[i] + "'");
+    if (names::kernel(config.points[i].kernel) != kernels[i])
+      f.fail("config_toml", where + "gives point " + std::to_string(i) + " the " +
+                                names::kernel(config.points[i].kernel) + " kernel, /points/kernel '" + kernels[i] +
+                                "'");
+  }
   const OutputLayout l = OutputLayout::make(config.points[0]);
   if (l.periods != r.layout.periods || l.factor_bins != r.layout.factor_bins || l.hist_bins != r.layout.hist_bins)
     f.fail("config_toml", where + "gives periods/factor bins/histogram bins " + std::to_string(l.periods) + "/" +
@@ -226,7 +231,7 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
   const hsize_t n_points = f.dims_of(points, "name", 1)[0];
   if (n_points == 0) f.fail("/points/name", "dataset '/points/name' is empty: the file holds no points");
   r.point_names = f.strings(points, "name", n_points);
-  f.strings(points, "kernel", n_points);
+  const std::vector<std::string> kernels = f.strings(points, "kernel", n_points);
   r.points.resize(n_points);
 
   // The layout follows from T (root attribute) and the bin counts (dataset shapes).
@@ -240,7 +245,7 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
 
   read_counts(f, r);
   if (parts.trajectories) read_trajectories(f, r);
-  if (parts.params) rebuild_params(f, h, r);
+  if (parts.params) rebuild_params(f, h, kernels, r);
   return r;
 }
 

@@ -222,6 +222,14 @@ TEST_F(Hdf5Errors, ConfigThatDoesNotMatchTheDatasets) {
     h5::write_string_attribute(root, "config_toml", text);
   });
   expect_format_error("config_toml", {"gives periods/factor bins/histogram bins 99/4/40, the datasets 100/4/40"});
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", small_config_toml(400, 25));  // valid again
+    const h5::Group points = h5::Group::open(root, "points");
+    points.remove_link("kernel");
+    h5::write_strings(points, "kernel", {"strategic", "strategic"});
+  });
+  expect_format_error("config_toml", {"gives point 0 the propositional kernel, /points/kernel 'strategic'"});
 }
 
 // ---------------------------------------------------------------------------------------------
