@@ -28,13 +28,14 @@ SLUG=$(printf '%s' "$DEVICE" | tr -c 'A-Za-z0-9' '-' | tr -s '-' | sed 's/^-//; 
 DATE=$(date +%F)
 REPORT=$OUTDIR/gpu-$SLUG-$DATE.md
 
-# step NAME CMD...: runs CMD with its output in $WORK/NAME.log, records ok / failed (rc) / timing.
+# step NAME CMD...: runs CMD (at most $TMO seconds, default 300) with its output in $WORK/NAME.log,
+# records ok / failed (rc; 124 = timed out) and the time taken.
 step() {
   local name=$1
   shift
   local t0=$SECONDS
   echo "== $name: $*" | tee -a "$LOG"
-  "$@" >"$WORK/$name.log" 2>&1
+  timeout "${TMO:-300}" "$@" >"$WORK/$name.log" 2>&1
   local rc=$?
   local dt=$((SECONDS - t0))
   if [ $rc -eq 0 ]; then echo "ok ${dt}s" >"$WORK/$name.status"; else echo "FAILED rc=$rc ${dt}s" >"$WORK/$name.status"; fi
@@ -48,7 +49,7 @@ step() {
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.sm,power.limit --format=csv 2>&1
   nvcc --version 2>&1 | tail -2
   cmake --version 2>&1 | head -1
-  echo "git: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "revision: ${REV:-$(cat "$ROOT/REV" 2>/dev/null || git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)}"
   echo "cpu cores: $(nproc)"
 } >"$WORK/env.txt" 2>&1
 
@@ -70,24 +71,24 @@ fi
 
 # --- tests ---
 if [ "${SKIP_TESTS:-0}" != 1 ]; then
-  step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
+  TMO=240 step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
   step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
 fi
 
 # --- compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---
-step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
+TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
   "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
-step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
+TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
   "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
-step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
+TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
   "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
-step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
+TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
   "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
 
 # --- throughput ---
 for kernel in propositional strategic; do
   for n in $SIZES; do
-    step "throughput_${kernel}_$n" "$TP" --backend cuda --kernel $kernel --dyads "$n" --periods 100 --repeat "$REPEAT"
+    TMO=120 step "throughput_${kernel}_$n" "$TP" --backend cuda --kernel $kernel --dyads "$n" --periods 100 --repeat "$REPEAT"
     grep '^backend=' "$WORK/throughput_${kernel}_$n.log" >>"$WORK/throughput.txt"
   done
 done

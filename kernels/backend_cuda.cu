@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cub/warp/warp_reduce.cuh>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -56,16 +55,22 @@ namespace {
 // Launch shape.
 
 // Tuning knobs (overridable at compile time for experiments): 16 warps per block, 2 blocks per SM
-// (a 64-register cap: 32 resident warps per SM).
+// (a 64-register cap: 32 resident warps per SM); the strategic kernel may trade warps for registers.
 #ifndef LR_WARPS_PER_BLOCK
 #define LR_WARPS_PER_BLOCK 16
 #endif
 #ifndef LR_MIN_BLOCKS
 #define LR_MIN_BLOCKS 2
 #endif
+#ifndef LR_MIN_BLOCKS_STRATEGIC
+#define LR_MIN_BLOCKS_STRATEGIC LR_MIN_BLOCKS
+#endif
 constexpr int32_t kWarpsPerBlock = LR_WARPS_PER_BLOCK;
 constexpr int32_t kThreads = 32 * kWarpsPerBlock;
-constexpr int32_t kMinBlocksPerSm = LR_MIN_BLOCKS;
+constexpr int32_t kMinBlocksPerSm = LR_MIN_BLOCKS;  // shared memory is budgeted for this many blocks
+constexpr int32_t min_blocks_for(int32_t kernel) {
+  return kernel == static_cast<int32_t>(KernelType::Strategic) ? LR_MIN_BLOCKS_STRATEGIC : LR_MIN_BLOCKS;
+}
 constexpr uint32_t kFullMask = 0xffffffffu;
 constexpr int32_t kMaxPointsPerLaunch = 64;  // 64 * sizeof(ModelParams) of constant memory
 constexpr uint32_t kNoSlot = 0xffffffffu;
@@ -121,6 +126,8 @@ __device__ __forceinline__ void add_count(const LaunchArgs& a, uint32_t* hist, u
 }
 
 /// Per-period counts of one lane; trajectory rows of sampled dyads go to the device buffers.
+/// kPeriodShared: all per-dyad-period sections are in shared memory (no global fallback branch).
+template <bool kPeriodShared>
 struct PeriodSink {
   const LaunchArgs* a;
   uint32_t* hist;
@@ -128,20 +135,32 @@ struct PeriodSink {
   const DeviceTraj* traj;
   int32_t periods;
 
-  __device__ void count_period(uint64_t index) { add_count(*a, hist, counts, static_cast<uint32_t>(index), 1u); }
+  __device__ void count_period(uint64_t index) {
+    if (kPeriodShared)
+      atomicAdd(&hist[static_cast<uint32_t>(index)], 1u);
+    else
+      add_count(*a, hist, counts, static_cast<uint32_t>(index), 1u);
+  }
   __device__ void trajectory_row(uint32_t slot, int32_t t, const TrajectoryRow& row) {
     store_trajectory_row(traj->buf, periods, slot - traj->slot_lo, t, row);
   }
 };
 
+/// Exact sum over the (converged) warp of a uint64 modulo 2^64, from three 32-bit warp reductions
+/// (REDUX) of 22-bit pieces: each piece's sum stays below 32 * 2^22, so nothing is lost.
+__device__ __forceinline__ unsigned long long warp_sum_u64(unsigned long long v) {
+  const uint64_t s0 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v) & 0x3fffffu);
+  const uint64_t s1 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v >> 22) & 0x3fffffu);
+  const uint64_t s2 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v >> 44));
+  return s0 + (s1 << 22) + (s2 << 44);
+}
+
 /// Outcomes of up to 32 dyads in lock step (all lanes of the warp call every method; `valid`
 /// marks the lanes that hold a dyad). Counts are warp-aggregated, moments warp-reduced.
 struct OutcomeSink {
-  using WarpReduce = cub::WarpReduce<unsigned long long>;
   const LaunchArgs* a;
   uint32_t* hist;
   uint64_t* counts;
-  WarpReduce::TempStorage* reduce_storage;
   uint32_t lane;
   bool valid;
 
@@ -151,12 +170,16 @@ struct OutcomeSink {
     if (valid && lane == static_cast<uint32_t>(__ffs(peers) - 1)) add_count(*a, hist, counts, i, __popc(peers));
   }
   __device__ void add_moments(const int64_t* fixed) {
+    // int64 added as uint64: wrap-around addition is associative, so the sum is order-free. Lane k
+    // keeps the warp's sum of value k and adds it to the global word: one atomic instruction.
+    static_assert(2 * kMoments <= 32, "one lane per moment word");
+    unsigned long long mine = 0ull;
     for (int32_t k = 0; k < 2 * kMoments; ++k) {
-      // int64 added as uint64: wrap-around addition is associative, so the sum is order-free.
       const unsigned long long v = valid ? static_cast<unsigned long long>(fixed[k]) : 0ull;
-      const unsigned long long sum = WarpReduce(*reduce_storage).Sum(v);
-      if (lane == 0) atomicAdd(reinterpret_cast<unsigned long long*>(&counts[a->lay.moments + k]), sum);
+      const unsigned long long sum = warp_sum_u64(v);
+      if (lane == static_cast<uint32_t>(k)) mine = sum;
     }
+    if (lane < 2 * kMoments) atomicAdd(reinterpret_cast<unsigned long long*>(&counts[a->lay.moments + lane]), mine);
   }
 };
 
@@ -235,8 +258,7 @@ __device__ __forceinline__ void push_end(uint32_t* ring, uint32_t i, const DyadE
 
 /// Outcomes of the first n (<= 32) queued dyads, all lanes together.
 __device__ __forceinline__ void drain_end_ring(const LaunchArgs& a, const ModelParams& p, uint32_t* hist,
-                                               uint64_t* counts, OutcomeSink::WarpReduce::TempStorage* storage,
-                                               uint32_t lane, const uint32_t* ring, uint32_t n) {
+                                               uint64_t* counts, uint32_t lane, const uint32_t* ring, uint32_t n) {
   __syncwarp();  // the pushes are visible
   const bool valid = lane < n;
   DyadEnd e{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0, 0};
@@ -251,15 +273,16 @@ __device__ __forceinline__ void drain_end_ring(const LaunchArgs& a, const ModelP
     e.cause = static_cast<int32_t>(cd & 7u);
     e.duration = static_cast<int32_t>(cd >> 3);
   }
-  OutcomeSink sink{&a, hist, counts, storage, lane, valid};
+  OutcomeSink sink{&a, hist, counts, lane, valid};
   dyad_outcomes(p, a.lay, e, sink);
   __syncwarp();  // the reads are done before the ring is reused
 }
 
-template <int32_t kKernel>
-__global__ void __launch_bounds__(kThreads, kMinBlocksPerSm) dyad_kernel(const __grid_constant__ LaunchArgs a) {
+/// kKernel: transition kernel (KernelType). kPeriodShared: all per-period sections fit in shared
+/// memory (no global-atomic branch per count).
+template <int32_t kKernel, bool kPeriodShared>
+__global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel(const __grid_constant__ LaunchArgs a) {
   extern __shared__ uint32_t smem[];
-  __shared__ OutcomeSink::WarpReduce::TempStorage reduce_storage[kWarpsPerBlock];
   const uint32_t point = blockIdx.x / a.blocks_per_point;
   const ModelParams& p = c_params[point];
   uint64_t* counts = a.counts + static_cast<uint64_t>(point) * a.lay.total;
@@ -272,7 +295,7 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm) dyad_kernel(const _
   const uint32_t lane = threadIdx.x % 32u;
   uint32_t* init_ring = smem + kRingWords * warp;
   uint32_t* end_ring = init_ring + 32 * kInitFields;
-  PeriodSink sink{&a, hist, counts, traj, p.periods};
+  PeriodSink<kPeriodShared> sink{&a, hist, counts, traj, p.periods};
 
   // Lane state: the dyad in flight.
   DyadState s;
@@ -336,13 +359,13 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm) dyad_kernel(const _
       }
       end_count += min(static_cast<uint32_t>(__popc(fin)), space);
       if (end_count == 32u) {
-        drain_end_ring(a, p, hist, counts, &reduce_storage[warp], lane, end_ring, 32u);
+        drain_end_ring(a, p, hist, counts, lane, end_ring, 32u);
         end_count = 0;
       }
       fin = __ballot_sync(kFullMask, done);
     }
   }
-  if (end_count != 0u) drain_end_ring(a, p, hist, counts, &reduce_storage[warp], lane, end_ring, end_count);
+  if (end_count != 0u) drain_end_ring(a, p, hist, counts, lane, end_ring, end_count);
 
   // --- the block's shared counts join the point's global counts ---
   __syncthreads();
@@ -408,7 +431,7 @@ bool probe_device(std::string* why) {
     return false;
   }
   cudaFuncAttributes attr;
-  err = cudaFuncGetAttributes(&attr, dyad_kernel<0>);
+  err = cudaFuncGetAttributes(&attr, dyad_kernel<0, true>);
   if (err != cudaSuccess) {
     cudaGetLastError();
     int device = 0, major = 0, minor = 0;
@@ -531,7 +554,7 @@ size_t plan_trajectories(const ChunkRequest& r, const std::vector<ModelParams>& 
 uint32_t shared_words_for(const cudaDeviceProp& prop, const OutputLayout& lay) {
   const size_t per_block = std::min<size_t>(
       prop.sharedMemPerMultiprocessor / kMinBlocksPerSm - prop.reservedSharedMemPerBlock, prop.sharedMemPerBlockOptin);
-  const size_t static_bytes = sizeof(OutcomeSink::WarpReduce::TempStorage) * kWarpsPerBlock;
+  const size_t static_bytes = 0;  // the kernel has no static shared memory
   const size_t budget = per_block > kRingBytes + static_bytes + 64 ? per_block - kRingBytes - static_bytes - 64 : 0;
   uint64_t words = std::min<uint64_t>(lay.moments, budget / sizeof(uint32_t));
   if (const char* env = std::getenv("LEARNRACE_CUDA_SHARED_WORDS")) {
@@ -542,13 +565,33 @@ uint32_t shared_words_for(const cudaDeviceProp& prop, const OutputLayout& lay) {
   return static_cast<uint32_t>(words);
 }
 
-template <int32_t kKernel>
-void launch(const CudaContext& ctx, const LaunchArgs& args, uint32_t n_points) {
-  const size_t smem = kRingBytes + static_cast<size_t>(args.shared_words) * sizeof(uint32_t);
-  LR_CUDA_CHECK(
-      cudaFuncSetAttribute(dyad_kernel<kKernel>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
+using KernelFn = void (*)(LaunchArgs);
+
+/// The kernel instance for a transition kernel and whether the per-period sections fit in shared memory.
+KernelFn kernel_for(int32_t kernel, bool period_shared) {
+  if (kernel == static_cast<int32_t>(KernelType::Propositional))
+    return period_shared ? dyad_kernel<0, true> : dyad_kernel<0, false>;
+  return period_shared ? dyad_kernel<1, true> : dyad_kernel<1, false>;
+}
+
+/// Raises the kernel's dynamic shared-memory limit to `smem` (needed before the occupancy query
+/// and the launch) and returns how many of its blocks fit on one SM.
+int prepare_kernel(KernelFn fn, size_t smem) {
+  LR_CUDA_CHECK(cudaFuncSetAttribute(reinterpret_cast<const void*>(fn), cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                     static_cast<int>(smem)));
+  int blocks_per_sm = 0;
+  LR_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, fn, kThreads, smem));
+  if (blocks_per_sm < 1)
+    throw std::runtime_error("CUDA backend: the kernel does not fit on an SM with " + std::to_string(smem) +
+                             " bytes of shared memory");
+  return blocks_per_sm;
+}
+
+void launch(const CudaContext& ctx, KernelFn fn, size_t smem, LaunchArgs args, uint32_t n_points) {
   const uint64_t blocks = static_cast<uint64_t>(n_points) * args.blocks_per_point;
-  dyad_kernel<kKernel><<<static_cast<unsigned>(blocks), kThreads, smem, ctx.stream>>>(args);
+  void* kernel_args[] = {&args};
+  LR_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(fn), dim3(static_cast<unsigned>(blocks)), dim3(kThreads),
+                                 kernel_args, smem, ctx.stream));
   LR_CUDA_CHECK(cudaGetLastError());
 }
 
@@ -593,7 +636,6 @@ void run_chunk_cuda(const ChunkRequest& request) {
   if (dyads > 0) {
     const uint32_t shared_words = shared_words_for(ctx.prop, lay);
     const size_t smem = kRingBytes + static_cast<size_t>(shared_words) * sizeof(uint32_t);
-    int blocks_per_sm = 0;
     // No uint32 shared counter may overflow: a block sees at most dyads_per_launch * periods events per word.
     // The work counter (uint32, handed out 32 at a time per warp) must not wrap either.
     const uint64_t max_per_launch =
@@ -602,12 +644,6 @@ void run_chunk_cuda(const ChunkRequest& request) {
       std::vector<int32_t> members;
       for (int32_t i = 0; i < n_points; ++i)
         if (static_cast<int32_t>(params[i].kernel) == kernel) members.push_back(i);
-      if (kernel == 0)
-        LR_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, dyad_kernel<0>, kThreads, smem));
-      else
-        LR_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, dyad_kernel<1>, kThreads, smem));
-      if (blocks_per_sm < 1) blocks_per_sm = 1;
-      const uint64_t resident = static_cast<uint64_t>(blocks_per_sm) * ctx.prop.multiProcessorCount;
       // Points of one launch must be contiguous in the count array: split at gaps.
       size_t g = 0;
       while (g < members.size()) {
@@ -617,6 +653,8 @@ void run_chunk_cuda(const ChunkRequest& request) {
           ++h;
         const int32_t first = members[g];
         const uint32_t group = static_cast<uint32_t>(h - g);
+        const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end);
+        const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, smem)) * ctx.prop.multiProcessorCount;
         LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
                                               cudaMemcpyHostToDevice, ctx.stream));
         for (uint64_t done = 0; done < dyads; done += max_per_launch) {
@@ -633,10 +671,7 @@ void run_chunk_cuda(const ChunkRequest& request) {
           args.blocks_per_point = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(want, useful)));
           args.shared_words = shared_words;
           LR_CUDA_CHECK(cudaMemsetAsync(d_next, 0, group * sizeof(uint32_t), ctx.stream));
-          if (kernel == 0)
-            launch<0>(ctx, args, group);
-          else
-            launch<1>(ctx, args, group);
+          launch(ctx, fn, smem, args, group);
         }
         g = h;
       }
