@@ -47,7 +47,11 @@ LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
 /// a slow subroutine for it, which costs a warp dozens of instructions whenever one lane has one.
 LR_HD LR_INLINE float lr_div_pos(float a, float b) {
   const bool zero = a == 0.0f;
-  const float q = (zero ? 1.0f : a) / b;
+  float numerator = zero ? 1.0f : a;
+#if defined(__CUDA_ARCH__)
+  asm("" : "+f"(numerator));  // opaque: otherwise nvcc divides `a` itself and selects afterwards
+#endif
+  const float q = numerator / b;
   return zero ? a : q;
 }
 
