@@ -92,6 +92,10 @@ for kernel in propositional strategic; do
     grep '^backend=' "$WORK/throughput_${kernel}_$n.log" >>"$WORK/throughput.txt"
   done
 done
+# 1e9 dyads in one run (10 chunks of 1e8, each split into launches): memory does not grow with dyads.
+TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel propositional --dyads 1e9 --periods 100 \
+  --chunk 1e8 --repeat 1 --warmup 0
+grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
 

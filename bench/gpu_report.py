@@ -49,7 +49,12 @@ def resources(text):
         m = re.search(r"Function (\S+):", line)
         if m:
             name = m.group(1)
-            current = "strategic" if "ILi1E" in name else "propositional" if "ILi0E" in name else name
+            k = re.search(r"dyad_kernelILi([01])ELb([01])E", name)
+            if k:
+                current = ("propositional" if k.group(1) == "0" else "strategic") + (
+                    " (per-period counts in shared memory)" if k.group(2) == "1" else " (global-atomic fallback)")
+            else:
+                current = name
             continue
         if current and "REG:" in line:
             out[current] = " ".join(line.split())
@@ -93,19 +98,26 @@ def main():
 
     # Throughput
     lines += ["", "## Throughput (default parameters, 100 periods, whole driver path, median of repeats)",
-              "| backend | kernel | dyads | median s | dyad-periods | mean periods/dyad | dyad-periods/s | dyads/s |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+              "Card at its default clocks. dyad-periods are counted from the transition counts (dyads end early).",
+              "",
+              "| backend | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
+              "dyad-periods/s | dyads/s |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for line in read(os.path.join(work, "throughput.txt")).splitlines():
         r = kv_line(line)
         lines.append(
-            f"| {r.get('backend')} | {r.get('kernel')} | {float(r.get('dyads', 0)):.0e} | {r.get('median_s')} | "
+            f"| {r.get('backend')} | {r.get('kernel')} | {float(r.get('dyads', 0)):.0e} | "
+            f"{float(r.get('chunk', 0)):.0e} | {r.get('repeat')} | {r.get('median_s')} | "
             f"{r.get('dyad_periods')} | {r.get('mean_duration')} | {r.get('dyad_periods_per_s')} | "
             f"{r.get('dyads_per_s')} |")
 
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))
     lines += ["", "## Counters (ncu, one launch; instructions per dyad-period include each dyad's start and end)",
-              "| kernel | dyads | dyad-periods | thread instr / dyad-period | warp instr x 32 / dyad-period | "
+              "ncu with its default clock control (SM clock locked, see the last column). Issue slots used % is "
+              "the achieved fraction of the instruction-issue bound (one warp instruction per scheduler per cycle).",
+              ""]
+    lines += ["| kernel | dyads | dyad-periods | thread instr / dyad-period | warp instr x 32 / dyad-period | "
               "active lanes / warp instr | issue slots used % (sm__inst_issued) | issue active % (smsp) | "
               "registers | achieved occupancy % | theoretical occupancy % | kernel ms | SM clock GHz |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
