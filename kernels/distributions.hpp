@@ -38,10 +38,9 @@ LR_HD LR_INLINE float gamma_variate(const RandomGenerator& rng, uint32_t stream,
 /// Draw a real value from d for one dyad. Uses the words of draw (period kInitPeriod, stream);
 /// Beta draws more words from the same stream's attempt counters.
 LR_HD LR_INLINE float sample_real(const Distribution& d, const RandomGenerator& rng, uint32_t stream) {
+  if (d.kind == DistKind::Fixed) return d.a;  // no draw needed (draws are counter-based: nothing shifts)
   const Draw4 w = rng.draw(rng_stream::kInitPeriod, stream);
   switch (d.kind) {
-    case DistKind::Fixed:
-      return d.a;
     case DistKind::Uniform:
       return d.a + (d.b - d.a) * u01_open(w.v[0]);
     case DistKind::Normal:

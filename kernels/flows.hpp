@@ -45,8 +45,8 @@ LR_HD LR_INLINE Flows compute_flows(const ModelParams& p, float tau_a, float rho
   f.created = p.kappa_c * (f.t_ab + f.t_ba) + p.kappa_x * f.t_ab * f.t_ba;
   const float larger = lr_max(f.t_ab, f.t_ba);
   if (larger > 0.0f) {
-    f.appr_a = f.created * f.t_ba / larger;
-    f.appr_b = f.created * f.t_ab / larger;
+    f.appr_a = lr_div_pos(f.created * f.t_ba, larger);  // zero for a one-way flow's giver
+    f.appr_b = lr_div_pos(f.created * f.t_ab, larger);
   } else {
     f.appr_a = 0.0f;
     f.appr_b = 0.0f;

@@ -42,4 +42,17 @@ template <class T>
 LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) { return lr_min(lr_max(v, lo), hi); }
 LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
 
+/// a / b for a denominator b > 0, bit for bit equal to the plain quotient (a zero numerator gives
+/// the same signed zero). A zero numerator never reaches the division: CUDA's IEEE division takes
+/// a slow subroutine for it, which costs a warp dozens of instructions whenever one lane has one.
+LR_HD LR_INLINE float lr_div_pos(float a, float b) {
+  const bool zero = a == 0.0f;
+  float numerator = zero ? 1.0f : a;
+#if defined(__CUDA_ARCH__)
+  asm("" : "+f"(numerator));  // opaque: otherwise nvcc divides `a` itself and selects afterwards
+#endif
+  const float q = numerator / b;
+  return zero ? a : q;
+}
+
 }  // namespace learnrace

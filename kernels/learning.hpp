@@ -16,7 +16,7 @@ LR_HD LR_INLINE float learning_gain(float x, float partner_knowledge, float crea
 /// a = (G_A - G_B) / (G_A + G_B) in [-1, 1]; 0 when neither learned.
 LR_HD LR_INLINE float learning_asymmetry(float gain_a, float gain_b) {
   const float total = gain_a + gain_b;
-  return total > 0.0f ? (gain_a - gain_b) / total : 0.0f;
+  return total > 0.0f ? lr_div_pos(gain_a - gain_b, total) : 0.0f;
 }
 
 /// Power-dependence (Hamel: race to learn, obsolescing bargain): B depends on A by

@@ -84,7 +84,8 @@ struct OutputLayout {
 
 /// Histogram bin of v on [lo, hi) with n bins; values outside land in the end bins.
 LR_HD LR_INLINE int32_t histogram_bin(float v, float lo, float hi, int32_t n) {
-  const float scaled = (v - lo) / (hi - lo) * static_cast<float>(n);
+  // lr_div_pos: the bin is the same for any hi - lo (a zero numerator lands in bin 0 either way).
+  const float scaled = lr_div_pos(v - lo, hi - lo) * static_cast<float>(n);
   if (!(scaled > 0.0f)) return 0;  // also catches NaN
   const int32_t b = static_cast<int32_t>(scaled);
   return b < n ? b : n - 1;

@@ -51,133 +51,200 @@ LR_HD LR_INLINE int64_t trajectory_slot(const ModelParams& p, uint64_t dyad) {
 
 LR_HD LR_INLINE int32_t factor_bin_unit(float v, int32_t bins) { return histogram_bin(v, 0.0f, 1.0f, bins); }
 
-template <class Sink>
-LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
+/// Everything a dyad carries from one period to the next (registers on the GPU).
+struct DyadState {
+  float z_trust, z_stakes, z_orient;  // latent logits of T, S, L
+  float relation;
+  float know_a, know_b, equity_a;
+  float x_a, x_b, y_a, y_b;
+  float net_outflow_a;
+  float power_start, power_a;
+  int32_t intent_a, intent_b;
+  int32_t s_a, s_b;
+  int32_t avoid_run;
+};
+
+/// Initial conditions of one dyad (period word kInitPeriod of its random streams).
+LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, uint64_t dyad) {
   const RandomGenerator rng(p.seed, p.point_key, dyad);
+  DyadState s;
+  s.z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
+  s.z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
+  s.z_orient = sample_latent(p.init_factor[Orientation], rng, rng_stream::init_orientation);
+  s.relation = lr_max(0.0f, sample_real(p.init_relation, rng, rng_stream::init_relation));
+  s.know_a = lr_max(1.0e-3f, sample_real(p.init_knowledge[0], rng, rng_stream::init_knowledge_a));
+  s.know_b = lr_max(1.0e-3f, sample_real(p.init_knowledge[1], rng, rng_stream::init_knowledge_b));
+  s.equity_a = lr_clamp(sample_real(p.init_equity, rng, rng_stream::init_equity), 0.0f, 1.0f);
+  s.intent_a = sample_category(p.init_intent[0], rng, rng_stream::init_intent_a);
+  s.intent_b = sample_category(p.init_intent[1], rng, rng_stream::init_intent_b);
+  s.s_a = sample_category(p.init_strategy[0], rng, rng_stream::init_strategy_a);
+  s.s_b = sample_category(p.init_strategy[1], rng, rng_stream::init_strategy_b);
+  s.x_a = 0.0f;
+  s.x_b = 0.0f;
+  s.y_a = 0.0f;
+  s.y_b = 0.0f;
+  s.net_outflow_a = 0.0f;
+  s.avoid_run = 0;
+  s.power_start = bargaining_power_a(p, s.x_a, s.x_b, s.know_a, s.know_b, s.equity_a);
+  s.power_a = s.power_start;
+  return s;
+}
 
-  // --- initial conditions ---
-  float z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
-  float z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
-  float z_orient = sample_latent(p.init_factor[Orientation], rng, rng_stream::init_orientation);
-  float relation = lr_max(0.0f, sample_real(p.init_relation, rng, rng_stream::init_relation));
-  const float know_a = lr_max(1.0e-3f, sample_real(p.init_knowledge[0], rng, rng_stream::init_knowledge_a));
-  const float know_b = lr_max(1.0e-3f, sample_real(p.init_knowledge[1], rng, rng_stream::init_knowledge_b));
-  const float equity_a = lr_clamp(sample_real(p.init_equity, rng, rng_stream::init_equity), 0.0f, 1.0f);
-  const int32_t intent_a = sample_category(p.init_intent[0], rng, rng_stream::init_intent_a);
-  const int32_t intent_b = sample_category(p.init_intent[1], rng, rng_stream::init_intent_b);
-  int32_t s_a = sample_category(p.init_strategy[0], rng, rng_stream::init_strategy_a);
-  int32_t s_b = sample_category(p.init_strategy[1], rng, rng_stream::init_strategy_b);
+/// Kernel selector for dyad_period: kAnyKernel follows p.kernel at run time; the CUDA backend
+/// instantiates one of the two fixed kernels to save registers.
+constexpr int32_t kAnyKernel = -1;
 
-  float x_a = 0.0f, x_b = 0.0f, y_a = 0.0f, y_b = 0.0f;
-  float net_outflow_a = 0.0f;
-  int32_t avoid_run = 0;
-  const float power_start = bargaining_power_a(p, x_a, x_b, know_a, know_b, equity_a);
-  float power_a = power_start;
-  float trust = lr_sigmoid(z_trust);
-  const int64_t slot = trajectory_slot(p, dyad);
+/// Period t of a live dyad: flows, strategy change, counts, shocks, termination. Returns the
+/// termination cause (Censored while the dyad goes on); the caller stops at p.periods.
+template <int32_t kKernel = kAnyKernel, class Sink>
+LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, int64_t slot,
+                                    DyadState& s, int32_t t, Sink& sink) {
+  const RandomGenerator rng(p.seed, p.point_key, dyad);
+  const uint32_t period = static_cast<uint32_t>(t);
+  const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
+                                                   : kKernel == static_cast<int32_t>(KernelType::Propositional);
+  // Factors at the start of the period: they condition this period's strategy change.
+  const float trust = lr_sigmoid(s.z_trust);
+  const float stakes = lr_sigmoid(s.z_stakes);
+  const float orientation = lr_sigmoid(s.z_orient);
+  const float decay = relation_decay(p, s.relation);
+  const Capacity cap = capacity(p, decay);
+  const float rel_cov = relation_covariate(decay);
 
-  int32_t cause = Censored;
-  int32_t duration = p.periods;
-  for (int32_t t = 0; t < p.periods; ++t) {
-    const uint32_t period = static_cast<uint32_t>(t);
-    // Factors at the start of the period: they condition this period's strategy change.
-    trust = lr_sigmoid(z_trust);
-    const float stakes = lr_sigmoid(z_stakes);
-    const float orientation = lr_sigmoid(z_orient);
-    const float decay = relation_decay(p, relation);
-    const Capacity cap = capacity(p, decay);
-    const float rel_cov = relation_covariate(decay);
+  // --- knowledge flows (Larsson Fig. 2) and learning ---
+  const Flows f =
+      compute_flows(p, effective_transparency(p, s.s_a, cap), effective_receptivity(p, s.s_a, s.intent_a, cap),
+                    effective_transparency(p, s.s_b, cap), effective_receptivity(p, s.s_b, s.intent_b, cap));
+  s.x_a = internalise(s.x_a, f.t_ba, p.lambda);
+  s.x_b = internalise(s.x_b, f.t_ab, p.lambda);
+  s.y_a = s.y_a + p.lambda * f.appr_a;
+  s.y_b = s.y_b + p.lambda * f.appr_b;
+  s.net_outflow_a = s.net_outflow_a + (f.t_ab - f.t_ba);
+  s.power_a = bargaining_power_a(p, s.x_a, s.x_b, s.know_a, s.know_b, s.equity_a);
 
-    // --- knowledge flows (Larsson Fig. 2) and learning ---
-    const Flows f = compute_flows(p, effective_transparency(p, s_a, cap), effective_receptivity(p, s_a, intent_a, cap),
-                                  effective_transparency(p, s_b, cap), effective_receptivity(p, s_b, intent_b, cap));
-    x_a = internalise(x_a, f.t_ba, p.lambda);
-    x_b = internalise(x_b, f.t_ab, p.lambda);
-    y_a = y_a + p.lambda * f.appr_a;
-    y_b = y_b + p.lambda * f.appr_b;
-    net_outflow_a = net_outflow_a + (f.t_ab - f.t_ba);
-    power_a = bargaining_power_a(p, x_a, x_b, know_a, know_b, equity_a);
-
-    // --- strategy change ---
-    int32_t next_a, next_b;
-    if (p.kernel == KernelType::Propositional) {
-      const Draw4 tr = rng.draw(period, rng_stream::transition);
-      const Draw4 ex = rng.draw(period, rng_stream::exploration);
-      const Moderators m{{z_trust, z_stakes, z_orient, rel_cov}};
-      propositional_step(p, s_a, s_b, m, u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]),
-                         u01_open(ex.v[0]), u01_open(ex.v[1]), &next_a, &next_b);
-    } else {
-      const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
-      const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
-      const ChoiceContext ca{s_a, s_b, intent_a, intent_b, x_a, x_b, know_a, know_b, equity_a,
-                             trust, stakes, orientation, rel_cov, cap};
-      const ChoiceContext cb{s_b, s_a, intent_b, intent_a, x_b, x_a, know_b, know_a, 1.0f - equity_a,
-                             trust, stakes, orientation, rel_cov, cap};
-      next_a = strategic_choice(p, ca, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
-      next_b = strategic_choice(p, cb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
-    }
-
-    // --- counts: every live dyad-period lands in exactly one transition cell ---
-    const int32_t from = pair_index(s_a, s_b);
-    const int32_t to = pair_index(next_a, next_b);
-    sink.count_period(lay.transition_index(from, to));
-    sink.count_period(lay.binned_index(Trust, factor_bin_unit(trust, p.factor_bins), from, to));
-    sink.count_period(lay.binned_index(Stakes, factor_bin_unit(stakes, p.factor_bins), from, to));
-    sink.count_period(lay.binned_index(Orientation, factor_bin_unit(orientation, p.factor_bins), from, to));
-    sink.count_period(lay.binned_index(Relation, histogram_bin(relation, 0.0f, p.relation_bin_max, p.factor_bins),
-                                       from, to));
-    sink.count_period(lay.occupancy_index(t, from));
-    if (slot >= 0) {
-      const TrajectoryRow row{from, x_a, x_b, trust, stakes, orientation, relation, power_a};
-      sink.trajectory_row(static_cast<uint32_t>(slot), t, row);
-    }
-
-    // --- situational factors: endogenous trust, shocks, relation ---
-    const Draw4 nrm = rng.draw(period, rng_stream::shock_normal);
-    const Draw4 jmp = rng.draw(period, rng_stream::shock_jump);
-    float eps_trust, eps_stakes, eps_orient, eps_unused;
-    normal_pair(nrm.v[0], nrm.v[1], &eps_trust, &eps_stakes);
-    normal_pair(nrm.v[2], nrm.v[3], &eps_orient, &eps_unused);
-    z_trust = ou_jump_step(p.shock[Trust], z_trust + trust_feedback(p, f.t_ab, f.t_ba), eps_trust, u01_open(jmp.v[0]));
-    z_stakes = ou_jump_step(p.shock[Stakes], z_stakes, eps_stakes, u01_open(jmp.v[1]));
-    z_orient = ou_jump_step(p.shock[Orientation], z_orient, eps_orient, u01_open(jmp.v[2]));
-    relation = relation_step(p, relation, f.t_ab, f.t_ba);
-
-    // --- termination ---
-    avoid_run = (s_a == Avoidance && s_b == Avoidance) ? avoid_run + 1 : 0;
-    const TerminationInputs ti{avoid_run, intent_a, intent_b, x_a, x_b, power_a, net_outflow_a, u01_open(jmp.v[3])};
-    cause = termination_cause(p, ti);
-    if (cause != Censored) {
-      duration = t + 1;
-      break;
-    }
-    s_a = next_a;
-    s_b = next_b;
+  // --- strategy change ---
+  int32_t next_a, next_b;
+  if (propositional) {
+    const Draw4 tr = rng.draw(period, rng_stream::transition);
+    const Draw4 ex = rng.draw(period, rng_stream::exploration);
+    const Moderators m{{s.z_trust, s.z_stakes, s.z_orient, rel_cov}};
+    propositional_step(p, s.s_a, s.s_b, m, u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]), u01_open(ex.v[0]),
+                       u01_open(ex.v[1]), &next_a, &next_b);
+  } else {
+    const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
+    const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
+    const ChoiceContext ca{s.s_a,    s.s_b,      s.intent_a, s.intent_b, s.x_a,       s.x_b,   s.know_a,
+                           s.know_b, s.equity_a, trust,      stakes,     orientation, rel_cov, cap};
+    const ChoiceContext cb{s.s_b, s.s_a,  s.intent_b,  s.intent_a, s.x_b, s.x_a, s.know_b, s.know_a, 1.0f - s.equity_a,
+                           trust, stakes, orientation, rel_cov,    cap};
+    next_a = strategic_choice(p, ca, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
+    next_b = strategic_choice(p, cb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
   }
-  trust = lr_sigmoid(z_trust);
 
-  // --- per-dyad outcomes ---
-  const float gain_a = learning_gain(x_a, know_b, y_a);
-  const float gain_b = learning_gain(x_b, know_a, y_b);
-  const float asym = learning_asymmetry(gain_a, gain_b);
-  const float shift = power_a - power_start;
-  const float joint = gain_a + gain_b;
-  sink.count_end(lay.duration_index(cause, duration));
+  // --- counts: every live dyad-period lands in exactly one transition cell ---
+  const int32_t from = pair_index(s.s_a, s.s_b);
+  const int32_t to = pair_index(next_a, next_b);
+  sink.count_period(lay.transition_index(from, to));
+  sink.count_period(lay.binned_index(Trust, factor_bin_unit(trust, p.factor_bins), from, to));
+  sink.count_period(lay.binned_index(Stakes, factor_bin_unit(stakes, p.factor_bins), from, to));
+  sink.count_period(lay.binned_index(Orientation, factor_bin_unit(orientation, p.factor_bins), from, to));
+  sink.count_period(
+      lay.binned_index(Relation, histogram_bin(s.relation, 0.0f, p.relation_bin_max, p.factor_bins), from, to));
+  sink.count_period(lay.occupancy_index(t, from));
+  if (slot >= 0) {
+    const TrajectoryRow row{from, s.x_a, s.x_b, trust, stakes, orientation, s.relation, s.power_a};
+    sink.trajectory_row(static_cast<uint32_t>(slot), t, row);
+  }
+
+  // --- situational factors: endogenous trust, shocks, relation ---
+  const Draw4 nrm = rng.draw(period, rng_stream::shock_normal);
+  const Draw4 jmp = rng.draw(period, rng_stream::shock_jump);
+  float eps_trust, eps_stakes, eps_orient, eps_unused;
+  normal_pair(nrm.v[0], nrm.v[1], &eps_trust, &eps_stakes);
+  normal_pair(nrm.v[2], nrm.v[3], &eps_orient, &eps_unused);
+  s.z_trust =
+      ou_jump_step(p.shock[Trust], s.z_trust + trust_feedback(p, f.t_ab, f.t_ba), eps_trust, u01_open(jmp.v[0]));
+  s.z_stakes = ou_jump_step(p.shock[Stakes], s.z_stakes, eps_stakes, u01_open(jmp.v[1]));
+  s.z_orient = ou_jump_step(p.shock[Orientation], s.z_orient, eps_orient, u01_open(jmp.v[2]));
+  s.relation = relation_step(p, s.relation, f.t_ab, f.t_ba);
+
+  // --- termination ---
+  s.avoid_run = (s.s_a == Avoidance && s.s_b == Avoidance) ? s.avoid_run + 1 : 0;
+  const TerminationInputs ti{s.avoid_run, s.intent_a, s.intent_b,      s.x_a,
+                             s.x_b,       s.power_a,  s.net_outflow_a, u01_open(jmp.v[3])};
+  const int32_t cause = termination_cause(p, ti);
+  if (cause == Censored) {
+    s.s_a = next_a;
+    s.s_b = next_b;
+  }
+  return cause;
+}
+
+/// What the per-dyad outcomes need from a finished dyad (the CUDA backend queues these).
+struct DyadEnd {
+  float gain_a, gain_b;
+  float shift;  // P_A(end) - P_A(0)
+  float x_a, x_b;
+  float z_trust;
+  int32_t cause, duration;
+};
+
+LR_HD LR_INLINE DyadEnd dyad_end(const DyadState& s, int32_t cause, int32_t duration) {
+  DyadEnd e;
+  e.gain_a = learning_gain(s.x_a, s.know_b, s.y_a);
+  e.gain_b = learning_gain(s.x_b, s.know_a, s.y_b);
+  e.shift = s.power_a - s.power_start;
+  e.x_a = s.x_a;
+  e.x_b = s.x_b;
+  e.z_trust = s.z_trust;
+  e.cause = cause;
+  e.duration = duration;
+  return e;
+}
+
+/// Per-dyad outcome counts and moments.
+template <class Sink>
+LR_HD LR_INLINE void dyad_outcomes(const ModelParams& p, const OutputLayout& lay, const DyadEnd& e, Sink& sink) {
+  const float trust = lr_sigmoid(e.z_trust);
+  const float asym = learning_asymmetry(e.gain_a, e.gain_b);
+  const float joint = e.gain_a + e.gain_b;
+  sink.count_end(lay.duration_index(e.cause, e.duration));
   sink.count_end(lay.hist_asymmetry + histogram_bin(asym, -1.0f, 1.0f, p.hist_bins));
-  sink.count_end(lay.hist_power_shift + histogram_bin(shift, -1.0f, 1.0f, p.hist_bins));
+  sink.count_end(lay.hist_power_shift + histogram_bin(e.shift, -1.0f, 1.0f, p.hist_bins));
   sink.count_end(lay.hist_joint + histogram_bin(joint, 0.0f, p.joint_max, p.hist_bins));
   sink.count_end(lay.dyads);
-  const float values[kMoments] = {asym, lr_abs(asym), shift, joint, gain_a, gain_b, x_a, x_b, trust};
+  const float values[kMoments] = {asym, lr_abs(asym), e.shift, joint, e.gain_a, e.gain_b, e.x_a, e.x_b, trust};
   int64_t fixed[2 * kMoments];
   for (int32_t k = 0; k < kMoments; ++k) {
     fixed[2 * k] = to_fixed_point(values[k]);
     fixed[2 * k + 1] = to_fixed_point(values[k] * values[k]);
   }
   sink.add_moments(fixed);
-  if (slot >= 0) {
-    const TrajectoryDyad td{dyad, intent_a, intent_b, know_a, know_b, equity_a, cause, duration, gain_a, gain_b};
-    sink.trajectory_dyad(static_cast<uint32_t>(slot), td);
+}
+
+LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(uint64_t dyad, const DyadState& s, const DyadEnd& e) {
+  return TrajectoryDyad{dyad,       s.intent_a, s.intent_b, s.know_a, s.know_b,
+                        s.equity_a, e.cause,    e.duration, e.gain_a, e.gain_b};
+}
+
+/// One dyad over its whole life: the composition the CPU backend runs (the CUDA backend runs the
+/// same pieces, but refills a lane with the next dyad as soon as one terminates).
+template <class Sink>
+LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
+  DyadState s = dyad_start(p, dyad);
+  const int64_t slot = trajectory_slot(p, dyad);
+  int32_t cause = Censored;
+  int32_t duration = p.periods;
+  for (int32_t t = 0; t < p.periods; ++t) {
+    cause = dyad_period(p, lay, dyad, slot, s, t, sink);
+    if (cause != Censored) {
+      duration = t + 1;
+      break;
+    }
   }
+  const DyadEnd e = dyad_end(s, cause, duration);
+  dyad_outcomes(p, lay, e, sink);
+  if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(dyad, s, e));
 }
 
 }  // namespace learnrace

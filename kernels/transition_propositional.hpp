@@ -18,7 +18,7 @@ struct PairMoves {
 
 namespace detail {
 /// Moves for the unordered pair {lo, hi} with lo <= hi in code order; `first` refers to lo.
-LR_HD LR_INLINE PairMoves moves_sorted(int32_t lo, int32_t hi) {
+LR_HD constexpr PairMoves moves_sorted(int32_t lo, int32_t hi) {
   PairMoves m{NoProposition, lo, hi, lo, hi, lo, hi};
   auto barrier = [&](int32_t a, int32_t b) {
     m.barrier_a = m.barrier2_a = a;
@@ -68,10 +68,64 @@ LR_HD LR_INLINE PairMoves moves_sorted(int32_t lo, int32_t hi) {
 }  // namespace detail
 
 /// Moves of the ordered pair (a, b).
-LR_HD LR_INLINE PairMoves pair_moves(int32_t a, int32_t b) {
+LR_HD constexpr PairMoves pair_moves(int32_t a, int32_t b) {
   if (a <= b) return detail::moves_sorted(a, b);
   const PairMoves s = detail::moves_sorted(b, a);
   return PairMoves{s.proposition, s.empower_b, s.empower_a, s.barrier_b, s.barrier_a, s.barrier2_b, s.barrier2_a};
+}
+
+// pair_moves as a table, computed at compile time: one load instead of a decision tree whose
+// branches a GPU warp (32 dyads in different pair states) would mostly all execute. Each entry
+// packs proposition + 1 and the six moves, 3 bits each.
+namespace detail {
+LR_HD constexpr uint32_t pack_moves(const PairMoves& m) {
+  return static_cast<uint32_t>(m.proposition + 1) | static_cast<uint32_t>(m.empower_a) << 3 |
+         static_cast<uint32_t>(m.empower_b) << 6 | static_cast<uint32_t>(m.barrier_a) << 9 |
+         static_cast<uint32_t>(m.barrier_b) << 12 | static_cast<uint32_t>(m.barrier2_a) << 15 |
+         static_cast<uint32_t>(m.barrier2_b) << 18;
+}
+LR_HD constexpr PairMoves unpack_moves(uint32_t w) {
+  return PairMoves{static_cast<int32_t>(w & 7u) - 1,   static_cast<int32_t>(w >> 3 & 7u),
+                   static_cast<int32_t>(w >> 6 & 7u),  static_cast<int32_t>(w >> 9 & 7u),
+                   static_cast<int32_t>(w >> 12 & 7u), static_cast<int32_t>(w >> 15 & 7u),
+                   static_cast<int32_t>(w >> 18 & 7u)};
+}
+LR_HD constexpr uint32_t packed_pair_moves(int32_t pair) {
+  return pack_moves(pair_moves(pair / kStrategies, pair % kStrategies));
+}
+LR_HD constexpr bool same_moves(const PairMoves& x, const PairMoves& y) {
+  return x.proposition == y.proposition && x.empower_a == y.empower_a && x.empower_b == y.empower_b &&
+         x.barrier_a == y.barrier_a && x.barrier_b == y.barrier_b && x.barrier2_a == y.barrier2_a &&
+         x.barrier2_b == y.barrier2_b;
+}
+LR_HD constexpr bool packed_moves_exact() {
+  for (int32_t pair = 0; pair < kPairStates; ++pair)
+    if (!same_moves(unpack_moves(packed_pair_moves(pair)), pair_moves(pair / kStrategies, pair % kStrategies)))
+      return false;
+  return true;
+}
+static_assert(packed_moves_exact(), "the packed pair-move table must reproduce pair_moves exactly");
+
+#define LR_PAIR_MOVES_5(i)                                                                            \
+  packed_pair_moves(i), packed_pair_moves(i + 1), packed_pair_moves(i + 2), packed_pair_moves(i + 3), \
+      packed_pair_moves(i + 4)
+#define LR_PAIR_MOVES_25 \
+  LR_PAIR_MOVES_5(0), LR_PAIR_MOVES_5(5), LR_PAIR_MOVES_5(10), LR_PAIR_MOVES_5(15), LR_PAIR_MOVES_5(20)
+#if defined(__CUDACC__)
+static __device__ const uint32_t kPairMovesDevice[kPairStates] = {LR_PAIR_MOVES_25};
+#endif
+inline constexpr uint32_t kPairMovesHost[kPairStates] = {LR_PAIR_MOVES_25};
+#undef LR_PAIR_MOVES_25
+#undef LR_PAIR_MOVES_5
+}  // namespace detail
+
+/// pair_moves(a, b) by table lookup.
+LR_HD LR_INLINE PairMoves pair_moves_lookup(int32_t a, int32_t b) {
+#if defined(__CUDA_ARCH__)
+  return detail::unpack_moves(__ldg(&detail::kPairMovesDevice[pair_index(a, b)]));
+#else
+  return detail::unpack_moves(detail::kPairMovesHost[pair_index(a, b)]);
+#endif
 }
 
 /// Linear predictor covariates: latent logits of T, S, L and the bounded R covariate.
@@ -81,10 +135,10 @@ struct Moderators {
 
 /// One step of the propositional kernel. u_emp, u_bar, u_which decide the pair move; u_explore_a/b
 /// replace a firm's strategy by a uniform one with probability epsilon (exploration noise).
-LR_HD LR_INLINE void propositional_step(const ModelParams& p, int32_t a, int32_t b, const Moderators& m,
-                                        float u_emp, float u_bar, float u_which, float u_explore_a,
-                                        float u_explore_b, int32_t* next_a, int32_t* next_b) {
-  const PairMoves mv = pair_moves(a, b);
+LR_HD LR_INLINE void propositional_step(const ModelParams& p, int32_t a, int32_t b, const Moderators& m, float u_emp,
+                                        float u_bar, float u_which, float u_explore_a, float u_explore_b,
+                                        int32_t* next_a, int32_t* next_b) {
+  const PairMoves mv = pair_moves_lookup(a, b);
   float p_emp = 0.0f;
   if (mv.proposition != NoProposition) {
     const PropositionBeta& beta = p.beta[mv.proposition];

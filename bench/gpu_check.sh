@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# One command for a lent GPU machine (H100/H200, sm_90): build the CUDA backend, run the GPU tests,
+# compute-sanitizer memcheck on a small run, the throughput benchmark (1e6, 1e7, 1e8 dyads x 100
+# periods per kernel), ncu counters (instructions per dyad-period, issue-slot use, occupancy) and
+# the kernels' resource usage; writes bench/results/gpu-<device>-<date>.md, into $OUT when set.
+# Every step's failure is recorded in the report; the remaining steps still run.
+#
+# Environment: OUT (where the report and logs go), BUILD (build dir, default build-gpu),
+# SIZES (default "1e6 1e7 1e8"), REPEAT (default 5), JOBS (default nproc), DETAIL=1 (also export
+# ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-$ROOT/build-gpu}
+OUTDIR=${OUT:-$ROOT/bench/results}
+SIZES=${SIZES:-"1e6 1e7 1e8"}
+REPEAT=${REPEAT:-5}
+JOBS=${JOBS:-$(nproc)}
+WORK=$BUILD/gpu-check
+mkdir -p "$OUTDIR" "$WORK"
+rm -f "$WORK"/*.status "$WORK"/*.txt "$WORK"/*.csv "$WORK"/*.log
+LOG=$WORK/steps.log
+: >"$LOG"
+
+DEVICE=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)
+DEVICE=${DEVICE:-unknown-gpu}
+SLUG=$(printf '%s' "$DEVICE" | tr -c 'A-Za-z0-9' '-' | tr -s '-' | sed 's/^-//; s/-$//')
+DATE=$(date +%F)
+REPORT=$OUTDIR/gpu-$SLUG-$DATE.md
+
+# step NAME CMD...: runs CMD (at most $TMO seconds, default 300) with its output in $WORK/NAME.log,
+# records ok / failed (rc; 124 = timed out) and the time taken.
+step() {
+  local name=$1
+  shift
+  local t0=$SECONDS
+  echo "== $name: $*" | tee -a "$LOG"
+  timeout "${TMO:-300}" "$@" >"$WORK/$name.log" 2>&1
+  local rc=$?
+  local dt=$((SECONDS - t0))
+  if [ $rc -eq 0 ]; then echo "ok ${dt}s" >"$WORK/$name.status"; else echo "FAILED rc=$rc ${dt}s" >"$WORK/$name.status"; fi
+  echo "   -> $(cat "$WORK/$name.status")" | tee -a "$LOG"
+  return $rc
+}
+
+# --- environment ---
+{
+  echo "device: $DEVICE"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.sm,power.limit --format=csv 2>&1
+  nvcc --version 2>&1 | tail -2
+  cmake --version 2>&1 | head -1
+  echo "revision: ${REV:-$(cat "$ROOT/REV" 2>/dev/null || git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)}"
+  echo "cpu cores: $(nproc)"
+} >"$WORK/env.txt" 2>&1
+
+# --- build ---
+EXTRA_INC=$ROOT/.deps/include
+step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+  -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
+step build cmake --build "$BUILD" -j "$JOBS"
+TP=$BUILD/bench/throughput
+TESTS=$BUILD/tests/cpp/learnrace_tests
+
+# --- resource usage (registers, spills, shared memory) ---
+OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
+if [ -n "$OBJ" ]; then
+  step resources cuobjdump --dump-resource-usage "$OBJ"
+else
+  echo "FAILED (no backend_cuda.cu.o)" >"$WORK/resources.status"
+fi
+
+# --- tests ---
+if [ "${SKIP_TESTS:-0}" != 1 ]; then
+  TMO=240 step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
+  step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
+fi
+
+# --- compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---
+TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
+TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
+TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
+TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
+
+# --- throughput ---
+for kernel in propositional strategic; do
+  for n in $SIZES; do
+    TMO=120 step "throughput_${kernel}_$n" "$TP" --backend cuda --kernel $kernel --dyads "$n" --periods 100 --repeat "$REPEAT"
+    grep '^backend=' "$WORK/throughput_${kernel}_$n.log" >>"$WORK/throughput.txt"
+  done
+done
+# 1e9 dyads in one run (10 chunks of 1e8, each split into launches): memory does not grow with dyads.
+TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel propositional --dyads 1e9 --periods 100 \
+  --chunk 1e8 --repeat 1 --warmup 0
+grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
+step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
+grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
+
+# --- ncu: instructions, issue-slot use, occupancy of one launch (1e7 dyads x 100 periods) ---
+METRICS=smsp__thread_inst_executed.sum,smsp__inst_executed.sum,sm__inst_issued.avg.pct_of_peak_sustained_active
+METRICS=$METRICS,smsp__issue_active.avg.pct_of_peak_sustained_active,sm__warps_active.avg.pct_of_peak_sustained_active
+METRICS=$METRICS,sm__maximum_warps_per_active_cycle_pct,launch__registers_per_thread,launch__occupancy_limit_registers
+METRICS=$METRICS,launch__occupancy_limit_shared_mem,smsp__thread_inst_executed_per_inst_executed.ratio
+METRICS=$METRICS,gpu__time_duration.sum,launch__grid_size,launch__block_size,sm__cycles_elapsed.avg.per_second
+if [ "${SKIP_NCU:-0}" != 1 ]; then
+  for kernel in propositional strategic; do
+    n=1e7
+    [ $kernel = strategic ] && n=2e6
+    step "ncu_$kernel" ncu --kernel-name regex:dyad_kernel --launch-count 1 --metrics "$METRICS" --csv \
+      --print-units base --log-file "$WORK/ncu_$kernel.csv" \
+      "$TP" --backend cuda --kernel $kernel --dyads $n --periods 100 --repeat 1 --warmup 0
+  done
+  if [ "${DETAIL:-0}" = 1 ]; then
+    step ncu_detail ncu --kernel-name regex:dyad_kernel --launch-count 1 --section SpeedOfLight \
+      --section Occupancy --section SchedulerStats --section WarpStateStats --section InstructionStats \
+      --section ComputeWorkloadAnalysis --section SourceCounters --section LaunchStats --import-source no \
+      -f -o "$WORK/prop_detail" "$TP" --backend cuda --kernel propositional --dyads 1e7 --periods 100 --repeat 1 \
+      --warmup 0
+    step ncu_detail_text ncu -i "$WORK/prop_detail.ncu-rep" --print-details all
+    step ncu_detail_sass ncu -i "$WORK/prop_detail.ncu-rep" --page source --csv --print-source sass
+  fi
+fi
+
+# --- report ---
+python3 "$ROOT/bench/gpu_report.py" "$WORK" "$REPORT" "$DEVICE" "$DATE" 2>&1 | tee -a "$LOG"
+cp "$LOG" "$OUTDIR/gpu-check-steps.log" 2>/dev/null
+# All logs in one file (the lent machine returns at most a few files).
+[ -n "${OUT:-}" ] && tar czf "$OUTDIR/gpu-check-logs.tar.gz" -C "$WORK" . 2>/dev/null
+echo "report: $REPORT"
+tail -n 60 "$REPORT" 2>/dev/null

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Render the markdown report of bench/gpu_check.sh from its work folder.
+
+usage: gpu_report.py WORK_DIR REPORT.md DEVICE DATE
+"""
+import csv
+import glob
+import io
+import os
+import re
+import sys
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def kv_line(line):
+    return dict(tok.split("=", 1) for tok in line.split() if "=" in tok)
+
+
+def ncu_metrics(path):
+    """Metric name -> value (float when numeric) from an `ncu --csv --print-units base` log."""
+    text = read(path)
+    start = text.find('"ID"')
+    if start < 0:
+        return {}
+    out = {}
+    for row in csv.DictReader(io.StringIO(text[start:])):
+        name, value = row.get("Metric Name"), row.get("Metric Value", "")
+        if not name:
+            continue
+        try:
+            out[name] = float(value.replace(",", ""))
+        except ValueError:
+            out[name] = value
+    return out
+
+
+def resources(text):
+    """kernel -> 'REG:.. STACK:.. SHARED:.. LOCAL:..' from cuobjdump --dump-resource-usage."""
+    out = {}
+    current = None
+    for line in text.splitlines():
+        m = re.search(r"Function (\S+):", line)
+        if m:
+            name = m.group(1)
+            k = re.search(r"dyad_kernelILi([01])ELb([01])E", name)
+            if k:
+                current = ("propositional" if k.group(1) == "0" else "strategic") + (
+                    " (per-period counts in shared memory)" if k.group(2) == "1" else " (global-atomic fallback)")
+            else:
+                current = name
+            continue
+        if current and "REG:" in line:
+            out[current] = " ".join(line.split())
+            current = None
+    return out
+
+
+def status(work, name):
+    s = read(os.path.join(work, name + ".status")).strip()
+    return s or "not run"
+
+
+def fmt(v, spec=".3g"):
+    return format(v, spec) if isinstance(v, (int, float)) else str(v)
+
+
+def main():
+    work, report, device, date = sys.argv[1:5]
+    lines = [f"# GPU check: {device}, {date}", "", "Written by `bench/gpu_check.sh`.", "", "## Environment", "```"]
+    lines += read(os.path.join(work, "env.txt")).strip().splitlines()
+    lines += ["```", "", "## Steps", "| step | result |", "| --- | --- |"]
+    for path in sorted(glob.glob(os.path.join(work, "*.status")), key=os.path.getmtime):
+        name = os.path.basename(path)[: -len(".status")]
+        lines.append(f"| {name} | {status(work, name)} |")
+
+    # Tests
+    tests = read(os.path.join(work, "gpu_tests.log"))
+    summary = [l for l in tests.splitlines() if re.match(r"\[\s+(PASSED|FAILED|SKIPPED)\s+\]", l)]
+    lines += ["", "## GPU tests (`learnrace_tests --gtest_filter=GpuBackend.*`)", "```"] + (summary or ["(no log)"])
+    lines += ["```"]
+    ctest = [l for l in read(os.path.join(work, "other_tests.log")).splitlines() if "tests passed" in l or "FAILED" in l]
+    if ctest:
+        lines += ["", "ctest: " + "; ".join(ctest[-3:])]
+
+    # Sanitizers
+    lines += ["", "## compute-sanitizer", "| run | summary |", "| --- | --- |"]
+    for name in ("memcheck_prop", "memcheck_strat", "memcheck_fallback", "racecheck"):
+        text = read(os.path.join(work, name + ".log"))
+        m = re.findall(r"(ERROR SUMMARY: .*|RACECHECK SUMMARY: .*)", text)
+        lines.append(f"| {name} | {m[-1] if m else status(work, name)} |")
+
+    # Throughput
+    lines += ["", "## Throughput (default parameters, 100 periods, whole driver path, median of repeats)",
+              "Card at its default clocks. dyad-periods are counted from the transition counts (dyads end early).",
+              "",
+              "| backend | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
+              "dyad-periods/s | dyads/s |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for line in read(os.path.join(work, "throughput.txt")).splitlines():
+        r = kv_line(line)
+        lines.append(
+            f"| {r.get('backend')} | {r.get('kernel')} | {float(r.get('dyads', 0)):.0e} | "
+            f"{float(r.get('chunk', 0)):.0e} | {r.get('repeat')} | {r.get('median_s')} | "
+            f"{r.get('dyad_periods')} | {r.get('mean_duration')} | {r.get('dyad_periods_per_s')} | "
+            f"{r.get('dyads_per_s')} |")
+
+    # ncu
+    res = resources(read(os.path.join(work, "resources.log")))
+    lines += ["", "## Counters (ncu, one launch; instructions per dyad-period include each dyad's start and end)",
+              "ncu with its default clock control (SM clock locked, see the last column). Issue slots used % is "
+              "the achieved fraction of the instruction-issue bound (one warp instruction per scheduler per cycle).",
+              ""]
+    lines += ["| kernel | dyads | dyad-periods | thread instr / dyad-period | warp instr x 32 / dyad-period | "
+              "active lanes / warp instr | issue slots used % (sm__inst_issued) | issue active % (smsp) | "
+              "registers | achieved occupancy % | theoretical occupancy % | kernel ms | SM clock GHz |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for kernel in ("propositional", "strategic"):
+        m = ncu_metrics(os.path.join(work, f"ncu_{kernel}.csv"))
+        run = {}
+        for line in read(os.path.join(work, f"ncu_{kernel}.log")).splitlines():
+            if line.startswith("backend="):
+                run = kv_line(line)
+        dp = float(run.get("dyad_periods", 0) or 0)
+        ti = m.get("smsp__thread_inst_executed.sum")
+        wi = m.get("smsp__inst_executed.sum")
+        per = lambda v, k=1: fmt(v * k / dp, ".1f") if isinstance(v, float) and dp > 0 else "n/a"
+        lines.append(
+            f"| {kernel} | {run.get('dyads', 'n/a')} | {int(dp)} | {per(ti)} | {per(wi, 32)} | "
+            f"{fmt(m.get('smsp__thread_inst_executed_per_inst_executed.ratio', 'n/a'))} | "
+            f"{fmt(m.get('sm__inst_issued.avg.pct_of_peak_sustained_active', 'n/a'))} | "
+            f"{fmt(m.get('smsp__issue_active.avg.pct_of_peak_sustained_active', 'n/a'))} | "
+            f"{fmt(m.get('launch__registers_per_thread', 'n/a'))} | "
+            f"{fmt(m.get('sm__warps_active.avg.pct_of_peak_sustained_active', 'n/a'))} | "
+            f"{fmt(m.get('sm__maximum_warps_per_active_cycle_pct', 'n/a'))} | "
+            f"{fmt(m.get('gpu__time_duration.sum', 0) / 1e6 if isinstance(m.get('gpu__time_duration.sum'), float) else 'n/a')} | "
+            f"{fmt(m.get('sm__cycles_elapsed.avg.per_second', 0) / 1e9 if isinstance(m.get('sm__cycles_elapsed.avg.per_second'), float) else 'n/a')} |")
+    lines += ["", "Resource usage (cuobjdump --dump-resource-usage):", "```"]
+    lines += [f"{k}: {v}" for k, v in res.items()] or ["(none)"]
+    lines += ["```", ""]
+    os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
+    with open(report, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("wrote", report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+// CUDA backend (DESIGN.md): the model of simulate_dyad.hpp on NVIDIA GPUs, bit for bit equal to
+// the CPU backend (same float code, -fmad=false, own exp/log; integer counts merged with atomics).
+//
+// Scheduling. Each thread is a lane that runs one dyad at a time, period by period, in registers.
+// Dyads end after very different numbers of periods (the median is a few, the longest T_max), so a
+// lane whose dyad ends takes the next one at once instead of idling until the warp's longest dyad
+// is done. The expensive per-dyad work runs in lock step for 32 dyads at a time, never for a few
+// lanes while the others wait:
+//   - start: the warp draws the initial conditions of the next 32 dyads together and parks them in
+//     a per-warp shared-memory queue ("init ring"); lanes whose dyad ended pop from it;
+//   - end: a finished dyad's outcome record goes into a second per-warp queue ("end ring"); when 32
+//     are queued the warp computes their histograms and fixed-point moments together, with
+//     warp-aggregated atomics (__match_any_sync) and REDUX warp sums of the moments.
+// Dyads are handed out 32 at a time from a per-point global counter, so blocks of a point balance
+// their load. A block never straddles two points; many points run in one launch (parameters in
+// constant memory).
+//
+// Accumulation. The count array's prefix [0, shared_words) (the per-dyad-period sections first,
+// then the per-dyad histograms) lives in each block's shared memory as uint32 and is added to the
+// global uint64 counts once, when the block ends. Configurations whose sections do not fit (long
+// horizons, many factor bins) keep the prefix that fits and send the rest straight to global
+// atomics. Launches are sized so that no uint32 shared counter can overflow.
+//
+// Files: cuda/launch_shape.hpp (shape, queue layout, kernel arguments), cuda/sinks.cuh,
+// cuda/warp_queues.cuh, cuda/dyad_kernel.cuh (device code), cuda/trajectory_plan.hpp and this file
+// (host side: device buffers, checks, launches).
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "cuda/check.hpp"
+#include "cuda/dyad_kernel.cuh"
+#include "cuda/launch_shape.hpp"
+#include "cuda/trajectory_plan.hpp"
+#include "output_layout.hpp"
+
+namespace learnrace {
+
+namespace {
+
+using namespace cuda_detail;
+
+// ---------------------------------------------------------------------------------------------
+// Host side: device buffers (grow-only, reused across chunks: memory never grows with dyads).
+
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  // Freed only at process exit by the driver (destroying CUDA objects in static destructors can
+  // fail after the runtime has shut down), so no destructor.
+
+  void* reserve(size_t bytes) {
+    if (bytes > capacity_) {
+      if (ptr_) LR_CUDA_CHECK(cudaFree(ptr_));
+      ptr_ = nullptr;
+      capacity_ = 0;
+      LR_CUDA_CHECK(cudaMalloc(&ptr_, bytes));
+      capacity_ = bytes;
+    }
+    return ptr_;
+  }
+
+ private:
+  void* ptr_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+struct CudaContext {
+  std::mutex mutex;  // one chunk at a time: constant memory and buffers are shared
+  bool ready = false;
+  int device = -1;
+  cudaDeviceProp prop{};
+  cudaStream_t stream = nullptr;
+  DeviceBuffer counts, next_dyad, traj_table, traj_arena;
+};
+
+CudaContext& context() {
+  static CudaContext* ctx = new CudaContext();  // never destroyed, see DeviceBuffer
+  return *ctx;
+}
+
+bool probe_device(std::string* why) {
+  int n = 0;
+  cudaError_t err = cudaGetDeviceCount(&n);
+  if (err != cudaSuccess) {
+    cudaGetLastError();
+    if (why)
+      *why = std::string("no usable CUDA device (cudaGetDeviceCount: ") + cudaGetErrorName(err) + ": " +
+             cudaGetErrorString(err) + ")";
+    return false;
+  }
+  if (n == 0) {
+    if (why) *why = "no CUDA device found";
+    return false;
+  }
+  cudaFuncAttributes attr;
+  err = cudaFuncGetAttributes(&attr, dyad_kernel<0, true>);
+  if (err != cudaSuccess) {
+    cudaGetLastError();
+    int device = 0, major = 0, minor = 0;
+    cudaGetDevice(&device);
+    cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device);
+    cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device);
+    if (why)
+      *why = "the CUDA backend cannot run on device " + std::to_string(device) + " (compute capability " +
+             std::to_string(major) + "." + std::to_string(minor) + "; rebuild with CMAKE_CUDA_ARCHITECTURES " +
+             "including it): " + cudaGetErrorName(err) + ": " + cudaGetErrorString(err);
+    return false;
+  }
+  return true;
+}
+
+void ensure_ready(CudaContext& ctx) {
+  std::string why;
+  if (!probe_device(&why)) throw std::runtime_error("backend 'cuda' is not available: " + why);
+  int device = 0;
+  LR_CUDA_CHECK(cudaGetDevice(&device));
+  if (ctx.ready && ctx.device == device) return;
+  if (ctx.ready) throw std::runtime_error("CUDA backend: the current device changed between runs (unsupported)");
+  LR_CUDA_CHECK(cudaGetDeviceProperties(&ctx.prop, device));
+  LR_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx.stream, cudaStreamNonBlocking));
+  ctx.device = device;
+  ctx.ready = true;
+}
+
+void check_request(const ChunkRequest& r) {
+  if (r.n_points <= 0 || r.params == nullptr || r.out == nullptr)
+    throw std::invalid_argument("CUDA backend: empty chunk request (no points, params or outputs)");
+  if (r.dyad_end < r.dyad_begin) throw std::invalid_argument("CUDA backend: dyad_end < dyad_begin");
+  const ModelParams& p0 = r.params[0];
+  for (int32_t i = 0; i < r.n_points; ++i) {
+    const ModelParams& p = r.params[i];
+    if (p.periods != p0.periods || p.factor_bins != p0.factor_bins || p.hist_bins != p0.hist_bins)
+      throw std::invalid_argument("CUDA backend: all points of a chunk must share periods, factor_bins and hist_bins");
+    if (p.periods < 0 || p.factor_bins < 1 || p.hist_bins < 1)
+      throw std::invalid_argument("CUDA backend: periods >= 0, factor_bins >= 1 and hist_bins >= 1 are required");
+    if (p.trajectory_max > 0 && p.trajectory_stride == 0)
+      throw std::invalid_argument("CUDA backend: trajectory_stride must be >= 1");
+    if (r.out[i].counts == nullptr) throw std::invalid_argument("CUDA backend: a point has no count buffer");
+  }
+}
+
+/// Words of the count prefix kept in shared memory: all of [0, moments) when it fits beside the
+/// queues at kMinBlocksPerSm blocks per SM; LEARNRACE_CUDA_SHARED_WORDS lowers it (tests use it to
+/// force the global-atomic fallback).
+uint32_t shared_words_for(const cudaDeviceProp& prop, const OutputLayout& lay) {
+  const size_t per_block = std::min<size_t>(
+      prop.sharedMemPerMultiprocessor / kMinBlocksPerSm - prop.reservedSharedMemPerBlock, prop.sharedMemPerBlockOptin);
+  const size_t static_bytes = 0;  // the kernel has no static shared memory
+  const size_t budget = per_block > kRingBytes + static_bytes + 64 ? per_block - kRingBytes - static_bytes - 64 : 0;
+  uint64_t words = std::min<uint64_t>(lay.moments, budget / sizeof(uint32_t));
+  if (const char* env = std::getenv("LEARNRACE_CUDA_SHARED_WORDS")) {
+    char* end = nullptr;
+    const unsigned long long limit = std::strtoull(env, &end, 10);
+    if (end != env) words = std::min<uint64_t>(words, limit);
+  }
+  return static_cast<uint32_t>(words);
+}
+
+using KernelFn = void (*)(LaunchArgs);
+
+/// The kernel instance for a transition kernel and whether the per-period sections fit in shared memory.
+KernelFn kernel_for(int32_t kernel, bool period_shared) {
+  if (kernel == static_cast<int32_t>(KernelType::Propositional))
+    return period_shared ? dyad_kernel<0, true> : dyad_kernel<0, false>;
+  return period_shared ? dyad_kernel<1, true> : dyad_kernel<1, false>;
+}
+
+/// Raises the kernel's dynamic shared-memory limit to `smem` (needed before the occupancy query
+/// and the launch) and returns how many of its blocks fit on one SM.
+int prepare_kernel(KernelFn fn, size_t smem) {
+  LR_CUDA_CHECK(cudaFuncSetAttribute(reinterpret_cast<const void*>(fn), cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                     static_cast<int>(smem)));
+  int blocks_per_sm = 0;
+  LR_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, fn, kThreads, smem));
+  if (blocks_per_sm < 1)
+    throw std::runtime_error("CUDA backend: the kernel does not fit on an SM with " + std::to_string(smem) +
+                             " bytes of shared memory");
+  return blocks_per_sm;
+}
+
+void launch(const CudaContext& ctx, KernelFn fn, size_t smem, LaunchArgs args, uint32_t n_points) {
+  const uint64_t blocks = static_cast<uint64_t>(n_points) * args.blocks_per_point;
+  void* kernel_args[] = {&args};
+  LR_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(fn), dim3(static_cast<unsigned>(blocks)), dim3(kThreads),
+                                 kernel_args, smem, ctx.stream));
+  LR_CUDA_CHECK(cudaGetLastError());
+}
+
+}  // namespace
+
+bool cuda_backend_available(std::string* why) { return probe_device(why); }
+
+void run_chunk_cuda(const ChunkRequest& request) {
+  check_request(request);
+  CudaContext& ctx = context();
+  std::lock_guard<std::mutex> lock(ctx.mutex);
+  ensure_ready(ctx);
+
+  const int32_t n_points = request.n_points;
+  const OutputLayout lay = OutputLayout::make(request.params[0]);
+  const uint64_t dyads = request.dyad_end - request.dyad_begin;
+  const int32_t periods = request.params[0].periods;
+
+  // Device copies of the parameters: trajectories off where the host gave no buffers.
+  std::vector<ModelParams> params(request.params, request.params + n_points);
+  std::vector<DeviceTraj> table(n_points);
+  for (int32_t i = 0; i < n_points; ++i) {
+    if (!has_trajectory_buffers(request.out[i], params[i].periods)) params[i].trajectory_max = 0;
+    slot_range(params[i], request.dyad_begin, request.dyad_end, &table[i].slot_lo, &table[i].slot_hi);
+  }
+  std::vector<TrajCopy> copies;
+  const size_t arena_bytes = plan_trajectories(request, params, table, copies, nullptr);
+  char* arena = static_cast<char*>(ctx.traj_arena.reserve(std::max<size_t>(arena_bytes, 256)));
+  plan_trajectories(request, params, table, copies, arena);
+
+  const size_t count_words = static_cast<size_t>(n_points) * lay.total;
+  uint64_t* d_counts = static_cast<uint64_t*>(ctx.counts.reserve(count_words * sizeof(uint64_t)));
+  uint32_t* d_next = static_cast<uint32_t*>(ctx.next_dyad.reserve(n_points * sizeof(uint32_t)));
+  DeviceTraj* d_table = static_cast<DeviceTraj*>(ctx.traj_table.reserve(n_points * sizeof(DeviceTraj)));
+  LR_CUDA_CHECK(cudaMemsetAsync(d_counts, 0, count_words * sizeof(uint64_t), ctx.stream));
+  LR_CUDA_CHECK(
+      cudaMemcpyAsync(d_table, table.data(), n_points * sizeof(DeviceTraj), cudaMemcpyHostToDevice, ctx.stream));
+  // Slots the kernel does not write (periods after a dyad ended) keep the host's values.
+  for (const TrajCopy& c : copies)
+    LR_CUDA_CHECK(cudaMemcpyAsync(c.device, c.host, c.bytes, cudaMemcpyHostToDevice, ctx.stream));
+
+  if (dyads > 0) {
+    const uint32_t shared_words = shared_words_for(ctx.prop, lay);
+    const size_t smem = kRingBytes + static_cast<size_t>(shared_words) * sizeof(uint32_t);
+    // No uint32 shared counter may overflow: a block sees at most dyads_per_launch * periods events per word.
+    // The work counter (uint32, handed out 32 at a time per warp) must not wrap either.
+    const uint64_t max_per_launch =
+        std::min<uint64_t>(0xffffffffull / static_cast<uint64_t>(std::max(periods, 1)), 1ull << 30);
+    for (int32_t kernel = 0; kernel < 2; ++kernel) {
+      std::vector<int32_t> members;
+      for (int32_t i = 0; i < n_points; ++i)
+        if (static_cast<int32_t>(params[i].kernel) == kernel) members.push_back(i);
+      // Points of one launch must be contiguous in the count array: split at gaps.
+      size_t g = 0;
+      while (g < members.size()) {
+        size_t h = g + 1;
+        while (h < members.size() && h - g < static_cast<size_t>(kMaxPointsPerLaunch) &&
+               members[h] == members[h - 1] + 1)
+          ++h;
+        const int32_t first = members[g];
+        const uint32_t group = static_cast<uint32_t>(h - g);
+        const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end);
+        const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, smem)) * ctx.prop.multiProcessorCount;
+        LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
+                                              cudaMemcpyHostToDevice, ctx.stream));
+        for (uint64_t done = 0; done < dyads; done += max_per_launch) {
+          const uint64_t n = std::min(max_per_launch, dyads - done);
+          LaunchArgs args;
+          args.lay = lay;
+          args.counts = d_counts + static_cast<size_t>(first) * lay.total;
+          args.next_dyad = d_next;
+          args.traj = d_table + first;
+          args.dyad_begin = request.dyad_begin + done;
+          args.dyad_count = static_cast<uint32_t>(n);
+          const uint64_t want = (resident + group - 1) / group;
+          const uint64_t useful = (n + kThreads - 1) / kThreads;
+          args.blocks_per_point = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(want, useful)));
+          args.shared_words = shared_words;
+          LR_CUDA_CHECK(cudaMemsetAsync(d_next, 0, group * sizeof(uint32_t), ctx.stream));
+          launch(ctx, fn, smem, args, group);
+        }
+        g = h;
+      }
+    }
+  }
+
+  std::vector<uint64_t> host_counts(count_words);
+  LR_CUDA_CHECK(cudaMemcpyAsync(host_counts.data(), d_counts, count_words * sizeof(uint64_t), cudaMemcpyDeviceToHost,
+                                ctx.stream));
+  for (const TrajCopy& c : copies)
+    LR_CUDA_CHECK(cudaMemcpyAsync(c.host, c.device, c.bytes, cudaMemcpyDeviceToHost, ctx.stream));
+  LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
+  for (int32_t i = 0; i < n_points; ++i) {
+    uint64_t* out = request.out[i].counts;
+    const uint64_t* in = host_counts.data() + static_cast<size_t>(i) * lay.total;
+    for (uint64_t k = 0; k < lay.total; ++k) out[k] += in[k];
+  }
+}
+
+}  // namespace learnrace

@@ -1,0 +1,111 @@
+// The CUDA kernel: persistent lanes that run one dyad at a time and take the next one as soon as it
+// ends (see backend_cuda.cu for the design). Included by backend_cuda.cu only (defines c_params).
+#pragma once
+
+#include "cuda/launch_shape.hpp"
+#include "cuda/sinks.cuh"
+#include "cuda/warp_queues.cuh"
+#include "simulate_dyad.hpp"
+
+namespace learnrace::cuda_detail {
+
+__constant__ ModelParams c_params[kMaxPointsPerLaunch];
+
+/// kKernel: transition kernel (KernelType). kPeriodShared: all per-period sections fit in shared
+/// memory (no global-atomic branch per count).
+template <int32_t kKernel, bool kPeriodShared>
+__global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel(const __grid_constant__ LaunchArgs a) {
+  extern __shared__ uint32_t smem[];
+  const uint32_t point = blockIdx.x / a.blocks_per_point;
+  const ModelParams& p = c_params[point];
+  uint64_t* counts = a.counts + static_cast<uint64_t>(point) * a.lay.total;
+  const DeviceTraj* traj = a.traj + point;
+  uint32_t* hist = smem + kRingWords * kWarpsPerBlock;
+  for (uint32_t i = threadIdx.x; i < a.shared_words; i += kThreads) hist[i] = 0u;
+  __syncthreads();
+
+  const uint32_t warp = threadIdx.x / 32u;
+  const uint32_t lane = threadIdx.x % 32u;
+  uint32_t* init_ring = smem + kRingWords * warp;
+  uint32_t* end_ring = init_ring + 32 * kInitFields;
+  PeriodSink<kPeriodShared> sink{&a, hist, counts, traj, p.periods};
+
+  // Lane state: the dyad in flight.
+  DyadState s;
+  uint32_t offset = 0, slot = kNoSlot;
+  int32_t t = 0;
+  bool live = false;
+  // Warp-uniform queue state.
+  uint32_t init_head = 0, init_count = 0, end_count = 0;
+  bool exhausted = false;
+
+  while (true) {
+    // --- lanes without a dyad take the next one ---
+    uint32_t need = __ballot_sync(kFullMask, !live);
+    while (need != 0u) {
+      if (init_count == 0u) {
+        if (exhausted) break;
+        init_head = 0;
+        init_count = refill_init_ring(a, p, point, lane, init_ring);
+        if (init_count == 0u) {
+          exhausted = true;
+          break;
+        }
+      }
+      const uint32_t rank = __popc(need & lanemask_lt(lane));
+      if (!live && rank < init_count) {
+        pop_init(init_ring, init_head + rank, s, offset, slot);
+        t = 0;
+        live = true;
+      }
+      const uint32_t taken = min(static_cast<uint32_t>(__popc(need)), init_count);
+      init_head += taken;
+      init_count -= taken;
+      need = __ballot_sync(kFullMask, !live);
+    }
+    if (__ballot_sync(kFullMask, live) == 0u) break;  // the point's dyads are all done
+
+    // --- one period of every live dyad ---
+    int32_t cause = Censored;
+    if (live && t < p.periods) {
+      const int64_t slot64 = slot == kNoSlot ? -1 : static_cast<int64_t>(slot);
+      cause = dyad_period<kKernel>(p, a.lay, a.dyad_begin + offset, slot64, s, t, sink);
+      ++t;
+    }
+    bool done = live && (cause != Censored || t >= p.periods);
+
+    // --- finished dyads queue their outcomes; 32 queued are processed together ---
+    uint32_t fin = __ballot_sync(kFullMask, done);
+    while (fin != 0u) {
+      const uint32_t rank = __popc(fin & lanemask_lt(lane));
+      const uint32_t space = 32u - end_count;
+      if (done && rank < space) {
+        // duration: the period that ended it (t after the increment), or T_max when censored.
+        const DyadEnd e = dyad_end(s, cause, t);
+        push_end(end_ring, end_count + rank, e);
+        if (slot != kNoSlot) {
+          const uint64_t dyad = a.dyad_begin + offset;
+          store_trajectory_dyad(traj->buf, slot - traj->slot_lo, trajectory_dyad_record(dyad, s, e));
+        }
+        done = false;
+        live = false;
+      }
+      end_count += min(static_cast<uint32_t>(__popc(fin)), space);
+      if (end_count == 32u) {
+        drain_end_ring(a, p, hist, counts, lane, end_ring, 32u);
+        end_count = 0;
+      }
+      fin = __ballot_sync(kFullMask, done);
+    }
+  }
+  if (end_count != 0u) drain_end_ring(a, p, hist, counts, lane, end_ring, end_count);
+
+  // --- the block's shared counts join the point's global counts ---
+  __syncthreads();
+  for (uint32_t i = threadIdx.x; i < a.shared_words; i += kThreads) {
+    const uint32_t v = hist[i];
+    if (v != 0u) atomicAdd(reinterpret_cast<unsigned long long*>(&counts[i]), static_cast<unsigned long long>(v));
+  }
+}
+
+}  // namespace learnrace::cuda_detail

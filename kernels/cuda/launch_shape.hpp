@@ -1,0 +1,73 @@
+// Launch shape, per-warp queue layout and kernel arguments of the CUDA backend (shared by the
+// device code and the host side of backend_cuda.cu).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "backend.hpp"
+#include "output_layout.hpp"
+#include "params.hpp"
+
+namespace learnrace::cuda_detail {
+
+// Tuning knobs (overridable at compile time for experiments): one block of 32 warps per SM (a
+// 64-register cap). Measured on an H100 against 2 x 16, 2 x 12, 3 x 8 and 1 x 16 warps: fastest,
+// and one histogram per SM halves the flush and leaves ~150 KB of shared memory for it.
+#ifndef LR_WARPS_PER_BLOCK
+#define LR_WARPS_PER_BLOCK 32
+#endif
+#ifndef LR_MIN_BLOCKS
+#define LR_MIN_BLOCKS 1
+#endif
+#ifndef LR_MIN_BLOCKS_STRATEGIC
+#define LR_MIN_BLOCKS_STRATEGIC LR_MIN_BLOCKS
+#endif
+constexpr int32_t kWarpsPerBlock = LR_WARPS_PER_BLOCK;
+constexpr int32_t kThreads = 32 * kWarpsPerBlock;
+constexpr int32_t kMinBlocksPerSm = LR_MIN_BLOCKS;  // shared memory is budgeted for this many blocks
+constexpr int32_t min_blocks_for(int32_t kernel) {
+  return kernel == static_cast<int32_t>(KernelType::Strategic) ? LR_MIN_BLOCKS_STRATEGIC : LR_MIN_BLOCKS;
+}
+constexpr uint32_t kFullMask = 0xffffffffu;
+constexpr int32_t kMaxPointsPerLaunch = 64;  // 64 * sizeof(ModelParams) of constant memory
+constexpr uint32_t kNoSlot = 0xffffffffu;
+
+// Per-warp queues in shared memory, structure of arrays [field][32] (one bank per lane).
+enum InitField : int32_t {
+  InitZTrust = 0,
+  InitZStakes,
+  InitZOrient,
+  InitRelation,
+  InitKnowA,
+  InitKnowB,
+  InitEquityA,
+  InitPowerStart,
+  InitPacked,  // intent_a | intent_b << 8 | s_a << 16 | s_b << 24
+  InitOffset,  // dyad - LaunchArgs::dyad_begin
+  InitSlot,    // trajectory slot or kNoSlot
+  kInitFields
+};
+enum EndField : int32_t { EndGainA = 0, EndGainB, EndShift, EndXA, EndXB, EndZTrust, EndCauseDuration, kEndFields };
+constexpr int32_t kRingWords = 32 * (kInitFields + kEndFields);
+constexpr size_t kRingBytes = sizeof(uint32_t) * kRingWords * kWarpsPerBlock;
+
+/// Trajectory buffers of one point on the device, for slots [slot_lo, slot_hi) of this chunk.
+struct DeviceTraj {
+  PointBuffers buf;
+  uint32_t slot_lo = 0;
+  uint32_t slot_hi = 0;
+};
+
+struct LaunchArgs {
+  OutputLayout lay;
+  uint64_t* counts;        // [points of the launch][lay.total]
+  uint32_t* next_dyad;     // [points of the launch] dyads handed out so far
+  const DeviceTraj* traj;  // [points of the launch]
+  uint64_t dyad_begin;     // dyads [dyad_begin, dyad_begin + dyad_count) of every point
+  uint32_t dyad_count;
+  uint32_t blocks_per_point;
+  uint32_t shared_words;  // counts [0, shared_words) accumulate in shared memory (<= lay.moments)
+};
+
+}  // namespace learnrace::cuda_detail

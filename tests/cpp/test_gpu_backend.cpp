@@ -1,0 +1,275 @@
+// The CUDA backend against the CPU reference: every count word and every trajectory array must be
+// identical (MODEL.md section 9). Skipped where no CUDA device is usable, except the test that
+// asking for CUDA without one fails clearly.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "driver.hpp"
+#include "output_layout.hpp"
+
+using namespace learnrace;
+
+namespace {
+
+bool cuda_here() {
+  std::string why;
+  return cuda_backend_available(&why);
+}
+
+#define SKIP_WITHOUT_CUDA()                                                         \
+  do {                                                                              \
+    std::string why_;                                                               \
+    if (!cuda_backend_available(&why_)) GTEST_SKIP() << "no CUDA device: " << why_; \
+  } while (0)
+
+ModelParams params_for(KernelType kernel, uint32_t seed, int32_t periods = 100) {
+  ModelParams p = default_params();
+  p.kernel = kernel;
+  p.seed = seed;
+  p.periods = periods;
+  p.trajectory_stride = 7;
+  p.trajectory_max = 300;
+  return p;
+}
+
+RunConfig config_for(std::vector<ModelParams> points, uint64_t dyads, uint64_t chunk) {
+  RunConfig c;
+  c.dyads = dyads;
+  c.chunk_dyads = chunk;
+  for (size_t i = 0; i < points.size(); ++i) {
+    points[i].point_key = static_cast<uint32_t>(i);
+    c.point_names.push_back("point" + std::to_string(i));
+  }
+  c.points = std::move(points);
+  return c;
+}
+
+RunResult run_on(BackendKind backend, const RunConfig& config, uint64_t chunk = 0) {
+  DriverOptions o;
+  o.backend = backend;
+  o.chunk_dyads = chunk;
+  return run_experiment(config, o);
+}
+
+/// Bitwise equality of two arrays (NaN placeholders of unwritten slots compare equal).
+template <class T>
+void expect_same_bits(const std::vector<T>& cpu, const std::vector<T>& gpu, const std::string& what) {
+  ASSERT_EQ(cpu.size(), gpu.size()) << what;
+  if (cpu.empty()) return;
+  if (std::memcmp(cpu.data(), gpu.data(), cpu.size() * sizeof(T)) == 0) return;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    if (std::memcmp(&cpu[i], &gpu[i], sizeof(T)) != 0) {
+      ADD_FAILURE() << what << " differs first at element " << i << " of " << cpu.size();
+      return;
+    }
+  }
+}
+
+void expect_identical(const RunResult& cpu, const RunResult& gpu) {
+  ASSERT_EQ(cpu.points.size(), gpu.points.size());
+  EXPECT_EQ(gpu.backend, "cuda");
+  for (size_t i = 0; i < cpu.points.size(); ++i) {
+    const std::string at = "point " + std::to_string(i) + ": ";
+    const PointResult& a = cpu.points[i];
+    const PointResult& b = gpu.points[i];
+    ASSERT_EQ(a.counts.size(), b.counts.size());
+    for (size_t k = 0; k < a.counts.size(); ++k) {
+      if (a.counts[k] != b.counts[k]) {
+        ADD_FAILURE() << at << "count word " << k << " cpu " << a.counts[k] << " cuda " << b.counts[k];
+        break;
+      }
+    }
+    const Trajectories& x = a.trajectories;
+    const Trajectories& y = b.trajectories;
+    EXPECT_EQ(x.slots, y.slots);
+    expect_same_bits(x.pair, y.pair, at + "traj pair");
+    expect_same_bits(x.x_a, y.x_a, at + "traj x_a");
+    expect_same_bits(x.x_b, y.x_b, at + "traj x_b");
+    expect_same_bits(x.trust, y.trust, at + "traj trust");
+    expect_same_bits(x.stakes, y.stakes, at + "traj stakes");
+    expect_same_bits(x.orientation, y.orientation, at + "traj orientation");
+    expect_same_bits(x.relation, y.relation, at + "traj relation");
+    expect_same_bits(x.power_a, y.power_a, at + "traj power_a");
+    expect_same_bits(x.dyad, y.dyad, at + "traj dyad");
+    expect_same_bits(x.intent_a, y.intent_a, at + "traj intent_a");
+    expect_same_bits(x.intent_b, y.intent_b, at + "traj intent_b");
+    expect_same_bits(x.knowledge_a, y.knowledge_a, at + "traj knowledge_a");
+    expect_same_bits(x.knowledge_b, y.knowledge_b, at + "traj knowledge_b");
+    expect_same_bits(x.equity_a, y.equity_a, at + "traj equity_a");
+    expect_same_bits(x.cause, y.cause, at + "traj cause");
+    expect_same_bits(x.duration, y.duration, at + "traj duration");
+    expect_same_bits(x.gain_a, y.gain_a, at + "traj gain_a");
+    expect_same_bits(x.gain_b, y.gain_b, at + "traj gain_b");
+  }
+}
+
+/// Sanity of one result, so that "identical" never means "identically empty".
+void expect_nonempty(const RunResult& r, uint64_t dyads) {
+  for (const PointResult& pr : r.points) {
+    EXPECT_EQ(pr.counts[r.layout.dyads], dyads);
+    uint64_t dyad_periods = 0;
+    for (int k = 0; k < kPairStates * kPairStates; ++k) dyad_periods += pr.counts[r.layout.transitions + k];
+    if (r.layout.periods > 0) {
+      EXPECT_GE(dyad_periods, dyads);
+    }
+  }
+}
+
+void compare(const RunConfig& config, uint64_t gpu_chunk = 0) {
+  const RunResult cpu = run_on(BackendKind::Cpu, config);
+  const RunResult gpu = run_on(BackendKind::Cuda, config, gpu_chunk);
+  expect_nonempty(cpu, config.dyads);
+  expect_identical(cpu, gpu);
+}
+
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (had_)
+      setenv(name_, old_.c_str(), 1);
+    else
+      unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  bool had_ = false;
+  std::string old_;
+};
+
+}  // namespace
+
+TEST(GpuBackend, CudaWithoutDeviceFailsClearly) {
+  if (cuda_here()) GTEST_SKIP() << "a CUDA device is present";
+  try {
+    resolve_backend(BackendKind::Cuda);
+    FAIL() << "resolve_backend(Cuda) did not throw without a device";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("backend 'cuda' is not available"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(resolve_backend(BackendKind::Auto), BackendKind::Cpu);
+  ModelParams p = default_params();
+  p.trajectory_max = 0;
+  std::vector<uint64_t> counts(OutputLayout::make(p).total, 0);
+  PointBuffers b;
+  b.counts = counts.data();
+  ChunkRequest r;
+  r.params = &p;
+  r.out = &b;
+  r.n_points = 1;
+  r.dyad_end = 10;
+  try {
+    run_chunk_cuda(r);
+    FAIL() << "run_chunk_cuda did not throw without a device";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cuda"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GpuBackend, AutoPicksCudaWhenPresent) {
+  SKIP_WITHOUT_CUDA();
+  EXPECT_EQ(resolve_backend(BackendKind::Auto), BackendKind::Cuda);
+}
+
+TEST(GpuBackend, PropositionalMatchesCpuSeveralSeedsOddCounts) {
+  SKIP_WITHOUT_CUDA();
+  for (uint32_t seed : {1u, 2u, 987654321u})
+    for (uint64_t dyads : {1ull, 31ull, 4099ull}) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " dyads " + std::to_string(dyads));
+      compare(config_for({params_for(KernelType::Propositional, seed)}, dyads, 1u << 20));
+    }
+}
+
+TEST(GpuBackend, StrategicMatchesCpuSeveralSeedsOddCounts) {
+  SKIP_WITHOUT_CUDA();
+  for (uint32_t seed : {1u, 3u, 4242u})
+    for (uint64_t dyads : {1ull, 33ull, 5003ull}) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " dyads " + std::to_string(dyads));
+      compare(config_for({params_for(KernelType::Strategic, seed)}, dyads, 1u << 20));
+    }
+}
+
+TEST(GpuBackend, MillionDyadsMatchCpu) {
+  SKIP_WITHOUT_CUDA();
+  compare(config_for({params_for(KernelType::Propositional, 77)}, 1000003, 1u << 22));
+  compare(config_for({params_for(KernelType::Strategic, 78)}, 200003, 1u << 22));
+}
+
+TEST(GpuBackend, SeveralPointsAndBothKernelsInOneChunk) {
+  SKIP_WITHOUT_CUDA();
+  std::vector<ModelParams> points;
+  for (int i = 0; i < 6; ++i) {
+    ModelParams p = params_for(i % 3 == 2 ? KernelType::Strategic : KernelType::Propositional, 5);
+    p.p_barrier = 0.1f + 0.1f * static_cast<float>(i);
+    p.beta[P8].beta[Trust] = 0.5f * static_cast<float>(i);
+    p.hazard = 0.002f * static_cast<float>(i + 1);
+    p.trajectory_max = static_cast<uint32_t>(50 * (i + 1));
+    points.push_back(p);
+  }
+  compare(config_for(points, 20011, 1u << 20));
+}
+
+TEST(GpuBackend, ChunkedRunMatchesUnchunkedCpu) {
+  SKIP_WITHOUT_CUDA();
+  std::vector<ModelParams> points = {params_for(KernelType::Propositional, 11), params_for(KernelType::Strategic, 11)};
+  const RunConfig config = config_for(points, 30001, 1u << 20);
+  const RunResult cpu = run_on(BackendKind::Cpu, config);
+  for (uint64_t chunk : {777ull, 4096ull, 10000ull}) {
+    SCOPED_TRACE("chunk " + std::to_string(chunk));
+    expect_identical(cpu, run_on(BackendKind::Cuda, config, chunk));
+  }
+}
+
+TEST(GpuBackend, LongHorizonUsesGlobalFallback) {
+  SKIP_WITHOUT_CUDA();
+  // periods = 1000 and 8 factor bins: the per-period sections (~45k words) exceed shared memory.
+  ModelParams p = params_for(KernelType::Propositional, 21, 1000);
+  p.factor_bins = 8;
+  p.hazard = 0.0005f;
+  p.trajectory_stride = 101;
+  p.trajectory_max = 40;
+  ModelParams q = p;
+  q.kernel = KernelType::Strategic;
+  compare(config_for({p, q}, 20001, 1u << 20));
+}
+
+TEST(GpuBackend, ForcedTinySharedPrefixMatchesCpu) {
+  SKIP_WITHOUT_CUDA();
+  const RunConfig config =
+      config_for({params_for(KernelType::Propositional, 31), params_for(KernelType::Strategic, 31)}, 9001, 1u << 20);
+  const RunResult cpu = run_on(BackendKind::Cpu, config);
+  for (const char* words : {"0", "700", "12000"}) {
+    SCOPED_TRACE(std::string("LEARNRACE_CUDA_SHARED_WORDS=") + words);
+    ScopedEnv env("LEARNRACE_CUDA_SHARED_WORDS", words);
+    expect_identical(cpu, run_on(BackendKind::Cuda, config));
+  }
+}
+
+TEST(GpuBackend, ZeroAndOnePeriodMatchCpu) {
+  SKIP_WITHOUT_CUDA();
+  for (int32_t periods : {0, 1, 2}) {
+    SCOPED_TRACE("periods " + std::to_string(periods));
+    compare(
+        config_for({params_for(KernelType::Propositional, 9, periods), params_for(KernelType::Strategic, 9, periods)},
+                   1001, 1u << 20));
+  }
+}
+
+TEST(GpuBackend, RepeatedRunsAreIdentical) {
+  SKIP_WITHOUT_CUDA();
+  const RunConfig config = config_for({params_for(KernelType::Propositional, 123)}, 100003, 1u << 20);
+  const RunResult first = run_on(BackendKind::Cuda, config);
+  const RunResult second = run_on(BackendKind::Cuda, config, 9999);
+  expect_identical(first, second);
+}
