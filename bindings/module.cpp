@@ -144,7 +144,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("joint_max", [](const RunHandle& h) { return h.result.params.at(0).joint_max; })
       .def_property_readonly("relation_bin_max",
                              [](const RunHandle& h) { return h.result.params.at(0).relation_bin_max; })
-      .def_property_readonly("fixed_point_scale", [](const RunHandle&) { return static_cast<double>(kFixedPointScale); })
+      .def_property_readonly("fixed_point_scale",
+                             [](const RunHandle&) { return static_cast<double>(kFixedPointScale); })
       .def_property_readonly("parameters", &parameters_dict, "the /points table: dotted key -> float64 [P]")
       .def("section", &bindings::counts_section, py::arg("name"), "count section with a leading point axis")
       .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
@@ -193,7 +194,8 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
   m.def(
-      "cuda_available", [] { return cuda_reason().empty(); }, "True when the CUDA backend is built and a GPU is usable");
+      "cuda_available", [] { return cuda_reason().empty(); },
+      "True when the CUDA backend is built and a GPU is usable");
   m.def("cuda_unavailable_reason", &cuda_reason, "why the CUDA backend cannot run ('' when it can)");
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
   m.attr("has_hdf5_writer") = true;

@@ -109,14 +109,14 @@ py::array stacked(const py::object& handle, const BlockOf& block_of) {
 }  // namespace
 
 std::vector<std::string> section_names() {
-  return {"transitions",         "transitions_by_bin", "occupancy", "duration", "asymmetry_hist", "power_shift_hist",
-          "joint_learning_hist", "moments",            "dyads"};
+  return {"transitions",      "transitions_by_bin",  "occupancy", "duration", "asymmetry_hist",
+          "power_shift_hist", "joint_learning_hist", "moments",   "dyads"};
 }
 
 std::vector<std::string> trajectory_names() {
-  return {"pair", "x_A",      "x_B",      "trust",       "stakes",      "orientation", "relation",
-          "power_A", "dyad",  "intent_A", "intent_B",    "knowledge_A", "knowledge_B", "equity_A",
-          "cause",   "duration", "gain_A", "gain_B"};
+  return {"pair",        "x_A",      "x_B",   "trust",    "stakes",   "orientation",
+          "relation",    "power_A",  "dyad",  "intent_A", "intent_B", "knowledge_A",
+          "knowledge_B", "equity_A", "cause", "duration", "gain_A",   "gain_B"};
 }
 
 py::array counts_section(const py::object& handle, const std::string& name) {
