@@ -1,0 +1,89 @@
+"""learnrace.open and Results.save: the file round trip equals the in-memory run; bad files are refused clearly."""
+
+from __future__ import annotations
+
+import shutil
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+from test_api import assert_same_results
+
+import learnrace
+
+
+def test_file_gives_the_same_results_as_memory(small_results, run_file):
+    from_file = learnrace.open(run_file)
+    assert not from_file.in_memory and from_file.path == run_file
+    assert_same_results(small_results, from_file)
+    for attr in ("seed", "backend", "dyads_per_point", "periods", "config_toml", "point_names", "kernels"):
+        assert getattr(from_file, attr) == getattr(small_results, attr), attr
+    pd.testing.assert_frame_equal(from_file.points, small_results.points, check_like=True)
+    np.testing.assert_array_equal(from_file.moment_mean, small_results.moment_mean)
+    for name, edges in small_results.histogram_edges.items():
+        np.testing.assert_allclose(from_file.histogram_edges[name], edges, err_msg=name)
+    pd.testing.assert_frame_equal(from_file.summary(), small_results.summary())
+    pd.testing.assert_frame_equal(learnrace.survival(from_file), learnrace.survival(small_results))
+
+
+def test_file_arrays_are_read_only(run_file):
+    res = learnrace.open(run_file)
+    assert not res.transitions.flags.writeable
+
+
+def test_save_of_a_file_backed_result_copies_it(run_file, tmp_path):
+    copy = learnrace.open(run_file).save(tmp_path / "copy.h5")
+    assert_same_results(learnrace.open(run_file), learnrace.open(copy))
+
+
+def test_the_c_plus_plus_writer_states_type_and_version(run_file):
+    with h5py.File(run_file, "r") as f:
+        assert f.attrs["filetype"] in ("learnrace-run", b"learnrace-run")
+        assert int(f.attrs["version"]) == 1
+
+
+def test_not_an_hdf5_file(tmp_path):
+    p = tmp_path / "x.h5"
+    p.write_text("hello")
+    with pytest.raises(learnrace.FileFormatError, match="not an HDF5 file"):
+        learnrace.open(p)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        learnrace.open(tmp_path / "missing.h5")
+
+
+def test_hdf5_of_another_kind(tmp_path):
+    p = tmp_path / "other.h5"
+    with h5py.File(p, "w") as f:
+        f["data"] = np.arange(3)
+    with pytest.raises(learnrace.FileFormatError, match="not a learnrace run file"):
+        learnrace.open(p)
+    with h5py.File(p, "a") as f:
+        f.attrs["filetype"] = "something-else"
+    with pytest.raises(learnrace.FileFormatError, match="something-else"):
+        learnrace.open(p)
+
+
+def test_unsupported_version(tmp_path):
+    p = tmp_path / "future.h5"
+    with h5py.File(p, "w") as f:
+        f.attrs["filetype"] = "learnrace-run"
+        f.attrs["version"] = 99
+    with pytest.raises(learnrace.FileFormatError, match="version 99"):
+        learnrace.open(p)
+
+
+def test_unsupported_version_of_a_real_file(run_file, tmp_path):
+    p = tmp_path / "v2.h5"
+    shutil.copyfile(run_file, p)
+    with h5py.File(p, "a") as f:
+        f.attrs["version"] = 2
+    with pytest.raises(learnrace.FileFormatError, match="version 2"):
+        learnrace.open(p)
+
+
+def test_file_format_error_is_a_value_error():
+    assert issubclass(learnrace.FileFormatError, ValueError)
