@@ -1,0 +1,74 @@
+// The learnrace run file (docs/output_schema.md, schema version 1): write, read back, describe.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "run_result.hpp"
+
+namespace learnrace {
+
+constexpr const char* kRunFileType = "learnrace-run";
+constexpr int64_t kRunFileVersion = 1;
+
+/// The file is not a learnrace run file this build can read. what() names the file and the
+/// offending item; item() is that item alone ("" when the file as a whole is wrong, else a root
+/// attribute name such as "version" or a dataset path such as "/counts/transitions").
+class FileFormatError : public std::runtime_error {
+ public:
+  FileFormatError(std::string file, std::string item, const std::string& message)
+      : std::runtime_error(message), file_(std::move(file)), item_(std::move(item)) {}
+  const std::string& file() const { return file_; }
+  const std::string& item() const { return item_; }
+
+ private:
+  std::string file_;
+  std::string item_;
+};
+
+/// Writes `result` and the /points parameter table to `path` + ".tmp", closes it, syncs it to disk
+/// and renames it over `path`. On any failure the temporary file is removed and an existing file at
+/// `path` is left untouched; throws std::invalid_argument for an inconsistent result (nothing is
+/// written), h5::H5Error (a std::runtime_error) for HDF5 failures and std::runtime_error otherwise.
+void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns);
+
+/// Root attributes of a run file.
+struct RunFileHeader {
+  std::string filetype;
+  int64_t version = 0;
+  std::string learnrace_version;
+  std::string git_describe;
+  int64_t seed = 0;
+  std::string backend;
+  int64_t dyads_per_point = 0;
+  int64_t periods = 0;
+  std::string config_toml;
+  double seconds = 0.0;
+};
+
+/// Checks filetype and version and reads all root attributes. Throws FileFormatError (not HDF5,
+/// wrong filetype, unsupported version, missing or mistyped attribute) or std::runtime_error when
+/// the file cannot be opened at all.
+RunFileHeader read_run_header(const std::string& path);
+
+/// Reads a whole run back: counts, trajectories, names, attributes, config text; ModelParams are
+/// rebuilt from the stored config TOML. Every required dataset is checked for presence, type and
+/// shape (FileFormatError naming it).
+RunResult read_run_file(const std::string& path);
+
+/// The /points table: kernel names and the parameter columns (name order), as written.
+struct PointTable {
+  std::vector<std::string> names;
+  std::vector<std::string> kernels;
+  std::vector<ParamColumn> columns;
+};
+PointTable read_point_table(const std::string& path);
+
+/// What `learnrace info` prints: schema and build, run shape, config TOML, headline numbers.
+void print_file_info(const std::string& path, std::ostream& out);
+
+}  // namespace learnrace

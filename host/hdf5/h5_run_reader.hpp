@@ -1,0 +1,56 @@
+// Internals of the run file reader shared by read_run_file and print_file_info.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "h5_attribute.hpp"
+#include "h5_dataset.hpp"
+#include "h5_file.hpp"
+#include "h5_run_file.hpp"
+
+namespace learnrace {
+namespace run_reader {
+
+/// An open run file whose filetype and version have been checked; every accessor throws
+/// FileFormatError naming the file and the item that is missing, mistyped or ill-shaped.
+class RunFile {
+ public:
+  /// std::runtime_error when the file cannot be read; FileFormatError when it is not an HDF5 file,
+  /// not a learnrace run file, or of another schema version.
+  explicit RunFile(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const h5::Group& root() const { return root_; }
+  RunFileHeader header() const;
+
+  [[noreturn]] void fail(const std::string& item, const std::string& problem) const;
+  h5::Group group(const std::string& name) const;
+  /// Opens group/name and checks its element type (`expected`) and shape (`dims`).
+  h5::Dataset dataset(const h5::Group& group, const std::string& name, const h5::TypeInfo& expected,
+                      const h5::Dims& dims) const;
+  /// A 1-D string dataset of `count` entries.
+  std::vector<std::string> strings(const h5::Group& group, const std::string& name, hsize_t count) const;
+  /// Dimensions of group/name (which must exist and be a dataset) with rank `rank`.
+  h5::Dims dims_of(const h5::Group& group, const std::string& name, size_t rank) const;
+
+  int64_t int_attribute(const std::string& name) const;
+  double double_attribute(const std::string& name) const;
+  std::string string_attribute(const std::string& name) const;
+
+ private:
+  void require_attribute(const std::string& name, H5T_class_t type_class, const char* kind) const;
+  std::string path_;
+  h5::File file_;
+  h5::Group root_;
+};
+
+struct ReadParts {
+  bool trajectories = true;
+  bool params = true;  // rebuild ModelParams from the config TOML
+};
+
+RunResult read_run(const std::string& path, const ReadParts& parts);
+
+}  // namespace run_reader
+}  // namespace learnrace

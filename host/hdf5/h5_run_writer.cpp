@@ -1,0 +1,202 @@
+// write_run_file: the run file of docs/output_schema.md, via a temporary file and an atomic rename.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+
+#include "h5_attribute.hpp"
+#include "h5_dataset.hpp"
+#include "h5_error.hpp"
+#include "h5_file.hpp"
+#include "h5_run_file.hpp"
+#include "h5_run_schema.hpp"
+#include "output_names.hpp"
+
+#ifndef LEARNRACE_VERSION
+#define LEARNRACE_VERSION "unknown"
+#endif
+#ifndef LEARNRACE_GIT_DESCRIBE
+#define LEARNRACE_GIT_DESCRIBE "unknown"
+#endif
+
+namespace learnrace {
+
+namespace {
+
+using h5::Dataset;
+using h5::Dims;
+using h5::Group;
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument("write_run_file: " + message);
+}
+
+// Everything the writer relies on, checked before a file is created.
+void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
+  const size_t n = r.points.size();
+  require(n > 0, "the result has no points");
+  require(r.point_names.size() == n,
+          std::to_string(r.point_names.size()) + " point names for " + std::to_string(n) + " points");
+  require(r.params.size() == n,
+          std::to_string(r.params.size()) + " parameter sets for " + std::to_string(n) + " points");
+  const int32_t slots = r.points[0].trajectories.slots;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string point = "point " + std::to_string(i) + " ('" + r.point_names[i] + "')";
+    const PointResult& p = r.points[i];
+    require(p.counts.size() == r.layout.total, point + " has " + std::to_string(p.counts.size()) +
+                                                   " count words, the layout " + std::to_string(r.layout.total));
+    const Trajectories& t = p.trajectories;
+    require(t.slots == slots,
+            point + " has " + std::to_string(t.slots) + " trajectory slots, point 0 has " + std::to_string(slots));
+    require(t.slots >= 0, point + " has a negative number of trajectory slots");
+    const size_t per_dyad = static_cast<size_t>(t.slots);
+    const size_t per_period = per_dyad * static_cast<size_t>(r.layout.periods);
+    run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
+      const size_t want = by_period ? per_period : per_dyad;
+      const auto& v = t.*member;
+      require(v.size() == want, point + " trajectory field '" + name + "' has " + std::to_string(v.size()) +
+                                    " values, expected " + std::to_string(want));
+    });
+  }
+  std::set<std::string> keys;
+  for (const ParamColumn& c : columns) {
+    require(!c.key.empty() && c.key != "." && c.key != ".." && c.key.find('/') == std::string::npos,
+            "parameter column key '" + c.key + "' cannot name an HDF5 dataset");
+    require(c.key != "name" && c.key != "kernel", "parameter column key '" + c.key + "' is reserved in /points");
+    require(keys.insert(c.key).second, "parameter column '" + c.key + "' appears twice");
+    require(c.values.size() == n, "parameter column '" + c.key + "' has " + std::to_string(c.values.size()) +
+                                      " values for " + std::to_string(n) + " points");
+  }
+}
+
+void write_root_attributes(const Group& root, const RunResult& r) {
+  h5::write_string_attribute(root, "filetype", kRunFileType);
+  h5::write_int_attribute(root, "version", kRunFileVersion);
+  h5::write_string_attribute(root, "learnrace_version", LEARNRACE_VERSION);
+  h5::write_string_attribute(root, "git_describe", LEARNRACE_GIT_DESCRIBE);
+  h5::write_int_attribute(root, "seed", static_cast<int64_t>(r.params[0].seed));
+  h5::write_string_attribute(root, "backend", r.backend);
+  h5::write_int_attribute(root, "dyads_per_point", static_cast<int64_t>(r.dyads_per_point));
+  h5::write_int_attribute(root, "periods", r.layout.periods);
+  h5::write_string_attribute(root, "config_toml", r.config_toml);
+  h5::write_double_attribute(root, "seconds", r.seconds);
+}
+
+void write_meta(const Group& root) {
+  const Group meta = Group::create(root, "meta");
+  for (const run_schema::MetaAxis& axis : run_schema::meta_axes()) h5::write_strings(meta, axis.name, axis.values);
+}
+
+void write_points(const Group& root, const RunResult& r, const std::vector<ParamColumn>& columns) {
+  const Group points = Group::create(root, "points");
+  h5::write_strings(points, "name", r.point_names);
+  std::vector<std::string> kernels;
+  for (const ModelParams& p : r.params) kernels.emplace_back(names::kernel(p.kernel));
+  h5::write_strings(points, "kernel", kernels);
+  for (const ParamColumn& c : columns) h5::write_vector(points, c.key, c.values);
+}
+
+void write_counts(const Group& root, const RunResult& r) {
+  const ModelParams& p0 = r.params[0];
+  const hsize_t n_points = r.points.size();
+  const Group counts = Group::create(root, "counts");
+  const Group outcomes = Group::create(root, "outcomes");
+  for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
+    const Group& group = s.group == "counts" ? counts : outcomes;
+    Dims dims = {n_points};
+    dims.insert(dims.end(), s.dims.begin(), s.dims.end());
+    h5::Storage storage;
+    storage.compress = !s.dims.empty();
+    const hid_t file_type = s.is_signed ? h5::file_type<int64_t>() : h5::file_type<uint64_t>();
+    // Moments are int64 values kept in uint64 words: same bits, read through the signed type.
+    const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
+    Dataset d = Dataset::create(group, s.name, file_type, dims, storage);
+    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.points[i].counts.data() + s.offset, mem_type);
+
+    if (s.name == "transitions_by_bin")
+      h5::write_double_attribute(d, "relation_bin_max", static_cast<double>(p0.relation_bin_max));
+    if (s.name == "asymmetry_hist" || s.name == "power_shift_hist")
+      h5::write_double_array_attribute(d, "range", {-1.0, 1.0});
+    if (s.name == "joint_learning_hist")
+      h5::write_double_array_attribute(d, "range", {0.0, static_cast<double>(p0.joint_max)});
+    if (s.name == "moments") h5::write_int_attribute(d, "scale", static_cast<int64_t>(kFixedPointScale));
+    d.close();
+  }
+}
+
+void write_trajectories(const Group& root, const RunResult& r) {
+  const Group traj = Group::create(root, "trajectories");
+  const hsize_t n_points = r.points.size();
+  const hsize_t slots = static_cast<hsize_t>(r.points[0].trajectories.slots);
+  const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
+  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
+    using T = run_schema::field_value_t<decltype(member)>;
+    const Dims dims = by_period ? Dims{n_points, slots, periods} : Dims{n_points, slots};
+    h5::Storage storage;
+    storage.compress = true;
+    Dataset d = Dataset::create(traj, name, h5::file_type<T>(), dims, storage);
+    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.points[i].trajectories.*member);
+    d.close();
+  });
+}
+
+// Every close is checked: compressed chunks and metadata reach the disk when datasets and the file
+// are closed, so that is where a full disk shows.
+void write_contents(const std::string& file_name, const RunResult& r, const std::vector<ParamColumn>& columns) {
+  h5::File file = h5::File::create(file_name);
+  Group root = file.root();
+  write_root_attributes(root, r);
+  write_meta(root);
+  write_points(root, r, columns);
+  write_counts(root, r);
+  write_trajectories(root, r);
+  file.flush();
+  root.close();  // every object is closed before the file (close degree "semi" would refuse otherwise)
+  file.close();
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Makes the closed file durable before it is renamed into place.
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw std::runtime_error("cannot open '" + path + "' to sync it: " + errno_text(errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("fsync of '" + path + "' failed: " + errno_text(err));
+}
+
+// Best effort: makes the rename itself durable.
+void sync_parent_directory(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns) {
+  validate(result, columns);
+  const h5::ErrorPrintingOff quiet;
+  const std::string tmp = path + ".tmp";
+  try {
+    write_contents(tmp, result, columns);
+    sync_file(tmp);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+      throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + errno_text(errno));
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+  sync_parent_directory(path);
+}
+
+}  // namespace learnrace

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Checks a learnrace run file with h5py (docs/output_schema.md): types, shapes, strings, and the
+count identities every run satisfies. Run by the C++ test Hdf5RoundTrip.ReadableByH5py."""
+import argparse
+import sys
+
+import h5py
+import numpy as np
+
+
+def as_str(v):
+    return v.decode("utf-8") if isinstance(v, bytes) else str(v)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path")
+    ap.add_argument("--points", nargs="+", required=True)
+    ap.add_argument("--slots", type=int, required=True)
+    ap.add_argument("--periods", type=int, required=True)
+    ap.add_argument("--dyads", type=int, required=True)
+    a = ap.parse_args()
+    P, K, T = len(a.points), a.slots, a.periods
+    problems = []
+
+    def expect(ok, what):
+        if not ok:
+            problems.append(what)
+
+    with h5py.File(a.path, "r") as f:
+        at = f.attrs
+        expect(isinstance(at["filetype"], str) and at["filetype"] == "learnrace-run", "filetype")
+        expect(int(at["version"]) == 1, "version")
+        for key in ("learnrace_version", "git_describe", "backend", "config_toml"):
+            expect(isinstance(at[key], str), f"attribute {key} is not str: {type(at[key])}")
+        expect(int(at["periods"]) == T, "periods")
+        expect(int(at["dyads_per_point"]) == a.dyads, "dyads_per_point")
+        expect("[[points]]" in at["config_toml"], "config_toml text")
+
+        names = [as_str(v) for v in f["points/name"][()]]
+        expect(names == a.points, f"points/name {names}")
+        expect([as_str(v) for v in f["meta/causes"][()]][2] == "race_won_by_A", "meta/causes")
+        expect(len(f["meta/pair_states"]) == 25 and as_str(f["meta/pair_states"][23]) == "Collaboration/Competition",
+               "meta/pair_states")
+
+        tr = f["counts/transitions"]
+        expect(tr.shape == (P, 25, 25) and tr.dtype == np.uint64, f"transitions {tr.shape} {tr.dtype}")
+        B = f["counts/transitions_by_bin"].shape[2]
+        expect(f["counts/transitions_by_bin"].shape == (P, 4, B, 25, 25), "transitions_by_bin shape")
+        expect(f["counts/occupancy"].shape == (P, T, 25), "occupancy shape")
+        dur = f["outcomes/duration"][()]
+        expect(dur.shape == (P, 7, T + 1), "duration shape")
+        mom = f["outcomes/moments"]
+        expect(mom.shape == (P, 9, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
+        expect(list(f["outcomes/asymmetry_hist"].attrs["range"]) == [-1.0, 1.0], "asymmetry_hist range")
+        dyads = f["outcomes/dyads"][()]
+        expect(dyads.tolist() == [a.dyads] * P, f"dyads {dyads}")
+
+        # Count identities: every live dyad-period in exactly one transition cell, per factor too;
+        # durations sum to the dyad-periods; every dyad ends once.
+        periods_lived = (dur * np.arange(T + 1)).sum(axis=(1, 2))
+        expect((tr[()].sum(axis=(1, 2)) == periods_lived).all(), "transitions vs durations")
+        byb = f["counts/transitions_by_bin"][()].sum(axis=(2, 3, 4))
+        expect((byb == periods_lived[:, None]).all(), "transitions_by_bin per factor")
+        expect((f["counts/occupancy"][()].sum(axis=(1, 2)) == periods_lived).all(), "occupancy")
+        expect((dur.sum(axis=(1, 2)) == dyads).all(), "durations vs dyads")
+        expect((dur[:, :, 0] == 0).all(), "duration index 0 unused")
+
+        g = f["trajectories"]
+        pair = g["pair"][()]
+        expect(pair.shape == (P, K, T) and pair.dtype == np.uint8, "trajectories/pair")
+        x = g["x_A"][()]
+        expect(x.dtype == np.float32 and x.shape == (P, K, T), "trajectories/x_A")
+        dead = pair == 255
+        expect(((pair < 25) | dead).all(), "pair codes")
+        expect(np.isnan(x[dead]).all() and not np.isnan(x[~dead]).any(), "NaN exactly after termination")
+        dur_t = g["duration"][()]
+        expect(dur_t.dtype == np.int32 and dur_t.shape == (P, K), "trajectories/duration")
+        expect(((~dead).sum(axis=2) == dur_t).all(), "trajectory rows = durations")
+        expect((g["dyad"][()] == np.arange(K, dtype=np.uint64) * 100).all(), "trajectory dyad ids")
+
+    if problems:
+        print("FAILED:", "; ".join(problems))
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+// HDF5 round trip: a small experiment written and read back is identical word for word; the file
+// is valid for h5dump and h5py; `learnrace info` describes it.
+#ifdef LEARNRACE_HAVE_HDF5
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "h5_run_file.hpp"
+#include "hdf5_test_support.hpp"
+#include "summary.hpp"
+
+using namespace learnrace;
+using namespace learnrace::testing_support;
+
+namespace {
+
+std::vector<ParamColumn> test_columns() {
+  return {{"learning.lambda", {0.1, 0.1}}, {"shocks.trust.sigma", {0.1, 0.25}}, {"kernel_strategic", {0.0, 1.0}}};
+}
+
+// Bit-for-bit equality (NaN == NaN), with a readable first difference on failure.
+template <class T>
+::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return ::testing::AssertionFailure() << "sizes differ: " << a.size() << " vs " << b.size();
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0)
+      return ::testing::AssertionFailure() << "first difference at " << i << ": " << +a[i] << " vs " << +b[i];
+  return ::testing::AssertionSuccess();
+}
+
+class Hdf5RoundTrip : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    original = small_run();
+    path = dir.file("run.h5");
+    write_run_file(path, original, test_columns());
+  }
+  ScratchDir dir;
+  RunResult original;
+  std::string path;
+};
+
+TEST_F(Hdf5RoundTrip, TheExperimentProducedSomethingToCompare) {
+  // Guards the round trip against comparing empty results.
+  ASSERT_EQ(original.points.size(), 2u);
+  for (const PointResult& p : original.points) {
+    EXPECT_EQ(p.counts[original.layout.dyads], 3000u);
+    EXPECT_EQ(p.trajectories.slots, 25);
+    EXPECT_EQ(p.trajectories.dyad[24], 2400u);
+    EXPECT_LT(p.trajectories.pair[0], 25);
+  }
+  EXPECT_NE(original.points[0].counts, original.points[1].counts);
+}
+
+TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
+  EXPECT_TRUE(exists(path));
+  EXPECT_FALSE(exists(path + ".tmp"));
+  const RunResult back = read_run_file(path);
+
+  EXPECT_EQ(back.point_names, original.point_names);
+  EXPECT_EQ(back.dyads_per_point, original.dyads_per_point);
+  EXPECT_EQ(back.config_toml, original.config_toml);
+  EXPECT_EQ(back.backend, "cpu");
+  EXPECT_EQ(back.seconds, original.seconds);
+  EXPECT_EQ(back.layout.total, original.layout.total);
+  EXPECT_EQ(back.layout.periods, original.layout.periods);
+  EXPECT_EQ(back.layout.factor_bins, original.layout.factor_bins);
+  EXPECT_EQ(back.layout.hist_bins, original.layout.hist_bins);
+  EXPECT_EQ(back.layout.moments, original.layout.moments);
+  ASSERT_EQ(back.points.size(), original.points.size());
+  for (size_t i = 0; i < original.points.size(); ++i) {
+    SCOPED_TRACE("point " + std::to_string(i));
+    EXPECT_TRUE(same_bits(back.points[i].counts, original.points[i].counts));
+    const Trajectories& a = original.points[i].trajectories;
+    const Trajectories& b = back.points[i].trajectories;
+    EXPECT_EQ(b.slots, a.slots);
+    EXPECT_EQ(b.periods, a.periods);
+    EXPECT_TRUE(same_bits(b.pair, a.pair));
+    EXPECT_TRUE(same_bits(b.x_a, a.x_a));
+    EXPECT_TRUE(same_bits(b.x_b, a.x_b));
+    EXPECT_TRUE(same_bits(b.trust, a.trust));
+    EXPECT_TRUE(same_bits(b.stakes, a.stakes));
+    EXPECT_TRUE(same_bits(b.orientation, a.orientation));
+    EXPECT_TRUE(same_bits(b.relation, a.relation));
+    EXPECT_TRUE(same_bits(b.power_a, a.power_a));
+    EXPECT_TRUE(same_bits(b.dyad, a.dyad));
+    EXPECT_TRUE(same_bits(b.intent_a, a.intent_a));
+    EXPECT_TRUE(same_bits(b.intent_b, a.intent_b));
+    EXPECT_TRUE(same_bits(b.knowledge_a, a.knowledge_a));
+    EXPECT_TRUE(same_bits(b.knowledge_b, a.knowledge_b));
+    EXPECT_TRUE(same_bits(b.equity_a, a.equity_a));
+    EXPECT_TRUE(same_bits(b.cause, a.cause));
+    EXPECT_TRUE(same_bits(b.duration, a.duration));
+    EXPECT_TRUE(same_bits(b.gain_a, a.gain_a));
+    EXPECT_TRUE(same_bits(b.gain_b, a.gain_b));
+  }
+}
+
+TEST_F(Hdf5RoundTrip, HeaderAttributesAreWritten) {
+  const RunFileHeader h = read_run_header(path);
+  EXPECT_EQ(h.filetype, "learnrace-run");
+  EXPECT_EQ(h.version, 1);
+  EXPECT_EQ(h.seed, 20260101);
+  EXPECT_EQ(h.backend, "cpu");
+  EXPECT_EQ(h.dyads_per_point, 3000);
+  EXPECT_EQ(h.periods, 100);
+  EXPECT_EQ(h.config_toml, original.config_toml);
+  EXPECT_EQ(h.seconds, original.seconds);
+  EXPECT_FALSE(h.learnrace_version.empty());
+  EXPECT_FALSE(h.git_describe.empty());
+}
+
+TEST_F(Hdf5RoundTrip, PointTableIsWrittenInNameOrder) {
+  const PointTable t = read_point_table(path);
+  EXPECT_EQ(t.names, (std::vector<std::string>{"propositional", "strategic"}));
+  EXPECT_EQ(t.kernels, (std::vector<std::string>{"propositional", "strategic"}));
+  std::vector<ParamColumn> expected = test_columns();
+  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  ASSERT_EQ(t.columns.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(t.columns[i].key, expected[i].key);
+    EXPECT_EQ(t.columns[i].values, expected[i].values);
+  }
+}
+
+TEST_F(Hdf5RoundTrip, AFileWithoutTrajectorySlotsRoundTrips) {
+  RunConfig c = small_config(50);
+  for (ModelParams& p : c.points) p.trajectory_max = 0;
+  DriverOptions options;
+  options.threads = 1;
+  const RunResult r = run_experiment(c, options);
+  ASSERT_EQ(r.points[0].trajectories.slots, 0);
+  const std::string empty = dir.file("no_traj.h5");
+  write_run_file(empty, r, test_columns());
+  const RunResult back = read_run_file(empty);
+  EXPECT_EQ(back.points[0].trajectories.slots, 0);
+  EXPECT_TRUE(back.points[1].trajectories.pair.empty());
+  EXPECT_EQ(back.points[1].counts, r.points[1].counts);
+}
+
+TEST_F(Hdf5RoundTrip, RewritingReplacesTheFile) {
+  RunResult other = small_run(500);
+  write_run_file(path, other, test_columns());
+  EXPECT_EQ(read_run_header(path).dyads_per_point, 500);
+  EXPECT_FALSE(exists(path + ".tmp"));
+}
+
+TEST_F(Hdf5RoundTrip, ValidForH5dump) {
+  if (!have_command("h5dump")) GTEST_SKIP() << "h5dump not found (Debian: hdf5-tools)";
+  std::string out;
+  ASSERT_EQ(run_command("h5dump -H " + shell_quote(path), &out), 0) << out;
+  for (const char* item :
+       {"GROUP \"counts\"", "DATASET \"transitions_by_bin\"", "GROUP \"trajectories\"", "DATASET \"power_A\"",
+        "ATTRIBUTE \"config_toml\"", "H5T_STRING", "H5T_STD_U64LE", "( 2, 25, 25 )", "( 2, 25, 100 )"})
+    EXPECT_NE(out.find(item), std::string::npos) << "missing " << item << " in\n" << out;
+  ASSERT_EQ(run_command("h5dump -a filetype " + shell_quote(path), &out), 0) << out;
+  EXPECT_NE(out.find("\"learnrace-run\""), std::string::npos) << out;
+  // The big arrays are chunked and deflate-compressed.
+  ASSERT_EQ(run_command("h5dump -p -H -d /counts/transitions_by_bin " + shell_quote(path), &out), 0) << out;
+  EXPECT_NE(out.find("CHUNKED"), std::string::npos) << out;
+  EXPECT_NE(out.find("DEFLATE"), std::string::npos) << out;
+  EXPECT_NE(out.find("SHUFFLE"), std::string::npos) << out;
+}
+
+TEST_F(Hdf5RoundTrip, ReadableByH5py) {
+  if (run_command("python3 -c 'import h5py, numpy'", nullptr) != 0) GTEST_SKIP() << "python3 with h5py not found";
+  const std::string script = std::string(LEARNRACE_SOURCE_DIR) + "/tests/cpp/check_run_file.py";
+  std::string out;
+  const int rc = run_command("python3 " + shell_quote(script) + " " + shell_quote(path) +
+                                 " --points propositional strategic --slots 25 --periods 100 --dyads 3000",
+                             &out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("OK"), std::string::npos) << out;
+}
+
+TEST_F(Hdf5RoundTrip, InfoPrintsSchemaConfigAndHeadlines) {
+  std::ostringstream out;
+  print_file_info(path, out);
+  const std::string text = out.str();
+  for (const std::string& item :
+       {std::string("learnrace-run version 1"), std::string("backend         cpu"),
+        std::string("seed            20260101"), std::string("dyads/point     3000"),
+        std::string("periods         100"), std::string("propositional (propositional)"),
+        std::string("strategic (strategic)"), std::string("  [[points]]"), std::string("median dur")})
+    EXPECT_NE(text.find(item), std::string::npos) << "missing '" << item << "' in\n" << text;
+  // The headline table of the file equals the one of the in-memory result.
+  std::ostringstream table;
+  print_headlines(original, table);
+  EXPECT_NE(text.find(table.str()), std::string::npos) << text << "\n--- expected table ---\n" << table.str();
+}
+
+}  // namespace
+
+#endif  // LEARNRACE_HAVE_HDF5
