@@ -11,14 +11,17 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "backend.hpp"
 #include "config.hpp"
 #include "driver.hpp"
 #include "run_handle.hpp"
+#include "summary.hpp"
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
 #include "h5_run_file.hpp"
 #endif
@@ -81,7 +84,6 @@ std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backe
 
   auto handle = std::make_shared<RunHandle>();
   handle->parameters = parameter_table(config);
-  handle->seed = config.points.at(0).seed;
   try {
     py::gil_scoped_release release;
     handle->result = run_experiment(config, options);
@@ -89,6 +91,7 @@ std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backe
     if (pending) throw std::move(*pending);
     throw;
   }
+  handle->describe_from_params();
   return handle;
 }
 
@@ -98,11 +101,36 @@ py::dict parameters_dict(const RunHandle& h) {
   return d;
 }
 
-std::vector<std::string> kernel_names(const RunHandle& h) {
-  std::vector<std::string> out;
-  for (const ModelParams& p : h.result.params)
-    out.push_back(p.kernel == KernelType::Strategic ? "strategic" : "propositional");
-  return out;
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md).
+std::shared_ptr<RunHandle> read_file(const std::string& path) {
+  auto handle = std::make_shared<RunHandle>();
+  py::gil_scoped_release release;
+  const RunFileHeader header = read_run_header(path);
+  handle->result = read_run_file(path);
+  handle->describe_from_params();
+  PointTable table = read_point_table(path);
+  handle->parameters = std::move(table.columns);
+  handle->kernels = std::move(table.kernels);
+  handle->seed = static_cast<uint32_t>(header.seed);
+  if (handle->result.params.empty()) {  // the reader did not rebuild ModelParams: edges unknown here
+    handle->joint_max = std::numeric_limits<float>::quiet_NaN();
+    handle->relation_bin_max = std::numeric_limits<float>::quiet_NaN();
+  }
+  return handle;
+}
+
+std::string file_info(const std::string& path) {
+  std::ostringstream out;
+  print_file_info(path, out);
+  return out.str();
+}
+#endif
+
+std::string headlines_text(const RunHandle& h) {
+  std::ostringstream out;
+  print_headlines(h.result, out);
+  return out.str();
 }
 
 std::string cuda_reason() {
@@ -122,7 +150,7 @@ PYBIND11_MODULE(_core, m) {
       raise_python("ConfigError", e.what(), py::make_tuple(e.key()));
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
     } catch (const FileFormatError& e) {
-      raise_python("FileFormatError", e.what());
+      raise_python("FileFormatError", e.what(), py::make_tuple(e.item()));
 #endif
     } catch (const RunCancelled& e) {
       PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
@@ -132,7 +160,7 @@ PYBIND11_MODULE(_core, m) {
   py::class_<RunHandle, std::shared_ptr<RunHandle>>(m, "RunHandle", "A finished run held in C++ memory")
       .def_property_readonly("n_points", [](const RunHandle& h) { return h.result.points.size(); })
       .def_property_readonly("point_names", [](const RunHandle& h) { return h.result.point_names; })
-      .def_property_readonly("kernels", &kernel_names)
+      .def_property_readonly("kernels", [](const RunHandle& h) { return h.kernels; })
       .def_property_readonly("config_toml", [](const RunHandle& h) { return h.result.config_toml; })
       .def_property_readonly("backend", [](const RunHandle& h) { return h.result.backend; })
       .def_property_readonly("seed", [](const RunHandle& h) { return h.seed; })
@@ -141,15 +169,15 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("periods", [](const RunHandle& h) { return h.result.layout.periods; })
       .def_property_readonly("factor_bins", [](const RunHandle& h) { return h.result.layout.factor_bins; })
       .def_property_readonly("hist_bins", [](const RunHandle& h) { return h.result.layout.hist_bins; })
-      .def_property_readonly("joint_max", [](const RunHandle& h) { return h.result.params.at(0).joint_max; })
-      .def_property_readonly("relation_bin_max",
-                             [](const RunHandle& h) { return h.result.params.at(0).relation_bin_max; })
+      .def_property_readonly("joint_max", [](const RunHandle& h) { return h.joint_max; })
+      .def_property_readonly("relation_bin_max", [](const RunHandle& h) { return h.relation_bin_max; })
       .def_property_readonly("fixed_point_scale",
                              [](const RunHandle&) { return static_cast<double>(kFixedPointScale); })
       .def_property_readonly("parameters", &parameters_dict, "the /points table: dotted key -> float64 [P]")
       .def("section", &bindings::counts_section, py::arg("name"), "count section with a leading point axis")
       .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
       .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
+      .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
       .def(
           "save",
@@ -193,6 +221,10 @@ PYBIND11_MODULE(_core, m) {
         return d;
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+  m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
+  m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
+#endif
   m.def(
       "cuda_available", [] { return cuda_reason().empty(); },
       "True when the CUDA backend is built and a GPU is usable");

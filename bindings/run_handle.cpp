@@ -108,6 +108,17 @@ py::array stacked(const py::object& handle, const BlockOf& block_of) {
 
 }  // namespace
 
+void RunHandle::describe_from_params() {
+  kernels.clear();
+  for (const ModelParams& p : result.params)
+    kernels.push_back(p.kernel == KernelType::Strategic ? "strategic" : "propositional");
+  if (!result.params.empty()) {
+    seed = result.params[0].seed;
+    joint_max = result.params[0].joint_max;
+    relation_bin_max = result.params[0].relation_bin_max;
+  }
+}
+
 std::vector<std::string> section_names() {
   return {"transitions",      "transitions_by_bin",  "occupancy", "duration", "asymmetry_hist",
           "power_shift_hist", "joint_learning_hist", "moments",   "dyads"};

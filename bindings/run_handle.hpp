@@ -14,11 +14,18 @@
 namespace learnrace {
 namespace bindings {
 
-/// The engine's RunResult plus what the HDF5 writer needs besides it (the /points table, the seed).
+/// The engine's RunResult plus what the HDF5 writer needs besides it (the /points table, the seed) and the few
+/// parameters Python needs when result.params is not available (a file read back by the C++ reader).
 struct RunHandle {
   RunResult result;
   std::vector<ParamColumn> parameters;
+  std::vector<std::string> kernels;  // "propositional" / "strategic", per point
   uint32_t seed = 0;
+  float joint_max = 0.0f;         // upper edge of the joint-learning histogram
+  float relation_bin_max = 0.0f;  // upper edge of the relation bins
+
+  /// Fills seed, kernels and the histogram edges from result.params.
+  void describe_from_params();
 };
 
 /// Names of the count sections (docs/output_schema.md: /counts and /outcomes datasets).

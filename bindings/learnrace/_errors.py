@@ -15,4 +15,12 @@ class ConfigError(ValueError):
 
 
 class FileFormatError(ValueError):
-    """A file that is not a learnrace run file of a version this package reads."""
+    """A file that is not a learnrace run file of a version this package reads. ``item`` names the offending root
+    attribute or dataset (e.g. ``"version"``, ``"/counts/transitions"``), or is ``""``."""
+
+    def __init__(self, message: str, item: str = ""):
+        super().__init__(message)
+        self.item = item
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.item))

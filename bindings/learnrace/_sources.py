@@ -114,11 +114,13 @@ class H5Source:
             if version not in SUPPORTED_VERSIONS:
                 raise FileFormatError(
                     f"{self.path}: run file format version {version} is not supported by this learnrace "
-                    f"(reads version {', '.join(map(str, SUPPORTED_VERSIONS))})"
+                    f"(reads version {', '.join(map(str, SUPPORTED_VERSIONS))})",
+                    "version",
                 )
             missing = [f"{g}/{n}" for n, g in SECTION_GROUPS.items() if f"{g}/{n}" not in f]
             if missing or "points" not in f:
-                raise FileFormatError(f"{self.path}: incomplete run file, missing {', '.join(missing or ['points'])}")
+                items = missing or ["points"]
+                raise FileFormatError(f"{self.path}: incomplete run file, missing {', '.join(items)}", "/" + items[0])
             self.attrs = {
                 "seed": int(f.attrs["seed"]),
                 "backend": _text(f.attrs["backend"]),
@@ -153,7 +155,7 @@ class H5Source:
 
         with h5py.File(self.path, "r") as f:
             if dataset not in f:
-                raise FileFormatError(f"{self.path}: missing dataset /{dataset}")
+                raise FileFormatError(f"{self.path}: missing dataset /{dataset}", "/" + dataset)
             return _read_only(np.asarray(f[dataset][()]))
 
     def section(self, name: str) -> np.ndarray:

@@ -54,6 +54,7 @@ def _run(args) -> int:
         f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads on {res.backend} in {res.seconds:.2f} s "
         f"(total {time.monotonic() - start:.2f} s) -> {args.output}"
     )
+    print(res._source.handle.headlines(), end="")
     return EXIT_OK
 
 
@@ -61,8 +62,12 @@ def _info(args) -> int:
     import pandas as pd
 
     import learnrace
+    from learnrace import _core
 
-    res = learnrace.open(args.file)
+    res = learnrace.open(args.file)  # checks filetype and version first (FileFormatError)
+    if hasattr(_core, "file_info"):  # the C++ CLI's text
+        print(_core.file_info(args.file), end="")
+        return EXIT_OK
     src = res._source.attrs
     print(f"{args.file}: learnrace run file")
     for key in ("learnrace_version", "git_describe", "seed", "backend", "dyads_per_point", "periods", "seconds"):

@@ -87,3 +87,25 @@ def test_unsupported_version_of_a_real_file(run_file, tmp_path):
 
 def test_file_format_error_is_a_value_error():
     assert issubclass(learnrace.FileFormatError, ValueError)
+
+
+def test_cpp_reader_and_h5py_reader_agree(run_file):
+    from learnrace import _core
+
+    via_cpp = learnrace.Results._from_handle(_core.read_file(run_file))
+    via_h5py = learnrace.open(run_file)
+    assert_same_results(via_cpp, via_h5py)
+    assert via_cpp.seed == via_h5py.seed and via_cpp.point_names == via_h5py.point_names
+    pd.testing.assert_frame_equal(via_cpp.points, via_h5py.points, check_like=True)
+
+
+def test_cpp_reader_raises_file_format_error(tmp_path):
+    from learnrace import _core
+
+    p = tmp_path / "future.h5"
+    with h5py.File(p, "w") as f:
+        f.attrs["filetype"] = "learnrace-run"
+        f.attrs["version"] = 99
+    with pytest.raises(learnrace.FileFormatError) as info:
+        _core.read_file(str(p))
+    assert info.value.item == "version"

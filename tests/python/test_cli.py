@@ -1,0 +1,69 @@
+"""The `learnrace` console script: run and info, exit codes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import tomli_w
+
+import learnrace
+from conftest import small_experiment
+
+
+def learnrace_cli(*args, cwd=None):
+    exe = shutil.which("learnrace")
+    cmd = [exe, *args] if exe else [sys.executable, "-m", "learnrace.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def experiment(tmp_path):
+    p = tmp_path / "exp.toml"
+    p.write_text(tomli_w.dumps(small_experiment(1000)))
+    return p
+
+
+def test_console_script_is_installed():
+    assert shutil.which("learnrace"), "pip install . should put the learnrace console script on PATH"
+
+
+def test_run_writes_a_file_and_info_reads_it(experiment, tmp_path):
+    out = tmp_path / "sub" / "out.h5"
+    r = learnrace_cli("run", str(experiment), "-o", str(out), "--dyads", "800", "--seed", "5", "--threads", "1",
+                      "--backend", "cpu")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    res = learnrace.open(out)
+    assert res.dyads.tolist() == [800] and res.seed == 5 and res.backend == "cpu"
+    info = learnrace_cli("info", str(out))
+    assert info.returncode == 0, info.stderr
+    assert "learnrace-run" in info.stdout or "learnrace run file" in info.stdout
+
+
+def test_config_error_exits_2_with_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tomli_w.dumps({"run": {"dyads": 0}}))
+    r = learnrace_cli("run", str(bad), "-o", str(tmp_path / "x.h5"))
+    assert r.returncode == 2
+    assert "run.dyads" in r.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_missing_experiment_exits_1(tmp_path):
+    r = learnrace_cli("run", str(tmp_path / "none.toml"), "-o", str(tmp_path / "x.h5"))
+    assert r.returncode == 1 and "not found" in r.stderr
+
+
+def test_usage_errors_exit_2(experiment):
+    assert learnrace_cli("run", str(experiment)).returncode == 2  # -o is required
+    assert learnrace_cli("run", str(experiment), "-o", "x.h5", "--backend", "gpu").returncode == 2
+    assert learnrace_cli().returncode == 2
+
+
+def test_info_on_a_file_that_is_not_a_run_file_exits_3(tmp_path):
+    p = tmp_path / "x.h5"
+    p.write_text("not hdf5")
+    r = learnrace_cli("info", str(p))
+    assert r.returncode == 3 and "not an HDF5 file" in r.stderr
