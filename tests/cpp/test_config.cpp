@@ -1,0 +1,457 @@
+// Config loader: defaults, every key settable, overrides, toml_text round trip, sweeps, CRN.
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "config.hpp"
+#include "config_apply.hpp"
+#include "config_keys.hpp"
+#include "config_toml.hpp"
+#include "params_compare.hpp"
+
+using namespace learnrace;
+using learnrace::test::differing_fields;
+
+namespace {
+
+RunConfig load(const std::string& text, const ConfigOverrides& overrides = {}) {
+  return load_config_string(text, "test.toml", overrides);
+}
+
+Settings settings_of(const RunConfig& c, size_t point) {
+  Settings s;
+  s.params = c.points.at(point);
+  s.dyads = c.dyads;
+  s.chunk_dyads = c.chunk_dyads;
+  s.common_random_numbers = c.common_random_numbers;
+  return s;
+}
+
+/// "[shocks.trust]\nsigma = V\n" for key "shocks.trust.sigma".
+std::string assignment(const std::string& key, const std::string& value) {
+  const size_t dot = key.rfind('.');
+  return "[" + key.substr(0, dot) + "]\n" + key.substr(dot + 1) + " = " + value + "\n";
+}
+
+/// A valid value different from `current` (exactly representable in float), as TOML text and as a double.
+std::pair<std::string, double> other_value(const ScalarKey& key, double current) {
+  switch (key.type) {
+    case KeyType::Boolean:
+      return {current != 0 ? "false" : "true", current != 0 ? 0.0 : 1.0};
+    case KeyType::Choice: {
+      const size_t other = current == 0 ? 1 : 0;
+      return {"\"" + key.choices[other] + "\"", static_cast<double>(other)};
+    }
+    case KeyType::Integer: {
+      const double v = key.in_bounds(current + 1) ? current + 1 : current - 1;
+      char text[32];
+      std::snprintf(text, sizeof text, "%.0f", v);
+      return {text, v};
+    }
+    default:
+      for (double step : {0.125, -0.125, 0.5, -0.5}) {
+        const double v = current + step;
+        if (key.in_bounds(v)) {
+          char text[32];
+          std::snprintf(text, sizeof text, "%.17g", v);
+          return {text, v};
+        }
+      }
+  }
+  ADD_FAILURE() << "no other value for " << key.key;
+  return {"", current};
+}
+
+// The factors each proposition names (MODEL.md section 5a), restated independently of the registry.
+const std::map<int, std::set<int>> kNamedFactors = {{P6a, {Stakes, Relation}},
+                                                    {P6b, {Stakes, Relation}},
+                                                    {P7a, {Trust, Orientation, Relation}},
+                                                    {P7b, {Trust, Orientation, Relation}},
+                                                    {P8, {Stakes, Trust, Relation}},
+                                                    {P9, {Trust, Orientation}}};
+
+}  // namespace
+
+TEST(ConfigDefaults, EmptyFileGivesDefaultParamsAndOnePoint) {
+  const RunConfig c = load("");
+  ASSERT_EQ(c.points.size(), 1u);
+  EXPECT_EQ(c.point_names, std::vector<std::string>{"default"});
+  EXPECT_TRUE(differing_fields(c.points[0], default_params()).empty());
+  EXPECT_EQ(c.dyads, 1000u);
+  EXPECT_EQ(c.chunk_dyads, 262144u);
+  EXPECT_FALSE(c.common_random_numbers);
+  EXPECT_EQ(c.points[0].point_key, 0u);
+}
+
+TEST(ConfigDefaults, ComparisonHelperCoversEveryField) {
+  // differing_fields() is hand-written; if ModelParams grows, this size check reminds us to extend it.
+  EXPECT_EQ(sizeof(ModelParams), 768u) << "ModelParams changed: update tests/cpp/params_compare.hpp";
+}
+
+TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
+  const Settings defaults;
+  std::map<std::string, std::string> field_of_key;
+  for (const ScalarKey& key : scalar_keys()) {
+    SCOPED_TRACE(key.key);
+    const auto [text, value] = other_value(key, key.get(defaults));
+    const RunConfig c = load(assignment(key.key, text));
+    const Settings got = settings_of(c, 0);
+    EXPECT_EQ(key.get(got), static_cast<double>(key.type == KeyType::Number ? static_cast<float>(value) : value));
+    const std::vector<std::string> diff = differing_fields(c.points[0], default_params());
+    if (key.key == "run.dyads") {
+      EXPECT_EQ(c.dyads, static_cast<uint64_t>(value));
+      EXPECT_TRUE(diff.empty());
+    } else if (key.key == "run.chunk_dyads") {
+      EXPECT_EQ(c.chunk_dyads, static_cast<uint64_t>(value));
+      EXPECT_TRUE(diff.empty());
+    } else if (key.key == "run.common_random_numbers") {
+      EXPECT_TRUE(c.common_random_numbers);
+      EXPECT_TRUE(diff.empty());
+    } else {
+      ASSERT_EQ(diff.size(), 1u) << "a key must change exactly one ModelParams field";
+      field_of_key[key.key] = diff[0];
+    }
+  }
+  // No two keys write the same field.
+  std::set<std::string> fields;
+  for (const auto& [key, field] : field_of_key) EXPECT_TRUE(fields.insert(field).second) << key << " -> " << field;
+  // Every scalar field of ModelParams is reachable, except point_key (derived) and the betas of factors a
+  // proposition does not name (they must stay 0).
+  const std::vector<std::string> all_scalars = {"periods",
+                                                "seed",
+                                                "factor_bins",
+                                                "hist_bins",
+                                                "joint_max",
+                                                "relation_bin_max",
+                                                "trajectory_stride",
+                                                "trajectory_max",
+                                                "kernel",
+                                                "level[0]",
+                                                "level[1]",
+                                                "level[2]",
+                                                "kappa_c",
+                                                "kappa_x",
+                                                "lambda",
+                                                "alpha0",
+                                                "gamma0",
+                                                "r0",
+                                                "w_legal",
+                                                "eta_up",
+                                                "eta_down",
+                                                "delta_r",
+                                                "receptivity_cap[0]",
+                                                "receptivity_cap[1]",
+                                                "receptivity_cap[2]",
+                                                "avoid_periods",
+                                                "exit_knowledge",
+                                                "exit_power",
+                                                "exploit_tolerance",
+                                                "hazard",
+                                                "p_barrier",
+                                                "epsilon",
+                                                "beta_qre",
+                                                "inertia",
+                                                "w_stakes",
+                                                "w_leak",
+                                                "w_power",
+                                                "w_continuation",
+                                                "cost_transparency",
+                                                "cost_receptivity",
+                                                "gate_g0",
+                                                "gate_orientation",
+                                                "gate_trust",
+                                                "gate_relation"};
+  std::set<std::string> expected(all_scalars.begin(), all_scalars.end());
+  for (int f = 0; f < 3; ++f)
+    for (const char* name : {"mu", "phi", "sigma", "p_jump", "jump_size"})
+      expected.insert("shock[" + std::to_string(f) + "]." + name);
+  for (const auto& [prop, factors] : kNamedFactors) {
+    expected.insert("beta[" + std::to_string(prop) + "].b0");
+    for (int f : factors) expected.insert("beta[" + std::to_string(prop) + "].beta[" + std::to_string(f) + "]");
+  }
+  EXPECT_EQ(fields, expected);
+}
+
+TEST(ConfigKeys, EveryDistributionKeyIsSettable) {
+  const RunConfig c = load(R"(
+[initial]
+trust = {dist = "beta", a = 2.0, b = 3.0}
+stakes = {dist = "uniform", low = 0.25, high = 0.75}
+orientation = {dist = "fixed", value = 0.5}
+relation = {dist = "normal", mean = 5, sd = 1.5}
+knowledge_A = {dist = "fixed", value = 2.0}
+knowledge_B = {dist = "normal", mean = 1.0, sd = 0.25}
+equity_A = {dist = "uniform", low = 0.25, high = 0.75}
+intent_A = "substitution"
+intent_B = {dist = "categorical", p = [0.5, 0.25, 0.25]}
+strategy_A = "CPT"
+strategy_B = "collaboration"
+)");
+  const ModelParams& p = c.points[0];
+  EXPECT_EQ(p.init_factor[Trust].kind, DistKind::Beta);
+  EXPECT_EQ(p.init_factor[Trust].a, 2.0f);
+  EXPECT_EQ(p.init_factor[Trust].b, 3.0f);
+  EXPECT_EQ(p.init_factor[Stakes].kind, DistKind::Uniform);
+  EXPECT_EQ(p.init_factor[Stakes].a, 0.25f);
+  EXPECT_EQ(p.init_factor[Stakes].b, 0.75f);
+  EXPECT_EQ(p.init_factor[Orientation].kind, DistKind::Fixed);
+  EXPECT_EQ(p.init_factor[Orientation].a, 0.5f);
+  EXPECT_EQ(p.init_relation.kind, DistKind::Normal);
+  EXPECT_EQ(p.init_relation.a, 5.0f);
+  EXPECT_EQ(p.init_relation.b, 1.5f);
+  EXPECT_EQ(p.init_knowledge[0].kind, DistKind::Fixed);
+  EXPECT_EQ(p.init_knowledge[0].a, 2.0f);
+  EXPECT_EQ(p.init_knowledge[1].kind, DistKind::Normal);
+  EXPECT_EQ(p.init_equity.kind, DistKind::Uniform);
+  // Names become one-hot categoricals (index = Intent / Strategy code).
+  EXPECT_EQ(p.init_intent[0].kind, DistKind::Categorical);
+  EXPECT_EQ(p.init_intent[0].n, 3);
+  EXPECT_EQ(p.init_intent[0].p[Substitution], 1.0f);
+  EXPECT_EQ(p.init_intent[0].p[Internalization] + p.init_intent[0].p[ResourceConcentration], 0.0f);
+  EXPECT_EQ(p.init_intent[1].p[Internalization], 0.5f);
+  EXPECT_EQ(p.init_strategy[0].n, 5);
+  EXPECT_EQ(p.init_strategy[0].p[3], 1.0f);  // Competition
+  EXPECT_EQ(p.init_strategy[1].p[4], 1.0f);  // Collaboration
+}
+
+TEST(ConfigKeys, DottedDistributionFieldChangesOneParameter) {
+  const RunConfig c = load(R"(
+"initial.trust.mean" = 0.5
+[[points]]
+name = "a"
+[[points]]
+name = "b"
+"initial.trust" = {dist = "uniform", low = 0.25, high = 0.5}
+"initial.trust.high" = 0.75
+)");
+  EXPECT_EQ(c.points[0].init_factor[Trust].kind, DistKind::LogitNormal);
+  EXPECT_EQ(c.points[0].init_factor[Trust].a, 0.5f);
+  EXPECT_EQ(c.points[0].init_factor[Trust].b, 1.0f);  // default sd kept
+  EXPECT_EQ(c.points[1].init_factor[Trust].kind, DistKind::Uniform);
+  EXPECT_EQ(c.points[1].init_factor[Trust].a, 0.25f);
+  EXPECT_EQ(c.points[1].init_factor[Trust].b, 0.75f);
+}
+
+TEST(ConfigKeys, IntegersAreAcceptedForNumbers) {
+  const RunConfig c = load("[flows]\nlambda = 1\n[kernel.strategic]\ngate_g0 = -3\n");
+  EXPECT_EQ(c.points[0].lambda, 1.0f);
+  EXPECT_EQ(c.points[0].gate_g0, -3.0f);
+}
+
+TEST(ConfigPoints, NestedTablesAndQuotedDottedKeysAreEquivalent) {
+  const RunConfig c = load(R"(
+[[points]]
+name = "quoted"
+"kernel.type" = "strategic"
+"kernel.strategic.inertia" = 0.25
+
+[[points]]
+name = "nested"
+[points.kernel]
+type = "strategic"
+[points.kernel.strategic]
+inertia = 0.25
+)");
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.point_names, (std::vector<std::string>{"quoted", "nested"}));
+  EXPECT_EQ(c.points[0].kernel, KernelType::Strategic);
+  EXPECT_EQ(c.points[0].inertia, 0.25f);
+  std::vector<std::string> diff = differing_fields(c.points[0], c.points[1]);
+  EXPECT_EQ(diff, std::vector<std::string>{"point_key"});
+}
+
+TEST(ConfigPoints, PointOverridesApplyOnTopOfTheBase) {
+  const RunConfig c = load(R"(
+[shocks.trust]
+sigma = 0.5
+[[points]]
+name = "base"
+[[points]]
+name = "calm"
+"shocks.trust.sigma" = 0.0
+)");
+  EXPECT_EQ(c.points[0].shock[Trust].sigma, 0.5f);
+  EXPECT_EQ(c.points[1].shock[Trust].sigma, 0.0f);
+}
+
+TEST(ConfigOverrides, DyadsAndSeedAreAppliedAndStoredInTomlText) {
+  ConfigOverrides o;
+  o.dyads = 77;
+  o.seed = 4000000000u;
+  const RunConfig c = load("[run]\ndyads = 5\nseed = 3\n", o);
+  EXPECT_EQ(c.dyads, 77u);
+  EXPECT_EQ(c.points[0].seed, 4000000000u);
+  EXPECT_NE(c.toml_text.find("dyads = 77"), std::string::npos) << c.toml_text;
+  EXPECT_NE(c.toml_text.find("seed = 4000000000"), std::string::npos) << c.toml_text;
+  // The stored text alone reproduces the run.
+  const RunConfig again = load(c.toml_text);
+  EXPECT_EQ(again.dyads, 77u);
+  EXPECT_EQ(again.points[0].seed, 4000000000u);
+}
+
+TEST(ConfigOverrides, OverridesWorkWithoutARunSection) {
+  ConfigOverrides o;
+  o.dyads = 12;
+  const RunConfig c = load("[flows]\nlambda = 0.5\n", o);
+  EXPECT_EQ(c.dyads, 12u);
+  EXPECT_EQ(c.points[0].lambda, 0.5f);
+}
+
+TEST(ConfigTomlText, ReloadGivesIdenticalConfig) {
+  const std::string text = R"(
+"flows.kappa_c" = 0.3
+"initial.relation.high" = 7.5
+[run]
+dyads = 321
+periods = 40
+common_random_numbers = true
+[initial]
+trust = {dist = "beta", a = 2, b = 5}
+intent_A = "resource_concentration"
+[kernel.propositional.P8]
+T = 0.123456789
+[[points]]
+name = "prop"
+[[points]]
+name = "strat"
+"kernel.type" = "strategic"
+[points.kernel.strategic]
+w_power = 3.5
+[sweep]
+"termination.hazard" = [0.0, 0.01]
+"initial.strategy_A" = ["AVO", {dist = "categorical", p = [0.1, 0.2, 0.3, 0.2, 0.2]}]
+)";
+  const RunConfig a = load(text);
+  const RunConfig b = load(a.toml_text);
+  EXPECT_EQ(a.point_names, b.point_names);
+  EXPECT_EQ(a.dyads, b.dyads);
+  EXPECT_EQ(a.chunk_dyads, b.chunk_dyads);
+  EXPECT_EQ(a.common_random_numbers, b.common_random_numbers);
+  ASSERT_EQ(a.points.size(), 8u);
+  ASSERT_EQ(b.points.size(), a.points.size());
+  for (size_t i = 0; i < a.points.size(); ++i)
+    EXPECT_TRUE(differing_fields(a.points[i], b.points[i]).empty()) << a.point_names[i];
+  EXPECT_EQ(a.toml_text, b.toml_text);  // serialisation is a fixed point
+  EXPECT_EQ(a.points[0].beta[P8].beta[Trust], 0.123456789f);
+}
+
+TEST(ConfigSweep, CartesianProductInWrittenKeyOrder) {
+  const RunConfig c = load(R"(
+[[points]]
+name = "base"
+[[points]]
+name = "other"
+"flows.lambda" = 0.5
+[sweep]
+"shocks.trust.sigma" = [0.2, 0.4, 0.8]
+"kernel.type" = ["propositional", "strategic"]
+)");
+  ASSERT_EQ(c.points.size(), 12u);
+  // First written key varies slowest, within each point; points are the outermost loop.
+  EXPECT_EQ(c.point_names[0], "base/shocks.trust.sigma=0.2/kernel.type=propositional");
+  EXPECT_EQ(c.point_names[1], "base/shocks.trust.sigma=0.2/kernel.type=strategic");
+  EXPECT_EQ(c.point_names[2], "base/shocks.trust.sigma=0.4/kernel.type=propositional");
+  EXPECT_EQ(c.point_names[5], "base/shocks.trust.sigma=0.8/kernel.type=strategic");
+  EXPECT_EQ(c.point_names[6], "other/shocks.trust.sigma=0.2/kernel.type=propositional");
+  const float sigmas[3] = {0.2f, 0.4f, 0.8f};
+  for (size_t i = 0; i < 12; ++i) {
+    SCOPED_TRACE(c.point_names[i]);
+    EXPECT_EQ(c.points[i].shock[Trust].sigma, sigmas[(i / 2) % 3]);
+    EXPECT_EQ(c.points[i].kernel, i % 2 ? KernelType::Strategic : KernelType::Propositional);
+    EXPECT_EQ(c.points[i].lambda, i < 6 ? 0.1f : 0.5f);
+    EXPECT_EQ(c.points[i].point_key, i);
+  }
+}
+
+TEST(ConfigSweep, WithoutPointsTheBaseIsNamedDefault) {
+  const RunConfig c = load("[sweep]\n\"initial.intent_A\" = [\"internalization\", \"substitution\"]\n");
+  EXPECT_EQ(c.point_names, (std::vector<std::string>{"default/initial.intent_A=internalization",
+                                                     "default/initial.intent_A=substitution"}));
+  EXPECT_EQ(c.points[1].init_intent[0].p[Substitution], 1.0f);
+}
+
+TEST(ConfigSweep, NestedSweepTablesAreFlattened) {
+  const RunConfig c = load("[sweep.shocks.stakes]\nphi = [0.5, 0.9]\n");
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.point_names[1], "default/shocks.stakes.phi=0.9");
+  EXPECT_EQ(c.points[1].shock[Stakes].phi, 0.9f);
+}
+
+TEST(ConfigRandomNumbers, CommonRandomNumbersGiveEveryPointKeyZero) {
+  const std::string sweep = "[sweep]\n\"flows.lambda\" = [0.1, 0.2, 0.3]\n";
+  const RunConfig independent = load(sweep);
+  const RunConfig common = load("[run]\ncommon_random_numbers = true\n" + sweep);
+  ASSERT_EQ(common.points.size(), 3u);
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(independent.points[i].point_key, i);
+    EXPECT_EQ(common.points[i].point_key, 0u);
+  }
+  EXPECT_TRUE(common.common_random_numbers);
+}
+
+TEST(ConfigParameterTable, OneColumnPerScalarWithSweptValues) {
+  const RunConfig c = load(R"(
+[initial]
+intent_B = "substitution"
+[[points]]
+name = "p"
+[[points]]
+name = "s"
+"kernel.type" = "strategic"
+"initial.trust" = {dist = "fixed", value = 0.25}
+[sweep]
+"shocks.trust.sigma" = [0.2, 0.4]
+)");
+  const std::vector<ParamColumn> table = parameter_table(c);
+  std::map<std::string, std::vector<double>> columns;
+  for (const ParamColumn& column : table) {
+    EXPECT_EQ(column.values.size(), 4u) << column.key;
+    EXPECT_TRUE(columns.emplace(column.key, column.values).second) << "duplicate column " << column.key;
+  }
+  for (const ScalarKey& key : scalar_keys()) EXPECT_TRUE(columns.count(key.key)) << key.key;
+  EXPECT_EQ(columns["kernel.type"], (std::vector<double>{0, 0, 1, 1}));
+  EXPECT_EQ(columns["shocks.trust.sigma"], (std::vector<double>{0.2f, 0.4f, 0.2f, 0.4f}));
+  EXPECT_EQ(columns["run.dyads"], (std::vector<double>{1000, 1000, 1000, 1000}));
+  EXPECT_EQ(columns["initial.trust.dist"][0], static_cast<double>(DistKind::LogitNormal));
+  EXPECT_EQ(columns["initial.trust.dist"][2], static_cast<double>(DistKind::Fixed));
+  EXPECT_EQ(columns["initial.trust.mean"][0], 0.0);
+  EXPECT_TRUE(std::isnan(columns["initial.trust.mean"][2]));
+  EXPECT_EQ(columns["initial.trust.value"][2], 0.25);
+  EXPECT_TRUE(std::isnan(columns["initial.trust.value"][0]));
+  EXPECT_EQ(columns["initial.intent_B.p.substitution"][0], 1.0);
+  EXPECT_EQ(columns["initial.intent_A.p.internalization"][0], 0.6f);
+  EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.2f);
+  EXPECT_FALSE(columns.count("initial.trust.a"));  // no point uses a beta distribution
+}
+
+TEST(ConfigFiles, BaselineDocumentsEveryKeyAndUsesTheDefaults) {
+  const std::string path = std::string(LEARNRACE_SOURCE_DIR) + "/experiments/baseline.toml";
+  const RunConfig c = load_config_file(path);
+  EXPECT_EQ(c.dyads, 1000000u);
+  EXPECT_EQ(c.point_names, (std::vector<std::string>{"propositional", "strategic"}));
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.points[0].periods, 100);
+  EXPECT_EQ(c.points[0].kernel, KernelType::Propositional);
+  EXPECT_EQ(c.points[1].kernel, KernelType::Strategic);
+  EXPECT_TRUE(differing_fields(c.points[0], default_params()).empty());
+  EXPECT_EQ(differing_fields(c.points[1], default_params()), (std::vector<std::string>{"point_key", "kernel"}));
+  // Every registry key is written out explicitly, so the file is a complete reference.
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const ConfigValue root = parse_toml(text.str(), path);
+  std::set<std::string> written;
+  for (const Leaf& leaf : collect_leaves(root, {"points", "sweep"}, {path, ""})) written.insert(leaf.key);
+  for (const std::string& key : all_keys()) EXPECT_TRUE(written.count(key)) << key << " missing from baseline.toml";
+}
+
+TEST(ConfigFiles, SmokeIsSmall) {
+  const RunConfig c = load_config_file(std::string(LEARNRACE_SOURCE_DIR) + "/experiments/smoke.toml");
+  EXPECT_LE(c.dyads * c.points.size(), 2000u);
+  EXPECT_EQ(c.points.size(), 4u);
+}
