@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -109,3 +110,28 @@ def test_cpp_reader_raises_file_format_error(tmp_path):
     with pytest.raises(learnrace.FileFormatError) as info:
         _core.read_file(str(p))
     assert info.value.item == "version"
+
+
+SMOKE = Path(__file__).resolve().parents[2] / "experiments" / "smoke.toml"
+
+
+@pytest.mark.skipif(not SMOKE.exists(), reason="experiments/smoke.toml (branch config) is not merged")
+def test_sweep_round_trip(tmp_path):
+    res = learnrace.run(SMOKE, backend="cpu", dyads=300, progress=False)
+    assert res.n_points == 4 and len(set(res.point_names)) == 4
+    assert res.kernels == ["propositional", "propositional", "strategic", "strategic"]
+    assert res.transitions.shape == (4, 25, 25) and not res.transitions.flags.writeable
+    assert res.dyads.tolist() == [300] * 4
+    # Each point's block equals the C++ memory of that point.
+    handle = res._source.handle
+    for i in range(4):
+        flat = handle.counts(i)
+        assert res.transitions[i].sum() == flat[:625].sum()
+    np.testing.assert_allclose(res.points["shocks.trust.sigma"], [0.1, 0.3, 0.1, 0.3], rtol=1e-6)  # float32 params
+    back = learnrace.open(res.save(tmp_path / "smoke.h5"))
+    assert_same_results(res, back)
+    assert back.point_names == res.point_names and back.kernels == res.kernels
+    pd.testing.assert_frame_equal(back.points, res.points, check_like=True)
+    pd.testing.assert_frame_equal(back.summary(), res.summary())
+    name = res.point_names[3]
+    pd.testing.assert_frame_equal(learnrace.survival(back, point=name), learnrace.survival(res, point=3))
