@@ -28,8 +28,8 @@ std::string gib(double bytes) {
 void check_point(const Settings& point, const ConfigScope& scope) {
   const float* level = point.params.level;
   const std::string order = " (strategies.low <= strategies.moderate <= strategies.high; got " +
-                            shortest_number(level[0]) + ", " + shortest_number(level[1]) + ", " +
-                            shortest_number(level[2]) + ")";
+                            shortest_float(level[0]) + ", " + shortest_float(level[1]) + ", " +
+                            shortest_float(level[2]) + ")";
   if (level[0] > level[1])
     throw_config_error(scope, nullptr, "strategies.moderate", "inconsistent: must not be below strategies.low" + order);
   if (level[1] > level[2])
@@ -58,7 +58,8 @@ void check_run_size(const std::vector<ModelParams>& points, uint64_t dyads, cons
   const std::string advice = mostly_trajectories ? "lower output.trajectory_max or raise output.trajectory_stride"
                                                  : "use fewer sweep points, or fewer run.periods / output.factor_bins";
   throw_config_error(scope, nullptr, key,
-                     "inconsistent sizes: " + std::to_string(points.size()) + " points would need " + gib(total) +
+                     "inconsistent sizes: " + std::to_string(points.size()) +
+                         (points.size() == 1 ? " point" : " points") + " would need " + gib(total) +
                          " of results in memory (limit " + gib(kMaxResultBytes) + "); " + advice);
 }
 

@@ -11,7 +11,7 @@ namespace {
 const char* const kDistNames[] = {"fixed", "uniform", "normal", "logitnormal", "beta", "categorical"};
 
 bool finite_float(double v) { return std::isfinite(v) && std::fabs(v) <= FLT_MAX; }
-std::string num(double v) { return shortest_number(v); }
+std::string num(float v) { return shortest_float(v); }
 }  // namespace
 
 const char* dist_name(DistKind kind) { return kDistNames[static_cast<int>(kind)]; }
@@ -131,7 +131,8 @@ std::string check_distribution(const DistributionKey& key, const Distribution& d
           return fail("p", "probabilities must be finite and >= 0, got " + num(d.p[i]) + " for " + key.categories[i]);
         sum += d.p[i];
       }
-      if (std::fabs(sum - 1.0) > 1e-6) return fail("p", "probabilities must sum to 1 (within 1e-6), got " + num(sum));
+      if (std::fabs(sum - 1.0) > 1e-6)
+        return fail("p", "probabilities must sum to 1 (within 1e-6), got " + num(static_cast<float>(sum)));
       return {};
     }
   }

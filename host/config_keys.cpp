@@ -260,7 +260,7 @@ std::string ScalarKey::allowed() const {
   const std::string what = type == KeyType::Integer ? "an integer" : "a number";
   const bool no_top = bounds.hi >= (type == KeyType::Integer ? kMaxInteger : FLT_MAX);
   const bool no_bottom = bounds.lo <= -FLT_MAX;
-  if (no_top && no_bottom) return "a finite number";
+  if (no_top && no_bottom) return "a finite number (a 32-bit float, |x| <= 3.4e38)";
   if (no_top) return what + (bounds.lo_open ? " > " : " >= ") + bound_text(bounds.lo);
   return what + " in " + (bounds.lo_open ? "(" : "[") + bound_text(bounds.lo) + ", " + bound_text(bounds.hi) +
          (bounds.hi_open ? ")" : "]");

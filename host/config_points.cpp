@@ -21,9 +21,8 @@ bool overlaps(const std::string& a, const std::string& b) {
 void flatten_sweep(const ConfigValue& table, const std::string& prefix, std::vector<SweepAxis>& out) {
   for (const auto& [name, value] : table.entries) {
     const std::string key = prefix.empty() ? name : prefix + "." + name;
-    // A table is a level of nesting ([sweep.shocks.trust] sigma = [...]) unless the key names a
-    // variable, whose single value would be a table: then the value must still be an array.
-    if (value.is_table() && resolve_key(key).kind == KeyTarget::Kind::Section)
+    // Sweep values are arrays, so a table is always a level of nesting: [sweep.shocks.trust] sigma = [...].
+    if (value.is_table())
       flatten_sweep(value, key, out);
     else
       out.push_back({key, &value});

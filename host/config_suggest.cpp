@@ -81,7 +81,7 @@ std::string unknown_key_problem(const std::string& key, const std::vector<std::s
   }
   // 2. A typo among the keys of the same section.
   if (suggestion.empty() && parent_known) {
-    size_t best = std::max<size_t>(2, last.size() / 3) + 1;
+    size_t best = std::max<size_t>(1, last.size() / 3) + 1;
     for (const std::string& child : valid_children(parent, extra_top_level)) {
       const size_t dist = edit_distance(last, child);
       if (dist < best) {
@@ -99,8 +99,8 @@ std::string unknown_key_problem(const std::string& key, const std::vector<std::s
       }
     }
   }
-  // 4. The closest full dotted key or section.
-  if (suggestion.empty()) {
+  // 4. The closest full dotted key or section, when even the section is unknown.
+  if (suggestion.empty() && !parent_known) {
     std::set<std::string> candidates;
     for (const std::string& k : all_keys()) {
       for (size_t dot = k.find('.'); dot != std::string::npos; dot = k.find('.', dot + 1))
@@ -118,11 +118,18 @@ std::string unknown_key_problem(const std::string& key, const std::vector<std::s
   }
 
   std::string problem = "unknown key";
-  if (!suggestion.empty()) problem += "; did you mean '" + suggestion + "'?";
-  if (parent_known) {
-    const std::string where = parent.empty() ? "at the top level" : "in [" + parent + "]";
-    problem += " Valid keys " + where + ": " + join(valid_children(parent, extra_top_level));
-  }
+  if (parent_known && !parent.empty() && !section_children(last).empty())
+    problem += "; '" + last + "' is a top-level section: inside [" + parent + "] write its keys without the '" + last +
+               ".' prefix, or move them out of [" + parent + "].";
+  else if (!suggestion.empty())
+    problem += "; did you mean '" + suggestion + "'?";
+  else
+    problem += ".";
+  // List the valid keys of the deepest section of the key that exists.
+  std::string known = parent;
+  while (!known.empty() && !is_section(known) && !find_distribution_key(known)) known = parent_of(known);
+  const std::string where = known.empty() ? "at the top level" : "in [" + known + "]";
+  problem += " Valid keys " + where + ": " + join(valid_children(known, extra_top_level));
   return problem;
 }
 

@@ -64,16 +64,26 @@ const char* type_name(ConfigValue::Type type) {
   }
 }
 
-std::string shortest_number(double v) {
+namespace {
+template <class T>
+std::string shortest(T v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buffer[40];
+  if (v == std::floor(v) && std::fabs(v) < 1e16) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", static_cast<double>(v));
+    return buffer;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(v));
+    if (static_cast<T>(std::strtod(buffer, nullptr)) == v) break;
   }
   return buffer;
 }
+}  // namespace
+
+std::string shortest_number(double v) { return shortest(v); }
+std::string shortest_float(float v) { return shortest(v); }
 
 std::string compact_text(const ConfigValue& value, bool quote_strings) {
   switch (value.type) {

@@ -43,8 +43,10 @@ struct ConfigValue {
 /// "table", "array", "string", "integer", "float", "boolean", "date/time".
 const char* type_name(ConfigValue::Type type);
 
-/// Shortest decimal text that reads back as exactly `v` ("0.2", "1e-07", "3").
+/// Shortest decimal text that reads back as exactly `v` ("0.2", "1e-07", "100000").
 std::string shortest_number(double v);
+/// The same for a 32-bit float (0.6f -> "0.6", not "0.60000002384185791").
+std::string shortest_float(float v);
 
 /// Compact one-line rendering for messages and point names: 0.2, strategic, [1, 2], {dist=fixed, value=0.3}.
 /// Strings are unquoted at the top level and quoted inside arrays and tables.

@@ -7,7 +7,13 @@ namespace {
 // Walking downward, the last entry is the innermost (most specific) error.
 herr_t remember_innermost(unsigned /*n*/, const H5E_error2_t* err, void* client) {
   auto* text = static_cast<std::string*>(client);
-  if (err && err->desc && *err->desc) *text = err->desc;
+  if (err && err->desc && *err->desc) {
+    // One line: HDF5 descriptions of I/O errors contain a newline (after a timestamp).
+    std::string d = err->desc;
+    for (char& c : d)
+      if (c == '\n' || c == '\r') c = ' ';
+    *text = d;
+  }
   return 0;
 }
 }  // namespace

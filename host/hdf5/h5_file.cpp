@@ -20,6 +20,13 @@ File File::create(const std::string& path) {
   return File(Handle(id, H5Fclose), path);
 }
 
+File File::create_in_memory(const std::string& name) {
+  const PropertyList fapl = semi_close_access(name);
+  check(H5Pset_fapl_core(fapl.id(), 1 << 20, false), "H5Pset_fapl_core", name);
+  const hid_t id = check_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", name);
+  return File(Handle(id, H5Fclose), name);
+}
+
 File File::open(const std::string& path, FileMode mode) {
   const PropertyList fapl = semi_close_access(path);
   const unsigned flags = mode == FileMode::ReadWrite ? H5F_ACC_RDWR : H5F_ACC_RDONLY;
@@ -28,6 +35,15 @@ File File::open(const std::string& path, FileMode mode) {
 }
 
 Group File::root() const { return Group::open_root(handle_.get(), name_); }
+
+std::vector<unsigned char> File::image() const {
+  check(H5Fflush(handle_.get(), H5F_SCOPE_LOCAL), "H5Fflush", name_);
+  const ssize_t size = H5Fget_file_image(handle_.get(), nullptr, 0);
+  if (size < 0) throw_error("H5Fget_file_image", name_);
+  std::vector<unsigned char> bytes(static_cast<size_t>(size));
+  if (H5Fget_file_image(handle_.get(), bytes.data(), bytes.size()) != size) throw_error("H5Fget_file_image", name_);
+  return bytes;
+}
 
 void File::flush() const { check(H5Fflush(handle_.get(), H5F_SCOPE_LOCAL), "H5Fflush", name_); }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "h5_group.hpp"
 #include "h5_handle.hpp"
@@ -17,9 +18,15 @@ class File {
   /// an object inside is still open fails instead of silently leaving the file open.
   static File create(const std::string& path);
   static File open(const std::string& path, FileMode mode);
+  /// A new file that lives in memory only (core driver, no backing store); `name` is used in
+  /// messages. Its bytes are taken with image(). Nothing touches the disk, so no HDF5 call on it can
+  /// fail for lack of space: a writer can put the image on disk itself and handle errors cleanly.
+  static File create_in_memory(const std::string& name);
 
   Group root() const;
   const std::string& name() const noexcept { return name_; }
+  /// The complete file as it would be on disk (H5Fget_file_image; flushes first).
+  std::vector<unsigned char> image() const;
   /// Writes every cached buffer of the file to disk (checked).
   void flush() const;
   /// Flushes and closes; throws H5Error if HDF5 reports a failure (e.g. the disk is full).

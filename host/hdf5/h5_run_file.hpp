@@ -30,10 +30,12 @@ class FileFormatError : public std::runtime_error {
   std::string item_;
 };
 
-/// Writes `result` and the /points parameter table to `path` + ".tmp", closes it, syncs it to disk
-/// and renames it over `path`. On any failure the temporary file is removed and an existing file at
-/// `path` is left untouched; throws std::invalid_argument for an inconsistent result (nothing is
-/// written), h5::H5Error (a std::runtime_error) for HDF5 failures and std::runtime_error otherwise.
+/// Writes `result` and the /points parameter table as one run file: the file is built in memory
+/// (HDF5 core driver), written to `path` + ".tmp", synced to disk and renamed over `path`. On any
+/// failure the temporary file is removed and an existing file at `path` is left untouched. Throws
+/// std::invalid_argument for an inconsistent result (before anything is written), h5::H5Error (a
+/// std::runtime_error) for HDF5 failures and std::runtime_error for file system errors (message
+/// naming the path and the system's reason).
 void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns);
 
 /// Root attributes of a run file.

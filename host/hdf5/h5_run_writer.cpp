@@ -144,31 +144,48 @@ void write_trajectories(const Group& root, const RunResult& r) {
   });
 }
 
-// Every close is checked: compressed chunks and metadata reach the disk when datasets and the file
-// are closed, so that is where a full disk shows.
-void write_contents(const std::string& file_name, const RunResult& r, const std::vector<ParamColumn>& columns) {
-  h5::File file = h5::File::create(file_name);
-  Group root = file.root();
-  write_root_attributes(root, r);
-  write_meta(root);
-  write_points(root, r, columns);
-  write_counts(root, r);
-  write_trajectories(root, r);
-  file.flush();
-  root.close();  // every object is closed before the file (close degree "semi" would refuse otherwise)
+// Builds the whole file in memory and returns its bytes. Writing through HDF5 straight to disk
+// would leave HDF5 (1.10) with a file it can neither flush nor close when the disk fills up, and
+// the library crashes at process exit; with an in-memory file every disk error is ours to handle.
+std::vector<unsigned char> build_image(const std::string& name, const RunResult& r,
+                                       const std::vector<ParamColumn>& columns) {
+  h5::File file = h5::File::create_in_memory(name);
+  {
+    const Group root = file.root();
+    write_root_attributes(root, r);
+    write_meta(root);
+    write_points(root, r, columns);
+    write_counts(root, r);
+    write_trajectories(root, r);
+  }  // every object is closed before the image is taken and the file closed
+  std::vector<unsigned char> image = file.image();
   file.close();
+  return image;
 }
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-// Makes the closed file durable before it is renamed into place.
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw std::runtime_error("cannot open '" + path + "' to sync it: " + errno_text(errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error("fsync of '" + path + "' failed: " + errno_text(err));
+// Writes the bytes to a new file and syncs them to disk; every system call is checked.
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error("cannot create '" + path + "': " + errno_text(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot write '" + path + "': " + errno_text(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw std::runtime_error("cannot sync '" + path + "' to disk: " + errno_text(err));
+  }
+  if (::close(fd) != 0) throw std::runtime_error("cannot close '" + path + "': " + errno_text(errno));
 }
 
 // Best effort: makes the rename itself durable.
@@ -188,8 +205,7 @@ void write_run_file(const std::string& path, const RunResult& result, const std:
   const h5::ErrorPrintingOff quiet;
   const std::string tmp = path + ".tmp";
   try {
-    write_contents(tmp, result, columns);
-    sync_file(tmp);
+    write_bytes(tmp, build_image(tmp, result, columns));
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
       throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + errno_text(errno));
   } catch (...) {
