@@ -64,9 +64,9 @@ def survival(results, point=0, ax=None, ci: bool = True):
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("periods")
     ax.set_ylabel("probability")
-    title = "Alliance survival and cumulative incidence by cause"
+    title = "Survival and cumulative incidence by cause"
     if not isinstance(results, pd.DataFrame):
-        title += f" ({_title(results, point)})"
+        title += f"\n{_title(results, point)}"
     ax.set_title(title)
     ax.legend(fontsize="small", frameon=False)
     return ax
