@@ -165,6 +165,8 @@ void apply_distribution_field(const DistributionKey& spec, const std::string& fi
   spec.get(settings.params) = d;
 }
 
+// `skip`: top-level entries handled elsewhere ("points", "sweep"; "name" in a point), also listed as
+// valid top-level names in unknown-key messages.
 void collect(const ConfigValue& table, const std::string& prefix, const std::vector<std::string>& skip,
              const ConfigScope& scope, std::vector<Leaf>& out) {
   for (const auto& [name, value] : table.entries) {
@@ -183,10 +185,10 @@ void collect(const ConfigValue& table, const std::string& prefix, const std::vec
           for (const std::string& c : section_children(key)) children += (children.empty() ? "" : ", ") + c;
           wrong_type(scope, value, key, "a table [" + key + "] with the keys " + children);
         }
-        collect(value, key, {}, scope, out);
+        collect(value, key, skip, scope, out);
         break;
       default:
-        throw_config_error(scope, &value, key, unknown_key_problem(key, kTopLevelExtras));
+        throw_config_error(scope, &value, key, unknown_key_problem(key, skip));
     }
   }
 }

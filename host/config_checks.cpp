@@ -48,6 +48,11 @@ double result_bytes(const std::vector<ModelParams>& points, uint64_t dyads) {
 }
 
 void check_run_size(const std::vector<ModelParams>& points, uint64_t dyads, const ConfigScope& scope) {
+  // Dyad counts over all points stay exact in a double (progress, rates) and far from uint64 overflow.
+  if (static_cast<double>(dyads) * static_cast<double>(points.size()) > 9007199254740992.0)
+    throw_config_error(scope, nullptr, "run.dyads",
+                       "inconsistent sizes: " + std::to_string(dyads) + " dyads x " + std::to_string(points.size()) +
+                           " points exceeds 2^53 dyads in one run");
   const double total = result_bytes(points, dyads);
   if (total <= kMaxResultBytes) return;
   double trajectories = 0.0;

@@ -16,7 +16,8 @@ double result_bytes(const std::vector<ModelParams>& points, uint64_t dyads);
 /// Upper limit on result_bytes (16 GiB): beyond it the run is refused before it starts.
 constexpr double kMaxResultBytes = 16.0 * 1024 * 1024 * 1024;
 
-/// Refuses runs whose results would not fit in memory (naming the key to change).
+/// Refuses runs whose results would not fit in memory, or with more than 2^53 dyads over all points
+/// (naming the key to change).
 void check_run_size(const std::vector<ModelParams>& points, uint64_t dyads, const ConfigScope& scope);
 
 }  // namespace learnrace

@@ -74,7 +74,7 @@ std::string unknown_key_problem(const std::string& key, const std::vector<std::s
   // 1. A valid key written inside the wrong table, e.g. initial.initial.trust under [initial].
   for (const std::string& k : all_keys()) {
     std::vector<std::string> targets = {k};
-    if (const DistributionKey* d = find_distribution_key(k))
+    if (find_distribution_key(k))
       for (const std::string& p : valid_children(k, {})) targets.push_back(k + "." + p);
     for (const std::string& t : targets)
       if (key.size() > t.size() && key.compare(key.size() - t.size() - 1, t.size() + 1, "." + t) == 0) suggestion = t;

@@ -1,4 +1,5 @@
 // The learnrace run file (docs/output_schema.md, schema version 1): write, read back, describe.
+// The serial HDF5 library is not thread-safe: call these from one thread at a time.
 #pragma once
 
 #include <cstdint>

@@ -178,6 +178,41 @@ void read_trajectories(const RunFile& f, RunResult& r) {
   });
 }
 
+// ModelParams from the stored experiment: it must expand to exactly the points and output shape
+// the datasets hold.
+void rebuild_params(const RunFile& f, const RunFileHeader& h, const std::vector<std::string>& kernels, RunResult& r) {
+  RunConfig config;
+  try {
+    config = load_config_string(h.config_toml, f.path() + ":config_toml");
+  } catch (const ConfigError& e) {
+    f.fail("config_toml",
+           std::string("root attribute 'config_toml' is not a valid experiment for this build: ") + e.what());
+  }
+  const std::string where = "root attribute 'config_toml' ";
+  if (config.points.size() != r.points.size())
+    f.fail("config_toml", where + "expands to " + std::to_string(config.points.size()) + " points, the file holds " +
+                              std::to_string(r.points.size()));
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    if (config.point_names[i] != r.point_names[i])
+      f.fail("config_toml", where + "names point " + std::to_string(i) + " '" + config.point_names[i] +
+                                "', /points/name '" + r.point_names[i] + "'");
+    if (names::kernel(config.points[i].kernel) != kernels[i])
+      f.fail("config_toml", where + "gives point " + std::to_string(i) + " the " +
+                                names::kernel(config.points[i].kernel) + " kernel, /points/kernel '" + kernels[i] +
+                                "'");
+  }
+  const OutputLayout l = OutputLayout::make(config.points[0]);
+  if (l.periods != r.layout.periods || l.factor_bins != r.layout.factor_bins || l.hist_bins != r.layout.hist_bins)
+    f.fail("config_toml", where + "gives periods/factor bins/histogram bins " + std::to_string(l.periods) + "/" +
+                              std::to_string(l.factor_bins) + "/" + std::to_string(l.hist_bins) + ", the datasets " +
+                              std::to_string(r.layout.periods) + "/" + std::to_string(r.layout.factor_bins) + "/" +
+                              std::to_string(r.layout.hist_bins));
+  if (static_cast<int64_t>(config.points[0].seed) != h.seed)
+    f.fail("config_toml", where + "gives seed " + std::to_string(config.points[0].seed) +
+                              ", root attribute 'seed' is " + std::to_string(h.seed));
+  r.params = std::move(config.points);
+}
+
 }  // namespace
 
 RunResult read_run(const std::string& path, const ReadParts& parts) {
@@ -196,7 +231,7 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
   const hsize_t n_points = f.dims_of(points, "name", 1)[0];
   if (n_points == 0) f.fail("/points/name", "dataset '/points/name' is empty: the file holds no points");
   r.point_names = f.strings(points, "name", n_points);
-  f.strings(points, "kernel", n_points);
+  const std::vector<std::string> kernels = f.strings(points, "kernel", n_points);
   r.points.resize(n_points);
 
   // The layout follows from T (root attribute) and the bin counts (dataset shapes).
@@ -210,9 +245,7 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
 
   read_counts(f, r);
   if (parts.trajectories) read_trajectories(f, r);
-  if (parts.params) {
-    // TODO(config): rebuild ModelParams from config_toml once host/config lands.
-  }
+  if (parts.params) rebuild_params(f, h, kernels, r);
   return r;
 }
 

@@ -82,33 +82,40 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-/// Two points (propositional, strategic) from default_params(), `dyads` each, trajectories of every
-/// 100th dyad (at most 25 slots).
-inline RunConfig small_config(uint64_t dyads = 3000) {
+/// The experiment of small_config() as TOML: what the reader rebuilds ModelParams from.
+inline std::string small_config_toml(uint64_t dyads, uint32_t trajectory_max) {
+  return "# learnrace HDF5 round-trip test\n[run]\ndyads = " + std::to_string(dyads) +
+         "\nseed = 20260101\n\n[output]\ntrajectory_stride = 100\ntrajectory_max = " + std::to_string(trajectory_max) +
+         "\n\n[[points]]\nname = \"propositional\"\n\n[[points]]\nname = \"strategic\"\n\"kernel.type\" = "
+         "\"strategic\"\n";
+}
+
+/// Two points (propositional, strategic) built in code from default_params(), `dyads` each,
+/// trajectories of every 100th dyad (at most `trajectory_max` slots). toml_text is the same
+/// experiment written as TOML (the round trip checks that it rebuilds these very parameters).
+inline RunConfig small_config(uint64_t dyads = 3000, uint32_t trajectory_max = 25) {
   RunConfig c;
   c.dyads = dyads;
   c.chunk_dyads = 1024;
   ModelParams p = default_params();
   p.seed = 20260101u;
   p.trajectory_stride = 100;
-  p.trajectory_max = 25;
+  p.trajectory_max = trajectory_max;
   c.points = {p, p};
   c.points[0].kernel = KernelType::Propositional;
   c.points[0].point_key = 0;
   c.points[1].kernel = KernelType::Strategic;
   c.points[1].point_key = 1;
   c.point_names = {"propositional", "strategic"};
-  c.toml_text = "# learnrace round-trip test\n[run]\ndyads = " + std::to_string(dyads) +
-                "\nseed = 20260101\n\n[[points]]\nname = \"propositional\"\nkernel = \"propositional\"\n\n"
-                "[[points]]\nname = \"strategic\"\nkernel = \"strategic\"\n";
+  c.toml_text = small_config_toml(dyads, trajectory_max);
   return c;
 }
 
-inline RunResult small_run(uint64_t dyads = 3000) {
+inline RunResult small_run(uint64_t dyads = 3000, uint32_t trajectory_max = 25) {
   DriverOptions options;
   options.backend = BackendKind::Cpu;
   options.threads = 2;
-  return run_experiment(small_config(dyads), options);
+  return run_experiment(small_config(dyads, trajectory_max), options);
 }
 
 }  // namespace testing_support

@@ -37,7 +37,9 @@ TEST_P(ConfigErrorCase, MessageNamesTheKey) {
   const ConfigError e = error_of(c.toml);
   EXPECT_EQ(e.key(), c.key);
   const std::string message = e.what();
-  if (*c.key) EXPECT_NE(message.find(c.key), std::string::npos) << message;
+  if (*c.key) {
+    EXPECT_NE(message.find(c.key), std::string::npos) << message;
+  }
   for (const char* m : c.mentions) EXPECT_NE(message.find(m), std::string::npos) << "'" << m << "' not in: " << message;
 }
 
@@ -206,6 +208,10 @@ const ErrorCase kInconsistent[] = {
      "[run]\ndyads = 1000000\nperiods = 100000\n[output]\ntrajectory_max = 1000000\ntrajectory_stride = 1\n",
      "output.trajectory_max",
      {"inconsistent sizes", "GiB", "trajectory_stride"}},
+    {"TooManyDyadsOverAllPoints",
+     "[run]\ndyads = 9007199254740992\n[sweep]\n\"flows.lambda\" = [0.1, 0.2]\n",
+     "run.dyads",
+     {"inconsistent sizes", "2^53"}},
     {"MissingPointName", "[[points]]\n\"kernel.type\" = \"strategic\"\n", "points.name", {"points[0]", "needs a name"}},
     {"EmptyPointName", "[[points]]\nname = \"\"\n", "points.name", {"non-empty"}},
     {"DuplicatePointName",

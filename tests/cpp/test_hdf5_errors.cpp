@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <functional>
 
@@ -199,6 +201,37 @@ TEST_F(Hdf5Errors, ReorderedMetaAxis) {
   expect_format_error("/meta/causes", {"entry 2 is 'race_won_by_B', expected 'race_won_by_A'"});
 }
 
+TEST_F(Hdf5Errors, ConfigThatIsNotAValidExperiment) {
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", "[run]\nperiodz = 100\n");
+  });
+  expect_format_error("config_toml", {"root attribute 'config_toml' is not a valid experiment", "periodz"});
+}
+
+TEST_F(Hdf5Errors, ConfigThatDoesNotMatchTheDatasets) {
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", small_config_toml(400, 25) + "\n[[points]]\nname = \"third\"\n");
+  });
+  expect_format_error("config_toml", {"root attribute 'config_toml' expands to 3 points, the file holds 2"});
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    std::string text = small_config_toml(400, 25);
+    text.replace(text.find("seed = 20260101"), 15, "seed = 5\nperiods = 99");
+    h5::write_string_attribute(root, "config_toml", text);
+  });
+  expect_format_error("config_toml", {"gives periods/factor bins/histogram bins 99/4/40, the datasets 100/4/40"});
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "config_toml");
+    h5::write_string_attribute(root, "config_toml", small_config_toml(400, 25));  // valid again
+    const h5::Group points = h5::Group::open(root, "points");
+    points.remove_link("kernel");
+    h5::write_strings(points, "kernel", {"strategic", "strategic"});
+  });
+  expect_format_error("config_toml", {"gives point 0 the propositional kernel, /points/kernel 'strategic'"});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Failed writes
 
@@ -213,6 +246,25 @@ TEST_F(Hdf5Errors, WriteIntoAMissingDirectoryThrowsAndLeavesNoFile) {
   }
   EXPECT_FALSE(exists(target));
   EXPECT_FALSE(exists(target + ".tmp"));
+}
+
+TEST_F(Hdf5Errors, WriteIntoAnUnwritableDirectoryThrowsAndLeavesTheOldFile) {
+  if (::geteuid() == 0) GTEST_SKIP() << "running as root: directory permissions do not apply";
+  const std::string before = slurp(path);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+  bool threw = false;
+  std::string what;
+  try {
+    write_run_file(path, shared_run(), kColumns);
+  } catch (const std::runtime_error& e) {
+    threw = true;
+    what = e.what();
+  }
+  ::chmod(dir.path().c_str(), 0755);
+  EXPECT_TRUE(threw);
+  EXPECT_NE(what.find("cannot create '" + path + ".tmp': Permission denied"), std::string::npos) << what;
+  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_EQ(slurp(path), before);
 }
 
 TEST_F(Hdf5Errors, ExistingFileSurvivesAWriteThatRunsOutOfSpace) {
