@@ -18,10 +18,12 @@
 #include <string>
 
 #include "backend.hpp"
+#include "cli_args.hpp"
 #include "config.hpp"
 #include "driver.hpp"
 #include "run_handle.hpp"
 #include "summary.hpp"
+#include "version.hpp"
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
 #include "h5_run_file.hpp"
 #endif
@@ -229,6 +231,18 @@ PYBIND11_MODULE(_core, m) {
       "cuda_available", [] { return cuda_reason().empty(); },
       "True when the CUDA backend is built and a GPU is usable");
   m.def("cuda_unavailable_reason", &cuda_reason, "why the CUDA backend cannot run ('' when it can)");
+  m.def(
+      "check_output_path",
+      [](const std::string& output, const std::string& experiment) {
+        try {
+          check_output_path(output, experiment);
+        } catch (const UsageError& e) {
+          throw py::value_error(e.what());
+        }
+      },
+      py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+  m.attr("version") = version_string();
+  m.attr("git_describe") = git_describe_string();
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
   m.attr("has_hdf5_writer") = true;
 #else

@@ -27,6 +27,7 @@ def run(
     seed: int | None = None,
     progress: Any = True,
     threads: int | None = None,
+    chunk_dyads: int | None = None,
 ) -> Results:
     """Run an experiment and return its :class:`Results` (in memory; ``Results.save(path)`` writes the run file).
 
@@ -35,6 +36,8 @@ def run(
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
     threads: CPU threads (None: all cores). Results do not depend on it.
+    chunk_dyads: dyads per point per backend call (None: small chunks, about 1% of the run on the CPU, so that
+        progress and Ctrl-C are seen often). Results do not depend on it.
 
     The engine runs with the GIL released; Ctrl-C (KeyboardInterrupt) stops it after the chunk in flight.
     Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``) for an invalid experiment.
@@ -48,6 +51,7 @@ def run(
         dyads=dyads,
         seed=seed,
         threads=int(threads or 0),
+        chunk_dyads=int(chunk_dyads or 0),
         progress=callback,
     )
     try:
