@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks a learnrace run file with h5py (docs/output_schema.md): types, shapes, strings, and the
 count identities every run satisfies. Run by the C++ test Hdf5RoundTrip.ReadableByH5py."""
+
 import argparse
 import sys
 
@@ -40,8 +41,10 @@ def main():
         names = [as_str(v) for v in f["points/name"][()]]
         expect(names == a.points, f"points/name {names}")
         expect([as_str(v) for v in f["meta/causes"][()]][2] == "race_won_by_A", "meta/causes")
-        expect(len(f["meta/pair_states"]) == 25 and as_str(f["meta/pair_states"][23]) == "Collaboration/Competition",
-               "meta/pair_states")
+        expect(
+            len(f["meta/pair_states"]) == 25 and as_str(f["meta/pair_states"][23]) == "Collaboration/Competition",
+            "meta/pair_states",
+        )
 
         tr = f["counts/transitions"]
         expect(tr.shape == (P, 25, 25) and tr.dtype == np.uint64, f"transitions {tr.shape} {tr.dtype}")

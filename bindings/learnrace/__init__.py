@@ -1,0 +1,47 @@
+"""learnrace: Monte Carlo engine for learning-race dynamics in two-firm alliances.
+
+>>> import learnrace
+>>> res = learnrace.run("experiments/smoke.toml", dyads=2000)
+>>> res.summary()
+>>> learnrace.survival(res)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ._errors import ConfigError, FileFormatError
+from .api import cuda_available, open, run
+from .labels import CAUSES, FACTORS, INTENTS, MOMENTS, PAIR_CODES, PAIR_STATES, STRATEGIES, STRATEGY_CODES
+from .results import Results, Trajectories
+from .survival import survival
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CAUSES",
+    "FACTORS",
+    "INTENTS",
+    "MOMENTS",
+    "PAIR_CODES",
+    "PAIR_STATES",
+    "STRATEGIES",
+    "STRATEGY_CODES",
+    "ConfigError",
+    "FileFormatError",
+    "Results",
+    "Trajectories",
+    "cuda_available",
+    "open",
+    "run",
+    "survival",
+]
+
+# Submodules loaded on first use (matplotlib and statsmodels are heavy): learnrace.plots, learnrace.propositions.
+_LAZY = ("plots", "propositions", "tidy", "labels")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'learnrace' has no attribute {name!r}")

@@ -1,0 +1,81 @@
+"""``learnrace.run`` and ``learnrace.open``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ._config import resolve_config
+from .progress import make_progress
+from .results import Results
+
+
+def _core():
+    try:
+        from . import _core as core
+    except ImportError as e:  # pragma: no cover - only without a built extension
+        raise ImportError(
+            "learnrace's C++ extension is not built; install the package with `pip install .` from the repository"
+        ) from e
+    return core
+
+
+def run(
+    config: Any,
+    backend: str = "auto",
+    dyads: int | None = None,
+    seed: int | None = None,
+    progress: Any = True,
+    threads: int | None = None,
+    chunk_dyads: int | None = None,
+) -> Results:
+    """Run an experiment and return its :class:`Results` (in memory; ``Results.save(path)`` writes the run file).
+
+    config: a TOML file path, TOML text, or a nested dict (converted to TOML).
+    backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
+    dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
+    progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
+    threads: CPU threads (None: all cores). Results do not depend on it.
+    chunk_dyads: dyads per point per backend call (None: small chunks, about 1% of the run on the CPU, so that
+        progress and Ctrl-C are seen often). Results do not depend on it.
+
+    The engine runs with the GIL released; Ctrl-C (KeyboardInterrupt) stops it after the chunk in flight.
+    Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``) for an invalid experiment.
+    """
+    core = _core()
+    cfg = resolve_config(config)
+    desc = "learnrace" if cfg.path is None else f"learnrace {os.path.basename(cfg.path)}"
+    callback, close = make_progress(progress, desc=desc)
+    options = dict(
+        backend=backend,
+        dyads=dyads,
+        seed=seed,
+        threads=int(threads or 0),
+        chunk_dyads=int(chunk_dyads or 0),
+        progress=callback,
+    )
+    try:
+        if cfg.path is not None:
+            handle = core.run_file(cfg.path, **options)
+        else:
+            handle = core.run_string(cfg.text, cfg.source_name, **options)
+    finally:
+        close()
+    return Results._from_handle(handle)
+
+
+def open(path: str | os.PathLike[str]) -> Results:  # noqa: A001 - the public name is learnrace.open
+    """Read a run file written by ``learnrace run`` or ``Results.save``.
+
+    Checks the root attributes ``filetype == "learnrace-run"`` and ``version``; raises
+    :class:`learnrace.FileFormatError` for anything else (including files that are not HDF5).
+    """
+    return Results._from_file(path)
+
+
+def cuda_available() -> bool:
+    """True when this build has the CUDA backend and a GPU is usable."""
+    try:
+        return bool(_core().cuda_available())
+    except ImportError:
+        return False

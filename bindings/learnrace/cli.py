@@ -1,0 +1,127 @@
+"""``learnrace`` console script: the C++ CLI (host/cli_main.cpp) from Python, same subcommands, flags, exit codes.
+
+    learnrace run EXPERIMENT.toml -o OUT.h5 [--dyads N] [--seed S] [--threads K] [--backend auto|cpu|cuda]
+                  [--chunk N] [-q]
+    learnrace info FILE.h5
+    learnrace --help | --version
+
+Exit codes: 0 success; 2 usage or configuration error, or a file that is not a learnrace run file (the message
+names the key or flag; nothing is written); 1 runtime error or interrupted (Ctrl-C; nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code is 2 too; keep the C++ CLI's wording
+        self.exit(EXIT_USAGE, f"learnrace: {message}\nTry 'learnrace --help'.\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="learnrace", description="Learning-race dynamics in two-firm alliances.")
+    p.add_argument("-V", "--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    r = sub.add_parser("run", help="run an experiment and write the run file")
+    r.add_argument("experiment", help="experiment TOML file")
+    r.add_argument("-o", "--output", required=True, help="output run file (.h5); its directory must exist")
+    r.add_argument("--dyads", type=int, help="dyads per sweep point (overrides run.dyads)")
+    r.add_argument("--seed", type=int, help="seed (overrides run.seed)")
+    r.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    r.add_argument(
+        "--backend",
+        default="cpu",
+        choices=("auto", "cpu", "cuda"),
+        help="default cpu; auto uses CUDA when a device is usable",
+    )
+    r.add_argument("--chunk", type=int, help="dyads per point per backend call (results do not depend on it)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    i = sub.add_parser("info", help="print a run file's schema version, configuration and headline numbers")
+    i.add_argument("file", help="run file (.h5)")
+    return p
+
+
+def _run(args) -> int:
+    import learnrace
+    from learnrace import _core
+
+    if not os.path.isfile(args.experiment):
+        raise learnrace.ConfigError(f"{args.experiment}: no such experiment file", "")
+    try:
+        _core.check_output_path(args.output, args.experiment)  # refused before anything is simulated
+    except ValueError as e:
+        print(f"learnrace: {e}\nTry 'learnrace --help'.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.backend == "cuda" and not learnrace.cuda_available():
+        print(f"learnrace: --backend: {_core.cuda_unavailable_reason()}", file=sys.stderr)
+        return EXIT_USAGE
+    start = time.monotonic()
+    res = learnrace.run(
+        args.experiment,
+        backend=args.backend,
+        dyads=args.dyads,
+        seed=args.seed,
+        threads=args.threads,
+        chunk_dyads=args.chunk,
+        progress=not args.quiet,
+    )
+    res.save(args.output)
+    if not args.quiet:
+        print(
+            f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads x {res.periods} periods on "
+            f"{res.backend} -> {args.output}\n"
+            f"wall time    {res.seconds:.2f} s simulating, {time.monotonic() - start:.2f} s in all\n"
+        )
+        print(res._source.handle.headlines(), end="")
+    return EXIT_OK
+
+
+def _info(args) -> int:
+    import learnrace
+    from learnrace import _core
+
+    if not os.path.exists(args.file):
+        print(f"learnrace: info: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
+        return EXIT_USAGE
+    learnrace.open(args.file)  # checks filetype and version (FileFormatError)
+    print(_core.file_info(args.file), end="")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from learnrace import _core
+
+        print(f"learnrace {_core.version} (git {_core.git_describe})")
+        return EXIT_OK
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        return EXIT_USAGE
+    from learnrace import ConfigError, FileFormatError
+
+    try:
+        return _run(args) if args.command == "run" else _info(args)
+    except ConfigError as e:
+        print(f"learnrace: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except FileFormatError as e:
+        print(f"learnrace: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nlearnrace: interrupted; nothing written", file=sys.stderr)
+        return EXIT_RUNTIME
+    except (OSError, RuntimeError) as e:
+        print(f"learnrace: error: {e}", file=sys.stderr)
+        return EXIT_RUNTIME
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

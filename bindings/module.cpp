@@ -1,0 +1,253 @@
+// learnrace._core: the engine as a Python extension (pybind11).
+//
+// - run_string / run_file: validate an experiment, run it with the GIL released, return a RunHandle. A progress
+//   callback re-acquires the GIL between chunks and checks for signals, so Ctrl-C raises KeyboardInterrupt and
+//   stops the run cleanly after the chunk in flight.
+// - RunHandle: the finished run; its arrays are numpy views of the C++ memory (run_handle.hpp).
+// - ConfigError -> learnrace.ConfigError (a ValueError with .key), FileFormatError -> learnrace.FileFormatError.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "backend.hpp"
+#include "cli_args.hpp"
+#include "config.hpp"
+#include "driver.hpp"
+#include "run_handle.hpp"
+#include "summary.hpp"
+#include "version.hpp"
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+#include "h5_run_file.hpp"
+#endif
+
+namespace py = pybind11;
+using namespace learnrace;
+using learnrace::bindings::RunHandle;
+
+namespace {
+
+/// Raises learnrace._errors.<name>(message, *args); falls back to ValueError if the package is not importable.
+void raise_python(const char* name, const std::string& message, const py::tuple& extra = py::tuple()) {
+  try {
+    py::object cls = py::module_::import("learnrace._errors").attr(name);
+    py::object exc = cls(message, *extra);
+    PyErr_SetObject(cls.ptr(), exc.ptr());
+  } catch (py::error_already_set&) {
+    PyErr_SetString(PyExc_ValueError, message.c_str());
+  }
+}
+
+ConfigOverrides make_overrides(std::optional<uint64_t> dyads, std::optional<uint32_t> seed) {
+  ConfigOverrides o;
+  o.dyads = dyads;
+  o.seed = seed;
+  return o;
+}
+
+/// Dyads per point per backend call: small enough that progress and Ctrl-C are seen often (about 100 chunks on the
+/// CPU), large enough to fill a GPU. Chunking never changes the results (integer counts, counter-based RNG).
+uint64_t responsive_chunk(const RunConfig& config, bool cuda) {
+  const uint64_t points = std::max<uint64_t>(1, config.points.size());
+  const uint64_t cap = std::max<uint64_t>(1, config.chunk_dyads);
+  if (cuda) {
+    const uint64_t fill = (uint64_t{1} << 18) / points + 1;  // ~262k dyad threads per launch
+    return std::min(cap, std::max((config.dyads + 19) / 20, fill));
+  }
+  return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, 256));
+}
+
+std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int threads, uint64_t chunk_dyads,
+                                      const py::object& progress) {
+  DriverOptions options;
+  options.backend = resolve_backend(parse_backend(backend));
+  options.threads = threads;
+  options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend == BackendKind::Cuda);
+  options.progress_bar = false;  // Python draws its own (tqdm or a plain one)
+
+  std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback
+  options.on_progress = [&](uint64_t done, uint64_t total) {
+    py::gil_scoped_acquire gil;
+    try {
+      if (!progress.is_none()) progress(done, total);
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    } catch (py::error_already_set& e) {
+      pending = std::move(e);
+      throw RunCancelled();  // the driver stops between chunks
+    }
+  };
+
+  auto handle = std::make_shared<RunHandle>();
+  handle->parameters = parameter_table(config);
+  try {
+    py::gil_scoped_release release;
+    handle->result = run_experiment(config, options);
+  } catch (const RunCancelled&) {
+    if (pending) throw std::move(*pending);
+    throw;
+  }
+  handle->describe_from_params();
+  return handle;
+}
+
+py::dict parameters_dict(const RunHandle& h) {
+  py::dict d;
+  for (const ParamColumn& c : h.parameters) d[py::str(c.key)] = py::array_t<double>(c.values.size(), c.values.data());
+  return d;
+}
+
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md).
+std::shared_ptr<RunHandle> read_file(const std::string& path) {
+  auto handle = std::make_shared<RunHandle>();
+  py::gil_scoped_release release;
+  const RunFileHeader header = read_run_header(path);
+  handle->result = read_run_file(path);
+  handle->describe_from_params();
+  PointTable table = read_point_table(path);
+  handle->parameters = std::move(table.columns);
+  handle->kernels = std::move(table.kernels);
+  handle->seed = static_cast<uint32_t>(header.seed);
+  if (handle->result.params.empty()) {  // the reader did not rebuild ModelParams: edges unknown here
+    handle->joint_max = std::numeric_limits<float>::quiet_NaN();
+    handle->relation_bin_max = std::numeric_limits<float>::quiet_NaN();
+  }
+  return handle;
+}
+
+std::string file_info(const std::string& path) {
+  std::ostringstream out;
+  print_file_info(path, out);
+  return out.str();
+}
+#endif
+
+std::string headlines_text(const RunHandle& h) {
+  std::ostringstream out;
+  print_headlines(h.result, out);
+  return out.str();
+}
+
+std::string cuda_reason() {
+  std::string why;
+  return cuda_backend_available(&why) ? std::string() : why;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "learnrace engine (C++): run experiments, read and write run files";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ConfigError& e) {
+      raise_python("ConfigError", e.what(), py::make_tuple(e.key()));
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+    } catch (const FileFormatError& e) {
+      raise_python("FileFormatError", e.what(), py::make_tuple(e.item()));
+#endif
+    } catch (const RunCancelled& e) {
+      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    }
+  });
+
+  py::class_<RunHandle, std::shared_ptr<RunHandle>>(m, "RunHandle", "A finished run held in C++ memory")
+      .def_property_readonly("n_points", [](const RunHandle& h) { return h.result.points.size(); })
+      .def_property_readonly("point_names", [](const RunHandle& h) { return h.result.point_names; })
+      .def_property_readonly("kernels", [](const RunHandle& h) { return h.kernels; })
+      .def_property_readonly("config_toml", [](const RunHandle& h) { return h.result.config_toml; })
+      .def_property_readonly("backend", [](const RunHandle& h) { return h.result.backend; })
+      .def_property_readonly("seed", [](const RunHandle& h) { return h.seed; })
+      .def_property_readonly("dyads_per_point", [](const RunHandle& h) { return h.result.dyads_per_point; })
+      .def_property_readonly("seconds", [](const RunHandle& h) { return h.result.seconds; })
+      .def_property_readonly("periods", [](const RunHandle& h) { return h.result.layout.periods; })
+      .def_property_readonly("factor_bins", [](const RunHandle& h) { return h.result.layout.factor_bins; })
+      .def_property_readonly("hist_bins", [](const RunHandle& h) { return h.result.layout.hist_bins; })
+      .def_property_readonly("joint_max", [](const RunHandle& h) { return h.joint_max; })
+      .def_property_readonly("relation_bin_max", [](const RunHandle& h) { return h.relation_bin_max; })
+      .def_property_readonly("fixed_point_scale",
+                             [](const RunHandle&) { return static_cast<double>(kFixedPointScale); })
+      .def_property_readonly("parameters", &parameters_dict, "the /points table: dotted key -> float64 [P]")
+      .def("section", &bindings::counts_section, py::arg("name"), "count section with a leading point axis")
+      .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
+      .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
+      .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+      .def(
+          "save",
+          [](const RunHandle& h, const std::string& path) {
+            py::gil_scoped_release release;
+            write_run_file(path, h.result, h.parameters);
+          },
+          py::arg("path"), "write the run with the C++ HDF5 writer (temporary file, then rename)")
+#endif
+      ;
+
+  m.def(
+      "run_string",
+      [](const std::string& toml_text, const std::string& source_name, const std::string& backend,
+         std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads,
+         const py::object& progress) {
+        RunConfig config = load_config_string(toml_text, source_name, make_overrides(dyads, seed));
+        return run_config(std::move(config), backend, threads, chunk_dyads, progress);
+      },
+      py::arg("toml_text"), py::arg("source_name") = "<string>", py::arg("backend") = "auto",
+      py::arg("dyads") = py::none(), py::arg("seed") = py::none(), py::arg("threads") = 0, py::arg("chunk_dyads") = 0,
+      py::arg("progress") = py::none(), "run an experiment given as TOML text");
+  m.def(
+      "run_file",
+      [](const std::string& path, const std::string& backend, std::optional<uint64_t> dyads,
+         std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads, const py::object& progress) {
+        RunConfig config = load_config_file(path, make_overrides(dyads, seed));
+        return run_config(std::move(config), backend, threads, chunk_dyads, progress);
+      },
+      py::arg("path"), py::arg("backend") = "auto", py::arg("dyads") = py::none(), py::arg("seed") = py::none(),
+      py::arg("threads") = 0, py::arg("chunk_dyads") = 0, py::arg("progress") = py::none(),
+      "run an experiment TOML file");
+  m.def(
+      "check_config",
+      [](const std::string& toml_text, const std::string& source_name) {
+        const RunConfig c = load_config_string(toml_text, source_name);
+        py::dict d;
+        d["point_names"] = c.point_names;
+        d["dyads"] = c.dyads;
+        d["toml_text"] = c.toml_text;
+        return d;
+      },
+      py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+  m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
+  m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
+#endif
+  m.def(
+      "cuda_available", [] { return cuda_reason().empty(); },
+      "True when the CUDA backend is built and a GPU is usable");
+  m.def("cuda_unavailable_reason", &cuda_reason, "why the CUDA backend cannot run ('' when it can)");
+  m.def(
+      "check_output_path",
+      [](const std::string& output, const std::string& experiment) {
+        try {
+          check_output_path(output, experiment);
+        } catch (const UsageError& e) {
+          throw py::value_error(e.what());
+        }
+      },
+      py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+  m.attr("version") = version_string();
+  m.attr("git_describe") = git_describe_string();
+#ifdef LEARNRACE_HAVE_HDF5_WRITER
+  m.attr("has_hdf5_writer") = true;
+#else
+  m.attr("has_hdf5_writer") = false;
+#endif
+  m.attr("section_names") = bindings::section_names();
+  m.attr("trajectory_names") = bindings::trajectory_names();
+}

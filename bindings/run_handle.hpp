@@ -1,0 +1,48 @@
+// A finished run owned by Python, and the numpy arrays that view it.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "run_result.hpp"
+
+namespace learnrace {
+namespace bindings {
+
+/// The engine's RunResult plus what the HDF5 writer needs besides it (the /points table, the seed) and the few
+/// parameters Python needs when result.params is not available (a file read back by the C++ reader).
+struct RunHandle {
+  RunResult result;
+  std::vector<ParamColumn> parameters;
+  std::vector<std::string> kernels;  // "propositional" / "strategic", per point
+  uint32_t seed = 0;
+  float joint_max = 0.0f;         // upper edge of the joint-learning histogram
+  float relation_bin_max = 0.0f;  // upper edge of the relation bins
+
+  /// Fills seed, kernels and the histogram edges from result.params.
+  void describe_from_params();
+};
+
+/// Names of the count sections (docs/output_schema.md: /counts and /outcomes datasets).
+std::vector<std::string> section_names();
+/// Names of the trajectory datasets (/trajectories).
+std::vector<std::string> trajectory_names();
+
+/// One output section with a leading point axis, e.g. "transitions" -> uint64 [P, 25, 25], "moments" -> int64
+/// [P, 9, 2]. With one point it is a read-only view of the C++ memory whose base is `handle` (no copy; the array
+/// keeps the run alive); with several points the per-point blocks are stacked into a new read-only array.
+pybind11::array counts_section(const pybind11::object& handle, const std::string& name);
+
+/// A trajectory dataset, [P, K, T] per period or [P, K] per dyad; views and copies as for counts_section.
+pybind11::array trajectory_array(const pybind11::object& handle, const std::string& name);
+
+/// The flat count array of one point (OutputLayout words): always a read-only view.
+pybind11::array point_counts(const pybind11::object& handle, int32_t point);
+
+}  // namespace bindings
+}  // namespace learnrace

@@ -1,0 +1,47 @@
+"""Shared fixtures. Runs are small (a few thousand dyads) so the whole suite stays well under two minutes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import learnrace
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+SMALL_DYADS = 3000
+SEED = 20260101
+
+
+def small_experiment(dyads: int = SMALL_DYADS, seed: int = SEED) -> dict:
+    """A one-point experiment as a nested dict (everything else at the model defaults)."""
+    return {"run": {"dyads": dyads, "seed": seed}}
+
+
+@pytest.fixture(params=["cpu", "cuda"])
+def backend(request) -> str:
+    """Each test using it runs once per backend; CUDA is skipped where it is not built or no GPU is usable."""
+    if request.param == "cuda" and not learnrace.cuda_available():
+        pytest.skip(f"CUDA backend unavailable: {learnrace._core.cuda_unavailable_reason()}")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def small_results() -> learnrace.Results:
+    return learnrace.run(small_experiment(), backend="cpu", progress=False)
+
+
+def needs_writer():
+    return pytest.mark.skipif(
+        not learnrace._core.has_hdf5_writer, reason="this build has no HDF5 writer (branch hdf5 not merged)"
+    )
+
+
+@pytest.fixture(scope="session")
+def run_file(tmp_path_factory, small_results) -> str:
+    if not learnrace._core.has_hdf5_writer:
+        pytest.skip("this build has no HDF5 writer (branch hdf5 not merged)")
+    path = tmp_path_factory.mktemp("runs") / "small.h5"
+    small_results.save(path)
+    return str(path)

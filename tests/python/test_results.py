@@ -1,0 +1,180 @@
+"""Results: shapes and internal consistency of the outputs, labels, zero copy, tidy frames, xarray, summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import learnrace
+from conftest import SMALL_DYADS
+from learnrace import labels
+
+
+def test_shapes_and_dtypes(small_results):
+    r = small_results
+    P, T = r.n_points, r.periods
+    B = r.transitions_by_bin.shape[2]
+    H = r.asymmetry_hist.shape[1]
+    assert P == 1 and T > 0 and B > 0 and H > 0
+    assert r.transitions.shape == (P, 25, 25) and r.transitions.dtype == np.uint64
+    assert r.transitions_by_bin.shape == (P, 4, B, 25, 25)
+    assert r.occupancy.shape == (P, T, 25)
+    assert r.duration.shape == (P, 7, T + 1)
+    assert r.power_shift_hist.shape == r.joint_learning_hist.shape == (P, H)
+    assert r.moments.shape == (P, 9, 2) and r.moments.dtype == np.int64
+    assert r.dyads.shape == (P,)
+    K = r.trajectories["pair"].shape[1]
+    for name in r.trajectories.per_period:
+        assert r.trajectories[name].shape == (P, K, T), name
+    for name in r.trajectories.per_dyad:
+        assert r.trajectories[name].shape == (P, K), name
+    assert r.trajectories["pair"].dtype == np.uint8 and r.trajectories["x_A"].dtype == np.float32
+
+
+def test_counts_are_consistent(small_results):
+    r = small_results
+    n = SMALL_DYADS
+    assert r.dyads[0] == n
+    assert r.duration[0].sum() == n
+    assert r.duration[0, :, 0].sum() == 0, "duration index 0 is unused"
+    for name in ("asymmetry_hist", "power_shift_hist", "joint_learning_hist"):
+        assert getattr(r, name)[0].sum() == n, name
+    dyad_periods = r.transitions[0].sum()
+    assert dyad_periods == r.occupancy[0].sum()
+    lengths = np.arange(r.periods + 1)
+    assert dyad_periods == (r.duration[0].sum(axis=0) * lengths).sum(), "every lived period is one transition"
+    for f in range(4):
+        np.testing.assert_array_equal(r.transitions_by_bin[0, f].sum(axis=0), r.transitions[0])
+    # Everyone is alive in period 0.
+    assert r.occupancy[0, 0].sum() == n
+
+
+def test_trajectories_match_the_sampling_rule(small_results):
+    r = small_results
+    tr = r.trajectories
+    stride = int(r.points["output.trajectory_stride"][0]) if "output.trajectory_stride" in r.points else None
+    dyad = tr["dyad"][0]
+    live = tr["cause"][0] != labels.UNREACHED
+    assert live.any()
+    if stride:
+        np.testing.assert_array_equal(dyad[live] % stride, 0)
+    for k in np.flatnonzero(live):
+        d = tr["duration"][0, k]
+        pair = tr["pair"][0, k]
+        assert (pair[:d] < 25).all() and (pair[d:] == labels.UNREACHED).all()
+        assert np.isfinite(tr["x_A"][0, k, :d]).all() and np.isnan(tr["x_A"][0, k, d:]).all()
+
+
+def test_moments_decode_to_plausible_values(small_results):
+    r = small_results
+    mean, sd = r.moment_mean[0], r.moment_sd[0]
+    m = dict(zip(labels.MOMENTS, mean))
+    assert -1 <= m["asymmetry"] <= 1 and 0 <= m["abs_asymmetry"] <= 1
+    assert abs(m["asymmetry"]) <= m["abs_asymmetry"]
+    assert 0 <= m["x_A"] <= 1 and 0 <= m["final_trust"] <= 1
+    assert np.all(sd >= 0)
+    # The trajectory sample agrees with the fixed-point means within sampling error.
+    tr = r.to_pandas("dyads")
+    gain_a = tr["gain_A"].to_numpy(dtype=float)
+    k = labels.MOMENTS.index("gain_A")
+    assert abs(gain_a.mean() - mean[k]) < 4 * sd[k] / np.sqrt(len(gain_a)) + 1e-6
+
+
+def test_in_memory_arrays_are_zero_copy_views(small_results):
+    handle = small_results._source.handle
+    flat = handle.counts(0)
+    for name in ("transitions", "occupancy", "duration", "moments", "dyads"):
+        a = getattr(small_results, name)
+        assert np.shares_memory(a, flat), name
+        assert not a.flags.owndata and not a.flags.writeable
+    base = small_results.transitions
+    while isinstance(base, np.ndarray):
+        base = base.base
+    assert base is handle, "the array's base chain ends at the C++ run, which it keeps alive"
+    assert not small_results.trajectories["x_A"].flags.owndata
+
+
+def test_arrays_outlive_the_results_object():
+    res = learnrace.run({"run": {"dyads": 500, "seed": 3}}, backend="cpu", progress=False)
+    tr = res.transitions
+    expected = tr.copy()
+    del res
+    import gc
+
+    gc.collect()
+    np.testing.assert_array_equal(tr, expected)
+    assert tr.sum() > 0
+
+
+def test_labels_and_larsson_states():
+    assert learnrace.STRATEGY_CODES == ("AVO", "ACC", "CPR", "CPT", "COL")
+    s = {p.code: p for p in learnrace.PAIR_STATES}
+    assert len(learnrace.PAIR_STATES) == 25
+    assert s["COL/COL"].larsson == "integration" and s["COL/COL"].index == 24
+    assert s["CPR/CPR"].larsson == "moderation"
+    assert s["CPT/CPT"].larsson == "deadlock"
+    assert s["ACC/ACC"].larsson == "symbolic"
+    assert s["CPT/COL"].larsson == s["COL/CPT"].larsson == "asymmetric exploitation"
+    assert s["CPT/CPR"].larsson == s["ACC/CPR"].larsson == "partial exploitation"
+    assert s["COL/ACC"].larsson == s["ACC/COL"].larsson == "friendly exploitation"
+    assert all(p.larsson == "disintegration" for p in learnrace.PAIR_STATES if "AVO" in p.code)
+    assert s["COL/CPT"].name == "Collaboration/Competition"
+    assert labels.pair_state_table().shape == (25, 5)
+
+
+def test_point_lookup(small_results):
+    assert small_results.point_index(0) == 0
+    assert small_results.point_index(small_results.point_names[0]) == 0
+    with pytest.raises(KeyError):
+        small_results.point_index("nope")
+    with pytest.raises(IndexError):
+        small_results.point_index(5)
+
+
+def test_points_table(small_results):
+    pts = small_results.points
+    assert list(pts["name"]) == small_results.point_names
+    assert list(pts["kernel"]) == ["propositional"]
+    numeric = pts.drop(columns=["name", "kernel"])
+    assert len(numeric.columns) > 0 and all(dt == np.float64 for dt in numeric.dtypes)
+
+
+def test_tidy_frames(small_results):
+    r = small_results
+    frames = r.to_pandas()
+    assert set(frames) >= {"transitions", "occupancy", "duration", "histograms", "moments", "trajectories", "dyads"}
+    tr = frames["transitions"]
+    assert len(tr) == 625 and tr["count"].sum() == r.transitions.sum()
+    row = tr[(tr["from_state"] == "COL/CPT") & (tr["to_state"] == "CPT/CPT")]
+    assert row["count"].item() == r.transitions[0, 5 * 4 + 3, 5 * 3 + 3]
+    assert frames["duration"]["count"].sum() == SMALL_DYADS
+    traj = frames["trajectories"]
+    assert {"point", "dyad", "period", "pair_state", "strategy_A", "x_A", "power_A"} <= set(traj.columns)
+    assert len(traj) == int((r.trajectories["pair"] != 255).sum())
+    first = traj.iloc[0]
+    assert first["pair_state"] == f"{first['strategy_A']}/{first['strategy_B']}"
+    assert len(frames["dyads"]) == int((r.trajectories["cause"] != 255).sum())
+    h = frames["histograms"]
+    assert set(h["histogram"]) == {"asymmetry", "power_shift", "joint_learning"}
+    with pytest.raises(ValueError):
+        r.to_pandas("nonsense")
+
+
+def test_to_xarray(small_results):
+    ds = small_results.to_xarray()
+    assert ds["transitions"].dims == ("point", "from_state", "to_state")
+    assert (
+        int(ds["transitions"].sel(from_state="COL/COL", to_state="COL/COL")[0]) == small_results.transitions[0, 24, 24]
+    )
+    assert ds["trajectory_x_A"].dims == ("point", "slot", "period")
+    assert ds.attrs["seed"] == small_results.seed
+
+
+def test_summary(small_results):
+    s = small_results.summary()
+    assert isinstance(s, pd.DataFrame) and list(s.index) == small_results.point_names
+    shares = s[[c for c in s.columns if c.startswith("share_")]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0)
+    assert s["dyads"].iloc[0] == SMALL_DYADS
+    assert 1 <= s["mean_duration"].iloc[0] <= small_results.periods
