@@ -3,6 +3,7 @@
 
 usage: gpu_report.py WORK_DIR REPORT.md DEVICE DATE
 """
+
 import csv
 import glob
 import io
@@ -52,7 +53,8 @@ def resources(text):
             k = re.search(r"dyad_kernelILi([01])ELb([01])E", name)
             if k:
                 current = ("propositional" if k.group(1) == "0" else "strategic") + (
-                    " (per-period counts in shared memory)" if k.group(2) == "1" else " (global-atomic fallback)")
+                    " (per-period counts in shared memory)" if k.group(2) == "1" else " (global-atomic fallback)"
+                )
             else:
                 current = name
             continue
@@ -82,10 +84,11 @@ def main():
 
     # Tests
     tests = read(os.path.join(work, "gpu_tests.log"))
-    summary = [l for l in tests.splitlines() if re.match(r"\[\s+(PASSED|FAILED|SKIPPED)\s+\]", l)]
+    summary = [ln for ln in tests.splitlines() if re.match(r"\[\s+(PASSED|FAILED|SKIPPED)\s+\]", ln)]
     lines += ["", "## GPU tests (`learnrace_tests --gtest_filter=GpuBackend.*`)", "```"] + (summary or ["(no log)"])
     lines += ["```"]
-    ctest = [l for l in read(os.path.join(work, "other_tests.log")).splitlines() if "tests passed" in l or "FAILED" in l]
+    other = read(os.path.join(work, "other_tests.log")).splitlines()
+    ctest = [ln for ln in other if "tests passed" in ln or "FAILED" in ln]
     if ctest:
         lines += ["", "ctest: " + "; ".join(ctest[-3:])]
 
@@ -97,30 +100,39 @@ def main():
         lines.append(f"| {name} | {m[-1] if m else status(work, name)} |")
 
     # Throughput
-    lines += ["", "## Throughput (default parameters, 100 periods, whole driver path, median of repeats)",
-              "Card at its default clocks. dyad-periods are counted from the transition counts (dyads end early).",
-              "",
-              "| backend | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
-              "dyad-periods/s | dyads/s |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Throughput (default parameters, 100 periods, whole driver path, median of repeats)",
+        "Card at its default clocks. dyad-periods are counted from the transition counts (dyads end early).",
+        "",
+        "| backend | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
+        "dyad-periods/s | dyads/s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for line in read(os.path.join(work, "throughput.txt")).splitlines():
         r = kv_line(line)
         lines.append(
             f"| {r.get('backend')} | {r.get('kernel')} | {float(r.get('dyads', 0)):.0e} | "
             f"{float(r.get('chunk', 0)):.0e} | {r.get('repeat')} | {r.get('median_s')} | "
             f"{r.get('dyad_periods')} | {r.get('mean_duration')} | {r.get('dyad_periods_per_s')} | "
-            f"{r.get('dyads_per_s')} |")
+            f"{r.get('dyads_per_s')} |"
+        )
 
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))
-    lines += ["", "## Counters (ncu, one launch; instructions per dyad-period include each dyad's start and end)",
-              "ncu with its default clock control (SM clock locked, see the last column). Issue slots used % is "
-              "the achieved fraction of the instruction-issue bound (one warp instruction per scheduler per cycle).",
-              ""]
-    lines += ["| kernel | dyads | dyad-periods | thread instr / dyad-period | warp instr x 32 / dyad-period | "
-              "active lanes / warp instr | issue slots used % (sm__inst_issued) | issue active % (smsp) | "
-              "registers | achieved occupancy % | theoretical occupancy % | kernel ms | SM clock GHz |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Counters (ncu, one launch; instructions per dyad-period include each dyad's start and end)",
+        "ncu with its default clock control (SM clock locked, see the last column). Issue slots used % is "
+        "the achieved fraction of the instruction-issue bound (one warp instruction per scheduler per cycle).",
+        "",
+    ]
+    lines += [
+        "| kernel | dyads | dyad-periods | thread instr / dyad-period | warp instr x 32 / dyad-period | "
+        "active lanes / warp instr | issue slots used % (sm__inst_issued) | issue active % (smsp) | "
+        "registers | achieved occupancy % | theoretical occupancy % | kernel ms | SM clock GHz |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for kernel in ("propositional", "strategic"):
         m = ncu_metrics(os.path.join(work, f"ncu_{kernel}.csv"))
         run = {}
@@ -130,7 +142,14 @@ def main():
         dp = float(run.get("dyad_periods", 0) or 0)
         ti = m.get("smsp__thread_inst_executed.sum")
         wi = m.get("smsp__inst_executed.sum")
-        per = lambda v, k=1: fmt(v * k / dp, ".1f") if isinstance(v, float) and dp > 0 else "n/a"
+
+        def per(v, k=1, dp=dp):
+            return fmt(v * k / dp, ".1f") if isinstance(v, float) and dp > 0 else "n/a"
+
+        def scaled(key, divisor, m=m):
+            v = m.get(key)
+            return fmt(v / divisor) if isinstance(v, float) else "n/a"
+
         lines.append(
             f"| {kernel} | {run.get('dyads', 'n/a')} | {int(dp)} | {per(ti)} | {per(wi, 32)} | "
             f"{fmt(m.get('smsp__thread_inst_executed_per_inst_executed.ratio', 'n/a'))} | "
@@ -139,8 +158,9 @@ def main():
             f"{fmt(m.get('launch__registers_per_thread', 'n/a'))} | "
             f"{fmt(m.get('sm__warps_active.avg.pct_of_peak_sustained_active', 'n/a'))} | "
             f"{fmt(m.get('sm__maximum_warps_per_active_cycle_pct', 'n/a'))} | "
-            f"{fmt(m.get('gpu__time_duration.sum', 0) / 1e6 if isinstance(m.get('gpu__time_duration.sum'), float) else 'n/a')} | "
-            f"{fmt(m.get('sm__cycles_elapsed.avg.per_second', 0) / 1e9 if isinstance(m.get('sm__cycles_elapsed.avg.per_second'), float) else 'n/a')} |")
+            f"{scaled('gpu__time_duration.sum', 1e6)} | "
+            f"{scaled('sm__cycles_elapsed.avg.per_second', 1e9)} |"
+        )
     lines += ["", "Resource usage (cuobjdump --dump-resource-usage):", "```"]
     lines += [f"{k}: {v}" for k, v in res.items()] or ["(none)"]
     lines += ["```", ""]
