@@ -29,13 +29,13 @@ test-python: python-install
 	$(PYTHON) -m pytest -q tests/python
 
 lint:
-	ruff check .
-	ruff format --check .
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
 
 test: test-cpp test-python lint
 
 format:
-	ruff format .
+	$(PYTHON) -m ruff format .
 	find kernels host bindings tests bench -name '*.[ch]pp' -o -name '*.cu' | xargs clang-format -i
 
 clean:

@@ -6,7 +6,9 @@ set -euo pipefail
 APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
               libgtest-dev googletest pybind11-dev)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm
-              pytest nbclient nbformat ipykernel scikit-build-core pybind11 ruff)
+              pytest nbclient nbformat ipykernel scikit-build-core pybind11)
+# Pinned so `ruff check` / `ruff format --check` give the same verdict everywhere.
+RUFF_VERSION=0.17.6
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -30,6 +32,7 @@ for p in "${PIP_PACKAGES[@]}"; do
   esac
   "$PY" -c "import $mod" >/dev/null 2>&1 || pip_missing+=("$p")
 done
+if [ "$("$PY" -m ruff --version 2>/dev/null)" != "ruff $RUFF_VERSION" ]; then pip_missing+=("ruff==$RUFF_VERSION"); fi
 if [ ${#pip_missing[@]} -gt 0 ]; then
   echo "install_deps: pip install ${pip_missing[*]}"
   "$PY" -m pip install -q --disable-pip-version-check "${pip_missing[@]}"
