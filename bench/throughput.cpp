@@ -80,8 +80,8 @@ Options parse(int argc, char** argv) {
 
 uint64_t dyad_periods(const RunResult& r) {
   uint64_t n = 0;
-  for (const PointResult& pr : r.points)
-    for (int k = 0; k < kPairStates * kPairStates; ++k) n += pr.counts[r.layout.transitions + k];
+  for (int32_t i = 0; i < r.n_points; ++i)
+    for (int k = 0; k < kPairStates * kPairStates; ++k) n += r.point_counts(i)[r.layout.transitions + k];
   return n;
 }
 

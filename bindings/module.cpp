@@ -3,7 +3,8 @@
 // - run_string / run_file: validate an experiment, run it with the GIL released, return a RunHandle. A progress
 //   callback re-acquires the GIL between chunks and checks for signals, so Ctrl-C raises KeyboardInterrupt and
 //   stops the run cleanly after the chunk in flight.
-// - RunHandle: the finished run; its arrays are numpy views of the C++ memory (run_handle.hpp).
+// - RunHandle: the finished run; its arrays are read-only numpy views of the C++ memory, never copies
+//   (run_handle.hpp).
 // - ConfigError -> learnrace.ConfigError (a ValueError with .key), FileFormatError -> learnrace.FileFormatError.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
@@ -160,7 +161,7 @@ PYBIND11_MODULE(_core, m) {
   });
 
   py::class_<RunHandle, std::shared_ptr<RunHandle>>(m, "RunHandle", "A finished run held in C++ memory")
-      .def_property_readonly("n_points", [](const RunHandle& h) { return h.result.points.size(); })
+      .def_property_readonly("n_points", [](const RunHandle& h) { return h.result.n_points; })
       .def_property_readonly("point_names", [](const RunHandle& h) { return h.result.point_names; })
       .def_property_readonly("kernels", [](const RunHandle& h) { return h.kernels; })
       .def_property_readonly("config_toml", [](const RunHandle& h) { return h.result.config_toml; })

@@ -1,7 +1,5 @@
 #include "run_handle.hpp"
 
-#include <cstring>
-#include <functional>
 #include <stdexcept>
 
 namespace py = pybind11;
@@ -9,63 +7,6 @@ namespace py = pybind11;
 namespace learnrace {
 namespace bindings {
 namespace {
-
-/// Where one point's block of a dataset lives, and its shape after the point axis.
-struct Block {
-  const void* data;
-  py::dtype dtype;
-  std::vector<py::ssize_t> shape;
-};
-
-using BlockOf = std::function<Block(const RunHandle&, int32_t point)>;
-
-template <class T>
-Block block(const T* data, std::vector<py::ssize_t> shape) {
-  return Block{data, py::dtype::of<T>(), std::move(shape)};
-}
-
-/// Count sections: offset into PointResult::counts and the shape after the point axis.
-Block section_block(const RunHandle& h, int32_t point, const std::string& name) {
-  const OutputLayout& l = h.result.layout;
-  const uint64_t* c = h.result.points.at(point).counts.data();
-  const py::ssize_t n = kPairStates, T = l.periods, B = l.factor_bins, H = l.hist_bins;
-  if (name == "transitions") return block(c + l.transitions, {n, n});
-  if (name == "transitions_by_bin") return block(c + l.transitions_by_bin, {kFactors, B, n, n});
-  if (name == "occupancy") return block(c + l.occupancy, {T, n});
-  if (name == "duration") return block(c + l.duration, {kCauses, T + 1});
-  if (name == "asymmetry_hist") return block(c + l.hist_asymmetry, {H});
-  if (name == "power_shift_hist") return block(c + l.hist_power_shift, {H});
-  if (name == "joint_learning_hist") return block(c + l.hist_joint, {H});
-  // Moments are int64 fixed-point sums stored in the uint64 words (two's complement).
-  if (name == "moments") return block(reinterpret_cast<const int64_t*>(c + l.moments), {kMoments, 2});
-  if (name == "dyads") return block(c + l.dyads, {});
-  throw py::key_error("no count section '" + name + "'");
-}
-
-Block trajectory_block(const RunHandle& h, int32_t point, const std::string& name) {
-  const Trajectories& t = h.result.points.at(point).trajectories;
-  const py::ssize_t K = t.slots, T = t.periods;
-  const std::vector<py::ssize_t> per_period{K, T}, per_dyad{K};
-  if (name == "pair") return block(t.pair.data(), per_period);
-  if (name == "x_A") return block(t.x_a.data(), per_period);
-  if (name == "x_B") return block(t.x_b.data(), per_period);
-  if (name == "trust") return block(t.trust.data(), per_period);
-  if (name == "stakes") return block(t.stakes.data(), per_period);
-  if (name == "orientation") return block(t.orientation.data(), per_period);
-  if (name == "relation") return block(t.relation.data(), per_period);
-  if (name == "power_A") return block(t.power_a.data(), per_period);
-  if (name == "dyad") return block(t.dyad.data(), per_dyad);
-  if (name == "intent_A") return block(t.intent_a.data(), per_dyad);
-  if (name == "intent_B") return block(t.intent_b.data(), per_dyad);
-  if (name == "knowledge_A") return block(t.knowledge_a.data(), per_dyad);
-  if (name == "knowledge_B") return block(t.knowledge_b.data(), per_dyad);
-  if (name == "equity_A") return block(t.equity_a.data(), per_dyad);
-  if (name == "cause") return block(t.cause.data(), per_dyad);
-  if (name == "duration") return block(t.duration.data(), per_dyad);
-  if (name == "gain_A") return block(t.gain_a.data(), per_dyad);
-  if (name == "gain_B") return block(t.gain_b.data(), per_dyad);
-  throw py::key_error("no trajectory dataset '" + name + "'");
-}
 
 std::vector<py::ssize_t> c_strides(const std::vector<py::ssize_t>& shape, py::ssize_t itemsize) {
   std::vector<py::ssize_t> strides(shape.size());
@@ -77,33 +18,28 @@ std::vector<py::ssize_t> c_strides(const std::vector<py::ssize_t>& shape, py::ss
   return strides;
 }
 
-py::array read_only(py::array a) {
+/// A read-only [P, shape...] view of the run's memory: point 0's block at `data`, the points `point_stride`
+/// elements apart, each block C-ordered. Its base is `handle`, which keeps the C++ result alive; nothing is copied.
+template <class T>
+py::array point_view(const py::object& handle, const T* data, size_t point_stride, std::vector<py::ssize_t> shape) {
+  const RunHandle& h = handle.cast<const RunHandle&>();
+  if (h.result.n_points <= 0) throw std::runtime_error("the run has no points");
+  std::vector<py::ssize_t> strides = c_strides(shape, sizeof(T));
+  shape.insert(shape.begin(), h.result.n_points);
+  strides.insert(strides.begin(), static_cast<py::ssize_t>(point_stride * sizeof(T)));
+  // An empty array (K = 0 trajectory slots) has no memory to view: numpy allocates its zero bytes.
+  const py::handle base = data ? py::handle(handle) : py::handle();
+  py::array a(py::dtype::of<T>(), shape, strides, data, base);
   a.attr("setflags")(py::arg("write") = false);
   return a;
 }
 
-/// [P, ...]: a view for one point, else a stacked copy.
-py::array stacked(const py::object& handle, const BlockOf& block_of) {
-  const RunHandle& h = handle.cast<const RunHandle&>();
-  const int32_t n_points = static_cast<int32_t>(h.result.points.size());
-  if (n_points == 0) throw std::runtime_error("the run has no points");
-  const Block first = block_of(h, 0);
-  std::vector<py::ssize_t> shape{n_points};
-  shape.insert(shape.end(), first.shape.begin(), first.shape.end());
-  const py::ssize_t itemsize = first.dtype.itemsize();
-  if (n_points == 1) {
-    // The base object (the handle) keeps the C++ memory alive as long as the array exists.
-    return read_only(py::array(first.dtype, shape, c_strides(shape, itemsize), first.data, handle));
-  }
-  py::array out(first.dtype, shape);
-  py::ssize_t block_bytes = itemsize;
-  for (py::ssize_t d : first.shape) block_bytes *= d;
-  char* dst = static_cast<char*>(out.mutable_data());
-  for (int32_t i = 0; i < n_points; ++i) {
-    const Block b = block_of(h, i);
-    if (block_bytes > 0) std::memcpy(dst + i * block_bytes, b.data, static_cast<size_t>(block_bytes));
-  }
-  return read_only(out);
+template <class T>
+py::array trajectory_view(const py::object& handle, const std::vector<T>& values, bool per_period) {
+  const Trajectories& t = handle.cast<const RunHandle&>().result.trajectories;
+  const py::ssize_t K = t.slots, T_max = t.periods;
+  if (per_period) return point_view(handle, values.data(), t.per_period(), {K, T_max});
+  return point_view(handle, values.data(), t.per_dyad(), {K});
 }
 
 }  // namespace
@@ -131,18 +67,53 @@ std::vector<std::string> trajectory_names() {
 }
 
 py::array counts_section(const py::object& handle, const std::string& name) {
-  return stacked(handle, [&name](const RunHandle& h, int32_t p) { return section_block(h, p, name); });
+  const RunResult& r = handle.cast<const RunHandle&>().result;
+  const OutputLayout& l = r.layout;
+  const uint64_t* c = r.counts.data();
+  const size_t w = l.total;  // the words of one point
+  const py::ssize_t n = kPairStates, T = l.periods, B = l.factor_bins, H = l.hist_bins;
+  if (name == "transitions") return point_view(handle, c + l.transitions, w, {n, n});
+  if (name == "transitions_by_bin") return point_view(handle, c + l.transitions_by_bin, w, {kFactors, B, n, n});
+  if (name == "occupancy") return point_view(handle, c + l.occupancy, w, {T, n});
+  if (name == "duration") return point_view(handle, c + l.duration, w, {kCauses, T + 1});
+  if (name == "asymmetry_hist") return point_view(handle, c + l.hist_asymmetry, w, {H});
+  if (name == "power_shift_hist") return point_view(handle, c + l.hist_power_shift, w, {H});
+  if (name == "joint_learning_hist") return point_view(handle, c + l.hist_joint, w, {H});
+  // Moments are int64 fixed-point sums stored in the uint64 words (two's complement).
+  if (name == "moments") return point_view(handle, reinterpret_cast<const int64_t*>(c + l.moments), w, {kMoments, 2});
+  if (name == "dyads") return point_view(handle, c + l.dyads, w, {});
+  throw py::key_error("no count section '" + name + "'");
 }
 
 py::array trajectory_array(const py::object& handle, const std::string& name) {
-  return stacked(handle, [&name](const RunHandle& h, int32_t p) { return trajectory_block(h, p, name); });
+  const Trajectories& t = handle.cast<const RunHandle&>().result.trajectories;
+  if (name == "pair") return trajectory_view(handle, t.pair, true);
+  if (name == "x_A") return trajectory_view(handle, t.x_a, true);
+  if (name == "x_B") return trajectory_view(handle, t.x_b, true);
+  if (name == "trust") return trajectory_view(handle, t.trust, true);
+  if (name == "stakes") return trajectory_view(handle, t.stakes, true);
+  if (name == "orientation") return trajectory_view(handle, t.orientation, true);
+  if (name == "relation") return trajectory_view(handle, t.relation, true);
+  if (name == "power_A") return trajectory_view(handle, t.power_a, true);
+  if (name == "dyad") return trajectory_view(handle, t.dyad, false);
+  if (name == "intent_A") return trajectory_view(handle, t.intent_a, false);
+  if (name == "intent_B") return trajectory_view(handle, t.intent_b, false);
+  if (name == "knowledge_A") return trajectory_view(handle, t.knowledge_a, false);
+  if (name == "knowledge_B") return trajectory_view(handle, t.knowledge_b, false);
+  if (name == "equity_A") return trajectory_view(handle, t.equity_a, false);
+  if (name == "cause") return trajectory_view(handle, t.cause, false);
+  if (name == "duration") return trajectory_view(handle, t.duration, false);
+  if (name == "gain_A") return trajectory_view(handle, t.gain_a, false);
+  if (name == "gain_B") return trajectory_view(handle, t.gain_b, false);
+  throw py::key_error("no trajectory dataset '" + name + "'");
 }
 
 py::array point_counts(const py::object& handle, int32_t point) {
-  const RunHandle& h = handle.cast<const RunHandle&>();
-  if (point < 0 || point >= static_cast<int32_t>(h.result.points.size())) throw py::index_error("point out of range");
-  const std::vector<uint64_t>& c = h.result.points[point].counts;
-  return read_only(py::array_t<uint64_t>({static_cast<py::ssize_t>(c.size())}, c.data(), handle));
+  const RunResult& r = handle.cast<const RunHandle&>().result;
+  if (point < 0 || point >= r.n_points) throw py::index_error("point out of range");
+  py::array a = py::array_t<uint64_t>({static_cast<py::ssize_t>(r.layout.total)}, r.point_counts(point), handle);
+  a.attr("setflags")(py::arg("write") = false);
+  return a;
 }
 
 }  // namespace bindings

@@ -34,11 +34,12 @@ std::vector<std::string> section_names();
 std::vector<std::string> trajectory_names();
 
 /// One output section with a leading point axis, e.g. "transitions" -> uint64 [P, 25, 25], "moments" -> int64
-/// [P, 9, 2]. With one point it is a read-only view of the C++ memory whose base is `handle` (no copy; the array
-/// keeps the run alive); with several points the per-point blocks are stacked into a new read-only array.
+/// [P, 9, 2]: a read-only view of the C++ counts [P][layout.total] (strided over the points) whose base is `handle`,
+/// for any number of points. Nothing is copied; the array keeps the run alive.
 pybind11::array counts_section(const pybind11::object& handle, const std::string& name);
 
-/// A trajectory dataset, [P, K, T] per period or [P, K] per dyad; views and copies as for counts_section.
+/// A trajectory dataset, [P, K, T] per period or [P, K] per dyad: a read-only, C-contiguous view of the C++ array
+/// whose base is `handle`, as for counts_section.
 pybind11::array trajectory_array(const pybind11::object& handle, const std::string& name);
 
 /// The flat count array of one point (OutputLayout words): always a read-only view.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 
 #include "backend.hpp"
 #include "progress_bar.hpp"
@@ -41,28 +42,29 @@ BackendKind resolve_backend(BackendKind requested) {
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options) {
   const BackendKind backend = resolve_backend(options.backend);
   const int32_t n_points = static_cast<int32_t>(config.points.size());
+  const OutputLayout layout = OutputLayout::make(config.points.at(0));
+  // The kernels check slot < trajectory_max; cap it to the slots this many dyads can reach (ids 0, stride,
+  // 2 stride, ... below dyads). run.* and output.* keys are run-wide, so every point has the same count; the
+  // result holds the largest, for any points a caller builds in code.
+  std::vector<ModelParams> params = config.points;
+  int32_t slots = 0;
+  for (ModelParams& p : params) {
+    const OutputLayout l = OutputLayout::make(p);
+    if (l.periods != layout.periods || l.factor_bins != layout.factor_bins || l.hist_bins != layout.hist_bins)
+      throw std::invalid_argument("run_experiment: all points must share periods, factor_bins and hist_bins");
+    const uint64_t reachable = (config.dyads + p.trajectory_stride - 1) / p.trajectory_stride;
+    p.trajectory_max = static_cast<uint32_t>(std::min<uint64_t>(p.trajectory_max, reachable));
+    slots = std::max(slots, static_cast<int32_t>(p.trajectory_max));
+  }
   RunResult result;
   result.point_names = config.point_names;
   result.params = config.points;
-  result.layout = OutputLayout::make(config.points.at(0));
   result.dyads_per_point = config.dyads;
   result.config_toml = config.toml_text;
   result.backend = backend_name(backend);
-  result.points.resize(n_points);
+  result.allocate(n_points, layout, slots);
   std::vector<PointBuffers> buffers(n_points);
-  for (int32_t i = 0; i < n_points; ++i) {
-    const ModelParams& p = config.points[i];
-    PointResult& pr = result.points[i];
-    pr.counts.assign(result.layout.total, 0);
-    // Slots that can be reached with this many dyads: ids 0, stride, 2 stride, ... below dyads.
-    const uint64_t reachable = (config.dyads + p.trajectory_stride - 1) / p.trajectory_stride;
-    pr.trajectories.allocate(static_cast<int32_t>(std::min<uint64_t>(p.trajectory_max, reachable)), p.periods);
-    buffers[i].counts = pr.counts.data();
-    pr.trajectories.attach(buffers[i]);
-  }
-  // The kernels check slot < trajectory_max; cap it to the allocated slots.
-  std::vector<ModelParams> params = config.points;
-  for (int32_t i = 0; i < n_points; ++i) params[i].trajectory_max = result.points[i].trajectories.slots;
+  for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);
 
   const uint64_t chunk = std::max<uint64_t>(1, options.chunk_dyads ? options.chunk_dyads : config.chunk_dyads);
   const uint64_t total = config.dyads * static_cast<uint64_t>(n_points);

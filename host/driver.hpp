@@ -36,6 +36,8 @@ struct DriverOptions {
   const std::atomic<bool>* cancel = nullptr;  // checked between chunks
 };
 
+/// Runs every point over dyads [0, config.dyads) in chunks. All points must share periods, factor_bins and
+/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it).
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options);
 
 }  // namespace learnrace

@@ -98,13 +98,14 @@ PointHeadline point_headline(const OutputLayout& l, const uint64_t* counts, cons
 
 std::vector<PointHeadline> headlines(const RunResult& result) {
   std::vector<PointHeadline> rows;
-  for (size_t i = 0; i < result.points.size(); ++i) {
-    const std::vector<uint64_t>& counts = result.points[i].counts;
-    if (counts.size() != result.layout.total)
-      throw std::invalid_argument("headlines: point " + std::to_string(i) + " has " + std::to_string(counts.size()) +
-                                  " count words, the layout " + std::to_string(result.layout.total));
+  const size_t n = static_cast<size_t>(std::max(result.n_points, 0));
+  if (result.counts.size() != n * result.layout.total)
+    throw std::invalid_argument("headlines: " + std::to_string(n) + " points have " +
+                                std::to_string(result.counts.size()) + " count words, the layout " +
+                                std::to_string(result.layout.total) + " each");
+  for (size_t i = 0; i < n; ++i) {
     const std::string name = i < result.point_names.size() ? result.point_names[i] : "point " + std::to_string(i);
-    rows.push_back(point_headline(result.layout, counts.data(), name));
+    rows.push_back(point_headline(result.layout, result.point_counts(static_cast<int32_t>(i)), name));
   }
   return rows;
 }

@@ -9,8 +9,9 @@
 
 namespace learnrace {
 
-/// Where one point's results go (host memory). Counts are ADDED to; trajectory slots are written.
-/// Trajectory per-period arrays are [trajectory_max][periods], per-dyad arrays [trajectory_max];
+/// Where one point's results go (host memory; the driver points into the point's slice of RunResult's
+/// contiguous [points][...] arrays). Counts are ADDED to; trajectory slots are written. Trajectory
+/// per-period arrays hold (at least) [trajectory_max][periods], per-dyad arrays [trajectory_max];
 /// all pointers may be null when trajectory_max == 0.
 struct PointBuffers {
   uint64_t* counts = nullptr;  // OutputLayout::total words

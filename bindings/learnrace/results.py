@@ -59,8 +59,8 @@ def _section_property(name: str, doc: str):
 class Results:
     """The outputs of one run: counts per sweep point, outcome histograms, moments and sampled trajectories.
 
-    Get one with :func:`learnrace.run` (in memory; arrays are read-only views of the engine's memory when the run has
-    one point) or :func:`learnrace.open` (a run file). Arrays have a leading point axis ``P``; ``T`` = periods,
+    Get one with :func:`learnrace.run` (in memory; arrays are read-only views of the engine's memory, never copies)
+    or :func:`learnrace.open` (a run file). Arrays have a leading point axis ``P``; ``T`` = periods,
     ``B`` = factor bins, ``H`` = histogram bins, ``K`` = trajectory slots. Pair state index = ``5 * A + B``.
     """
 

@@ -151,8 +151,7 @@ void check_meta(const RunFile& f) {
 void read_counts(const RunFile& f, RunResult& r) {
   const h5::Group counts = f.group("counts");
   const h5::Group outcomes = f.group("outcomes");
-  const hsize_t n_points = r.points.size();
-  for (PointResult& p : r.points) p.counts.assign(r.layout.total, 0);
+  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
   for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
     const h5::Group& group = s.group == "counts" ? counts : outcomes;
     h5::Dims dims = {n_points};
@@ -160,21 +159,23 @@ void read_counts(const RunFile& f, RunResult& r) {
     const h5::TypeInfo type = s.is_signed ? h5::type_info_of<int64_t>() : h5::type_info_of<uint64_t>();
     const h5::Dataset d = f.dataset(group, s.name, type, dims);
     const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
-    for (hsize_t i = 0; i < n_points; ++i) d.read_row(i, r.points[i].counts.data() + s.offset, mem_type);
+    for (hsize_t i = 0; i < n_points; ++i) d.read_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
   }
 }
 
 void read_trajectories(const RunFile& f, RunResult& r) {
   const h5::Group traj = f.group("trajectories");
-  const hsize_t n_points = r.points.size();
+  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
   const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
   const hsize_t slots = f.dims_of(traj, "pair", 3)[1];
-  for (PointResult& p : r.points) p.trajectories.allocate(static_cast<int32_t>(slots), r.layout.periods);
+  if (slots > static_cast<hsize_t>(INT32_MAX)) f.fail(traj.child_path("pair"), "too many trajectory slots");
+  r.trajectories.allocate(r.n_points, static_cast<int32_t>(slots), r.layout.periods);
   run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
     using T = run_schema::field_value_t<decltype(member)>;
     const h5::Dims dims = by_period ? h5::Dims{n_points, slots, periods} : h5::Dims{n_points, slots};
     const h5::Dataset d = f.dataset(traj, name, h5::type_info_of<T>(), dims);
-    for (hsize_t i = 0; i < n_points; ++i) d.read_row(i, r.points[i].trajectories.*member);
+    auto& values = r.trajectories.*member;  // the whole [P, K, T] or [P, K] array
+    if (!values.empty()) d.read(values.data(), h5::native_type<T>());
   });
 }
 
@@ -189,10 +190,10 @@ void rebuild_params(const RunFile& f, const RunFileHeader& h, const std::vector<
            std::string("root attribute 'config_toml' is not a valid experiment for this build: ") + e.what());
   }
   const std::string where = "root attribute 'config_toml' ";
-  if (config.points.size() != r.points.size())
+  if (config.points.size() != static_cast<size_t>(r.n_points))
     f.fail("config_toml", where + "expands to " + std::to_string(config.points.size()) + " points, the file holds " +
-                              std::to_string(r.points.size()));
-  for (size_t i = 0; i < r.points.size(); ++i) {
+                              std::to_string(r.n_points));
+  for (size_t i = 0; i < config.points.size(); ++i) {
     if (config.point_names[i] != r.point_names[i])
       f.fail("config_toml", where + "names point " + std::to_string(i) + " '" + config.point_names[i] +
                                 "', /points/name '" + r.point_names[i] + "'");
@@ -232,7 +233,6 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
   if (n_points == 0) f.fail("/points/name", "dataset '/points/name' is empty: the file holds no points");
   r.point_names = f.strings(points, "name", n_points);
   const std::vector<std::string> kernels = f.strings(points, "kernel", n_points);
-  r.points.resize(n_points);
 
   // The layout follows from T (root attribute) and the bin counts (dataset shapes).
   const h5::Group counts = f.group("counts");
@@ -241,7 +241,8 @@ RunResult read_run(const std::string& path, const ReadParts& parts) {
   shape.periods = static_cast<int32_t>(h.periods);
   shape.factor_bins = static_cast<int32_t>(f.dims_of(counts, "transitions_by_bin", 5)[2]);
   shape.hist_bins = static_cast<int32_t>(f.dims_of(outcomes, "asymmetry_hist", 2)[1]);
-  r.layout = OutputLayout::make(shape);
+  if (n_points > static_cast<hsize_t>(INT32_MAX)) f.fail("/points/name", "too many points");
+  r.allocate(static_cast<int32_t>(n_points), OutputLayout::make(shape), 0);  // trajectories: read_trajectories
 
   read_counts(f, r);
   if (parts.trajectories) read_trajectories(f, r);

@@ -29,8 +29,8 @@ struct CountSection {
 std::vector<CountSection> count_sections(const OutputLayout& layout);
 
 /// Calls f(name, member, per_period) for every trajectory field, in the order of
-/// docs/output_schema.md; `member` is a pointer to the std::vector member of Trajectories.
-/// Per-period fields are [slots][periods], the others [slots].
+/// docs/output_schema.md; `member` is a pointer to the std::vector member of Trajectories, which
+/// holds the whole dataset: per-period fields [points][slots][periods], the others [points][slots].
 template <class F>
 void for_each_trajectory_field(F&& f) {
   f("pair", &Trajectories::pair, true);

@@ -37,31 +37,25 @@ void require(bool ok, const std::string& message) {
 
 // Everything the writer relies on, checked before a file is created.
 void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
-  const size_t n = r.points.size();
-  require(n > 0, "the result has no points");
+  require(r.n_points > 0, "the result has no points");
+  const size_t n = static_cast<size_t>(r.n_points);
   require(r.point_names.size() == n,
           std::to_string(r.point_names.size()) + " point names for " + std::to_string(n) + " points");
   require(r.params.size() == n,
           std::to_string(r.params.size()) + " parameter sets for " + std::to_string(n) + " points");
-  const int32_t slots = r.points[0].trajectories.slots;
-  for (size_t i = 0; i < n; ++i) {
-    const std::string point = "point " + std::to_string(i) + " ('" + r.point_names[i] + "')";
-    const PointResult& p = r.points[i];
-    require(p.counts.size() == r.layout.total, point + " has " + std::to_string(p.counts.size()) +
-                                                   " count words, the layout " + std::to_string(r.layout.total));
-    const Trajectories& t = p.trajectories;
-    require(t.slots == slots,
-            point + " has " + std::to_string(t.slots) + " trajectory slots, point 0 has " + std::to_string(slots));
-    require(t.slots >= 0, point + " has a negative number of trajectory slots");
-    const size_t per_dyad = static_cast<size_t>(t.slots);
-    const size_t per_period = per_dyad * static_cast<size_t>(r.layout.periods);
-    run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
-      const size_t want = by_period ? per_period : per_dyad;
-      const auto& v = t.*member;
-      require(v.size() == want, point + " trajectory field '" + name + "' has " + std::to_string(v.size()) +
-                                    " values, expected " + std::to_string(want));
-    });
-  }
+  require(r.counts.size() == n * r.layout.total, std::to_string(r.counts.size()) + " count words for " +
+                                                     std::to_string(n) + " points of " +
+                                                     std::to_string(r.layout.total) + " words");
+  const Trajectories& t = r.trajectories;
+  require(t.slots >= 0, "negative number of trajectory slots");
+  const size_t per_dyad = n * t.per_dyad();
+  const size_t per_period = per_dyad * static_cast<size_t>(r.layout.periods);
+  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
+    const size_t want = by_period ? per_period : per_dyad;
+    const auto& v = t.*member;
+    require(v.size() == want, "trajectory field '" + std::string(name) + "' has " + std::to_string(v.size()) +
+                                  " values, expected " + std::to_string(want));
+  });
   std::set<std::string> keys;
   for (const ParamColumn& c : columns) {
     require(!c.key.empty() && c.key != "." && c.key != ".." && c.key.find('/') == std::string::npos,
@@ -102,7 +96,7 @@ void write_points(const Group& root, const RunResult& r, const std::vector<Param
 
 void write_counts(const Group& root, const RunResult& r) {
   const ModelParams& p0 = r.params[0];
-  const hsize_t n_points = r.points.size();
+  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
   const Group counts = Group::create(root, "counts");
   const Group outcomes = Group::create(root, "outcomes");
   for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
@@ -115,7 +109,7 @@ void write_counts(const Group& root, const RunResult& r) {
     // Moments are int64 values kept in uint64 words: same bits, read through the signed type.
     const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
     Dataset d = Dataset::create(group, s.name, file_type, dims, storage);
-    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.points[i].counts.data() + s.offset, mem_type);
+    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
 
     if (s.name == "transitions_by_bin")
       h5::write_double_attribute(d, "relation_bin_max", static_cast<double>(p0.relation_bin_max));
@@ -130,8 +124,8 @@ void write_counts(const Group& root, const RunResult& r) {
 
 void write_trajectories(const Group& root, const RunResult& r) {
   const Group traj = Group::create(root, "trajectories");
-  const hsize_t n_points = r.points.size();
-  const hsize_t slots = static_cast<hsize_t>(r.points[0].trajectories.slots);
+  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
+  const hsize_t slots = static_cast<hsize_t>(r.trajectories.slots);
   const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
   run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
     using T = run_schema::field_value_t<decltype(member)>;
@@ -139,7 +133,8 @@ void write_trajectories(const Group& root, const RunResult& r) {
     h5::Storage storage;
     storage.compress = true;
     Dataset d = Dataset::create(traj, name, h5::file_type<T>(), dims, storage);
-    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.points[i].trajectories.*member);
+    const auto& values = r.trajectories.*member;  // the whole [P, K, T] or [P, K] array
+    if (!values.empty()) d.write(values.data(), h5::native_type<T>());
     d.close();
   });
 }

@@ -151,7 +151,7 @@ TEST_P(Conservation, SinkContractPerDyad) {
 TEST_P(Conservation, TrajectoriesMatchASingleDyadSimulation) {
   // Each sampled dyad, simulated again on its own, writes exactly the stored rows (bitwise).
   const int32_t point = GetParam();
-  const Trajectories& tr = run().points[point].trajectories;
+  const TrajectoryView tr = run().trajectories.point(point);
   ModelParams p = run().params[point];
   p.point_key = static_cast<uint32_t>(point);
   ASSERT_EQ(tr.slots, static_cast<int32_t>((kDyads + 6) / 7));
@@ -192,7 +192,7 @@ TEST_P(Conservation, TrajectoriesMatchASingleDyadSimulation) {
 TEST_P(Conservation, TrajectoriesConsistentWithDurationAndCause) {
   const int32_t point = GetParam();
   const RunResult& r = run();
-  const Trajectories& tr = r.points[point].trajectories;
+  const TrajectoryView tr = r.trajectories.point(point);
   const ModelParams& p = r.params[point];
   const test::Counts c = test::counts_of(r, point);
   const int32_t T = tr.periods;
@@ -266,7 +266,7 @@ TEST_P(Conservation, ExploitationVisibleInTheRecordedFlows) {
   // says a giver withdrew, and never earlier.
   const int32_t point = GetParam();
   const RunResult& r = run();
-  const Trajectories& tr = r.points[point].trajectories;
+  const TrajectoryView tr = r.trajectories.point(point);
   const ModelParams& p = r.params[point];
   int32_t exploited = 0;
   for (int32_t slot = 0; slot < tr.slots; ++slot) {

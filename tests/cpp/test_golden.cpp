@@ -52,8 +52,8 @@ struct Fnv1a64 {
     for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
   }
   template <class T>
-  void add_range(const std::vector<T>& v, size_t begin, size_t count) {
-    add(v.data() + begin, count * sizeof(T));
+  void add_range(const T* v, size_t begin, size_t count) {
+    add(v + begin, count * sizeof(T));
   }
 };
 
@@ -70,9 +70,9 @@ std::string render(const RunResult& r) {
          "#   LEARNRACE_REGEN_GOLDEN=1 ./build/tests/cpp/learnrace_tests --gtest_filter='Golden.*'\n"
          "# Lines: point section row-index...: column=value ... (nonzero count words only).\n";
   out << "run dyads " << r.dyads_per_point << " periods " << l.periods << " factor_bins " << l.factor_bins
-      << " hist_bins " << l.hist_bins << " points " << r.points.size() << "\n";
-  for (size_t i = 0; i < r.points.size(); ++i) {
-    const std::vector<uint64_t>& c = r.points[i].counts;
+      << " hist_bins " << l.hist_bins << " points " << r.n_points << "\n";
+  for (int32_t i = 0; i < r.n_points; ++i) {
+    const uint64_t* c = r.point_counts(i);
     const ModelParams& p = r.params[i];
     out << "point " << i << " kernel " << (p.kernel == KernelType::Strategic ? "strategic" : "propositional")
         << " seed " << p.seed << "\n";
@@ -103,18 +103,16 @@ std::string render(const RunResult& r) {
     out << '\n';
     row("dyads", {}, l.dyads, 1);
 
-    const Trajectories& tr = r.points[i].trajectories;
+    const TrajectoryView tr = r.trajectories.point(i);
     for (int32_t s = 0; s < tr.slots; ++s) {
       const size_t row0 = static_cast<size_t>(s) * tr.periods;
       std::string pairs;
       for (int32_t t = 0; t < tr.periods && tr.pair[row0 + t] != 255; ++t)
         pairs += static_cast<char>('a' + tr.pair[row0 + t]);
       Fnv1a64 h;
-      for (const std::vector<float>* v :
-           {&tr.x_a, &tr.x_b, &tr.trust, &tr.stakes, &tr.orientation, &tr.relation, &tr.power_a})
-        h.add_range(*v, row0, tr.periods);
-      for (const std::vector<float>* v : {&tr.knowledge_a, &tr.knowledge_b, &tr.equity_a, &tr.gain_a, &tr.gain_b})
-        h.add_range(*v, s, 1);
+      for (const float* v : {tr.x_a, tr.x_b, tr.trust, tr.stakes, tr.orientation, tr.relation, tr.power_a})
+        h.add_range(v, row0, tr.periods);
+      for (const float* v : {tr.knowledge_a, tr.knowledge_b, tr.equity_a, tr.gain_a, tr.gain_b}) h.add_range(v, s, 1);
       char hash[17];
       std::snprintf(hash, sizeof hash, "%016" PRIx64, h.h);
       out << i << " trajectory " << s << " dyad " << tr.dyad[s] << " cause " << int(tr.cause[s]) << " duration "

@@ -56,64 +56,66 @@ RunResult run_on(BackendKind backend, const RunConfig& config, uint64_t chunk = 
   return run_experiment(config, o);
 }
 
-/// Bitwise equality of two arrays (NaN placeholders of unwritten slots compare equal).
+/// Bitwise equality of two arrays [points][n] (NaN placeholders of unwritten slots compare equal); a difference is
+/// reported with its point and element.
 template <class T>
-void expect_same_bits(const std::vector<T>& cpu, const std::vector<T>& gpu, const std::string& what) {
+void expect_same_bits(const std::vector<T>& cpu, const std::vector<T>& gpu, int32_t points, const std::string& what) {
   ASSERT_EQ(cpu.size(), gpu.size()) << what;
   if (cpu.empty()) return;
   if (std::memcmp(cpu.data(), gpu.data(), cpu.size() * sizeof(T)) == 0) return;
+  const size_t per_point = cpu.size() / static_cast<size_t>(points);
   for (size_t i = 0; i < cpu.size(); ++i) {
     if (std::memcmp(&cpu[i], &gpu[i], sizeof(T)) != 0) {
-      ADD_FAILURE() << what << " differs first at element " << i << " of " << cpu.size();
+      ADD_FAILURE() << what << " differs first at point " << i / per_point << " element " << i % per_point << " of "
+                    << per_point;
       return;
     }
   }
 }
 
 void expect_identical(const RunResult& cpu, const RunResult& gpu) {
-  ASSERT_EQ(cpu.points.size(), gpu.points.size());
+  ASSERT_EQ(cpu.n_points, gpu.n_points);
+  ASSERT_GT(cpu.n_points, 0);
   EXPECT_EQ(gpu.backend, "cuda");
-  for (size_t i = 0; i < cpu.points.size(); ++i) {
-    const std::string at = "point " + std::to_string(i) + ": ";
-    const PointResult& a = cpu.points[i];
-    const PointResult& b = gpu.points[i];
-    ASSERT_EQ(a.counts.size(), b.counts.size());
-    for (size_t k = 0; k < a.counts.size(); ++k) {
-      if (a.counts[k] != b.counts[k]) {
-        ADD_FAILURE() << at << "count word " << k << " cpu " << a.counts[k] << " cuda " << b.counts[k];
-        break;
-      }
+  const int32_t n = cpu.n_points;
+  ASSERT_EQ(cpu.counts.size(), gpu.counts.size());
+  for (size_t k = 0; k < cpu.counts.size(); ++k) {
+    if (cpu.counts[k] != gpu.counts[k]) {
+      ADD_FAILURE() << "point " << k / cpu.layout.total << ": count word " << k % cpu.layout.total << " cpu "
+                    << cpu.counts[k] << " cuda " << gpu.counts[k];
+      break;
     }
-    const Trajectories& x = a.trajectories;
-    const Trajectories& y = b.trajectories;
-    EXPECT_EQ(x.slots, y.slots);
-    expect_same_bits(x.pair, y.pair, at + "traj pair");
-    expect_same_bits(x.x_a, y.x_a, at + "traj x_a");
-    expect_same_bits(x.x_b, y.x_b, at + "traj x_b");
-    expect_same_bits(x.trust, y.trust, at + "traj trust");
-    expect_same_bits(x.stakes, y.stakes, at + "traj stakes");
-    expect_same_bits(x.orientation, y.orientation, at + "traj orientation");
-    expect_same_bits(x.relation, y.relation, at + "traj relation");
-    expect_same_bits(x.power_a, y.power_a, at + "traj power_a");
-    expect_same_bits(x.dyad, y.dyad, at + "traj dyad");
-    expect_same_bits(x.intent_a, y.intent_a, at + "traj intent_a");
-    expect_same_bits(x.intent_b, y.intent_b, at + "traj intent_b");
-    expect_same_bits(x.knowledge_a, y.knowledge_a, at + "traj knowledge_a");
-    expect_same_bits(x.knowledge_b, y.knowledge_b, at + "traj knowledge_b");
-    expect_same_bits(x.equity_a, y.equity_a, at + "traj equity_a");
-    expect_same_bits(x.cause, y.cause, at + "traj cause");
-    expect_same_bits(x.duration, y.duration, at + "traj duration");
-    expect_same_bits(x.gain_a, y.gain_a, at + "traj gain_a");
-    expect_same_bits(x.gain_b, y.gain_b, at + "traj gain_b");
   }
+  const Trajectories& x = cpu.trajectories;
+  const Trajectories& y = gpu.trajectories;
+  EXPECT_EQ(x.slots, y.slots);
+  expect_same_bits(x.pair, y.pair, n, "traj pair");
+  expect_same_bits(x.x_a, y.x_a, n, "traj x_a");
+  expect_same_bits(x.x_b, y.x_b, n, "traj x_b");
+  expect_same_bits(x.trust, y.trust, n, "traj trust");
+  expect_same_bits(x.stakes, y.stakes, n, "traj stakes");
+  expect_same_bits(x.orientation, y.orientation, n, "traj orientation");
+  expect_same_bits(x.relation, y.relation, n, "traj relation");
+  expect_same_bits(x.power_a, y.power_a, n, "traj power_a");
+  expect_same_bits(x.dyad, y.dyad, n, "traj dyad");
+  expect_same_bits(x.intent_a, y.intent_a, n, "traj intent_a");
+  expect_same_bits(x.intent_b, y.intent_b, n, "traj intent_b");
+  expect_same_bits(x.knowledge_a, y.knowledge_a, n, "traj knowledge_a");
+  expect_same_bits(x.knowledge_b, y.knowledge_b, n, "traj knowledge_b");
+  expect_same_bits(x.equity_a, y.equity_a, n, "traj equity_a");
+  expect_same_bits(x.cause, y.cause, n, "traj cause");
+  expect_same_bits(x.duration, y.duration, n, "traj duration");
+  expect_same_bits(x.gain_a, y.gain_a, n, "traj gain_a");
+  expect_same_bits(x.gain_b, y.gain_b, n, "traj gain_b");
 }
 
 /// Sanity of one result, so that "identical" never means "identically empty".
 void expect_nonempty(const RunResult& r, uint64_t dyads) {
-  for (const PointResult& pr : r.points) {
-    EXPECT_EQ(pr.counts[r.layout.dyads], dyads);
+  for (int32_t i = 0; i < r.n_points; ++i) {
+    const uint64_t* c = r.point_counts(i);
+    EXPECT_EQ(c[r.layout.dyads], dyads);
     uint64_t dyad_periods = 0;
-    for (int k = 0; k < kPairStates * kPairStates; ++k) dyad_periods += pr.counts[r.layout.transitions + k];
+    for (int k = 0; k < kPairStates * kPairStates; ++k) dyad_periods += c[r.layout.transitions + k];
     if (r.layout.periods > 0) {
       EXPECT_GE(dyad_periods, dyads);
     }

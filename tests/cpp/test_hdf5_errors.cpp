@@ -316,10 +316,10 @@ TEST_F(Hdf5Errors, InconsistentResultIsRejectedBeforeAnyFileIsCreated) {
   bad.point_names.pop_back();
   EXPECT_THROW(write_run_file(path, bad, kColumns), std::invalid_argument);
   bad = shared_run();
-  bad.points[1].counts.pop_back();
+  bad.counts.pop_back();
   EXPECT_THROW(write_run_file(path, bad, kColumns), std::invalid_argument);
   bad = shared_run();
-  bad.points[0].trajectories.x_b.pop_back();
+  bad.trajectories.x_b.pop_back();
   EXPECT_THROW(write_run_file(path, bad, kColumns), std::invalid_argument);
   for (const std::vector<ParamColumn>& columns :
        {std::vector<ParamColumn>{{"a/b", {1, 2}}}, std::vector<ParamColumn>{{"kernel", {1, 2}}},

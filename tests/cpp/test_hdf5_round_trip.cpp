@@ -44,14 +44,16 @@ class Hdf5RoundTrip : public ::testing::Test {
 
 TEST_F(Hdf5RoundTrip, TheExperimentProducedSomethingToCompare) {
   // Guards the round trip against comparing empty results.
-  ASSERT_EQ(original.points.size(), 2u);
-  for (const PointResult& p : original.points) {
-    EXPECT_EQ(p.counts[original.layout.dyads], 3000u);
-    EXPECT_EQ(p.trajectories.slots, 25);
-    EXPECT_EQ(p.trajectories.dyad[24], 2400u);
-    EXPECT_LT(p.trajectories.pair[0], 25);
+  ASSERT_EQ(original.n_points, 2);
+  for (int32_t i = 0; i < original.n_points; ++i) {
+    EXPECT_EQ(original.point_counts(i)[original.layout.dyads], 3000u);
+    const TrajectoryView t = original.trajectories.point(i);
+    EXPECT_EQ(t.slots, 25);
+    EXPECT_EQ(t.dyad[24], 2400u);
+    EXPECT_LT(t.pair[0], 25);
   }
-  EXPECT_NE(original.points[0].counts, original.points[1].counts);
+  EXPECT_NE(std::memcmp(original.point_counts(0), original.point_counts(1), original.layout.total * sizeof(uint64_t)),
+            0);
 }
 
 TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
@@ -74,33 +76,31 @@ TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
   for (size_t i = 0; i < original.params.size(); ++i)
     EXPECT_EQ(learnrace::test::differing_fields(back.params[i], original.params[i]), std::vector<std::string>{})
         << "point " << i;
-  ASSERT_EQ(back.points.size(), original.points.size());
-  for (size_t i = 0; i < original.points.size(); ++i) {
-    SCOPED_TRACE("point " + std::to_string(i));
-    EXPECT_TRUE(same_bits(back.points[i].counts, original.points[i].counts));
-    const Trajectories& a = original.points[i].trajectories;
-    const Trajectories& b = back.points[i].trajectories;
-    EXPECT_EQ(b.slots, a.slots);
-    EXPECT_EQ(b.periods, a.periods);
-    EXPECT_TRUE(same_bits(b.pair, a.pair));
-    EXPECT_TRUE(same_bits(b.x_a, a.x_a));
-    EXPECT_TRUE(same_bits(b.x_b, a.x_b));
-    EXPECT_TRUE(same_bits(b.trust, a.trust));
-    EXPECT_TRUE(same_bits(b.stakes, a.stakes));
-    EXPECT_TRUE(same_bits(b.orientation, a.orientation));
-    EXPECT_TRUE(same_bits(b.relation, a.relation));
-    EXPECT_TRUE(same_bits(b.power_a, a.power_a));
-    EXPECT_TRUE(same_bits(b.dyad, a.dyad));
-    EXPECT_TRUE(same_bits(b.intent_a, a.intent_a));
-    EXPECT_TRUE(same_bits(b.intent_b, a.intent_b));
-    EXPECT_TRUE(same_bits(b.knowledge_a, a.knowledge_a));
-    EXPECT_TRUE(same_bits(b.knowledge_b, a.knowledge_b));
-    EXPECT_TRUE(same_bits(b.equity_a, a.equity_a));
-    EXPECT_TRUE(same_bits(b.cause, a.cause));
-    EXPECT_TRUE(same_bits(b.duration, a.duration));
-    EXPECT_TRUE(same_bits(b.gain_a, a.gain_a));
-    EXPECT_TRUE(same_bits(b.gain_b, a.gain_b));
-  }
+  // The whole [P, ...] arrays: every point's counts and trajectory slots.
+  ASSERT_EQ(back.n_points, original.n_points);
+  EXPECT_TRUE(same_bits(back.counts, original.counts));
+  const Trajectories& a = original.trajectories;
+  const Trajectories& b = back.trajectories;
+  EXPECT_EQ(b.slots, a.slots);
+  EXPECT_EQ(b.periods, a.periods);
+  EXPECT_TRUE(same_bits(b.pair, a.pair));
+  EXPECT_TRUE(same_bits(b.x_a, a.x_a));
+  EXPECT_TRUE(same_bits(b.x_b, a.x_b));
+  EXPECT_TRUE(same_bits(b.trust, a.trust));
+  EXPECT_TRUE(same_bits(b.stakes, a.stakes));
+  EXPECT_TRUE(same_bits(b.orientation, a.orientation));
+  EXPECT_TRUE(same_bits(b.relation, a.relation));
+  EXPECT_TRUE(same_bits(b.power_a, a.power_a));
+  EXPECT_TRUE(same_bits(b.dyad, a.dyad));
+  EXPECT_TRUE(same_bits(b.intent_a, a.intent_a));
+  EXPECT_TRUE(same_bits(b.intent_b, a.intent_b));
+  EXPECT_TRUE(same_bits(b.knowledge_a, a.knowledge_a));
+  EXPECT_TRUE(same_bits(b.knowledge_b, a.knowledge_b));
+  EXPECT_TRUE(same_bits(b.equity_a, a.equity_a));
+  EXPECT_TRUE(same_bits(b.cause, a.cause));
+  EXPECT_TRUE(same_bits(b.duration, a.duration));
+  EXPECT_TRUE(same_bits(b.gain_a, a.gain_a));
+  EXPECT_TRUE(same_bits(b.gain_b, a.gain_b));
 }
 
 TEST_F(Hdf5RoundTrip, HeaderAttributesAreWritten) {
@@ -133,13 +133,13 @@ TEST_F(Hdf5RoundTrip, PointTableIsWrittenInNameOrder) {
 
 TEST_F(Hdf5RoundTrip, AFileWithoutTrajectorySlotsRoundTrips) {
   const RunResult r = small_run(50, 0);
-  ASSERT_EQ(r.points[0].trajectories.slots, 0);
+  ASSERT_EQ(r.trajectories.slots, 0);
   const std::string empty = dir.file("no_traj.h5");
   write_run_file(empty, r, test_columns());
   const RunResult back = read_run_file(empty);
-  EXPECT_EQ(back.points[0].trajectories.slots, 0);
-  EXPECT_TRUE(back.points[1].trajectories.pair.empty());
-  EXPECT_EQ(back.points[1].counts, r.points[1].counts);
+  EXPECT_EQ(back.trajectories.slots, 0);
+  EXPECT_TRUE(back.trajectories.pair.empty());
+  EXPECT_EQ(back.counts, r.counts);
 }
 
 TEST_F(Hdf5RoundTrip, RewritingReplacesTheFile) {

@@ -80,7 +80,7 @@ inline RunResult run_points(std::vector<ModelParams> points, uint64_t dyads, int
 /// Named read access to one point's counts.
 struct Counts {
   const OutputLayout& l;
-  const std::vector<uint64_t>& c;
+  const uint64_t* c;  // l.total words
 
   uint64_t transition(int32_t from, int32_t to) const { return c[l.transition_index(from, to)]; }
   uint64_t binned(int32_t factor, int32_t bin, int32_t from, int32_t to) const {
@@ -113,8 +113,18 @@ struct Counts {
   }
 };
 
-inline Counts counts_of(const RunResult& r, int32_t point) { return Counts{r.layout, r.points.at(point).counts}; }
+inline Counts counts_of(const RunResult& r, int32_t point) {
+  EXPECT_TRUE(point >= 0 && point < r.n_points) << "point " << point;
+  return Counts{r.layout, r.point_counts(point)};
+}
 Counts counts_of(RunResult&& r, int32_t point) = delete;  // Counts would dangle: keep the RunResult
+
+/// A copy of one point's count words (to compare points with ==).
+inline std::vector<uint64_t> point_counts(const RunResult& r, int32_t point) {
+  EXPECT_TRUE(point >= 0 && point < r.n_points) << "point " << point;
+  const uint64_t* c = r.point_counts(point);
+  return std::vector<uint64_t>(c, c + r.layout.total);
+}
 
 /// Bitwise equality of two vectors (NaN == NaN when the bits agree).
 template <class T>
@@ -122,27 +132,34 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
+/// Bitwise equality of n elements (either pointer may be null when n == 0).
+template <class T>
+bool same_bits(const T* a, const T* b, size_t n) {
+  return n == 0 || std::memcmp(a, b, n * sizeof(T)) == 0;
+}
+
 /// Every trajectory array of a point, bitwise; `what` names the first that differs ("" if none).
-inline std::string first_trajectory_difference(const Trajectories& a, const Trajectories& b) {
+inline std::string first_trajectory_difference(const TrajectoryView& a, const TrajectoryView& b) {
   if (a.slots != b.slots || a.periods != b.periods) return "shape";
-  if (!same_bits(a.pair, b.pair)) return "pair";
-  if (!same_bits(a.x_a, b.x_a)) return "x_a";
-  if (!same_bits(a.x_b, b.x_b)) return "x_b";
-  if (!same_bits(a.trust, b.trust)) return "trust";
-  if (!same_bits(a.stakes, b.stakes)) return "stakes";
-  if (!same_bits(a.orientation, b.orientation)) return "orientation";
-  if (!same_bits(a.relation, b.relation)) return "relation";
-  if (!same_bits(a.power_a, b.power_a)) return "power_a";
-  if (!same_bits(a.dyad, b.dyad)) return "dyad";
-  if (!same_bits(a.intent_a, b.intent_a)) return "intent_a";
-  if (!same_bits(a.intent_b, b.intent_b)) return "intent_b";
-  if (!same_bits(a.knowledge_a, b.knowledge_a)) return "knowledge_a";
-  if (!same_bits(a.knowledge_b, b.knowledge_b)) return "knowledge_b";
-  if (!same_bits(a.equity_a, b.equity_a)) return "equity_a";
-  if (!same_bits(a.cause, b.cause)) return "cause";
-  if (!same_bits(a.duration, b.duration)) return "duration";
-  if (!same_bits(a.gain_a, b.gain_a)) return "gain_a";
-  if (!same_bits(a.gain_b, b.gain_b)) return "gain_b";
+  const size_t k = static_cast<size_t>(a.slots), rows = k * static_cast<size_t>(a.periods);
+  if (!same_bits(a.pair, b.pair, rows)) return "pair";
+  if (!same_bits(a.x_a, b.x_a, rows)) return "x_a";
+  if (!same_bits(a.x_b, b.x_b, rows)) return "x_b";
+  if (!same_bits(a.trust, b.trust, rows)) return "trust";
+  if (!same_bits(a.stakes, b.stakes, rows)) return "stakes";
+  if (!same_bits(a.orientation, b.orientation, rows)) return "orientation";
+  if (!same_bits(a.relation, b.relation, rows)) return "relation";
+  if (!same_bits(a.power_a, b.power_a, rows)) return "power_a";
+  if (!same_bits(a.dyad, b.dyad, k)) return "dyad";
+  if (!same_bits(a.intent_a, b.intent_a, k)) return "intent_a";
+  if (!same_bits(a.intent_b, b.intent_b, k)) return "intent_b";
+  if (!same_bits(a.knowledge_a, b.knowledge_a, k)) return "knowledge_a";
+  if (!same_bits(a.knowledge_b, b.knowledge_b, k)) return "knowledge_b";
+  if (!same_bits(a.equity_a, b.equity_a, k)) return "equity_a";
+  if (!same_bits(a.cause, b.cause, k)) return "cause";
+  if (!same_bits(a.duration, b.duration, k)) return "duration";
+  if (!same_bits(a.gain_a, b.gain_a, k)) return "gain_a";
+  if (!same_bits(a.gain_b, b.gain_b, k)) return "gain_b";
   return "";
 }
 

@@ -141,9 +141,9 @@ TEST(Summary, PrintedTableHasOneAlignedRowPerPoint) {
   RunResult r;
   r.layout = a.layout;
   r.point_names = {"propositional", "b"};
-  r.points.resize(2);
-  r.points[0].counts = a.words;
-  r.points[1].counts = b.words;
+  r.n_points = 2;
+  r.counts = a.words;
+  r.counts.insert(r.counts.end(), b.words.begin(), b.words.end());
 
   std::ostringstream out;
   print_headlines(r, out);
@@ -167,8 +167,8 @@ TEST(Summary, PrintedTableHasOneAlignedRowPerPoint) {
 TEST(Summary, HeadlinesRejectCountsOfTheWrongSize) {
   RunResult r;
   r.layout = small_layout();
-  r.points.resize(1);
-  r.points[0].counts.assign(r.layout.total - 1, 0);
+  r.n_points = 1;
+  r.counts.assign(r.layout.total - 1, 0);
   EXPECT_THROW(headlines(r), std::invalid_argument);
 }
 

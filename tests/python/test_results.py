@@ -81,30 +81,98 @@ def test_moments_decode_to_plausible_values(small_results):
     assert abs(gain_a.mean() - mean[k]) < 4 * sd[k] / np.sqrt(len(gain_a)) + 1e-6
 
 
-def test_in_memory_arrays_are_zero_copy_views(small_results):
-    handle = small_results._source.handle
-    flat = handle.counts(0)
-    for name in ("transitions", "occupancy", "duration", "moments", "dyads"):
-        a = getattr(small_results, name)
-        assert np.shares_memory(a, flat), name
-        assert not a.flags.owndata and not a.flags.writeable
-    base = small_results.transitions
-    while isinstance(base, np.ndarray):
-        base = base.base
-    assert base is handle, "the array's base chain ends at the C++ run, which it keeps alive"
-    assert not small_results.trajectories["x_A"].flags.owndata
+SECTIONS = (
+    "transitions",
+    "transitions_by_bin",
+    "occupancy",
+    "duration",
+    "asymmetry_hist",
+    "power_shift_hist",
+    "joint_learning_hist",
+    "moments",
+    "dyads",
+)
+SWEEP_DYADS = 600
 
 
-def test_arrays_outlive_the_results_object():
-    res = learnrace.run({"run": {"dyads": 500, "seed": 3}}, backend="cpu", progress=False)
+@pytest.fixture(scope="module")
+def sweep_results() -> learnrace.Results:
+    """Three sweep points with trajectories (every 50th dyad: 12 slots per point)."""
+    config = {
+        "run": {"dyads": SWEEP_DYADS, "seed": 11},
+        "output": {"trajectory_stride": 50},
+        "sweep": {"shocks.trust.sigma": [0.1, 0.2, 0.3]},
+    }
+    return learnrace.run(config, backend="cpu", progress=False)
+
+
+def _base_object(a: np.ndarray):
+    while isinstance(a, np.ndarray):
+        a = a.base
+    return a
+
+
+def _data_address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+@pytest.mark.parametrize("which", ["one point", "three points"])
+def test_in_memory_arrays_are_zero_copy_views(which, small_results, sweep_results):
+    res = small_results if which == "one point" else sweep_results
+    handle = res._source.handle
+    P = res.n_points
+    assert P == (1 if which == "one point" else 3)
+    for name in SECTIONS:
+        a, again = handle.section(name), handle.section(name)
+        assert a.shape[0] == P, name
+        # Two reads are two views of the same C++ memory: nothing is copied, whatever the number of points.
+        assert np.shares_memory(a, again) and _data_address(a) == _data_address(again), name
+        assert not a.flags.owndata and not a.flags.writeable, name
+        assert _base_object(a) is handle, f"{name}: the base chain ends at the C++ run, which it keeps alive"
+        for p in range(P):
+            assert np.shares_memory(a[p : p + 1], handle.counts(p)), f"{name}[{p}]"
+        assert np.shares_memory(getattr(res, name), a), f"Results.{name} is the view"
+    K = res.trajectories["pair"].shape[1]
+    assert K > 0
+    for name in res.trajectories:
+        a, again = handle.trajectory(name), handle.trajectory(name)
+        assert a.shape[:2] == (P, K) and a.flags.c_contiguous, name
+        assert np.shares_memory(a, again) and _data_address(a) == _data_address(again), name
+        assert not a.flags.owndata and not a.flags.writeable, name
+        assert _base_object(a) is handle, name
+        assert np.shares_memory(res.trajectories[name], a), name
+
+
+def test_point_views_hold_each_points_own_counts(sweep_results):
+    # The [P, ...] views stride over the points' blocks of the C++ counts [P][words]: point p's slice is point p.
+    res = sweep_results
+    handle = res._source.handle
+    assert res.dyads.tolist() == [SWEEP_DYADS] * 3
+    for p in range(3):
+        flat = handle.counts(p)
+        np.testing.assert_array_equal(res.transitions[p], flat[:625].reshape(25, 25))
+        assert res.duration[p].sum() == SWEEP_DYADS
+        assert res.asymmetry_hist[p].sum() == SWEEP_DYADS
+        np.testing.assert_array_equal(res.trajectories["dyad"][p], np.arange(12) * 50)
+    assert not np.array_equal(res.transitions[0], res.transitions[2])
+
+
+@pytest.mark.parametrize("sweep", [False, True])
+def test_arrays_outlive_the_results_object(sweep):
+    config = {"run": {"dyads": 500, "seed": 3}}
+    if sweep:
+        config["sweep"] = {"shocks.trust.sigma": [0.1, 0.3]}
+    res = learnrace.run(config, backend="cpu", progress=False)
     tr = res.transitions
-    expected = tr.copy()
+    x_a = res.trajectories["x_A"]
+    expected, expected_x_a = tr.copy(), x_a.copy()
     del res
     import gc
 
     gc.collect()
     np.testing.assert_array_equal(tr, expected)
-    assert tr.sum() > 0
+    np.testing.assert_array_equal(x_a, expected_x_a)
+    assert tr.sum() > 0 and tr.shape[0] == (2 if sweep else 1)
 
 
 def test_labels_and_larsson_states():
