@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
     DriverOptions d;
     d.backend = parse_backend(o.backend);
     d.threads = o.threads;
+    d.chunk_dyads = config.chunk_dyads;  // exactly the chunk asked for, on every backend
 
     for (int i = 0; i < o.warmup; ++i) run_experiment(config, d);
     std::vector<double> seconds;

@@ -53,15 +53,13 @@ ConfigOverrides make_overrides(std::optional<uint64_t> dyads, std::optional<uint
   return o;
 }
 
-/// Dyads per point per backend call: small enough that progress and Ctrl-C are seen often (about 100 chunks on the
-/// CPU), large enough to fill a GPU. Chunking never changes the results (integer counts, counter-based RNG).
-uint64_t responsive_chunk(const RunConfig& config, bool cuda) {
-  const uint64_t points = std::max<uint64_t>(1, config.points.size());
+/// Dyads per point per backend call when the caller gives none; chunking never changes the results (integer counts,
+/// counter-based RNG). CPU: small enough that progress and Ctrl-C are seen often (about 100 chunks, at most
+/// run.chunk_dyads). CUDA: the driver's default, at least 2^24 dyads per call over all points (each call has a fixed
+/// cost; 2^24 dyads take about 10 to 60 ms on an H100).
+uint64_t responsive_chunk(const RunConfig& config, BackendKind backend) {
+  if (backend == BackendKind::Cuda) return default_chunk_dyads(config, backend);
   const uint64_t cap = std::max<uint64_t>(1, config.chunk_dyads);
-  if (cuda) {
-    const uint64_t fill = (uint64_t{1} << 18) / points + 1;  // ~262k dyad threads per launch
-    return std::min(cap, std::max((config.dyads + 19) / 20, fill));
-  }
   return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, 256));
 }
 
@@ -70,7 +68,7 @@ std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backe
   DriverOptions options;
   options.backend = resolve_backend(parse_backend(backend));
   options.threads = threads;
-  options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend == BackendKind::Cuda);
+  options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
   options.progress_bar = false;  // Python draws its own (tqdm or a plain one)
 
   std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback

@@ -139,7 +139,8 @@ run: simulate every sweep point of the experiment and write one HDF5 file.
   --seed S             random seed, 0..4294967295 (overrides run.seed)
   --threads K          CPU threads (default 0: all cores)
   --backend B          auto | cpu | cuda (default cpu; auto uses CUDA when a device is usable)
-  --chunk N            dyads per point per backend call (default run.chunk_dyads; results do not depend on it)
+  --chunk N            dyads per point per backend call (default run.chunk_dyads; with cuda at least 2^24
+                       dyads per call over all points); results do not depend on it
   -q, --quiet          no progress bar and no summary
 
 info: print a run file's schema version, configuration and headline numbers.

@@ -39,6 +39,13 @@ BackendKind resolve_backend(BackendKind requested) {
   return BackendKind::Cuda;
 }
 
+uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend) {
+  const uint64_t configured = std::max<uint64_t>(1, config.chunk_dyads);
+  if (backend != BackendKind::Cuda) return configured;
+  const uint64_t points = std::max<uint64_t>(1, config.points.size());
+  return std::max(configured, (kCudaChunkDyads + points - 1) / points);
+}
+
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options) {
   const BackendKind backend = resolve_backend(options.backend);
   const int32_t n_points = static_cast<int32_t>(config.points.size());
@@ -66,7 +73,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   std::vector<PointBuffers> buffers(n_points);
   for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);
 
-  const uint64_t chunk = std::max<uint64_t>(1, options.chunk_dyads ? options.chunk_dyads : config.chunk_dyads);
+  const uint64_t chunk = options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend);
   const uint64_t total = config.dyads * static_cast<uint64_t>(n_points);
   ProgressBar bar(options.progress_bar && isatty(STDERR_FILENO), total);
   const auto start = std::chrono::steady_clock::now();

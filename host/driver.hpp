@@ -29,12 +29,22 @@ class RunCancelled : public std::runtime_error {
 struct DriverOptions {
   BackendKind backend = BackendKind::Cpu;
   int threads = 0;            // CPU threads (0 = OpenMP default)
-  uint64_t chunk_dyads = 0;   // 0 = RunConfig::chunk_dyads
+  uint64_t chunk_dyads = 0;   // 0 = default_chunk_dyads(config, backend)
   bool progress_bar = false;  // draw a bar on stderr (only when stderr is a terminal)
   /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
   std::function<void(uint64_t, uint64_t)> on_progress;
   const std::atomic<bool>* cancel = nullptr;  // checked between chunks
 };
+
+/// Dyads per call of the CUDA backend (over all points) below which its fixed cost per call dominates: each call
+/// zeroes, copies back and merges the counts and waits for the longest dyad of every launch, about 1.5 ms on an H100
+/// (bench/results/cuda-notes.md: 1e6 dyads take 2.2 ms, 1e7 7.8 ms).
+constexpr uint64_t kCudaChunkDyads = uint64_t{1} << 24;
+
+/// Dyads per point per backend call when DriverOptions::chunk_dyads is 0: run.chunk_dyads on the CPU; on CUDA
+/// the larger of run.chunk_dyads and kCudaChunkDyads / points. Memory does not depend on it (counts are per
+/// point, trajectory slots bounded by output.trajectory_max) and neither do the results.
+uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend);
 
 /// Runs every point over dyads [0, config.dyads) in chunks. All points must share periods, factor_bins and
 /// hist_bins (std::invalid_argument otherwise; the config loader guarantees it).

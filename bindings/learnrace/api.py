@@ -36,8 +36,9 @@ def run(
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
     threads: CPU threads (None: all cores). Results do not depend on it.
-    chunk_dyads: dyads per point per backend call (None: small chunks, about 1% of the run on the CPU, so that
-        progress and Ctrl-C are seen often). Results do not depend on it.
+    chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
+        ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
+        and 2^24 / points, since each GPU call has a fixed cost). Results do not depend on it.
 
     The engine runs with the GIL released; Ctrl-C (KeyboardInterrupt) stops it after the chunk in flight.
     Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``) for an invalid experiment.

@@ -40,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "cpu", "cuda"),
         help="default cpu; auto uses CUDA when a device is usable",
     )
-    r.add_argument("--chunk", type=int, help="dyads per point per backend call (results do not depend on it)")
+    r.add_argument(
+        "--chunk",
+        type=int,
+        help="dyads per point per backend call (default: about 1%% of the run on the CPU, at least 2^24 dyads per "
+        "call over all points on CUDA); results do not depend on it",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     i = sub.add_parser("info", help="print a run file's schema version, configuration and headline numbers")
     i.add_argument("file", help="run file (.h5)")

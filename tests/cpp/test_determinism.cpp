@@ -137,6 +137,19 @@ TEST(Determinism, PointsWithFewerSlotsFillTheirOwnAndLeaveTheRestUnreached) {
   }
 }
 
+TEST(Driver, DefaultChunkIsRunChunkOnTheCpuAndLargeOnCuda) {
+  RunConfig config;
+  config.chunk_dyads = 1000;
+  config.points.resize(1);
+  EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cpu), 1000u);
+  EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cuda), kCudaChunkDyads);
+  config.points.resize(3);  // about kCudaChunkDyads per call over all points
+  EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cuda), (kCudaChunkDyads + 2) / 3);
+  config.chunk_dyads = kCudaChunkDyads * 2;  // a larger run.chunk_dyads wins
+  EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cuda), kCudaChunkDyads * 2);
+  EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cpu), kCudaChunkDyads * 2);
+}
+
 TEST(Driver, PointsMustShareTheOutputShape) {
   std::vector<ModelParams> points = three_points();
   points[2].periods = 41;
