@@ -58,8 +58,8 @@ EXTRA_INC=$ROOT/.deps/include
 step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
   -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
 step build cmake --build "$BUILD" -j "$JOBS"
-TP=$BUILD/bench/throughput
-TESTS=$BUILD/tests/cpp/learnrace_tests
+TP=$BUILD/bin/throughput
+TESTS=$BUILD/bin/learnrace_tests
 
 # --- resource usage (registers, spills, shared memory) ---
 OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
