@@ -4,7 +4,7 @@
 //
 // After an INTENDED model change, regenerate and commit the file together with the change:
 //
-//   LEARNRACE_REGEN_GOLDEN=1 ./build/tests/cpp/learnrace_tests --gtest_filter='Golden.*'
+//   LEARNRACE_REGEN_GOLDEN=1 ./build/bin/learnrace_tests --gtest_filter='Golden.*'
 //
 // (writes data/reference/golden_small_run.txt in the source tree; see data/reference/README.md).
 // On a mismatch the test writes the actual output next to the test binary's build tree
@@ -67,7 +67,7 @@ std::string render(const RunResult& r) {
   const OutputLayout& l = r.layout;
   out << "# learnrace golden reference: complete output of the fixed run in tests/cpp/test_golden.cpp.\n"
          "# Regenerate only after an intended model change:\n"
-         "#   LEARNRACE_REGEN_GOLDEN=1 ./build/tests/cpp/learnrace_tests --gtest_filter='Golden.*'\n"
+         "#   LEARNRACE_REGEN_GOLDEN=1 ./build/bin/learnrace_tests --gtest_filter='Golden.*'\n"
          "# Lines: point section row-index...: column=value ... (nonzero count words only).\n";
   out << "run dyads " << r.dyads_per_point << " periods " << l.periods << " factor_bins " << l.factor_bins
       << " hist_bins " << l.hist_bins << " points " << r.n_points << "\n";
