@@ -1,0 +1,271 @@
+"""Statistical tests of Larsson et al. (1998) propositions P1-P9 and Hamel (1991) checks H1-H5 on a run's output.
+
+>>> import learnrace
+>>> from learnrace import propositions
+>>> res = learnrace.run("experiments/propositions.toml")
+>>> propositions.test(res, point="propositional")          # one row per clause, with verdicts
+
+Every formula, threshold and caveat is in docs/statistics.md. In short:
+
+* P1-P5 (tendencies, persistence): the unit is a move of a live sampled dyad from its pair state at t to t+1, seen
+  from the mover (the other organization). Judged in the low-empowerment regime (all four moderators in their
+  bottom tercile) by default. Effect: lift (risk ratio) of the predicted move over the same mover strategies facing
+  other partner states, or a mean-sojourn ratio (P3a, P4); modified-Poisson GLM with dyad-clustered SE.
+* P6-P9 (moderated): logistic GLM of the predicted move on the four standardised moderators within the condition,
+  dyad-clustered SE; effect: the smallest odds ratio per SD among the named moderators.
+* H1-H5: per-dyad correlations and ratios.
+* Holm correction across all clauses; verdict ``supported`` / ``not supported`` / ``contradicted``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import clauses as _clauses
+from ._data import FACTOR_KEYS, MissingOutputError, extract
+from .clauses import BY_NAME, CLAUSE_NAMES, CLAUSES, Clause
+from .hamel import CHECKS
+from .moderated import dose_response_rows, fit_moderators, moderated
+from .tendencies import moderation_sojourn, mover_sojourn, tendency
+from .verdicts import CONTRADICTED, NOT_SUPPORTED, SUPPORTED, VERDICTS, decide, holm
+
+__all__ = [
+    "CLAUSES",
+    "CLAUSE_NAMES",
+    "CONTRADICTED",
+    "NOT_SUPPORTED",
+    "SUPPORTED",
+    "VERDICTS",
+    "MissingOutputError",
+    "clause_table",
+    "dose_response",
+    "holm",
+    "moderator_table",
+    "test",
+    "test_points",
+]
+
+COLUMNS = [
+    "clause",
+    "condition",
+    "predicted_move",
+    "statistic",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "verdict",
+    "n",
+]
+EXTRA_COLUMNS = [
+    "kind",
+    "threshold",
+    "regime",
+    "n_condition",
+    "n_events",
+    "rate_condition",
+    "rate_other",
+    "modal_destination",
+    "modal_share",
+    "reference_state",
+    "sojourn_condition",
+    "sojourn_reference",
+    "highest_facing_avo",
+    "avo_stay",
+    "avo_stay_ci_low",
+    "avo_stay_ci_high",
+    "named",
+    "or_T",
+    "or_S",
+    "or_L",
+    "or_R",
+    "discriminant",
+    "trend_z",
+    "trend_p",
+    "mean_gain_internalization",
+    "mean_gain_substitution",
+    "unilateral_share_high_asymmetry",
+    "unilateral_share_low_asymmetry",
+    "rho_equity_asymmetry",
+    "rho_equity_power_shift",
+    "rho_equity_power_end",
+    "rho_asymmetry_power_end",
+    "rho_terminated_only",
+    "note",
+]
+
+
+def clause_table() -> pd.DataFrame:
+    """The clauses: name, kind, condition, predicted move, statistic, named moderators, threshold, source."""
+    return pd.DataFrame(
+        [
+            {
+                "clause": c.name,
+                "kind": c.kind,
+                "condition": c.condition,
+                "predicted_move": c.predicted_move,
+                "statistic": c.statistic,
+                "named": ",".join(c.named),
+                "threshold": c.threshold,
+                "source": c.source,
+            }
+            for c in CLAUSES
+        ]
+    )
+
+
+def _select(names: Optional[Iterable[str]]):
+    if names is None:
+        return list(CLAUSES)
+    names = list(names)
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown clause(s) {unknown} (clauses: {', '.join(CLAUSE_NAMES)})")
+    return [BY_NAME[n] for n in names]
+
+
+def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins):
+    if clause.kind == "tendency":
+        return tendency(data, clause, regime, alpha, min_n, min_events)
+    if clause.kind == "persistence":
+        if clause.name == "P3a":
+            return moderation_sojourn(data, clause, regime, alpha, min_n, min_events)
+        return mover_sojourn(data, clause, regime, alpha, min_n, min_events)
+    if clause.kind == "moderated":
+        return moderated(data, clause, alpha, min_n, min_events, bins)
+    return CHECKS[clause.name](data, clause, alpha, min_n)
+
+
+def test(
+    results,
+    point=0,
+    regime: str = "low",
+    alpha: float = 0.01,
+    scale: str = "model",
+    clauses: Optional[Iterable[str]] = None,
+    min_transitions: int = 30,
+    min_events: int = 5,
+    bins: int = 5,
+) -> pd.DataFrame:
+    """Test every clause on one point of ``results``; one row per clause.
+
+    Parameters
+    ----------
+    results : learnrace.Results
+        Needs sampled trajectories (``output.trajectory_max > 0``); a ``MissingOutputError`` (a ``ValueError``)
+        names the key otherwise. Use many sampled dyads (experiments/propositions.toml: stride 1).
+    point : int or str
+        Sweep point, by index or name.
+    regime : ``"low"`` or ``"all"``
+        Moves used for P1-P5: ``"low"`` keeps moves with all four moderators in the bottom tercile of the point's
+        observed moves (where empowering moves are rare); ``"all"`` keeps every move. P6-P9 always use every
+        moderator level; H1-H5 use every sampled dyad.
+    alpha : float
+        Level of the tests; intervals are (1 - alpha) two-sided (99% by default) and verdicts need the
+        Holm-adjusted p < alpha.
+    scale : ``"model"`` or ``"raw"``
+        Moderator scale before standardising: logit T, S, L and 1 - 2 exp(-R / r0) (the propositional kernel's
+        covariates), or T, S, L, R as recorded.
+    clauses : iterable of str, optional
+        A subset of clause names (Holm then runs over that subset).
+    min_transitions, min_events : int
+        Below these counts in the condition a clause is not tested: verdict ``not supported``, p NaN, and ``note``
+        says why (``n`` still reports what there was).
+    bins : int
+        Quantile bins of the dose-response trend test.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``clause, condition, predicted_move, statistic, effect, ci_low, ci_high, p_value, p_holm, verdict,
+        n`` then extras (see docs/statistics.md). ``df.attrs`` holds the point, kernel, regime, alpha and sample
+        sizes.
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), not {alpha}")
+    if regime not in ("low", "all"):
+        raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
+    chosen = _select(clauses)
+    data = extract(results, point, scale)
+    rows = []
+    for c in chosen:
+        r = _run_clause(data, c, regime, alpha, min_transitions, min_events, bins)
+        rows.append(
+            {
+                "clause": c.name,
+                "condition": c.condition,
+                "predicted_move": c.predicted_move,
+                "statistic": c.statistic,
+                "kind": c.kind,
+                "threshold": c.threshold,
+                "regime": regime if c.kind in ("tendency", "persistence") else "all",
+                **r,
+            }
+        )
+    df = pd.DataFrame(rows)
+    df["p_holm"] = holm(df["p_value"].to_numpy())
+    df["verdict"] = [decide(s, m, ph, alpha) for s, m, ph in zip(df["side"], df["meets"], df["p_holm"])]
+    df["n"] = df["n"].astype("Int64")
+    for col in EXTRA_COLUMNS:
+        if col not in df.columns:
+            df[col] = np.nan
+    df = df[COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+    df.attrs.update(
+        point=data.name,
+        kernel=data.kernel,
+        regime=regime,
+        alpha=alpha,
+        scale=scale,
+        sampled_dyads=int(len(data.dyads["dyad"])),
+        observed_moves=int(len(data.transitions)),
+        low_regime_moves=int(data.regime_mask("low").sum()),
+    )
+    return df
+
+
+def test_points(results, points=None, **kwargs) -> dict:
+    """``test`` on several points (default: all); a dict point name -> table."""
+    names = results.point_names if points is None else [results.point_names[results.point_index(p)] for p in points]
+    return {name: test(results, point=name, **kwargs) for name in names}
+
+
+def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: str = "model") -> pd.DataFrame:
+    """The GLM of one moderated clause (P6a ... P9): one row per moderator with its odds ratio per SD, CI and
+    p-value, whether the proposition names it, and the trend test across quantile bins."""
+    c = _select([clause])[0]
+    if c.kind != "moderated":
+        raise ValueError(f"{clause} is not a moderated clause (P6a, P6b, P7a, P7b, P8, P9)")
+    from .moderated import trend_test
+
+    data = extract(results, point, scale)
+    table, n, events = fit_moderators(data, c, alpha)
+    if table is None:
+        raise ValueError(f"{clause}: no variation to fit ({n} moves, {events} predicted)")
+    z_p = [trend_test(data, c, f) for f in FACTOR_KEYS]
+    table["trend_z"] = [z for z, _ in z_p]
+    table["trend_p"] = [p for _, p in z_p]
+    table.insert(0, "clause", clause)
+    table.attrs.update(n=n, events=events, point=data.name)
+    return table
+
+
+def dose_response(results, clause: str, factor: Optional[str] = None, point=0, bins: int = 5, scale: str = "model"):
+    """Rate of a moderated clause's predicted move by quantile bin of each moderator (or of ``factor``: T, S, L,
+    R), within the condition."""
+    c = _select([clause])[0]
+    if c.kind != "moderated":
+        raise ValueError(f"{clause} is not a moderated clause (P6a, P6b, P7a, P7b, P8, P9)")
+    factors = FACTOR_KEYS if factor is None else [factor]
+    bad = [f for f in factors if f not in FACTOR_KEYS]
+    if bad:
+        raise ValueError(f"unknown factor(s) {bad}: use T, S, L or R")
+    data = extract(results, point, scale)
+    return pd.concat([dose_response_rows(data, c, f, bins) for f in factors], ignore_index=True)
+
+
+# Keep the module namespace tidy for tab completion.
+del Iterable, Optional, _clauses

@@ -1,0 +1,291 @@
+"""The clause table: what each proposition predicts, as a testable unit (MODEL.md sections 5a and 8).
+
+Larsson et al. (1998) P1-P5 are *tendencies* (barrier moves): facing a partner playing ``partner``, a firm playing
+one of ``movers`` tends to move to ``destination``. P3a and P4 are *persistence* claims. P6-P9 are *moderated*
+empowering moves: in the pair states of the condition, the predicted move becomes more likely as the named
+situational factors rise. H1-H5 are checks derived from Hamel (1991), tested on per-dyad outcomes.
+
+The readings follow MODEL.md section 5a (the propositional kernel's table); the proposition texts themselves were
+not checked in this project (docs/model.md section 10), so the ``source`` strings are paraphrases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from ..labels import ACC, AVO, COL, CPR, CPT, STRATEGY_CODES
+
+# Effect-size thresholds of the verdict rules (docs/statistics.md, "Verdicts").
+LIFT_MIN = 1.25  # P1-P5: lift (risk ratio) or mean-sojourn ratio
+OR_MIN = 1.2  # P6-P9: odds ratio per SD of each named moderator
+RHO_MIN = 0.3  # H1, H3: Spearman correlation
+RATIO_MIN_H2 = 2.0  # H2: internalisation-intent firms learn at least twice as much as substitution-intent firms
+WEAK_BOUND = 0.3  # H4, H5: "minor"/"weak" means |Spearman rho| < 0.3
+NEAR_ABSORBING = 0.9  # P5: (AVO, AVO) persists with probability >= 0.9 per period
+
+
+@dataclass(frozen=True)
+class Move:
+    """One predicted move out of an unordered pair state ``(x, y)``.
+
+    ``who == "x"``: the firm playing ``x`` moves to ``to`` (the other firm may do anything). ``who == "both"``: the
+    pair moves to ``(to, to)``.
+    """
+
+    x: int
+    y: int
+    who: str
+    to: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    name: str
+    kind: str  # "tendency", "persistence", "moderated", "hamel"
+    condition: str
+    predicted_move: str
+    statistic: str
+    source: str
+    partner: Optional[int] = None  # tendency / mover-level persistence
+    movers: Tuple[int, ...] = ()
+    destination: Optional[int] = None
+    moves: Tuple[Move, ...] = ()  # moderated
+    named: Tuple[str, ...] = ()  # moderated: the factors the proposition names (T, S, L, R)
+    threshold: float = float("nan")
+
+
+def _c(code: int) -> str:
+    return STRATEGY_CODES[code]
+
+
+LIFT = "lift (risk ratio): P(mover -> destination | condition) / P(same -> destination | other partner states)"
+SOJOURN = "mean-sojourn ratio"
+OR = "min odds ratio per SD over the named moderators (logistic GLM, dyad-clustered SE)"
+
+CLAUSES: Tuple[Clause, ...] = (
+    Clause(
+        "P1a",
+        "tendency",
+        "partner COL; mover COL or CPR",
+        "mover -> CPT",
+        LIFT,
+        "against a collaborating partner, a collaborating or compromising firm tends to move to competition",
+        partner=COL,
+        movers=(COL, CPR),
+        destination=CPT,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P1b",
+        "tendency",
+        "partner COL; mover ACC",
+        "mover -> AVO",
+        LIFT,
+        "an accommodating firm facing collaboration tends to move to avoidance",
+        partner=COL,
+        movers=(ACC,),
+        destination=AVO,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P2a",
+        "tendency",
+        "partner CPT; mover COL or CPR",
+        "mover -> CPT",
+        LIFT,
+        "facing a competing partner, a collaborating or compromising firm tends to move to competition",
+        partner=CPT,
+        movers=(COL, CPR),
+        destination=CPT,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P2b",
+        "tendency",
+        "partner CPT; mover ACC or CPT",
+        "mover -> AVO",
+        LIFT,
+        "accommodation against competition, and mutual competition, tend to move to avoidance",
+        partner=CPT,
+        movers=(ACC, CPT),
+        destination=AVO,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P3a",
+        "persistence",
+        "pair (CPR, CPR) (moderation) vs the longest-lived other learning state",
+        "moderation persists (longest mean sojourn among learning states)",
+        SOJOURN + " (CPR,CPR) / runner-up learning state, from one-period exit hazards",
+        "mutual compromise persists",
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P3b",
+        "tendency",
+        "partner CPR; mover ACC",
+        "mover -> AVO",
+        LIFT,
+        "an accommodating firm facing compromise tends to move to avoidance",
+        partner=CPR,
+        movers=(ACC,),
+        destination=AVO,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P4",
+        "persistence",
+        "partner ACC; mover ACC (symbolic)",
+        "mover stays ACC",
+        SOJOURN + ": ACC firm facing ACC / ACC firm facing other partner states",
+        "mutual accommodation persists",
+        partner=ACC,
+        movers=(ACC,),
+        destination=ACC,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P5",
+        "tendency",
+        "partner AVO; mover ACC, CPR, CPT or COL",
+        "mover -> AVO; (AVO, AVO) near absorbing",
+        LIFT + "; plus highest AVO adoption facing AVO and P(stay | AVO,AVO) >= 0.9",
+        "a firm facing an avoiding partner tends to avoid; mutual avoidance persists and leads to disintegration",
+        partner=AVO,
+        movers=(ACC, CPR, CPT, COL),
+        destination=AVO,
+        threshold=LIFT_MIN,
+    ),
+    Clause(
+        "P6a",
+        "moderated",
+        "pair (COL, ACC)",
+        "ACC firm -> COL",
+        OR,
+        "learning stakes and prior related interaction empower the accommodating firm to collaborate",
+        moves=(Move(ACC, COL, "x", COL),),
+        named=("S", "R"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "P6b",
+        "moderated",
+        "pairs (CPR, ACC), (ACC, ACC)",
+        "ACC firm -> CPR; (ACC, ACC) -> (CPR, CPR)",
+        OR,
+        "learning stakes and prior related interaction empower accommodation towards compromise",
+        moves=(Move(ACC, CPR, "x", CPR), Move(ACC, ACC, "both", CPR)),
+        named=("S", "R"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "P7a",
+        "moderated",
+        "pair (COL, CPT)",
+        "-> (CPR, CPR)",
+        OR,
+        "trust, long-term orientation and prior related interaction turn asymmetric exploitation into compromise",
+        moves=(Move(COL, CPT, "both", CPR),),
+        named=("T", "L", "R"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "P7b",
+        "moderated",
+        "pairs (CPR, CPT), (CPT, CPT)",
+        "CPT firm -> CPR; (CPT, CPT) -> (CPR, CPR)",
+        OR,
+        "trust, long-term orientation and prior related interaction turn competition into compromise",
+        moves=(Move(CPT, CPR, "x", CPR), Move(CPT, CPT, "both", CPR)),
+        named=("T", "L", "R"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "P8",
+        "moderated",
+        "pairs (COL, CPR), (CPR, CPR)",
+        "-> (COL, COL)",
+        OR,
+        "learning stakes, trust and prior related interaction move compromise to collaboration",
+        moves=(Move(COL, CPR, "both", COL), Move(CPR, CPR, "both", COL)),
+        named=("S", "T", "R"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "P9",
+        "moderated",
+        "pair (COL, COL)",
+        "stays (COL, COL)",
+        OR,
+        "trust and long-term orientation sustain mutual collaboration (integration)",
+        moves=(Move(COL, COL, "both", COL),),
+        named=("T", "L"),
+        threshold=OR_MIN,
+    ),
+    Clause(
+        "H1",
+        "hamel",
+        "per dyad: mean posture gap (rho - tau of A) - (rho - tau of B) over periods played",
+        "the more receptive, less transparent firm learns more",
+        "Spearman rho(posture gap, learning asymmetry a)",
+        "Hamel (1991): asymmetric transparency and receptivity produce asymmetric learning",
+        threshold=RHO_MIN,
+    ),
+    Clause(
+        "H2",
+        "hamel",
+        "firms with substitution vs internalization intent",
+        "substitution intent -> little learning",
+        "ratio of mean learning gain G, internalization / substitution (log-link GLM, dyad-clustered SE)",
+        "Hamel 3c: a substitution intent pre-ordains asymmetric learning; learning needs an internalization intent",
+        threshold=RATIO_MIN_H2,
+    ),
+    Clause(
+        "H3",
+        "hamel",
+        "per dyad: learning asymmetry a and power shift P_A(end) - P_A(0)",
+        "learning asymmetry -> power shift towards the learner (unilateral dependence)",
+        "Spearman rho(a, power shift)",
+        "Hamel 2a: asymmetries in learning change relative bargaining power",
+        threshold=RHO_MIN,
+    ),
+    Clause(
+        "H4",
+        "hamel",
+        "per dyad: equity share e_A vs learning asymmetry a and power shift",
+        "legal (equity) share has only a minor influence on the pattern of learning and power",
+        "larger |Spearman rho| of e_A with a and with the power shift; equivalence |rho| < 0.3",
+        "Hamel 2b: legal and governance structure may exert only a minor influence",
+        threshold=WEAK_BOUND,
+    ),
+    Clause(
+        "H5",
+        "hamel",
+        "per dyad: duration and joint learning G_A + G_B",
+        "duration only weakly related to learning",
+        "Spearman rho(duration, joint learning); equivalence |rho| < 0.3",
+        "Hamel (1991): stability and longevity may be inappropriate metrics of partnership success",
+        threshold=WEAK_BOUND,
+    ),
+)
+
+BY_NAME = {c.name: c for c in CLAUSES}
+CLAUSE_NAMES = tuple(c.name for c in CLAUSES)
+
+# Figure 2 learning states: unordered pairs with a knowledge flow (no AVO; not (ACC, ACC), not (CPT, CPT)).
+LEARNING_STATES = (
+    (COL, COL),
+    (CPR, COL),
+    (ACC, COL),
+    (CPT, COL),
+    (CPR, CPR),
+    (ACC, CPR),
+    (CPR, CPT),
+    (ACC, CPT),
+)
+MODERATION = (CPR, CPR)
+
+
+def state_label(state) -> str:
+    return f"({_c(state[0])}, {_c(state[1])})"

@@ -1,0 +1,191 @@
+"""H1-H5: checks derived from Hamel (1991), one row per sampled dyad (or per firm for H2).
+
+Definitions (docs/statistics.md, "Hamel checks"):
+
+* H1 posture gap g = mean over the periods played of (rho - tau of A's strategy) - (rho - tau of B's strategy),
+  nominal Fig. 1 levels; learning asymmetry a = (G_A - G_B) / (G_A + G_B). Spearman rho(g, a) >= 0.3.
+* H2 learning gain G of internalization-intent vs substitution-intent firms: ratio of means >= 2.
+* H3 Spearman rho(a, P_A(end) - P_A(0)) >= 0.3; unilateral dependence reported.
+* H4 Spearman rho(e_A, a) and rho(e_A, power shift) both inside (-0.3, 0.3) (equivalence): the legal share
+  (equity) is a minor influence on the pattern of learning and bargaining power.
+* H5 Spearman rho(duration, G_A + G_B) inside (-0.3, 0.3) (equivalence): longevity is a weak measure of learning.
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+import numpy as np
+
+from ..labels import INTENTS
+from . import _stats as st
+from ._data import PointData
+from .clauses import Clause
+
+INTERNALIZATION = INTENTS.index("internalization")
+SUBSTITUTION = INTENTS.index("substitution")
+
+
+def _na(note: str, n: int, **extra) -> Dict:
+    return {
+        "effect": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "side": None,
+        "meets": False,
+        "n": n,
+        "note": note,
+        **extra,
+    }
+
+
+def _positive_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
+    rho, lo, hi, se, n = st.spearman(x, y, alpha)
+    if not np.isfinite(rho) or n < min_n:
+        return _na(f"{what}: not estimable (n = {n}, or a variable is constant)", n, **extra)
+    p = float(2 * st.stats.norm.sf(abs(np.arctanh(rho)) / se))
+    return {
+        "effect": rho,
+        "ci_low": lo,
+        "ci_high": hi,
+        "p_value": p,
+        "side": "support" if rho > 0 else "contradict",
+        "meets": bool(rho >= clause.threshold),
+        "n": n,
+        "note": "",
+        **extra,
+    }
+
+
+def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
+    """Equivalence: supported when the (1 - alpha) CI of rho lies inside (-bound, bound). The p-value is the doubled
+    TOST p (so p < alpha iff that CI is inside the bounds); when |rho| >= bound it is instead the doubled p of
+    H0: |rho| <= bound in the estimate's direction (p < alpha iff the CI lies beyond the bound: contradicted)."""
+    rho, lo, hi, se, n = st.spearman(x, y, alpha)
+    if not np.isfinite(rho) or n < min_n:
+        return _na(f"{what}: not estimable (n = {n}, or a variable is constant)", n, **extra)
+    zr, zb = np.arctanh(rho), np.arctanh(clause.threshold)
+    if abs(rho) < clause.threshold:
+        p_one = max(st.p_beyond(zr, zb, se, upper=False), st.p_beyond(zr, -zb, se, upper=True))
+        side = "support"
+    else:
+        p_one = st.p_beyond(zr, zb, se, upper=True) if rho > 0 else st.p_beyond(zr, -zb, se, upper=False)
+        side = "contradict"
+    return {
+        "effect": rho,
+        "ci_low": lo,
+        "ci_high": hi,
+        "p_value": st.two_sided_from_one(p_one),
+        "side": side,
+        "meets": side == "support",
+        "n": n,
+        "note": "",
+        **extra,
+    }
+
+
+def h1(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+    d = data.dyads
+    return _positive_correlation(d["posture_gap"], d["asymmetry"], clause, alpha, min_n, "H1")
+
+
+def h2(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+    d = data.dyads
+    intent = np.concatenate([d["intent_A"], d["intent_B"]])
+    gain = np.concatenate([d["gain_A"], d["gain_B"]])
+    groups = np.concatenate([d["dyad"], d["dyad"]])
+    keep = np.isin(intent, [INTERNALIZATION, SUBSTITUTION])
+    intent, gain, groups = intent[keep], gain[keep], groups[keep]
+    sub = intent == SUBSTITUTION
+    n_int, n_sub = int((~sub).sum()), int(sub.sum())
+    extra = {
+        "n_condition": n_sub,
+        "mean_gain_internalization": float(gain[~sub].mean()) if n_int else np.nan,
+        "mean_gain_substitution": float(gain[sub].mean()) if n_sub else np.nan,
+    }
+    if n_int < min_n or n_sub < min_n:
+        return _na(f"too few firms ({n_int} internalization, {n_sub} substitution; need {min_n})", n_int + n_sub, **extra)
+    if gain[sub].sum() <= 0 or gain[~sub].sum() <= 0:
+        return _na("a group has no learning at all: ratio not estimable", n_int + n_sub, **extra)
+    fit = st.fit_glm(gain, st.design(sub.astype(float)), groups, "poisson")
+    c = st.coef(fit, 1)
+    ratio, lo, hi = c.exp(alpha)
+    ratio, lo, hi = 1.0 / ratio, 1.0 / hi, 1.0 / lo  # internalization / substitution
+    return {
+        "effect": ratio,
+        "ci_low": lo,
+        "ci_high": hi,
+        "p_value": c.p_value,
+        "side": "support" if ratio > 1 else "contradict",
+        "meets": bool(ratio >= clause.threshold),
+        "n": n_int + n_sub,
+        "note": "",
+        **extra,
+    }
+
+
+def h3(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+    d = data.dyads
+    a = d["asymmetry"]
+    high = np.abs(a) >= 0.5
+    unilateral = d["dependence_imbalance"] >= 0.5
+    extra = {
+        "unilateral_share_high_asymmetry": float(unilateral[high].mean()) if high.any() else np.nan,
+        "unilateral_share_low_asymmetry": float(unilateral[~high].mean()) if (~high).any() else np.nan,
+    }
+    return _positive_correlation(a, d["power_shift"], clause, alpha, min_n, "H3", **extra)
+
+
+def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+    """Hamel 2b: the legal structure (equity share e_A) has only a minor influence over the *pattern* of learning
+    and bargaining power: |rho(e_A, a)| < 0.3 and |rho(e_A, power shift)| < 0.3, both as equivalence tests
+    (intersection-union: p = the larger p). If either correlation lies beyond the bound the clause is on the
+    contradicting side, p = Bonferroni over the two. rho(e_A, P_A(end)), the legal share of the power *level*
+    (mechanical through w_legal), and rho(a, P_A(end)) are reported for comparison."""
+    d = data.dyads
+    e = d["equity_A"]
+    if len(e) and np.ptp(e) == 0:
+        return _na(
+            "equity_A does not vary in this run (initial.equity_A is fixed): H4 needs equity variation, "
+            "e.g. initial.equity_A = {dist = 'uniform', low = 0.2, high = 0.8} (experiments/propositions.toml)",
+            len(e),
+        )
+    parts = {
+        "asymmetry": _weak_correlation(e, d["asymmetry"], clause, alpha, min_n, "H4"),
+        "power_shift": _weak_correlation(e, d["power_shift"], clause, alpha, min_n, "H4"),
+    }
+    extra = {
+        "rho_equity_asymmetry": parts["asymmetry"]["effect"],
+        "rho_equity_power_shift": parts["power_shift"]["effect"],
+        "rho_equity_power_end": st.spearman(e, d["power_A_end"], alpha)[0],
+        "rho_asymmetry_power_end": st.spearman(d["asymmetry"], d["power_A_end"], alpha)[0],
+    }
+    if any(not np.isfinite(r["p_value"]) for r in parts.values()):
+        return _na("H4: not estimable (a correlation with equity is undefined)", len(e), **extra)
+    against = [r for r in parts.values() if r["side"] == "contradict"]
+    if against:
+        pick = min(against, key=lambda r: r["p_value"])
+        p = min(1.0, 2.0 * pick["p_value"])
+    else:
+        pick = max(parts.values(), key=lambda r: abs(r["effect"]))
+        p = max(r["p_value"] for r in parts.values())
+    which = "asymmetry" if pick is parts["asymmetry"] else "power shift"
+    return {
+        **pick,
+        "p_value": p,
+        "note": f"larger |rho| is with the {which}",
+        **extra,
+    }
+
+
+def h5(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+    d = data.dyads
+    terminated = d["cause"] != 0
+    rho_t, *_ = st.spearman(d["duration"][terminated], d["joint_learning"][terminated], alpha)
+    return _weak_correlation(
+        d["duration"], d["joint_learning"], clause, alpha, min_n, "H5", rho_terminated_only=rho_t
+    )
+
+
+CHECKS = {"H1": h1, "H2": h2, "H3": h3, "H4": h4, "H5": h5}
