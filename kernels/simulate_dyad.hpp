@@ -64,6 +64,18 @@ struct DyadState {
   int32_t avoid_run;
 };
 
+/// The part of a dyad's start that no random draw decides: nothing learned, nothing owed, no
+/// avoidance run, power at its starting value (power_start must be set).
+LR_HD LR_INLINE void clear_learning_state(DyadState& s) {
+  s.x_a = 0.0f;
+  s.x_b = 0.0f;
+  s.y_a = 0.0f;
+  s.y_b = 0.0f;
+  s.net_outflow_a = 0.0f;
+  s.avoid_run = 0;
+  s.power_a = s.power_start;
+}
+
 /// Initial conditions of one dyad (period word kInitPeriod of its random streams).
 LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, uint64_t dyad) {
   const RandomGenerator rng(p.seed, p.point_key, dyad);
@@ -79,14 +91,9 @@ LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, uint64_t dyad) {
   s.intent_b = sample_category(p.init_intent[1], rng, rng_stream::init_intent_b);
   s.s_a = sample_category(p.init_strategy[0], rng, rng_stream::init_strategy_a);
   s.s_b = sample_category(p.init_strategy[1], rng, rng_stream::init_strategy_b);
-  s.x_a = 0.0f;
-  s.x_b = 0.0f;
-  s.y_a = 0.0f;
-  s.y_b = 0.0f;
-  s.net_outflow_a = 0.0f;
-  s.avoid_run = 0;
-  s.power_start = bargaining_power_a(p, s.x_a, s.x_b, s.know_a, s.know_b, s.equity_a);
-  s.power_a = s.power_start;
+  // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
+  s.power_start = bargaining_power_a(p, 0.0f, 0.0f, s.know_a, s.know_b, s.equity_a);
+  clear_learning_state(s);
   return s;
 }
 

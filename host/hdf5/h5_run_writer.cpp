@@ -15,13 +15,7 @@
 #include "h5_run_file.hpp"
 #include "h5_run_schema.hpp"
 #include "output_names.hpp"
-
-#ifndef LEARNRACE_VERSION
-#define LEARNRACE_VERSION "unknown"
-#endif
-#ifndef LEARNRACE_GIT_DESCRIBE
-#define LEARNRACE_GIT_DESCRIBE "unknown"
-#endif
+#include "version.hpp"
 
 namespace learnrace {
 
@@ -70,8 +64,8 @@ void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
 void write_root_attributes(const Group& root, const RunResult& r) {
   h5::write_string_attribute(root, "filetype", kRunFileType);
   h5::write_int_attribute(root, "version", kRunFileVersion);
-  h5::write_string_attribute(root, "learnrace_version", LEARNRACE_VERSION);
-  h5::write_string_attribute(root, "git_describe", LEARNRACE_GIT_DESCRIBE);
+  h5::write_string_attribute(root, "learnrace_version", version_string());
+  h5::write_string_attribute(root, "git_describe", git_describe_string());
   h5::write_int_attribute(root, "seed", static_cast<int64_t>(r.params[0].seed));
   h5::write_string_attribute(root, "backend", r.backend);
   h5::write_int_attribute(root, "dyads_per_point", static_cast<int64_t>(r.dyads_per_point));

@@ -58,14 +58,7 @@ __device__ __forceinline__ void pop_init(const uint32_t* ring, uint32_t i, DyadS
   s.s_b = static_cast<int32_t>(packed >> 24);
   offset = ring[InitOffset * 32 + i];
   slot = ring[InitSlot * 32 + i];
-  // The rest of the start state (dyad_start): nothing learned or owed yet.
-  s.x_a = 0.0f;
-  s.x_b = 0.0f;
-  s.y_a = 0.0f;
-  s.y_b = 0.0f;
-  s.net_outflow_a = 0.0f;
-  s.avoid_run = 0;
-  s.power_a = s.power_start;
+  clear_learning_state(s);  // the rest of the start state, as in dyad_start
 }
 
 __device__ __forceinline__ void push_end(uint32_t* ring, uint32_t i, const DyadEnd& e) {
