@@ -28,7 +28,10 @@ test-cpp: build
 test-python: python-install
 	$(PYTHON) -m pytest -q tests/python
 
+CXX_SOURCES = $(shell find kernels host bindings tests bench -name '*.[ch]pp' -o -name '*.cu' -o -name '*.cuh')
+
 lint:
+	clang-format --dry-run --Werror $(CXX_SOURCES)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
@@ -36,7 +39,7 @@ test: test-cpp test-python lint
 
 format:
 	$(PYTHON) -m ruff format .
-	find kernels host bindings tests bench -name '*.[ch]pp' -o -name '*.cu' | xargs clang-format -i
+	clang-format -i $(CXX_SOURCES)
 
 clean:
 	rm -rf $(BUILD)

@@ -49,7 +49,7 @@ void run_chunk_cpu(const ChunkRequest& request) {
       CpuSink sink{local.data(), &layout, &out, p.periods};
 #pragma omp for schedule(dynamic, 256) nowait
       for (int64_t dyad = begin; dyad < end; ++dyad) simulate_dyad(p, layout, static_cast<uint64_t>(dyad), sink);
-      // Integer sums: the merge order does not matter.
+        // Integer sums: the merge order does not matter.
 #pragma omp critical(learnrace_merge)
       for (uint64_t i = 0; i < layout.total; ++i) out.counts[i] += local[i];
     }
@@ -58,8 +58,9 @@ void run_chunk_cpu(const ChunkRequest& request) {
 
 #if !defined(LEARNRACE_HAVE_CUDA)
 void run_chunk_cuda(const ChunkRequest&) {
-  throw std::runtime_error("backend 'cuda' requested, but learnrace was built without the CUDA backend "
-                           "(configure with -DLEARNRACE_CUDA=ON on a machine with nvcc)");
+  throw std::runtime_error(
+      "backend 'cuda' requested, but learnrace was built without the CUDA backend "
+      "(configure with -DLEARNRACE_CUDA=ON on a machine with nvcc)");
 }
 bool cuda_backend_available(std::string* why) {
   if (why) *why = "learnrace was built without the CUDA backend";

@@ -61,7 +61,7 @@ LR_HD LR_INLINE float lr_logit(float p) {
 /// sin and cos of 2*pi*u for u in [0, 1); absolute error < 1e-6.
 LR_HD LR_INLINE void lr_sincos_2pi(float u, float* s_out, float* c_out) {
   const float y = 4.0f * u;
-  const float q = floorf(y + 0.5f);  // quadrant 0..4
+  const float q = floorf(y + 0.5f);                // quadrant 0..4
   const float t = (y - q) * 1.57079632679489662f;  // |t| <= pi/4
   const float t2 = t * t;
   float s = -1.0f / 362880.0f;

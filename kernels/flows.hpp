@@ -29,10 +29,10 @@ LR_HD LR_INLINE float effective_receptivity(const ModelParams& p, int32_t strate
 }
 
 struct Flows {
-  float t_ab;    // transfer A -> B
-  float t_ba;    // transfer B -> A
-  float created; // jointly created knowledge c
-  float appr_a;  // share of c appropriated by A
+  float t_ab;     // transfer A -> B
+  float t_ba;     // transfer B -> A
+  float created;  // jointly created knowledge c
+  float appr_a;   // share of c appropriated by A
   float appr_b;
 };
 

@@ -35,11 +35,17 @@ LR_HD LR_INLINE float bits_float(uint32_t u) {
 }
 
 template <class T>
-LR_HD LR_INLINE T lr_min(T a, T b) { return b < a ? b : a; }
+LR_HD LR_INLINE T lr_min(T a, T b) {
+  return b < a ? b : a;
+}
 template <class T>
-LR_HD LR_INLINE T lr_max(T a, T b) { return a < b ? b : a; }
+LR_HD LR_INLINE T lr_max(T a, T b) {
+  return a < b ? b : a;
+}
 template <class T>
-LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) { return lr_min(lr_max(v, lo), hi); }
+LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) {
+  return lr_min(lr_max(v, lo), hi);
+}
 LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
 
 /// a / b for a denominator b > 0, bit for bit equal to the plain quotient (a zero numerator gives

@@ -72,7 +72,8 @@ struct OutputLayout {
 
   LR_HD uint64_t transition_index(int32_t from, int32_t to) const { return transitions + from * kPairStates + to; }
   LR_HD uint64_t binned_index(int32_t factor, int32_t bin, int32_t from, int32_t to) const {
-    return transitions_by_bin + (static_cast<uint64_t>(factor * factor_bins + bin) * kPairStates + from) * kPairStates + to;
+    return transitions_by_bin + (static_cast<uint64_t>(factor * factor_bins + bin) * kPairStates + from) * kPairStates +
+           to;
   }
   LR_HD uint64_t occupancy_index(int32_t period, int32_t pair) const {
     return occupancy + static_cast<uint64_t>(period) * kPairStates + pair;

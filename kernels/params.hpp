@@ -69,8 +69,8 @@ struct ModelParams {
   uint32_t point_key = 0;  // Philox key word 1: the point index, or 0 under common random numbers
   int32_t factor_bins = 4;
   int32_t hist_bins = 40;
-  float joint_max = 4.0f;   // upper edge of the joint-learning histogram
-  float relation_bin_max = 20.0f;  // upper edge of the R bins (last bin open)
+  float joint_max = 4.0f;             // upper edge of the joint-learning histogram
+  float relation_bin_max = 20.0f;     // upper edge of the R bins (last bin open)
   uint64_t trajectory_stride = 1000;  // dyads with id % stride == 0 ...
   uint32_t trajectory_max = 1000;     // ... and id / stride < max are recorded per period
 

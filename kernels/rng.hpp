@@ -16,7 +16,9 @@ struct Draw4 {
 class RandomGenerator {
  public:
   LR_HD RandomGenerator(uint32_t seed, uint32_t point_key, uint64_t dyad)
-      : key0_(seed), key1_(point_key), dyad_lo_(static_cast<uint32_t>(dyad)),
+      : key0_(seed),
+        key1_(point_key),
+        dyad_lo_(static_cast<uint32_t>(dyad)),
         dyad_hi_(static_cast<uint32_t>(dyad >> 32)) {}
 
   /// Four independent 32-bit words for (period, stream).

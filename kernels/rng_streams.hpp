@@ -21,10 +21,10 @@ constexpr uint32_t init_strategy_a = 10;
 constexpr uint32_t init_strategy_b = 11;
 
 // Per period.
-constexpr uint32_t shock_normal = 16;     // 4 normals: trust, stakes, orientation, (unused)
-constexpr uint32_t shock_jump = 17;       // 4 uniforms: jumps of trust, stakes, orientation; exogenous hazard
-constexpr uint32_t transition = 18;       // propositional: empower, barrier, which firm, (unused)
-constexpr uint32_t exploration = 19;      // propositional: exploration of firm A, firm B
+constexpr uint32_t shock_normal = 16;        // 4 normals: trust, stakes, orientation, (unused)
+constexpr uint32_t shock_jump = 17;          // 4 uniforms: jumps of trust, stakes, orientation; exogenous hazard
+constexpr uint32_t transition = 18;          // propositional: empower, barrier, which firm, (unused)
+constexpr uint32_t exploration = 19;         // propositional: exploration of firm A, firm B
 constexpr uint32_t strategic_choice_a = 20;  // strategic: inertia, ratchet gate, logit choice of firm A
 constexpr uint32_t strategic_choice_b = 21;  // same for firm B
 

@@ -29,8 +29,8 @@ LR_HD LR_INLINE int32_t pair_index(int32_t a, int32_t b) { return a * kStrategie
 
 /// Full names (index = Strategy code). Short codes AVO/ACC/CPR/CPT/COL are for tables only.
 inline const char* strategy_name(int32_t s) {
-  static const char* const names[kStrategies] = {"Avoidance", "Accommodation", "Compromise",
-                                                 "Competition", "Collaboration"};
+  static const char* const names[kStrategies] = {"Avoidance", "Accommodation", "Compromise", "Competition",
+                                                 "Collaboration"};
   return (s >= 0 && s < kStrategies) ? names[s] : "?";
 }
 inline const char* strategy_code(int32_t s) {

@@ -34,34 +34,34 @@ LR_HD constexpr PairMoves moves_sorted(int32_t lo, int32_t hi) {
     return m;
   }
   // Codes: ACC=1 < CPR=2 < CPT=3 < COL=4, so lo is the first-listed strategy of each case below.
-  if (lo == Collaboration) {  // COL,COL
+  if (lo == Collaboration) {    // COL,COL
     m.barrier_a = Competition;  // one firm -> CPT (P1a)
     m.barrier2_b = Competition;
     empower(P9, Collaboration, Collaboration);  // both stay COL (P9; T, L)
   } else if (lo == Compromise && hi == Collaboration) {
-    barrier(Competition, Collaboration);            // CPR firm -> CPT (P1a)
-    empower(P8, Collaboration, Collaboration);      // both -> COL (P8; S, T, R)
+    barrier(Competition, Collaboration);        // CPR firm -> CPT (P1a)
+    empower(P8, Collaboration, Collaboration);  // both -> COL (P8; S, T, R)
   } else if (lo == Accommodation && hi == Collaboration) {
-    barrier(Avoidance, Collaboration);              // ACC -> AVO (P1b)
-    empower(P6a, Collaboration, Collaboration);     // ACC -> COL (P6a; S, R)
+    barrier(Avoidance, Collaboration);           // ACC -> AVO (P1b)
+    empower(P6a, Collaboration, Collaboration);  // ACC -> COL (P6a; S, R)
   } else if (lo == Competition && hi == Collaboration) {
-    barrier(Competition, Competition);              // COL firm -> CPT (P2a)
-    empower(P7a, Compromise, Compromise);           // both -> CPR (P7a; T, L, R)
+    barrier(Competition, Competition);     // COL firm -> CPT (P2a)
+    empower(P7a, Compromise, Compromise);  // both -> CPR (P7a; T, L, R)
   } else if (lo == Compromise && hi == Compromise) {
-    empower(P8, Collaboration, Collaboration);      // barrier: stay (P3a); both -> COL (P8)
+    empower(P8, Collaboration, Collaboration);  // barrier: stay (P3a); both -> COL (P8)
   } else if (lo == Accommodation && hi == Compromise) {
-    barrier(Avoidance, Compromise);                 // ACC -> AVO (P3b)
-    empower(P6b, Compromise, Compromise);           // ACC -> CPR (P6b; S, R)
+    barrier(Avoidance, Compromise);        // ACC -> AVO (P3b)
+    empower(P6b, Compromise, Compromise);  // ACC -> CPR (P6b; S, R)
   } else if (lo == Compromise && hi == Competition) {
-    barrier(Competition, Competition);              // CPR firm -> CPT (P2a)
-    empower(P7b, Compromise, Compromise);           // CPT firm -> CPR (P7b; T, L, R)
+    barrier(Competition, Competition);     // CPR firm -> CPT (P2a)
+    empower(P7b, Compromise, Compromise);  // CPT firm -> CPR (P7b; T, L, R)
   } else if (lo == Accommodation && hi == Accommodation) {
-    empower(P6b, Compromise, Compromise);           // barrier: stay (P4); both -> CPR (P6b; S, R)
+    empower(P6b, Compromise, Compromise);  // barrier: stay (P4); both -> CPR (P6b; S, R)
   } else if (lo == Accommodation && hi == Competition) {
-    barrier(Avoidance, Competition);                // ACC -> AVO (P2b); no empowering move stated
+    barrier(Avoidance, Competition);  // ACC -> AVO (P2b); no empowering move stated
   } else if (lo == Competition && hi == Competition) {
-    barrier(Avoidance, Avoidance);                  // both -> AVO (P2b)
-    empower(P7b, Compromise, Compromise);           // both -> CPR (P7b; T, L, R)
+    barrier(Avoidance, Avoidance);         // both -> AVO (P2b)
+    empower(P7b, Compromise, Compromise);  // both -> CPR (P7b; T, L, R)
   }
   return m;
 }

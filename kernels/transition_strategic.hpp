@@ -12,10 +12,10 @@ namespace learnrace {
 
 /// What one firm knows when it chooses (its own side is "self", the other "partner").
 struct ChoiceContext {
-  int32_t current;          // own current strategy
-  int32_t partner;          // partner's current strategy
+  int32_t current;  // own current strategy
+  int32_t partner;  // partner's current strategy
   int32_t self_intent, partner_intent;
-  float self_x, partner_x;  // internalised fractions
+  float self_x, partner_x;                  // internalised fractions
   float self_knowledge, partner_knowledge;  // U
   float self_equity;
   float trust, stakes, orientation;  // T, S, L in (0, 1)
@@ -26,8 +26,7 @@ struct ChoiceContext {
 namespace detail {
 /// Utility of playing `s` against a partner at (partner transparency level, receptivity level).
 LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContext& c, int32_t s,
-                                        int32_t partner_tau_level, int32_t partner_rho_level,
-                                        float power_now) {
+                                        int32_t partner_tau_level, int32_t partner_rho_level, float power_now) {
   const float tau_self = p.level[transparency_level(s)] * c.cap.gamma;
   const float rho_self = lr_min(p.level[receptivity_level(s)] * c.cap.alpha, p.receptivity_cap[c.self_intent]);
   const float tau_partner = p.level[partner_tau_level] * c.cap.gamma;
@@ -38,14 +37,14 @@ LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContex
   const float gain_partner = p.lambda * (f.t_ab * (1.0f - c.partner_x) * c.self_knowledge + f.appr_b);
   const float x_self = internalise(c.self_x, f.t_ba, p.lambda);
   const float x_partner = internalise(c.partner_x, f.t_ab, p.lambda);
-  const float power_next = bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge,
-                                              c.self_equity);
+  const float power_next =
+      bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge, c.self_equity);
   const float loose = 1.0f - c.orientation;
-  return gain_self * (1.0f + p.w_stakes * c.stakes)                              // stakes raise the value of learning
-         - p.w_leak * gain_partner * (1.0f - c.trust) * loose                    // leak threat
-         + p.w_power * (power_next - power_now) * loose                          // Larsson: the power pay-off of the race
-         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation            // continuation value of reciprocity
-         - p.cost_transparency * p.level[transparency_level(s)] / c.cap.gamma    // effort costs
+  return gain_self * (1.0f + p.w_stakes * c.stakes)                            // stakes raise the value of learning
+         - p.w_leak * gain_partner * (1.0f - c.trust) * loose                  // leak threat
+         + p.w_power * (power_next - power_now) * loose                        // Larsson: the power pay-off of the race
+         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation           // continuation value of reciprocity
+         - p.cost_transparency * p.level[transparency_level(s)] / c.cap.gamma  // effort costs
          - p.cost_receptivity * p.level[receptivity_level(s)] / c.cap.alpha;
 }
 }  // namespace detail
@@ -54,8 +53,8 @@ LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContex
 /// receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gR R) only if u_gate is below it
 /// (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity");
 /// otherwise logit choice with precision beta_qre, by inverse CDF of u_choice.
-LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceContext& c, float u_inertia,
-                                         float u_gate, float u_choice) {
+LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceContext& c, float u_inertia, float u_gate,
+                                         float u_choice) {
   if (u_inertia < p.inertia) return c.current;
   const float gate = lr_sigmoid(p.gate_g0 + p.gate_orientation * c.orientation + p.gate_trust * c.trust +
                                 p.gate_relation * c.relation_cov);
@@ -63,8 +62,8 @@ LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceConte
   const int32_t tau_now = transparency_level(c.current), rho_now = receptivity_level(c.current);
   const int32_t partner_tau = transparency_level(c.partner), partner_rho = receptivity_level(c.partner);
   const int32_t partner_tau_cut = partner_tau > 0 ? partner_tau - 1 : 0;
-  const float power_now = bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge,
-                                             c.self_equity);
+  const float power_now =
+      bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
   float utility[kStrategies];
   bool feasible[kStrategies];
   float best = -3.0e38f;
