@@ -31,7 +31,7 @@ test-python: python-install
 CXX_SOURCES = $(shell find kernels host bindings tests bench -name '*.[ch]pp' -o -name '*.cu' -o -name '*.cuh')
 
 lint:
-	clang-format --dry-run --Werror $(CXX_SOURCES)
+	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "clang-format: clean"
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
