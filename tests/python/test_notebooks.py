@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -18,8 +17,6 @@ DYADS = os.environ.get("LEARNRACE_NOTEBOOK_DYADS", "2000")
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", ["01_quickstart.ipynb", "02_propositions.ipynb", "03_scenarios.ipynb"])
 def test_notebook_runs(name, monkeypatch):
-    if name.startswith("02") and importlib.util.find_spec("learnrace.propositions") is None:
-        pytest.skip("learnrace.propositions (the P1-P9 statistics module) is not written yet")
     monkeypatch.setenv("LEARNRACE_NOTEBOOK_DYADS", DYADS)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

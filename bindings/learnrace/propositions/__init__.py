@@ -19,7 +19,7 @@ Every formula, threshold and caveat is in docs/statistics.md. In short:
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -118,7 +118,7 @@ def clause_table() -> pd.DataFrame:
     )
 
 
-def _select(names: Optional[Iterable[str]]):
+def _select(names: Iterable[str] | None):
     if names is None:
         return list(CLAUSES)
     names = list(names)
@@ -146,7 +146,7 @@ def test(
     regime: str = "low",
     alpha: float = 0.01,
     scale: str = "model",
-    clauses: Optional[Iterable[str]] = None,
+    clauses: Iterable[str] | None = None,
     min_transitions: int = 30,
     min_events: int = 5,
     bins: int = 5,
@@ -253,7 +253,7 @@ def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: s
     return table
 
 
-def dose_response(results, clause: str, factor: Optional[str] = None, point=0, bins: int = 5, scale: str = "model"):
+def dose_response(results, clause: str, factor: str | None = None, point=0, bins: int = 5, scale: str = "model"):
     """Rate of a moderated clause's predicted move by quantile bin of each moderator (or of ``factor``: T, S, L,
     R), within the condition."""
     c = _select([clause])[0]
@@ -268,4 +268,4 @@ def dose_response(results, clause: str, factor: Optional[str] = None, point=0, b
 
 
 # Keep the module namespace tidy for tab completion.
-del Iterable, Optional, _clauses
+del _clauses

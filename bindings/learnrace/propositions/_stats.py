@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
@@ -15,9 +15,7 @@ def _sm():
     try:
         import statsmodels.api as sm
     except ImportError as exc:  # pragma: no cover - statsmodels is an optional dependency
-        raise ImportError(
-            "learnrace.propositions needs statsmodels and scipy: pip install 'learnrace[stats]'"
-        ) from exc
+        raise ImportError("learnrace.propositions needs statsmodels and scipy: pip install 'learnrace[stats]'") from exc
     return sm
 
 
@@ -75,7 +73,7 @@ def coef(fit, j: int) -> Coef:
     return Coef(float(fit.params[j]), float(fit.bse[j]))
 
 
-def dummies(codes: np.ndarray, levels: Optional[Sequence] = None) -> np.ndarray:
+def dummies(codes: np.ndarray, levels: Sequence | None = None) -> np.ndarray:
     """Treatment-coded indicator columns of ``codes``, dropping the first level (empty when one level)."""
     codes = np.asarray(codes)
     levels = np.unique(codes) if levels is None else np.asarray(levels)

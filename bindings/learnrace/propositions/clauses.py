@@ -12,7 +12,7 @@ not checked in this project (docs/model.md section 10), so the ``source`` string
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Tuple
 
 from ..labels import ACC, AVO, COL, CPR, CPT, STRATEGY_CODES
 
@@ -47,9 +47,9 @@ class Clause:
     predicted_move: str
     statistic: str
     source: str
-    partner: Optional[int] = None  # tendency / mover-level persistence
+    partner: int | None = None  # tendency / mover-level persistence
     movers: Tuple[int, ...] = ()
-    destination: Optional[int] = None
+    destination: int | None = None
     moves: Tuple[Move, ...] = ()  # moderated
     named: Tuple[str, ...] = ()  # moderated: the factors the proposition names (T, S, L, R)
     threshold: float = float("nan")

@@ -105,7 +105,8 @@ def h2(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
         "mean_gain_substitution": float(gain[sub].mean()) if n_sub else np.nan,
     }
     if n_int < min_n or n_sub < min_n:
-        return _na(f"too few firms ({n_int} internalization, {n_sub} substitution; need {min_n})", n_int + n_sub, **extra)
+        why = f"too few firms ({n_int} internalization, {n_sub} substitution; need {min_n})"
+        return _na(why, n_int + n_sub, **extra)
     if gain[sub].sum() <= 0 or gain[~sub].sum() <= 0:
         return _na("a group has no learning at all: ratio not estimable", n_int + n_sub, **extra)
     fit = st.fit_glm(gain, st.design(sub.astype(float)), groups, "poisson")
@@ -183,9 +184,7 @@ def h5(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
     d = data.dyads
     terminated = d["cause"] != 0
     rho_t, *_ = st.spearman(d["duration"][terminated], d["joint_learning"][terminated], alpha)
-    return _weak_correlation(
-        d["duration"], d["joint_learning"], clause, alpha, min_n, "H5", rho_terminated_only=rho_t
-    )
+    return _weak_correlation(d["duration"], d["joint_learning"], clause, alpha, min_n, "H5", rho_terminated_only=rho_t)
 
 
 CHECKS = {"H1": h1, "H2": h2, "H3": h3, "H4": h4, "H5": h5}

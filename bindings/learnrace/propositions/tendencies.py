@@ -87,7 +87,8 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
         return _not_estimable("lift not estimable: no predicted move outside the condition", **extra)
     lift, lo, hi, p, _ = fit
     checks = [is_modal]
-    notes = [] if is_modal else [f"modal change is {extra['modal_destination']}, not {STRATEGY_CODES[clause.destination]}"]
+    predicted = STRATEGY_CODES[clause.destination]
+    notes = [] if is_modal else [f"modal change is {extra['modal_destination']}, not {predicted}"]
     if clause.name == "P5":
         highest, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, clause, m, y, regime, alpha)
         extra.update(
