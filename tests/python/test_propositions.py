@@ -169,6 +169,72 @@ def test_bad_arguments_name_what_is_wrong(runs):
         propositions.test(runs, alpha=1.5)
     with pytest.raises(ValueError, match="not a moderated clause"):
         propositions.moderator_table(runs, "P1a")
+    with pytest.raises(ValueError, match="clauses is empty"):
+        propositions.test(runs, clauses=[])
+    with pytest.raises(ValueError, match="bins"):
+        propositions.test(runs, clauses="P8", bins=1)
+    with pytest.raises(ValueError, match="bins"):
+        propositions.dose_response(runs, "P8", bins=2.5)
+    with pytest.raises(ValueError, match="alpha"):
+        propositions.moderator_table(runs, "P8", alpha=0)
+
+
+def test_one_clause_may_be_named_by_a_plain_string(runs):
+    one = propositions.test(runs, point="planted", clauses="P8")
+    assert list(one["clause"]) == ["P8"]
+    assert one["effect"].iloc[0] == propositions.test(runs, point="planted", clauses=["P8"])["effect"].iloc[0]
+
+
+def test_the_moderated_submodule_is_not_shadowed_by_a_function():
+    import types
+
+    import learnrace.propositions.moderated as module
+
+    assert isinstance(module, types.ModuleType)
+    assert isinstance(propositions.moderated, types.ModuleType)
+
+
+def test_power_shift_reproduces_the_engine_bit_for_bit(runs):
+    # Every dyad is sampled, so the engine's fixed-point sum of P_A(end) - P_A(0) (moment 2, truncated per dyad at
+    # 2^-20) must equal the same sum over the per-dyad shifts that extract() rebuilds from the trajectories. A shift
+    # rebuilt in float64 misses it (and turns the exact zeros of dyads whose power never moved into +-1e-8 noise,
+    # breaking the ties of H3/H4's rank correlations).
+    for point in ("planted", "strategic"):
+        p = runs.point_index(point)
+        shift = extract(runs, point).dyads["power_shift"].astype(np.float32)
+        fixed = np.trunc(shift * np.float32(2**20)).astype(np.int64)
+        assert fixed.sum() == runs.moments[p, 2, 0]
+        assert (shift == 0).any()  # dyads that ended at once, with no learning: exact ties
+
+
+def test_trend_test_cells_hold_for_many_bins(runs):
+    # Cells are (dyad, bin, state) rows; a packed integer key collided once bins exceeded its field width.
+    from learnrace.propositions.moderated import trend_test
+
+    data = extract(runs, "planted")
+    z_many, _ = trend_test(data, BY_NAME["P8"], "S", bins=100)
+    assert np.isfinite(z_many) and z_many > 0  # planted beta_S = 1: the rate rises with stakes
+
+
+def test_p5_reports_the_avo_avo_sample_and_p3a_ignores_swaps(runs):
+    table = propositions.test(runs, point="planted", clauses=["P5", "P3a"])
+    data = extract(runs, "planted")
+    tr = data.transitions
+    low = data.regime_mask("low")
+    n_avo = int((low & (tr.a == 0) & (tr.b == 0)).sum())
+    p5 = table.set_index("clause").loc["P5"]
+    assert p5["n_avo"] == n_avo > 0
+    # P3a's reference state is unordered: a swap (x, y) -> (y, x) stays in it, so its exit count is the number of
+    # moves whose unordered state changes.
+    p3a = table.set_index("clause").loc["P3a"]
+    ref = p3a["reference_state"]
+    codes = {"AVO": 0, "ACC": 1, "CPR": 2, "CPT": 3, "COL": 4}
+    x, y = (codes[c.strip()] for c in ref.strip("()").split(","))
+    lo, hi = min(x, y), max(x, y)
+    in_ref = low & (np.minimum(tr.a, tr.b) == lo) & (np.maximum(tr.a, tr.b) == hi)
+    same = (np.minimum(tr.a_next, tr.b_next) == lo) & (np.maximum(tr.a_next, tr.b_next) == hi)
+    exits = int((in_ref & ~same).sum())
+    assert p3a["sojourn_reference"] == pytest.approx(in_ref.sum() / exits)
 
 
 def test_results_without_trajectories_raise_missing_output():

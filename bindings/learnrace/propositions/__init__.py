@@ -28,7 +28,8 @@ from . import clauses as _clauses
 from ._data import FACTOR_KEYS, MissingOutputError, extract
 from .clauses import BY_NAME, CLAUSE_NAMES, CLAUSES, Clause
 from .hamel import CHECKS
-from .moderated import dose_response_rows, fit_moderators, moderated
+from .moderated import dose_response_rows, fit_moderators
+from .moderated import moderated as _moderated  # keep propositions.moderated the submodule
 from .tendencies import moderation_sojourn, mover_sojourn, tendency
 from .verdicts import CONTRADICTED, NOT_SUPPORTED, SUPPORTED, VERDICTS, decide, holm
 
@@ -78,6 +79,7 @@ EXTRA_COLUMNS = [
     "avo_stay",
     "avo_stay_ci_low",
     "avo_stay_ci_high",
+    "n_avo",
     "named",
     "or_T",
     "or_S",
@@ -118,14 +120,26 @@ def clause_table() -> pd.DataFrame:
     )
 
 
-def _select(names: Iterable[str] | None):
+def _select(names: Iterable[str] | str | None):
     if names is None:
         return list(CLAUSES)
-    names = list(names)
+    names = [names] if isinstance(names, str) else list(names)
+    if not names:
+        raise ValueError(f"clauses is empty: name at least one of {', '.join(CLAUSE_NAMES)} (or pass None for all)")
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
         raise ValueError(f"unknown clause(s) {unknown} (clauses: {', '.join(CLAUSE_NAMES)})")
     return [BY_NAME[n] for n in names]
+
+
+def _check_alpha(alpha) -> None:
+    if not (isinstance(alpha, (int, float, np.floating)) and 0 < alpha < 1):
+        raise ValueError(f"alpha must be a number in (0, 1), not {alpha!r}")
+
+
+def _check_bins(bins) -> None:
+    if isinstance(bins, (bool, np.bool_)) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer >= 2, not {bins!r}")
 
 
 def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins):
@@ -136,7 +150,7 @@ def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins):
             return moderation_sojourn(data, clause, regime, alpha, min_n, min_events)
         return mover_sojourn(data, clause, regime, alpha, min_n, min_events)
     if clause.kind == "moderated":
-        return moderated(data, clause, alpha, min_n, min_events, bins)
+        return _moderated(data, clause, alpha, min_n, min_events, bins)
     return CHECKS[clause.name](data, clause, alpha, min_n)
 
 
@@ -146,7 +160,7 @@ def test(
     regime: str = "low",
     alpha: float = 0.01,
     scale: str = "model",
-    clauses: Iterable[str] | None = None,
+    clauses: Iterable[str] | str | None = None,
     min_transitions: int = 30,
     min_events: int = 5,
     bins: int = 5,
@@ -170,13 +184,13 @@ def test(
     scale : ``"model"`` or ``"raw"``
         Moderator scale before standardising: logit T, S, L and 1 - 2 exp(-R / r0) (the propositional kernel's
         covariates), or T, S, L, R as recorded.
-    clauses : iterable of str, optional
-        A subset of clause names (Holm then runs over that subset).
+    clauses : str or iterable of str, optional
+        One clause name or a subset of them (Holm then runs over that subset).
     min_transitions, min_events : int
         Below these counts in the condition a clause is not tested: verdict ``not supported``, p NaN, and ``note``
         says why (``n`` still reports what there was).
     bins : int
-        Quantile bins of the dose-response trend test.
+        Quantile bins of the dose-response trend test (at least 2).
 
     Returns
     -------
@@ -185,8 +199,8 @@ def test(
         n`` then extras (see docs/statistics.md). ``df.attrs`` holds the point, kernel, regime, alpha and sample
         sizes.
     """
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1), not {alpha}")
+    _check_alpha(alpha)
+    _check_bins(bins)
     if regime not in ("low", "all"):
         raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
     chosen = _select(clauses)
@@ -213,7 +227,8 @@ def test(
     for col in EXTRA_COLUMNS:
         if col not in df.columns:
             df[col] = np.nan
-    df = df[COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+    unlisted = [c for c in df.columns if c not in COLUMNS + EXTRA_COLUMNS]  # never drop what a clause reported
+    df = df[COLUMNS + EXTRA_COLUMNS[:-1] + unlisted + ["note"]].reset_index(drop=True)
     df.attrs.update(
         point=data.name,
         kernel=data.kernel,
@@ -236,6 +251,7 @@ def test_points(results, points=None, **kwargs) -> dict:
 def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: str = "model") -> pd.DataFrame:
     """The GLM of one moderated clause (P6a ... P9): one row per moderator with its odds ratio per SD, CI and
     p-value, whether the proposition names it, and the trend test across quantile bins."""
+    _check_alpha(alpha)
     c = _select([clause])[0]
     if c.kind != "moderated":
         raise ValueError(f"{clause} is not a moderated clause (P6a, P6b, P7a, P7b, P8, P9)")
@@ -256,6 +272,7 @@ def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: s
 def dose_response(results, clause: str, factor: str | None = None, point=0, bins: int = 5, scale: str = "model"):
     """Rate of a moderated clause's predicted move by quantile bin of each moderator (or of ``factor``: T, S, L,
     R), within the condition."""
+    _check_bins(bins)
     c = _select([clause])[0]
     if c.kind != "moderated":
         raise ValueError(f"{clause} is not a moderated clause (P6a, P6b, P7a, P7b, P8, P9)")

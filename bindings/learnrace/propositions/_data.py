@@ -159,6 +159,19 @@ def _require_trajectories(res, point: int) -> None:
         raise MissingOutputError("the proposition tests need run.periods >= 2 (no move is observed otherwise)")
 
 
+def _power_start(w_legal: float, know_a, know_b, equity_a) -> np.ndarray:
+    """P_A(0) in float32 with the engine's operations in the engine's order (learning.hpp bargaining_power_a at
+    x_A = x_B = 0: D_B = U_A, D_A = U_B), so that P_A(end) - P_A(0) reproduces the engine's power shift bit for bit."""
+    f32 = np.float32
+    ka = np.asarray(know_a).astype(f32)
+    kb = np.asarray(know_b).astype(f32)
+    total = kb + ka
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relational = np.where(total > 0, ka / np.where(total > 0, total, f32(1)), f32(0.5)).astype(f32)
+    w = f32(w_legal)
+    return (w * np.asarray(equity_a).astype(f32) + (f32(1) - w) * relational).astype(f32)
+
+
 def extract(res, point, scale: str = "model") -> PointData:
     """Build the analysis units of one point of ``res``."""
     p = res.point_index(point)
@@ -196,7 +209,7 @@ def extract(res, point, scale: str = "model") -> PointData:
     rows = np.arange(K)
     x_a = np.asarray(tr["x_A"][p])[rows, last].astype(np.float64)
     x_b = np.asarray(tr["x_B"][p])[rows, last].astype(np.float64)
-    power_end = np.asarray(tr["power_A"][p])[rows, last].astype(np.float64)
+    power_end = np.asarray(tr["power_A"][p])[rows, last]
     levels = np.array(
         [_param(res, p, f"strategies.{k}", d) for k, d in (("low", 0.0), ("moderate", 0.5), ("high", 1.0))]
     )
@@ -214,7 +227,9 @@ def extract(res, point, scale: str = "model") -> PointData:
     u_a = np.asarray(tr["knowledge_A"][p]).astype(np.float64)
     u_b = np.asarray(tr["knowledge_B"][p]).astype(np.float64)
     equity = np.asarray(tr["equity_A"][p]).astype(np.float64)
-    power_0 = w_legal * equity + (1.0 - w_legal) * u_a / (u_a + u_b)
+    power_0 = _power_start(w_legal, tr["knowledge_A"][p], tr["knowledge_B"][p], tr["equity_A"][p])
+    # In float32 like the engine, so a dyad whose power never moved has a shift of exactly 0 (ties in H3/H4).
+    power_shift = (power_end.astype(np.float32) - power_0).astype(np.float64)
     g_a = np.asarray(tr["gain_A"][p]).astype(np.float64)
     g_b = np.asarray(tr["gain_B"][p]).astype(np.float64)
     total = g_a + g_b
@@ -240,9 +255,9 @@ def extract(res, point, scale: str = "model") -> PointData:
         "asymmetry": asym,
         "x_A": x_a,
         "x_B": x_b,
-        "power_A_end": power_end,
-        "power_A_start": power_0,
-        "power_shift": power_end - power_0,
+        "power_A_end": power_end.astype(np.float64),
+        "power_A_start": power_0.astype(np.float64),
+        "power_shift": power_shift,
         "posture_gap": posture_gap,
         "dependence_imbalance": dep_imbalance,
     }

@@ -119,8 +119,9 @@ def trend_test(data: PointData, clause: Clause, factor: str, bins: int = 5):
     if len(np.unique(score)) < 2 or y.all() or not y.any():
         return np.nan, np.nan
     dyad = tr.dyad[mask]
-    key = (dyad.astype(np.int64) * 64 + score) * 8 + state
-    cells, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    cell = np.column_stack([dyad.astype(np.int64), score.astype(np.int64), state.astype(np.int64)])
+    _, first, inverse = np.unique(cell, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)  # numpy 2.0-2.1 return it with the shape of the input rows
     n = np.bincount(inverse).astype(np.float64)
     k = np.bincount(inverse, weights=y.astype(np.float64))
     X = st.design(score[first].astype(np.float64), st.dummies(state[first]))

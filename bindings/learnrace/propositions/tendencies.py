@@ -145,7 +145,9 @@ def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: floa
     lo_code = np.minimum(tr.a, tr.b).astype(np.int64)
     hi_code = np.maximum(tr.a, tr.b).astype(np.int64)
     key = 5 * lo_code + hi_code
-    exits = tr.pair_next != tr.pair
+    key_next = 5 * np.minimum(tr.a_next, tr.b_next).astype(np.int64) + np.maximum(tr.a_next, tr.b_next)
+    # Leaving the unordered state is an exit; a swap such as (CPR, COL) -> (COL, CPR) is not.
+    exits = key_next != key
     table = {}
     for s in LEARNING_STATES:
         mask = reg & (key == 5 * s[0] + s[1])
