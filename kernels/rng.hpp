@@ -13,30 +13,71 @@ struct Draw4 {
   uint32_t v[4];
 };
 
+constexpr int32_t kPhiloxRounds = 10;
+
+/// The key schedule of Philox4x32-10: round r uses (k[2r], k[2r + 1]) = key + r (W0, W1), exactly
+/// Random123's bumpkey sequence. Computed once per dyad (CPU) or per kernel (CUDA, where the keys
+/// sit in uniform registers), it saves the 18 key additions of every draw.
+struct PhiloxRoundKeys {
+  uint32_t k[2 * kPhiloxRounds];
+};
+
+LR_HD LR_INLINE PhiloxRoundKeys philox_round_keys(uint32_t seed, uint32_t point_key) {
+  PhiloxRoundKeys out;
+  r123array2x32 key = {{seed, point_key}};
+  for (int32_t r = 0; r < kPhiloxRounds; ++r) {
+    out.k[2 * r] = key.v[0];
+    out.k[2 * r + 1] = key.v[1];
+    key = _philox4x32bumpkey(key);
+  }
+  return out;
+}
+
+/// Key = (seed, sweep point), precomputed as round keys; counter = (dyad id low, dyad id high,
+/// period, stream). Equal to r123::Philox4x32_R<10> (tests/cpp/test_rng.cpp checks it word for word).
 class RandomGenerator {
  public:
-  LR_HD RandomGenerator(uint32_t seed, uint32_t point_key, uint64_t dyad)
-      : key0_(seed),
-        key1_(point_key),
-        dyad_lo_(static_cast<uint32_t>(dyad)),
-        dyad_hi_(static_cast<uint32_t>(dyad >> 32)) {}
+  /// `keys` must outlive the generator (on the GPU it lives in constant memory).
+  LR_HD RandomGenerator(const PhiloxRoundKeys& keys, uint64_t dyad)
+      : keys_(keys), dyad_lo_(static_cast<uint32_t>(dyad)), dyad_hi_(static_cast<uint32_t>(dyad >> 32)) {}
 
   /// Four independent 32-bit words for (period, stream).
   LR_HD Draw4 draw(uint32_t period, uint32_t stream) const {
-    r123::Philox4x32_R<10> philox;
-    r123::Philox4x32_R<10>::ctr_type ctr = {{dyad_lo_, dyad_hi_, period, stream}};
-    r123::Philox4x32_R<10>::key_type key = {{key0_, key1_}};
-    const auto r = philox(ctr, key);
+    r123array4x32 ctr = {{dyad_lo_, dyad_hi_, period, stream}};
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
+    for (int32_t r = 0; r < kPhiloxRounds; ++r) {
+      const r123array2x32 key = {{keys_.k[2 * r], keys_.k[2 * r + 1]}};
+      ctr = _philox4x32round(ctr, key);
+    }
     Draw4 d;
-    d.v[0] = r.v[0];
-    d.v[1] = r.v[1];
-    d.v[2] = r.v[2];
-    d.v[3] = r.v[3];
+    d.v[0] = ctr.v[0];
+    d.v[1] = ctr.v[1];
+    d.v[2] = ctr.v[2];
+    d.v[3] = ctr.v[3];
     return d;
   }
 
  private:
-  uint32_t key0_, key1_, dyad_lo_, dyad_hi_;
+  const PhiloxRoundKeys& keys_;
+  uint32_t dyad_lo_, dyad_hi_;
+};
+
+namespace detail {
+struct RoundKeysHolder {
+  PhiloxRoundKeys keys;
+};
+}  // namespace detail
+
+/// A generator that owns its round keys (tests, host tools): usable wherever a RandomGenerator is.
+/// Not copyable, since the base refers to the keys inside this object.
+class SeededRandomGenerator : private detail::RoundKeysHolder, public RandomGenerator {
+ public:
+  SeededRandomGenerator(uint32_t seed, uint32_t point_key, uint64_t dyad)
+      : detail::RoundKeysHolder{philox_round_keys(seed, point_key)}, RandomGenerator(keys, dyad) {}
+  SeededRandomGenerator(const SeededRandomGenerator&) = delete;
+  SeededRandomGenerator& operator=(const SeededRandomGenerator&) = delete;
 };
 
 /// Uniform on the open interval (0, 1) from the top 24 bits, never 0 or 1. For x >> 8 = 2^24 - 1 the

@@ -76,9 +76,10 @@ LR_HD LR_INLINE void clear_learning_state(DyadState& s) {
   s.power_a = s.power_start;
 }
 
-/// Initial conditions of one dyad (period word kInitPeriod of its random streams).
-LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, uint64_t dyad) {
-  const RandomGenerator rng(p.seed, p.point_key, dyad);
+/// Initial conditions of one dyad (period word kInitPeriod of its random streams). `keys` are
+/// philox_round_keys(p.seed, p.point_key).
+LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PhiloxRoundKeys& keys, uint64_t dyad) {
+  const RandomGenerator rng(keys, dyad);
   DyadState s;
   s.z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
   s.z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
@@ -104,9 +105,9 @@ constexpr int32_t kAnyKernel = -1;
 /// Period t of a live dyad: flows, strategy change, counts, shocks, termination. Returns the
 /// termination cause (Censored while the dyad goes on); the caller stops at p.periods.
 template <int32_t kKernel = kAnyKernel, class Sink>
-LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, int64_t slot,
-                                    DyadState& s, int32_t t, Sink& sink) {
-  const RandomGenerator rng(p.seed, p.point_key, dyad);
+LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PhiloxRoundKeys& keys, const OutputLayout& lay,
+                                    uint64_t dyad, int64_t slot, DyadState& s, int32_t t, Sink& sink) {
+  const RandomGenerator rng(keys, dyad);
   const uint32_t period = static_cast<uint32_t>(t);
   const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
                                                    : kKernel == static_cast<int32_t>(KernelType::Propositional);
@@ -238,12 +239,13 @@ LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(uint64_t dyad, const DyadS
 /// same pieces, but refills a lane with the next dyad as soon as one terminates).
 template <class Sink>
 LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
-  DyadState s = dyad_start(p, dyad);
+  const PhiloxRoundKeys keys = philox_round_keys(p.seed, p.point_key);
+  DyadState s = dyad_start(p, keys, dyad);
   const int64_t slot = trajectory_slot(p, dyad);
   int32_t cause = Censored;
   int32_t duration = p.periods;
   for (int32_t t = 0; t < p.periods; ++t) {
-    cause = dyad_period(p, lay, dyad, slot, s, t, sink);
+    cause = dyad_period(p, keys, lay, dyad, slot, s, t, sink);
     if (cause != Censored) {
       duration = t + 1;
       break;

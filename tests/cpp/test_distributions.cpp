@@ -50,7 +50,7 @@ SampleMoments moments(const std::vector<double>& x) {
 
 std::vector<double> draw_real(const Distribution& d, uint32_t seed, uint32_t stream = rng_stream::init_relation) {
   std::vector<double> x(kN);
-  for (int i = 0; i < kN; ++i) x[i] = sample_real(d, RandomGenerator(seed, 0u, static_cast<uint64_t>(i)), stream);
+  for (int i = 0; i < kN; ++i) x[i] = sample_real(d, SeededRandomGenerator(seed, 0u, static_cast<uint64_t>(i)), stream);
   return x;
 }
 
@@ -62,12 +62,12 @@ void expect_moments(const SampleMoments& m, double mean, double var, const char*
 TEST(Distributions, FixedIsExact) {
   const Distribution d = fixed_dist(0.3f);
   for (int i = 0; i < 1000; ++i) {
-    const RandomGenerator rng(1u, 0u, static_cast<uint64_t>(i));
+    const SeededRandomGenerator rng(1u, 0u, static_cast<uint64_t>(i));
     EXPECT_EQ(sample_real(d, rng, rng_stream::init_relation), 0.3f);
     EXPECT_EQ(sample_latent(d, rng, rng_stream::init_trust), lr_logit(0.3f));
   }
   // A fixed category is the rounded-down value (intent / strategy fixed by code).
-  EXPECT_EQ(sample_category(fixed_dist(4.0f), RandomGenerator(1u, 0u, 0u), rng_stream::init_strategy_a), 4);
+  EXPECT_EQ(sample_category(fixed_dist(4.0f), SeededRandomGenerator(1u, 0u, 0u), rng_stream::init_strategy_a), 4);
 }
 
 TEST(Distributions, UniformMeanVarianceAndSupport) {
@@ -108,7 +108,7 @@ TEST(Distributions, LogitNormalMeanVarianceAndLatentConsistency) {
   // itself is Normal(a, b).
   std::vector<double> latent(kN);
   for (int i = 0; i < kN; ++i) {
-    const RandomGenerator rng(13u, 0u, static_cast<uint64_t>(i));
+    const SeededRandomGenerator rng(13u, 0u, static_cast<uint64_t>(i));
     const float z = sample_latent(d, rng, rng_stream::init_relation);
     latent[i] = z;
     ASSERT_EQ(lr_sigmoid(z), sample_real(d, rng, rng_stream::init_relation)) << i;
@@ -119,7 +119,7 @@ TEST(Distributions, LogitNormalMeanVarianceAndLatentConsistency) {
 TEST(Distributions, LatentOfNonLogitKindsIsLogitOfTheValue) {
   const Distribution d = two_param_dist(DistKind::Uniform, 0.2f, 0.8f);
   for (int i = 0; i < 1000; ++i) {
-    const RandomGenerator rng(14u, 0u, static_cast<uint64_t>(i));
+    const SeededRandomGenerator rng(14u, 0u, static_cast<uint64_t>(i));
     EXPECT_EQ(sample_latent(d, rng, rng_stream::init_stakes), lr_logit(sample_real(d, rng, rng_stream::init_stakes)));
   }
 }
@@ -151,7 +151,7 @@ TEST(Distributions, BetaHalvesUseIndependentWords) {
 void expect_frequencies(const Distribution& d, const std::vector<double>& p, uint32_t seed, uint32_t stream) {
   std::vector<int> count(p.size(), 0);
   for (int i = 0; i < kN; ++i) {
-    const int32_t k = sample_category(d, RandomGenerator(seed, 0u, static_cast<uint64_t>(i)), stream);
+    const int32_t k = sample_category(d, SeededRandomGenerator(seed, 0u, static_cast<uint64_t>(i)), stream);
     ASSERT_GE(k, 0);
     ASSERT_LT(k, static_cast<int32_t>(p.size()));
     ++count[k];
@@ -180,7 +180,7 @@ TEST(Distributions, StreamsAreIndependent) {
   const ModelParams p = default_params();
   double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
   for (int i = 0; i < kN; ++i) {
-    const RandomGenerator rng(21u, 0u, static_cast<uint64_t>(i));
+    const SeededRandomGenerator rng(21u, 0u, static_cast<uint64_t>(i));
     const double x = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
     const double y = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
     sx += x, sy += y, sxy += x * y, sxx += x * x, syy += y * y;

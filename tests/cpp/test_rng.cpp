@@ -39,9 +39,40 @@ TEST(Philox, KnownAnswerVectorsThroughWrapper) {
   // Wrapper mapping (rng.hpp): key = (seed, point_key); counter = (dyad lo, dyad hi, period, stream).
   for (const KnownAnswer& k : kPhilox4x32_10) {
     const uint64_t dyad = (static_cast<uint64_t>(k.ctr[1]) << 32) | k.ctr[0];
-    const RandomGenerator rng(k.key[0], k.key[1], dyad);
+    const SeededRandomGenerator rng(k.key[0], k.key[1], dyad);
     const Draw4 d = rng.draw(k.ctr[2], k.ctr[3]);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(d.v[i], k.expected[i]) << "word " << i << " of ctr " << std::hex << k.ctr[0];
+  }
+}
+
+TEST(Philox, PrecomputedRoundKeysEqualRandom123ForManyKeysAndCounters) {
+  // The generator reads a precomputed key schedule (rng.hpp); Random123's own Philox4x32_R<10>
+  // bumps the key every round. 10,000 pseudo-random (key, counter) pairs, incl. keys near 2^32
+  // where the schedule wraps, must give the same four words.
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto next = [&x]() {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return static_cast<uint32_t>(x >> 16);
+  };
+  r123::Philox4x32_R<10> reference;
+  for (int i = 0; i < 10000; ++i) {
+    const uint32_t k0 = i % 3 == 0 ? 0xffffffffu - (i % 7) : next();
+    const uint32_t k1 = next();
+    const uint32_t c[4] = {next(), i % 5 == 0 ? 0u : next(), next(), next()};
+    const SeededRandomGenerator rng(k0, k1, (static_cast<uint64_t>(c[1]) << 32) | c[0]);
+    const Draw4 d = rng.draw(c[2], c[3]);
+    const auto r = reference({{c[0], c[1], c[2], c[3]}}, {{k0, k1}});
+    for (int w = 0; w < 4; ++w) ASSERT_EQ(d.v[w], r.v[w]) << "case " << i << " word " << w;
+  }
+}
+
+TEST(Philox, RoundKeysFollowTheWeylSequence) {
+  const PhiloxRoundKeys keys = philox_round_keys(0xfffffff0u, 5u);
+  for (int r = 0; r < kPhiloxRounds; ++r) {
+    EXPECT_EQ(keys.k[2 * r], 0xfffffff0u + static_cast<uint32_t>(r) * 0x9E3779B9u) << "round " << r;
+    EXPECT_EQ(keys.k[2 * r + 1], 5u + static_cast<uint32_t>(r) * 0xBB67AE85u) << "round " << r;
   }
 }
 
@@ -50,7 +81,7 @@ TEST(Philox, EveryCounterWordAndKeyWordMatters) {
   // accidental aliasing of streams, points or dyads (e.g. a 64-bit dyad id truncated to 32 bits).
   const uint32_t base[6] = {7u, 3u, 11u, 0u, 5u, rng_stream::transition};
   auto draw = [](const uint32_t w[6]) {
-    const RandomGenerator rng(w[0], w[1], (static_cast<uint64_t>(w[3]) << 32) | w[2]);
+    const SeededRandomGenerator rng(w[0], w[1], (static_cast<uint64_t>(w[3]) << 32) | w[2]);
     return rng.draw(w[4], w[5]).v[0];
   };
   std::set<uint32_t> seen{draw(base)};
@@ -85,7 +116,7 @@ TEST(U01Open, UniformMoments) {
   // 1e6 draws (fixed seed 2024). Mean of U(0,1): SE = sqrt(1/12 / N) = 2.9e-4; variance: SE =
   // sqrt((1/80 - 1/144) / N) = 7.5e-5. Tolerance k = 5 SE: a correct generator with a different
   // seed would fail with probability < 1e-5; a bias of a few 1e-3 is caught.
-  const RandomGenerator rng(2024u, 0u, 0u);
+  const SeededRandomGenerator rng(2024u, 0u, 0u);
   const int n = 1000000;
   double s = 0.0, s2 = 0.0;
   for (int i = 0; i < n / 4; ++i) {
@@ -111,7 +142,7 @@ TEST(NormalPair, MomentsCorrelationAndTails) {
   const double n = 2.0 * pairs;
   double s1 = 0, s2 = 0, s3 = 0, s4 = 0, cross = 0, tail = 0;
   for (int i = 0; i < pairs; ++i) {
-    const RandomGenerator rng(99u, 0u, static_cast<uint64_t>(i));
+    const SeededRandomGenerator rng(99u, 0u, static_cast<uint64_t>(i));
     const Draw4 d = rng.draw(0u, rng_stream::shock_normal);
     float z0, z1;
     normal_pair(d.v[0], d.v[1], &z0, &z1);

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Static SASS report of the CUDA kernels: a check that needs no GPU.
+
+For each dyad kernel in the compiled CUDA object: registers, stack, spill instructions, the static SASS instruction
+count and where the instructions come from (source file of the innermost inlined line, from -lineinfo). With
+``--baseline OLD.o`` every number gets its change. Static counts are not executed counts (those need ncu on a GPU,
+see bench/gpu_check.sh), but they show at once whether a change adds spills, registers or instructions to a kernel.
+
+Usage:
+    python bench/sass_report.py [OBJECT.o] [--baseline OLD.o] [--top N]
+
+OBJECT defaults to the CMake build's build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o. Needs
+cuobjdump and nvdisasm: from the CUDA toolkit, or `pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm`
+(the script finds the wheels' binaries itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DEFAULT_OBJECT = Path("build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o")
+KERNEL_NAMES = {
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb1EEEvNS0_10LaunchArgsE": "propositional (shared counts)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb0EEEvNS0_10LaunchArgsE": "propositional (global fallback)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb1EEEvNS0_10LaunchArgsE": "strategic (shared counts)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb0EEEvNS0_10LaunchArgsE": "strategic (global fallback)",
+}
+INSTRUCTION = re.compile(r"^\s+/\*[0-9a-f]{4,}\*/\s+(@!?U?P\w+\s+)?([A-Z][A-Z0-9_.]*)")
+LINE = re.compile(r'//## File "([^"]+)", line (\d+)')
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    spec = importlib.util.find_spec("nvidia")
+    for root in spec.submodule_search_locations if spec else []:
+        for candidate in Path(root).glob(f"cu*/bin/{name}"):
+            return str(candidate)
+    sys.exit(f"sass_report: {name} not found (CUDA toolkit, or pip install nvidia-cuda-{name})")
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def resources(obj: Path) -> dict:
+    """kernel -> {REG, STACK, ...} from cuobjdump -res-usage."""
+    out, current = {}, None
+    for line in run(tool("cuobjdump"), "-res-usage", str(obj)).splitlines():
+        m = re.match(r"\s*Function (\S+):", line)
+        if m:
+            current = m.group(1)
+        elif current and "REG:" in line:
+            out[current] = {k: int(v) for k, v in re.findall(r"(\w+):(\d+)", line)}
+            current = None
+    return out
+
+
+def disassemble(obj: Path) -> dict:
+    """kernel -> (opcode counter, source-file counter) over the kernel's static SASS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        extract = [tool("cuobjdump"), "-xelf", "all", str(obj.resolve())]
+        subprocess.run(extract, cwd=tmp, check=True, capture_output=True)
+        cubins = sorted(Path(tmp).glob("*.cubin"))
+        if not cubins:
+            sys.exit(f"sass_report: no cubin in {obj}")
+        text = "\n".join(run(tool("nvdisasm"), "-g", "-c", str(c)) for c in cubins)
+    kernels, name, where = {}, None, None
+    for line in text.splitlines():
+        m = re.match(r"^\.text\.(\S+):", line)
+        if m:
+            name, where = m.group(1), None
+            kernels[name] = (collections.Counter(), collections.Counter())
+            continue
+        if name is None:
+            continue
+        m = LINE.search(line)
+        if m:
+            where = Path(m.group(1)).name
+            continue
+        m = INSTRUCTION.match(line)
+        if m:
+            kernels[name][0][m.group(2)] += 1
+            kernels[name][1][where or "?"] += 1
+    return kernels
+
+
+def summary(obj: Path) -> dict:
+    res, code = resources(obj), disassemble(obj)
+    out = {}
+    for name, label in KERNEL_NAMES.items():
+        if name not in code:
+            continue
+        ops, files = code[name]
+        spills = sum(c for op, c in ops.items() if op.startswith(("LDL", "STL")))
+        out[label] = {
+            "registers": res.get(name, {}).get("REG", -1),
+            "stack bytes": res.get(name, {}).get("STACK", -1),
+            "spill instructions (LDL/STL)": spills,
+            "SASS instructions": sum(ops.values()),
+            "files": files,
+        }
+    return out
+
+
+def delta(new: int, old: int | None) -> str:
+    return f"{new}" if old is None else f"{new} ({new - old:+d})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("object", nargs="?", type=Path, default=DEFAULT_OBJECT)
+    ap.add_argument("--baseline", type=Path, help="an older backend_cuda.cu.o to compare with")
+    ap.add_argument("--top", type=int, default=8, help="source files listed per kernel")
+    args = ap.parse_args()
+    for obj in (args.object, args.baseline):
+        if obj is not None and not obj.is_file():
+            sys.exit(f"sass_report: no such object file: {obj}")
+    new = summary(args.object)
+    old = summary(args.baseline) if args.baseline else {}
+    print(f"# Static SASS of {args.object}" + (f" vs {args.baseline}" if args.baseline else ""))
+    for label, s in new.items():
+        o = old.get(label, {})
+        print(f"\n## {label}\n\n| quantity | value |\n|---|---|")
+        for key in ("registers", "stack bytes", "spill instructions (LDL/STL)", "SASS instructions"):
+            print(f"| {key} | {delta(s[key], o.get(key))} |")
+        print("\n| source file (innermost inlined line) | SASS instructions |\n|---|---|")
+        for f, c in s["files"].most_common(args.top):
+            print(f"| {f} | {delta(c, o['files'].get(f, 0) if o else None)} |")
+
+
+if __name__ == "__main__":
+    main()
