@@ -21,6 +21,9 @@
 // horizons, many factor bins) keep the prefix that fits and send the rest straight to global
 // atomics. Launches are sized so that no uint32 shared counter can overflow.
 //
+// Libraries: CUB's CachingDeviceAllocator provides the device buffers and cub::WarpReduce the warp
+// sums of the moments (a single REDUX instruction on sm_80+, the same SASS as the intrinsic).
+//
 // Files: cuda/launch_shape.hpp (shape, queue layout, kernel arguments), cuda/sinks.cuh,
 // cuda/warp_queues.cuh, cuda/dyad_kernel.cuh (device code), cuda/trajectory_plan.hpp and this file
 // (host side: device buffers, checks, launches).
@@ -28,6 +31,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cub/util_allocator.cuh>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -49,6 +53,8 @@ using namespace cuda_detail;
 // ---------------------------------------------------------------------------------------------
 // Host side: device buffers (grow-only, reused across chunks: memory never grows with dyads).
 
+/// A grow-only device buffer whose memory comes from CUB's caching allocator (stream-ordered; a
+/// failed cudaMalloc first releases the cache and retries).
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
@@ -57,12 +63,12 @@ class DeviceBuffer {
   // Freed only at process exit by the driver (destroying CUDA objects in static destructors can
   // fail after the runtime has shut down), so no destructor.
 
-  void* reserve(size_t bytes) {
+  void* reserve(cub::CachingDeviceAllocator& allocator, size_t bytes, cudaStream_t stream) {
     if (bytes > capacity_) {
-      if (ptr_) LR_CUDA_CHECK(cudaFree(ptr_));
+      if (ptr_) LR_CUDA_CHECK(allocator.DeviceFree(ptr_));
       ptr_ = nullptr;
       capacity_ = 0;
-      LR_CUDA_CHECK(cudaMalloc(&ptr_, bytes));
+      LR_CUDA_CHECK(allocator.DeviceAllocate(&ptr_, bytes, stream));
       capacity_ = bytes;
     }
     return ptr_;
@@ -79,7 +85,10 @@ struct CudaContext {
   int device = -1;
   cudaDeviceProp prop{};
   cudaStream_t stream = nullptr;
+  cub::CachingDeviceAllocator allocator{/*skip_cleanup=*/true};  // see DeviceBuffer
   DeviceBuffer counts, next_dyad, traj_table, traj_arena;
+
+  void* reserve(DeviceBuffer& buffer, size_t bytes) { return buffer.reserve(allocator, bytes, stream); }
 };
 
 CudaContext& context() {
@@ -219,13 +228,13 @@ void run_chunk_cuda(const ChunkRequest& request) {
   }
   std::vector<TrajCopy> copies;
   const size_t arena_bytes = plan_trajectories(request, params, table, copies, nullptr);
-  char* arena = static_cast<char*>(ctx.traj_arena.reserve(std::max<size_t>(arena_bytes, 256)));
+  char* arena = static_cast<char*>(ctx.reserve(ctx.traj_arena, std::max<size_t>(arena_bytes, 256)));
   plan_trajectories(request, params, table, copies, arena);
 
   const size_t count_words = static_cast<size_t>(n_points) * lay.total;
-  uint64_t* d_counts = static_cast<uint64_t*>(ctx.counts.reserve(count_words * sizeof(uint64_t)));
-  uint32_t* d_next = static_cast<uint32_t*>(ctx.next_dyad.reserve(n_points * sizeof(uint32_t)));
-  DeviceTraj* d_table = static_cast<DeviceTraj*>(ctx.traj_table.reserve(n_points * sizeof(DeviceTraj)));
+  uint64_t* d_counts = static_cast<uint64_t*>(ctx.reserve(ctx.counts, count_words * sizeof(uint64_t)));
+  uint32_t* d_next = static_cast<uint32_t*>(ctx.reserve(ctx.next_dyad, n_points * sizeof(uint32_t)));
+  DeviceTraj* d_table = static_cast<DeviceTraj*>(ctx.reserve(ctx.traj_table, n_points * sizeof(DeviceTraj)));
   LR_CUDA_CHECK(cudaMemsetAsync(d_counts, 0, count_words * sizeof(uint64_t), ctx.stream));
   LR_CUDA_CHECK(
       cudaMemcpyAsync(d_table, table.data(), n_points * sizeof(DeviceTraj), cudaMemcpyHostToDevice, ctx.stream));

@@ -1,7 +1,10 @@
 // Sinks of the CUDA backend (simulate_dyad.hpp's Sink concept): per-period counts of one lane into
 // the block's shared histogram, and the lock-step outcome pass of up to 32 dyads with
-// warp-aggregated atomics and REDUX moment sums.
+// warp-aggregated atomics and CUB warp sums (REDUX) of the moments.
 #pragma once
+
+#include <cub/warp/warp_reduce.cuh>
+#include <type_traits>
 
 #include "cuda/launch_shape.hpp"
 #include "simulate_dyad.hpp"
@@ -38,12 +41,23 @@ struct PeriodSink {
   }
 };
 
+using WarpSumU32 = cub::WarpReduce<unsigned int>;
+// CUB's shuffle specialisation keeps nothing in its temp storage, so a per-thread dummy serves.
+static_assert(std::is_empty<cub::NullType>::value && sizeof(WarpSumU32::TempStorage) <= 1,
+              "cub::WarpReduce<unsigned int> needs real temp storage in this CCCL version");
+
+/// Sum over the full, converged warp: CUB's WarpReduce, which is one REDUX instruction on sm_80+.
+__device__ __forceinline__ uint32_t warp_sum_u32(uint32_t v) {
+  WarpSumU32::TempStorage unused;
+  return WarpSumU32(unused).Sum(v);
+}
+
 /// Exact sum over the (converged) warp of a uint64 modulo 2^64, from three 32-bit warp reductions
-/// (REDUX) of 22-bit pieces: each piece's sum stays below 32 * 2^22, so nothing is lost.
+/// of 22-bit pieces: each piece's sum stays below 32 * 2^22, so nothing is lost.
 __device__ __forceinline__ unsigned long long warp_sum_u64(unsigned long long v) {
-  const uint64_t s0 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v) & 0x3fffffu);
-  const uint64_t s1 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v >> 22) & 0x3fffffu);
-  const uint64_t s2 = __reduce_add_sync(kFullMask, static_cast<uint32_t>(v >> 44));
+  const uint64_t s0 = warp_sum_u32(static_cast<uint32_t>(v) & 0x3fffffu);
+  const uint64_t s1 = warp_sum_u32(static_cast<uint32_t>(v >> 22) & 0x3fffffu);
+  const uint64_t s2 = warp_sum_u32(static_cast<uint32_t>(v >> 44));
   return s0 + (s1 << 22) + (s2 << 44);
 }
 
