@@ -1,10 +1,9 @@
 #include "version.hpp"
 
+#include "git_describe.hpp"  // generated at build time (cmake/git_describe.cmake)
+
 #ifndef LEARNRACE_VERSION
 #define LEARNRACE_VERSION "unknown"
-#endif
-#ifndef LEARNRACE_GIT_DESCRIBE
-#define LEARNRACE_GIT_DESCRIBE "unknown"
 #endif
 
 namespace learnrace {
