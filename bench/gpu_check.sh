@@ -7,7 +7,8 @@
 #
 # Environment: OUT (where the report and logs go), BUILD (build dir, default build-gpu),
 # SIZES (default "1e6 1e7 1e8"), REPEAT (default 5), JOBS (default nproc), DETAIL=1 (also export
-# ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1.
+# ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1,
+# AB_FLAGS (compiler flags of the A/B build timed against the main one; empty: no A/B).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -98,6 +99,26 @@ TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel proposit
 grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
+
+# --- A/B in this run: the same tree built with AB_FLAGS (default: the Philox key schedule recomputed in
+# every draw, the code before 2026-11-28), timed alternately with the main build. AB_FLAGS= skips it.
+AB_FLAGS=${AB_FLAGS--DLR_PHILOX_KEYS_PER_DRAW}
+if [ -n "$AB_FLAGS" ]; then
+  echo "$AB_FLAGS" >"$WORK/ab_flags.txt"
+  step ab_configure cmake -S "$ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+    -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
+    -DCMAKE_CXX_FLAGS="$AB_FLAGS"
+  step ab_build cmake --build "$BUILD-ab" -j "$JOBS" --target throughput
+  for round in 1 2; do
+    for variant in main ab; do
+      bin=$TP
+      [ $variant = ab ] && bin=$BUILD-ab/bin/throughput
+      TMO=120 step "ab_${variant}_$round" "$bin" --backend cuda --kernel propositional --dyads 1e8 --periods 100 \
+        --repeat 3
+      grep '^backend=' "$WORK/ab_${variant}_$round.log" | sed "s/^/variant=$variant round=$round /" >>"$WORK/ab.txt"
+    done
+  done
+fi
 
 # --- ncu: instructions, issue-slot use, occupancy of one launch (1e7 dyads x 100 periods) ---
 METRICS=smsp__thread_inst_executed.sum,smsp__inst_executed.sum,sm__inst_issued.avg.pct_of_peak_sustained_active

@@ -118,6 +118,32 @@ def main():
             f"{r.get('dyads_per_s')} |"
         )
 
+    # A/B
+    ab = [kv_line(line) for line in read(os.path.join(work, "ab.txt")).splitlines()]
+    if ab:
+        flags = read(os.path.join(work, "ab_flags.txt")).strip()
+        lines += [
+            "",
+            f"## A/B in this run: main build vs the build with `{flags}`",
+            "Propositional kernel, 1e8 dyads x 100 periods, median of 3 per row, the two builds alternating.",
+            "",
+            "| round | variant | median s | dyad-periods | dyad-periods/s |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in ab:
+            lines.append(
+                f"| {r.get('round')} | {r.get('variant')} | {r.get('median_s')} | {r.get('dyad_periods')} | "
+                f"{r.get('dyad_periods_per_s')} |"
+            )
+        rate = {v: [float(r["dyad_periods_per_s"]) for r in ab if r.get("variant") == v] for v in ("main", "ab")}
+        if rate["main"] and rate["ab"]:
+            ratio = (sum(rate["main"]) / len(rate["main"])) / (sum(rate["ab"]) / len(rate["ab"]))
+            same = len({r.get("dyad_periods") for r in ab}) == 1
+            lines += [
+                "",
+                f"main / ab throughput: {ratio:.3f} (mean over rounds); identical dyad-period counts: {same}.",
+            ]
+
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))
     lines += [

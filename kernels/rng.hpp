@@ -44,6 +44,18 @@ class RandomGenerator {
   /// Four independent 32-bit words for (period, stream).
   LR_HD Draw4 draw(uint32_t period, uint32_t stream) const {
     r123array4x32 ctr = {{dyad_lo_, dyad_hi_, period, stream}};
+#ifdef LR_PHILOX_KEYS_PER_DRAW
+    // A/B variant for bench/gpu_check.sh (AB_FLAGS): the schedule recomputed in every draw, as
+    // Random123's own Philox4x32_R does (and this code did before 2026-11-28). Same numbers.
+    r123array2x32 key = {{keys_.k[0], keys_.k[1]}};
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
+    for (int32_t r = 0; r < kPhiloxRounds; ++r) {
+      ctr = _philox4x32round(ctr, key);
+      key = _philox4x32bumpkey(key);
+    }
+#else
 #ifdef __CUDA_ARCH__
 #pragma unroll
 #endif
@@ -51,6 +63,7 @@ class RandomGenerator {
       const r123array2x32 key = {{keys_.k[2 * r], keys_.k[2 * r + 1]}};
       ctr = _philox4x32round(ctr, key);
     }
+#endif
     Draw4 d;
     d.v[0] = ctr.v[0];
     d.v[1] = ctr.v[1];

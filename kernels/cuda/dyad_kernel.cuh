@@ -22,7 +22,11 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
   const ModelParams& p = c_params[point];
   // A copy, not a reference: the keys are warp-uniform, so ptxas keeps all 20 in uniform registers
   // for the whole kernel and a Philox round is 2 IMAD.WIDE + 2 LOP3 (a reference reloads them).
+#ifdef LR_PHILOX_KEYS_PER_DRAW
+  const PhiloxRoundKeys& keys = c_keys[point];  // A/B variant: the code before 2026-11-28 (see rng.hpp)
+#else
   const PhiloxRoundKeys keys = c_keys[point];
+#endif
   uint64_t* counts = a.counts + static_cast<uint64_t>(point) * a.lay.total;
   const DeviceTraj* traj = a.traj + point;
   uint32_t* hist = smem + kRingWords * kWarpsPerBlock;
