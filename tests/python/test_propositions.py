@@ -241,3 +241,17 @@ def test_results_without_trajectories_raise_missing_output():
     res = learnrace.run({"run": {"dyads": 500, "seed": 1}, "output": {"trajectory_max": 0}}, progress=False)
     with pytest.raises(propositions.MissingOutputError, match="trajectory_max"):
         propositions.test(res)
+
+
+def test_a_sojourn_ratio_without_exits_in_a_group_is_not_estimable():
+    from learnrace.propositions.tendencies import _ratio_fit, _sojourn_result
+
+    # Stratum 0 has condition rows only, stratum 1 reference rows only: no stratum holds both groups, so nothing
+    # is left to estimate a common ratio from.
+    y = np.array([1, 0, 1, 0, 1, 0])
+    indicator = np.array([1, 1, 1, 0, 0, 0])
+    strata = np.array([0, 0, 0, 1, 1, 1])
+    fit = _ratio_fit(y, indicator, strata, np.arange(6), 0.01)
+    assert fit is None
+    out = _sojourn_result(fit, BY_NAME["P4"], {"n": 6})
+    assert np.isnan(out["effect"]) and not out["meets"] and "not estimable" in out["note"] and out["n"] == 6

@@ -55,6 +55,24 @@ def _ratio_fit(y, indicator, strata, groups, alpha, invert=False):
     return ratio, lo, hi, c.p_value, int(keep.sum())
 
 
+def _sojourn_result(fit, clause: Clause, extra: Dict) -> Dict:
+    """Verdict inputs of a sojourn ratio from ``_ratio_fit`` (None: no exit left in one group once the strata
+    without both groups are dropped)."""
+    if fit is None:
+        return _not_estimable("sojourn ratio not estimable: no exit in one group within the shared strata", **extra)
+    ratio, lo, hi, p, _ = fit
+    return {
+        "effect": ratio,
+        "ci_low": lo,
+        "ci_high": hi,
+        "p_value": p,
+        "side": "support" if ratio > 1 else "contradict",
+        "meets": bool(ratio >= clause.threshold),
+        "note": "",
+        **extra,
+    }
+
+
 def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int) -> Dict:
     """Lift of ``mover -> destination`` facing ``partner`` over the same mover strategies facing any other partner
     state, plus the modal-change check (and for P5 the highest-adoption and near-absorbing checks)."""
@@ -179,17 +197,7 @@ def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: floa
     rows = m_mod | m_ref
     is_ref = m_ref[rows]
     fit = _ratio_fit(exits[rows], is_ref, np.zeros(int(rows.sum()), dtype=np.int64), tr.dyad[rows], alpha)
-    ratio, lo, hi, p, _ = fit
-    return {
-        "effect": ratio,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": p,
-        "side": "support" if ratio > 1 else "contradict",
-        "meets": bool(ratio >= clause.threshold),
-        "note": "",
-        **extra,
-    }
+    return _sojourn_result(fit, clause, extra)
 
 
 def mover_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int):
@@ -215,14 +223,4 @@ def mover_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, mi
     if e_cond < min_events or e_other == 0:
         return _not_estimable(f"too few exits ({e_cond} in the condition, {e_other} outside)", **extra)
     fit = _ratio_fit(exits, cond, m.own.astype(np.int64), m.dyad, alpha, invert=True)
-    ratio, lo, hi, p, _ = fit
-    return {
-        "effect": ratio,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": p,
-        "side": "support" if ratio > 1 else "contradict",
-        "meets": bool(ratio >= clause.threshold),
-        "note": "",
-        **extra,
-    }
+    return _sojourn_result(fit, clause, extra)
