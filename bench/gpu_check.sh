@@ -3,12 +3,14 @@
 # compute-sanitizer memcheck on a small run, the throughput benchmark (1e6, 1e7, 1e8 dyads x 100
 # periods per kernel), ncu counters (instructions per dyad-period, issue-slot use, occupancy) and
 # the kernels' resource usage; writes bench/results/gpu-<device>-<date>.md, into $OUT when set.
-# Every step's failure is recorded in the report; the remaining steps still run.
+# Every step's failure is recorded in the report; the remaining steps still run. For a machine that
+# reaches neither apt nor PyPI, run scripts/prepare_device_carry.sh first and carry .deps and .whl.
 #
 # Environment: OUT (where the report and logs go), BUILD (build dir, default build-gpu),
 # SIZES (default "1e6 1e7 1e8"), REPEAT (default 5), JOBS (default nproc), DETAIL=1 (also export
 # ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1,
-# AB_FLAGS (compiler flags of the A/B build timed against the main one; empty: no A/B).
+# SKIP_PYTHON=1 (no pip install + pytest), AB_FLAGS (compiler flags of the A/B build timed against
+# the main one; empty: no A/B).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -74,6 +76,20 @@ fi
 if [ "${SKIP_TESTS:-0}" != 1 ]; then
   TMO=240 step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
   step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
+  # Python: the package built with CUDA; the `backend` fixture runs each such case on cpu and on cuda.
+  if [ "${SKIP_PYTHON:-0}" != 1 ]; then
+    if [ -d "$ROOT/.whl" ]; then  # wheels a session carried for a machine without PyPI
+      # only the distributions the image lacks; a wheel for another Python version is skipped, not fatal
+      step python_wheels bash -c 'for w in "$1"/.whl/*.whl; do
+          d=$(basename "$w" | cut -d- -f1)
+          python3 -c "import importlib.metadata as m, sys; m.version(sys.argv[1])" "$d" 2>/dev/null && continue
+          python3 -m pip install -q --no-index --no-deps "$w" || echo "skipped $w"
+        done' _ "$ROOT"
+    fi
+    TMO=600 step python_install env CMAKE_ARGS="-DLEARNRACE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+-DLEARNRACE_EXTRA_INCLUDE=$EXTRA_INC" python3 -m pip install -q --no-build-isolation --no-deps "$ROOT"
+    TMO=600 step python_tests python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/python" -rs
+  fi
 fi
 
 # --- compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---

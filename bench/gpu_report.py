@@ -92,6 +92,12 @@ def main():
     if ctest:
         lines += ["", "ctest: " + "; ".join(ctest[-3:])]
 
+    py = read(os.path.join(work, "python_tests.log")).splitlines()
+    py_summary = [ln for ln in py if re.search(r"\d+ (passed|failed)", ln)]
+    if py or os.path.exists(os.path.join(work, "python_install.status")):
+        result = py_summary[-1] if py_summary else status(work, "python_tests")
+        lines += ["", f"pytest (package built with CUDA): {result}"]
+
     # Sanitizers
     lines += ["", "## compute-sanitizer", "| run | summary |", "| --- | --- |"]
     for name in ("memcheck_prop", "memcheck_strat", "memcheck_fallback", "racecheck"):

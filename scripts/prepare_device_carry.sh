@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prepares what bench/gpu_check.sh needs on a lent GPU machine that reaches neither apt nor PyPI:
+#   .deps/include  the header-only libraries (Random123, toml++) copied from this machine
+#   .whl/          wheels of the pure-Python test dependencies missing from the GPU image
+# Both are git-ignored; pass them to the device tool as carry: [".deps", ".whl"]. Then on the device:
+#   export JOBS=14 REPEAT=5; bash bench/gpu_check.sh > $OUT/gpu_check.log 2>&1
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+"$ROOT/scripts/install_deps.sh" >/dev/null
+
+mkdir -p .deps/include
+for dir in Random123 toml++; do
+  src=/usr/include/$dir
+  [ -d "$src" ] || { echo "prepare_device_carry: $src missing (install_deps.sh installs it)" >&2; exit 1; }
+  rm -rf ".deps/include/$dir"
+  cp -r "$src" .deps/include/
+done
+
+# The GPU image (seen 2026-11-22) has numpy, pandas, scipy, h5py, statsmodels, matplotlib and pytest, not
+# these pure-Python ones (lifelines and what it adds to that list). --no-deps keeps .whl small (carry <= 64 MiB).
+rm -rf .whl && mkdir -p .whl
+python3 -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps -d .whl \
+  tomli-w lifelines autograd autograd-gamma formulaic interface-meta narwhals wrapt scikit-build-core pybind11 pathspec
+du -sh .deps .whl
