@@ -68,6 +68,7 @@ TESTS=$BUILD/bin/learnrace_tests
 OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
 if [ -n "$OBJ" ]; then
   step resources cuobjdump --dump-resource-usage "$OBJ"
+  step sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --top 6
 else
   echo "FAILED (no backend_cuda.cu.o)" >"$WORK/resources.status"
 fi

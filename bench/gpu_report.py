@@ -196,6 +196,10 @@ def main():
     lines += ["", "Resource usage (cuobjdump --dump-resource-usage):", "```"]
     lines += [f"{k}: {v}" for k, v in res.items()] or ["(none)"]
     lines += ["```", ""]
+    sass = read(os.path.join(work, "sass.log")).strip()
+    if sass:
+        body = [("#" + ln) if ln.startswith("## ") else ln for ln in sass.splitlines()[1:]]
+        lines += ["## Static SASS (bench/sass_report.py)", ""] + body + [""]
     os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
     with open(report, "w") as f:
         f.write("\n".join(lines) + "\n")
