@@ -224,10 +224,13 @@ def extract(res, point, scale: str = "model") -> PointData:
     with np.errstate(invalid="ignore"):
         posture_gap = np.nanmean(np.where(live, gap, np.nan), axis=1) if T else np.zeros(K)
     w_legal = _param(res, p, "power.w_legal", 0.2)
-    u_a = np.asarray(tr["knowledge_A"][p]).astype(np.float64)
-    u_b = np.asarray(tr["knowledge_B"][p]).astype(np.float64)
-    equity = np.asarray(tr["equity_A"][p]).astype(np.float64)
-    power_0 = _power_start(w_legal, tr["knowledge_A"][p], tr["knowledge_B"][p], tr["equity_A"][p])
+    know_a_raw = np.asarray(tr["knowledge_A"][p])
+    know_b_raw = np.asarray(tr["knowledge_B"][p])
+    equity_raw = np.asarray(tr["equity_A"][p])
+    u_a = know_a_raw.astype(np.float64)
+    u_b = know_b_raw.astype(np.float64)
+    equity = equity_raw.astype(np.float64)
+    power_0 = _power_start(w_legal, know_a_raw, know_b_raw, equity_raw)
     # In float32 like the engine, so a dyad whose power never moved has a shift of exactly 0 (ties in H3/H4).
     power_shift = (power_end.astype(np.float32) - power_0).astype(np.float64)
     g_a = np.asarray(tr["gain_A"][p]).astype(np.float64)

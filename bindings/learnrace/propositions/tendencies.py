@@ -55,6 +55,11 @@ def _ratio_fit(y, indicator, strata, groups, alpha, invert=False):
     return ratio, lo, hi, c.p_value, int(keep.sum())
 
 
+def _unordered_key(a, b) -> np.ndarray:
+    """Code 5 * min + max of the unordered pair state (x, y) = (y, x)."""
+    return 5 * np.minimum(a, b).astype(np.int64) + np.maximum(a, b).astype(np.int64)
+
+
 def _sojourn_result(fit, clause: Clause, extra: Dict) -> Dict:
     """Verdict inputs of a sojourn ratio from ``_ratio_fit`` (None: no exit left in one group once the strata
     without both groups are dropped)."""
@@ -160,10 +165,8 @@ def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: floa
     hazards h; sojourn 1/h under the Markov reading; ratio = h_runner_up / h_moderation)."""
     tr = data.transitions
     reg = data.regime_mask(regime)
-    lo_code = np.minimum(tr.a, tr.b).astype(np.int64)
-    hi_code = np.maximum(tr.a, tr.b).astype(np.int64)
-    key = 5 * lo_code + hi_code
-    key_next = 5 * np.minimum(tr.a_next, tr.b_next).astype(np.int64) + np.maximum(tr.a_next, tr.b_next)
+    key = _unordered_key(tr.a, tr.b)
+    key_next = _unordered_key(tr.a_next, tr.b_next)
     # Leaving the unordered state is an exit; a swap such as (CPR, COL) -> (COL, CPR) is not.
     exits = key_next != key
     table = {}
