@@ -9,8 +9,9 @@
 # Environment: OUT (where the report and logs go), BUILD (build dir, default build-gpu),
 # SIZES (default "1e6 1e7 1e8"), REPEAT (default 5), JOBS (default nproc), DETAIL=1 (also export
 # ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1,
-# SKIP_PYTHON=1 (no pip install + pytest), AB_FLAGS (compiler flags of the A/B build timed against
-# the main one; empty: no A/B).
+# SKIP_PYTHON=1 (no pip install + pytest), AB_SRC (older source tree of the A/B build timed against
+# the main one; default .deps/ab-src when present), AB_FLAGS (else: this tree with these compiler
+# flags); both empty: no A/B.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -117,12 +118,24 @@ grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.tx
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
 
-# --- A/B in this run: the same tree built with AB_FLAGS (default: the Philox key schedule recomputed in
-# every draw, the code before 2026-11-28), timed alternately with the main build. AB_FLAGS= skips it.
+# --- A/B in this run: a second build timed alternately with the main one (propositional, 1e8 dyads).
+# B is AB_SRC, an older source tree (default .deps/ab-src: scripts/prepare_device_carry.sh exports the
+# revision last measured on a GPU there), else this tree built with AB_FLAGS (default: the Philox key
+# schedule recomputed in every draw, the code before 2026-11-28). AB_SRC= AB_FLAGS= skips the A/B.
+AB_SRC=${AB_SRC-$ROOT/.deps/ab-src}
 AB_FLAGS=${AB_FLAGS--DLR_PHILOX_KEYS_PER_DRAW}
-if [ -n "$AB_FLAGS" ]; then
-  echo "$AB_FLAGS" >"$WORK/ab_flags.txt"
-  step ab_configure cmake -S "$ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+AB_WHAT=
+if [ -n "$AB_SRC" ] && [ -f "$AB_SRC/CMakeLists.txt" ]; then
+  AB_ROOT=$AB_SRC
+  AB_FLAGS=
+  AB_WHAT="the source tree of revision $(cat "$AB_SRC/.ab_revision" 2>/dev/null || echo "? ($AB_SRC)")"
+elif [ -n "$AB_FLAGS" ]; then
+  AB_ROOT=$ROOT
+  AB_WHAT="this tree built with \`$AB_FLAGS\`"
+fi
+if [ -n "$AB_WHAT" ]; then
+  echo "$AB_WHAT" >"$WORK/ab_what.txt"
+  step ab_configure cmake -S "$AB_ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
     -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
     -DCMAKE_CXX_FLAGS="$AB_FLAGS"
   step ab_build cmake --build "$BUILD-ab" -j "$JOBS" --target throughput

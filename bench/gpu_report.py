@@ -127,10 +127,12 @@ def main():
     # A/B
     ab = [kv_line(line) for line in read(os.path.join(work, "ab.txt")).splitlines()]
     if ab:
-        flags = read(os.path.join(work, "ab_flags.txt")).strip()
+        what = read(os.path.join(work, "ab_what.txt")).strip()
+        if not what:  # reports of gpu_check.sh before AB_SRC
+            what = f"the build with `{read(os.path.join(work, 'ab_flags.txt')).strip()}`"
         lines += [
             "",
-            f"## A/B in this run: main build vs the build with `{flags}`",
+            f"## A/B in this run: main build (variant main) vs {what} (variant ab)",
             "Propositional kernel, 1e8 dyads x 100 periods, median of 3 per row, the two builds alternating.",
             "",
             "| round | variant | median s | dyad-periods | dyad-periods/s |",
@@ -147,7 +149,8 @@ def main():
             same = len({r.get("dyad_periods") for r in ab}) == 1
             lines += [
                 "",
-                f"main / ab throughput: {ratio:.3f} (mean over rounds); identical dyad-period counts: {same}.",
+                f"main / ab throughput (dyad-periods/s): {ratio:.3f} (mean over rounds); identical dyad-period "
+                f"counts: {same}.",
             ]
 
     # ncu

@@ -1,5 +1,6 @@
 // Our own exp / log / sin-cos polynomials (MODEL.md section 9): identical float results on the CPU
-// and on CUDA, because they use only +, -, *, / and bit operations (no FMA contraction, no libm).
+// and on CUDA, because they use only +, -, *, /, explicit fused multiply-adds (lr_fma: one IEEE
+// rounding on both) and bit operations; no implicit FMA contraction, no libm transcendentals.
 #pragma once
 
 #include <cmath>
@@ -11,24 +12,24 @@ namespace learnrace {
 /// e^x, relative error < 2e-7 on [-87, 88]; inputs outside are clamped.
 LR_HD LR_INLINE float lr_exp(float x) {
   x = lr_clamp(x, -87.0f, 88.0f);
-  const float n = floorf(x * 1.44269504088896341f + 0.5f);
+  const float n = floorf(lr_fma(x, 1.44269504088896341f, 0.5f));
   // Cody-Waite: ln2 = hi + lo, hi exact in 16 bits so n*hi is exact.
-  const float r = (x - n * 0.693145751953125f) - n * 1.42860682030941723e-06f;
+  const float r = lr_fma(-n, 1.42860682030941723e-06f, lr_fma(-n, 0.693145751953125f, x));
   float p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  p = lr_fma(p, r, 1.0f / 720.0f);
+  p = lr_fma(p, r, 1.0f / 120.0f);
+  p = lr_fma(p, r, 1.0f / 24.0f);
+  p = lr_fma(p, r, 1.0f / 6.0f);
+  p = lr_fma(p, r, 0.5f);
+  p = lr_fma(p, r, 1.0f);
+  p = lr_fma(p, r, 1.0f);
   const int32_t e = static_cast<int32_t>(n) + 127;
   return p * bits_float(static_cast<uint32_t>(e) << 23);
 }
 
 /// Natural log for positive normal floats x in [2^-126, 2^128): |error| < 3e-7 * max(1, |ln x|), i.e.
 /// absolute error < 3e-7 near x = 1 and relative error < 3e-7 elsewhere (an absolute bound cannot
-/// hold for large |ln x|: the float spacing at ln x = 87 is 7.6e-6). Measured: 1.3e-7 * max(1, |ln x|).
+/// hold for large |ln x|: the float spacing at ln x = 87 is 7.6e-6). Measured: 1.2e-7 * max(1, |ln x|).
 LR_HD LR_INLINE float lr_log(float x) {
   const uint32_t bits = float_bits(x);
   int32_t e = static_cast<int32_t>((bits >> 23) & 0xffu) - 127;
@@ -41,12 +42,12 @@ LR_HD LR_INLINE float lr_log(float x) {
   const float s = (m - 1.0f) / (m + 1.0f);
   const float s2 = s * s;
   float p = 1.0f / 9.0f;
-  p = p * s2 + 1.0f / 7.0f;
-  p = p * s2 + 1.0f / 5.0f;
-  p = p * s2 + 1.0f / 3.0f;
-  p = p * s2 + 1.0f;
+  p = lr_fma(p, s2, 1.0f / 7.0f);
+  p = lr_fma(p, s2, 1.0f / 5.0f);
+  p = lr_fma(p, s2, 1.0f / 3.0f);
+  p = lr_fma(p, s2, 1.0f);
   const float fe = static_cast<float>(e);
-  return (fe * 0.693145751953125f + 2.0f * s * p) + fe * 1.42860682030941723e-06f;
+  return lr_fma(fe, 0.693145751953125f, 2.0f * s * p) + fe * 1.42860682030941723e-06f;
 }
 
 /// Logistic function 1/(1+e^-x): absolute error < 2e-7 for all x, relative error < 3e-7 on [-87, 87].
@@ -65,16 +66,16 @@ LR_HD LR_INLINE void lr_sincos_2pi(float u, float* s_out, float* c_out) {
   const float t = (y - q) * 1.57079632679489662f;  // |t| <= pi/4
   const float t2 = t * t;
   float s = -1.0f / 362880.0f;
-  s = s * t2 + 1.0f / 5040.0f;
-  s = s * t2 - 1.0f / 120.0f;
-  s = s * t2 + 1.0f / 6.0f;
-  s = t - t * t2 * s;  // t - t^3/6 + t^5/120 - ...
+  s = lr_fma(s, t2, 1.0f / 5040.0f);
+  s = lr_fma(s, t2, -1.0f / 120.0f);
+  s = lr_fma(s, t2, 1.0f / 6.0f);
+  s = lr_fma(-(t * t2), s, t);  // t - t^3/6 + t^5/120 - ...
   float c = 1.0f / 3628800.0f;
-  c = c * t2 - 1.0f / 40320.0f;
-  c = c * t2 + 1.0f / 720.0f;
-  c = c * t2 - 1.0f / 24.0f;
-  c = c * t2 + 0.5f;
-  c = 1.0f - t2 * c;
+  c = lr_fma(c, t2, -1.0f / 40320.0f);
+  c = lr_fma(c, t2, 1.0f / 720.0f);
+  c = lr_fma(c, t2, -1.0f / 24.0f);
+  c = lr_fma(c, t2, 0.5f);
+  c = lr_fma(-t2, c, 1.0f);
   const int32_t quadrant = static_cast<int32_t>(q) & 3;
   float so = s, co = c;
   if (quadrant == 1) {

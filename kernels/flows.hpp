@@ -38,6 +38,7 @@ struct Flows {
 
 /// t_AB = min(tau_A, rho_B); c = kappa_c (t_AB + t_BA) + kappa_x t_AB t_BA; firm f appropriates
 /// c * inflow_f / max(t_AB, t_BA) (Larsson Fig. 2: "c->a&b" when mutual, only the receiver when one-way).
+/// The firm with the larger inflow appropriates c itself (inflow / max = 1 exactly), so one division.
 LR_HD LR_INLINE Flows compute_flows(const ModelParams& p, float tau_a, float rho_a, float tau_b, float rho_b) {
   Flows f;
   f.t_ab = lr_min(tau_a, rho_b);
@@ -45,8 +46,10 @@ LR_HD LR_INLINE Flows compute_flows(const ModelParams& p, float tau_a, float rho
   f.created = p.kappa_c * (f.t_ab + f.t_ba) + p.kappa_x * f.t_ab * f.t_ba;
   const float larger = lr_max(f.t_ab, f.t_ba);
   if (larger > 0.0f) {
-    f.appr_a = lr_div_pos(f.created * f.t_ba, larger);  // zero for a one-way flow's giver
-    f.appr_b = lr_div_pos(f.created * f.t_ab, larger);
+    // zero for a one-way flow's giver (smaller inflow 0)
+    const float smaller_share = lr_div_pos(f.created * lr_min(f.t_ab, f.t_ba), larger);
+    f.appr_a = f.t_ba >= f.t_ab ? f.created : smaller_share;
+    f.appr_b = f.t_ab >= f.t_ba ? f.created : smaller_share;
   } else {
     f.appr_a = 0.0f;
     f.appr_b = 0.0f;

@@ -48,6 +48,18 @@ LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) {
 }
 LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
 
+/// a * b + c with a single rounding (IEEE 754 fusedMultiplyAdd), so the same bits on the CPU and
+/// on CUDA. Written out where wanted: implicit contraction stays off (-ffp-contract=off,
+/// -fmad=false), because the compilers would fuse different pairs. One FFMA on the GPU; on the CPU
+/// one vfmadd where the build enables FMA instructions (LEARNRACE_CPU_FMA), else libm's exact fmaf.
+LR_HD LR_INLINE float lr_fma(float a, float b, float c) {
+#if defined(__CUDA_ARCH__)
+  return __fmaf_rn(a, b, c);
+#else
+  return __builtin_fmaf(a, b, c);
+#endif
+}
+
 /// a / b for a denominator b > 0, bit for bit equal to the plain quotient (a zero numerator gives
 /// the same signed zero). A zero numerator never reaches the division: CUDA's IEEE division takes
 /// a slow subroutine for it, which costs a warp dozens of instructions whenever one lane has one.

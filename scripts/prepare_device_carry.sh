@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares what bench/gpu_check.sh needs on a lent GPU machine that reaches neither apt nor PyPI:
 #   .deps/include  the header-only libraries (Random123, toml++) copied from this machine
+#   .deps/ab-src   the source of the revision gpu_check.sh times against (AB_REV, default 8c65c0a)
 #   .whl/          wheels of the pure-Python test dependencies missing from the GPU image
 # Both are git-ignored; pass them to the device tool as carry: [".deps", ".whl"]. Then on the device:
 #   export JOBS=14 REPEAT=5; bash bench/gpu_check.sh > $OUT/gpu_check.log 2>&1
@@ -16,6 +17,13 @@ for dir in Random123 toml++; do
   rm -rf ".deps/include/$dir"
   cp -r "$src" .deps/include/
 done
+
+# The A/B baseline of bench/gpu_check.sh: the source of the revision last measured on a GPU
+# (AB_REV; 8c65c0a: 1.90e10 dyad-periods/s, bench/results/gpu-NVIDIA-H100-80GB-HBM3-2026-11-22.md).
+AB_REV=${AB_REV:-8c65c0a}
+rm -rf .deps/ab-src && mkdir -p .deps/ab-src
+git archive "$AB_REV" | tar -x -C .deps/ab-src
+git rev-parse --short "$AB_REV" >.deps/ab-src/.ab_revision
 
 # The GPU image (seen 2026-11-22) has numpy, pandas, scipy, h5py, statsmodels, matplotlib and pytest, not
 # these pure-Python ones (lifelines and what it adds to that list). --no-deps keeps .whl small (carry <= 64 MiB).
