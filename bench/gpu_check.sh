@@ -69,7 +69,7 @@ TESTS=$BUILD/bin/learnrace_tests
 OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
 if [ -n "$OBJ" ]; then
   step resources cuobjdump --dump-resource-usage "$OBJ"
-  step sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --top 6
+  step sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --top 6 --lines 6
 else
   echo "FAILED (no backend_cuda.cu.o)" >"$WORK/resources.status"
 fi
@@ -120,10 +120,10 @@ grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.tx
 
 # --- A/B in this run: a second build timed alternately with the main one (propositional, 1e8 dyads).
 # B is AB_SRC, an older source tree (default .deps/ab-src: scripts/prepare_device_carry.sh exports the
-# revision last measured on a GPU there), else this tree built with AB_FLAGS (default: the Philox key
-# schedule recomputed in every draw, the code before 2026-11-28). AB_SRC= AB_FLAGS= skips the A/B.
+# revision last measured on a GPU there), else this tree built with AB_FLAGS (e.g. -DSOME_VARIANT).
+# Neither: no A/B.
 AB_SRC=${AB_SRC-$ROOT/.deps/ab-src}
-AB_FLAGS=${AB_FLAGS--DLR_PHILOX_KEYS_PER_DRAW}
+AB_FLAGS=${AB_FLAGS-}
 AB_WHAT=
 if [ -n "$AB_SRC" ] && [ -f "$AB_SRC/CMakeLists.txt" ]; then
   AB_ROOT=$AB_SRC
@@ -135,10 +135,13 @@ elif [ -n "$AB_FLAGS" ]; then
 fi
 if [ -n "$AB_WHAT" ]; then
   echo "$AB_WHAT" >"$WORK/ab_what.txt"
+  rm -rf "$BUILD-ab"  # it may hold a build of the other kind of B (CMake refuses a second source tree)
   step ab_configure cmake -S "$AB_ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
     -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
     -DCMAKE_CXX_FLAGS="$AB_FLAGS"
   step ab_build cmake --build "$BUILD-ab" -j "$JOBS" --target throughput
+  step ab_sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --baseline \
+    "$BUILD-ab/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o" --top 0
   for round in 1 2; do
     for variant in main ab; do
       bin=$TP

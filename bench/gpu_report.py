@@ -126,10 +126,10 @@ def main():
 
     # A/B
     ab = [kv_line(line) for line in read(os.path.join(work, "ab.txt")).splitlines()]
-    if ab:
-        what = read(os.path.join(work, "ab_what.txt")).strip()
-        if not what:  # reports of gpu_check.sh before AB_SRC
-            what = f"the build with `{read(os.path.join(work, 'ab_flags.txt')).strip()}`"
+    what = read(os.path.join(work, "ab_what.txt")).strip()
+    if ab and not what:  # reports of gpu_check.sh before AB_SRC
+        what = f"the build with `{read(os.path.join(work, 'ab_flags.txt')).strip()}`"
+    if what:
         lines += [
             "",
             f"## A/B in this run: main build (variant main) vs {what} (variant ab)",
@@ -152,6 +152,13 @@ def main():
                 f"main / ab throughput (dyad-periods/s): {ratio:.3f} (mean over rounds); identical dyad-period "
                 f"counts: {same}.",
             ]
+        else:
+            lines += ["", "No timing of both builds (see the ab_* steps above)."]
+        ab_sass = read(os.path.join(work, "ab_sass.log")).strip()
+        if ab_sass:
+            body = [("##" + ln) if ln.startswith("## ") else ln for ln in ab_sass.splitlines()[1:]]
+            title = "Static SASS of the main build; in parentheses its difference from the ab build (sass_report.py):"
+            lines += ["", title] + body
 
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))

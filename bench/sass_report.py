@@ -2,12 +2,14 @@
 """Static SASS report of the CUDA kernels: a check that needs no GPU.
 
 For each dyad kernel in the compiled CUDA object: registers, stack, spill instructions, the static SASS instruction
-count and where the instructions come from (source file of the innermost inlined line, from -lineinfo). With
+count and where the instructions come from (source file of the innermost inlined line, from -lineinfo). The
+"period body" is the static SASS inlined into the kernel's dyad_period call: it has no loops, so it approximates the
+warp instructions of one period (its rarely taken division slow paths included). With
 ``--baseline OLD.o`` every number gets its change. Static counts are not executed counts (those need ncu on a GPU,
 see bench/gpu_check.sh), but they show at once whether a change adds spills, registers or instructions to a kernel.
 
 Usage:
-    python bench/sass_report.py [OBJECT.o] [--baseline OLD.o] [--top N]
+    python bench/sass_report.py [OBJECT.o] [--baseline OLD.o] [--top N] [--lines N]
 
 OBJECT defaults to the CMake build's build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o. Needs
 cuobjdump and nvdisasm: from the CUDA toolkit, or `pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm`
@@ -34,7 +36,11 @@ KERNEL_NAMES = {
     "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb0EEEvNS0_10LaunchArgsE": "strategic (global fallback)",
 }
 INSTRUCTION = re.compile(r"^\s+/\*[0-9a-f]{4,}\*/\s+(@!?U?P\w+\s+)?([A-Z][A-Z0-9_.]*)")
-LINE = re.compile(r'//## File "([^"]+)", line (\d+)')
+LOCATION = re.compile(r'"([^"]+)", line (\d+)')
+KERNEL_FILE = "dyad_kernel.cuh"
+# The kernel statement that calls dyad_period is the one whose inlined code includes shocks.hpp: only the
+# period uses it (found from the debug info alone, so a baseline built from another tree works too).
+PERIOD_ONLY_FILE = "shocks.hpp"
 
 
 def tool(name: str) -> str:
@@ -66,32 +72,58 @@ def resources(obj: Path) -> dict:
 
 
 def disassemble(obj: Path) -> dict:
-    """kernel -> (opcode counter, source-file counter) over the kernel's static SASS."""
+    """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter).
+
+    Over the kernel's static SASS. The source file is that of the innermost inlined line; the kernel line is
+    the outermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel the instruction
+    was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         extract = [tool("cuobjdump"), "-xelf", "all", str(obj.resolve())]
         subprocess.run(extract, cwd=tmp, check=True, capture_output=True)
         cubins = sorted(Path(tmp).glob("*.cubin"))
         if not cubins:
             sys.exit(f"sass_report: no cubin in {obj}")
-        text = "\n".join(run(tool("nvdisasm"), "-g", "-c", str(c)) for c in cubins)
-    kernels, name, where = {}, None, None
+        text = "\n".join(run(tool("nvdisasm"), "-gi", "-c", str(c)) for c in cubins)
+    # Before an instruction whose location changed, nvdisasm -gi prints one "//## File" line per level of
+    # inlining: the innermost first, each "inlined at" its caller, the kernel's own line last.
+    kernels, name, where, outer, in_block, marked = {}, None, None, None, False, False
     for line in text.splitlines():
         m = re.match(r"^\.text\.(\S+):", line)
         if m:
-            name, where = m.group(1), None
-            kernels[name] = (collections.Counter(), collections.Counter())
+            name, where, outer, in_block, marked = m.group(1), None, None, False, False
+            kernels[name] = tuple(collections.Counter() for _ in range(4))
             continue
         if name is None:
             continue
-        m = LINE.search(line)
-        if m:
-            where = Path(m.group(1)).name
+        if "//## File" in line:
+            locations = LOCATION.findall(line)
+            if not in_block:
+                where, outer, in_block, marked = Path(locations[0][0]).name, None, True, False
+            for f, n in locations:
+                if Path(f).name == KERNEL_FILE:
+                    outer = (f, int(n))
+                marked = marked or Path(f).name == PERIOD_ONLY_FILE
             continue
         m = INSTRUCTION.match(line)
         if m:
+            in_block = False
             kernels[name][0][m.group(2)] += 1
             kernels[name][1][where or "?"] += 1
+            kernels[name][2][outer] += 1
+            if marked:
+                kernels[name][3][outer] += 1
     return kernels
+
+
+def source_line(location: tuple[str, int] | None) -> str:
+    """The text of a kernel line, or '' when the object was compiled from a tree that is not here."""
+    if location is None:
+        return ""
+    try:
+        return Path(location[0]).read_text().splitlines()[location[1] - 1].strip()
+    except (OSError, IndexError):
+        return ""
 
 
 def summary(obj: Path) -> dict:
@@ -100,14 +132,17 @@ def summary(obj: Path) -> dict:
     for name, label in KERNEL_NAMES.items():
         if name not in code:
             continue
-        ops, files = code[name]
+        ops, files, kernel_lines, period_marks = code[name]
         spills = sum(c for op, c in ops.items() if op.startswith(("LDL", "STL")))
+        period = [kernel_lines[loc] for loc, _ in period_marks.most_common(1)]
         out[label] = {
             "registers": res.get(name, {}).get("REG", -1),
             "stack bytes": res.get(name, {}).get("STACK", -1),
             "spill instructions (LDL/STL)": spills,
             "SASS instructions": sum(ops.values()),
+            "period body (dyad_period call)": sum(period) if period else -1,
             "files": files,
+            "kernel lines": kernel_lines,
         }
     return out
 
@@ -121,6 +156,7 @@ def main() -> None:
     ap.add_argument("object", nargs="?", type=Path, default=DEFAULT_OBJECT)
     ap.add_argument("--baseline", type=Path, help="an older backend_cuda.cu.o to compare with")
     ap.add_argument("--top", type=int, default=8, help="source files listed per kernel")
+    ap.add_argument("--lines", type=int, default=0, help="also list the N largest kernel statements")
     args = ap.parse_args()
     for obj in (args.object, args.baseline):
         if obj is not None and not obj.is_file():
@@ -131,11 +167,18 @@ def main() -> None:
     for label, s in new.items():
         o = old.get(label, {})
         print(f"\n## {label}\n\n| quantity | value |\n|---|---|")
-        for key in ("registers", "stack bytes", "spill instructions (LDL/STL)", "SASS instructions"):
+        keys = ("registers", "stack bytes", "spill instructions (LDL/STL)", "SASS instructions")
+        for key in keys + ("period body (dyad_period call)",):
             print(f"| {key} | {delta(s[key], o.get(key))} |")
-        print("\n| source file (innermost inlined line) | SASS instructions |\n|---|---|")
-        for f, c in s["files"].most_common(args.top):
-            print(f"| {f} | {delta(c, o['files'].get(f, 0) if o else None)} |")
+        if args.top > 0:
+            print("\n| source file (innermost inlined line) | SASS instructions |\n|---|---|")
+            for f, c in s["files"].most_common(args.top):
+                print(f"| {f} | {delta(c, o['files'].get(f, 0) if o else None)} |")
+        if args.lines:  # this object only: a baseline's line numbers may belong to another version of the file
+            print(f"\n| kernel statement ({KERNEL_FILE} line it is inlined into) | SASS instructions |\n|---|---|")
+            for loc, c in s["kernel lines"].most_common(args.lines):
+                text = f"{loc[1]}: `{source_line(loc)[:70]}`" if loc else "(outside the kernel's lines)"
+                print(f"| {text} | {c} |")
 
 
 if __name__ == "__main__":

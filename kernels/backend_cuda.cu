@@ -249,9 +249,9 @@ void run_chunk_cuda(const ChunkRequest& request) {
     // The work counter (uint32, handed out 32 at a time per warp) must not wrap either.
     const uint64_t max_per_launch =
         std::min<uint64_t>(0xffffffffull / static_cast<uint64_t>(std::max(periods, 1)), 1ull << 30);
-    // Philox round keys of every point, derived here from the very params uploaded below.
-    std::vector<PhiloxRoundKeys> keys(static_cast<size_t>(n_points));
-    for (int32_t i = 0; i < n_points; ++i) keys[i] = philox_round_keys(params[i].seed, params[i].point_key);
+    // Per-point constants (Philox round keys, reciprocals), derived here from the very params uploaded below.
+    std::vector<PointConstants> constants(static_cast<size_t>(n_points));
+    for (int32_t i = 0; i < n_points; ++i) constants[i] = point_constants(params[i]);
     for (int32_t kernel = 0; kernel < 2; ++kernel) {
       std::vector<int32_t> members;
       for (int32_t i = 0; i < n_points; ++i)
@@ -269,7 +269,7 @@ void run_chunk_cuda(const ChunkRequest& request) {
         const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, smem)) * ctx.prop.multiProcessorCount;
         LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
                                               cudaMemcpyHostToDevice, ctx.stream));
-        LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_keys, &keys[first], group * sizeof(PhiloxRoundKeys), 0,
+        LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_point, &constants[first], group * sizeof(PointConstants), 0,
                                               cudaMemcpyHostToDevice, ctx.stream));
         for (uint64_t done = 0; done < dyads; done += max_per_launch) {
           const uint64_t n = std::min(max_per_launch, dyads - done);

@@ -83,13 +83,18 @@ struct OutputLayout {
   }
 };
 
+/// Bin of a value already scaled to bin units (v n / (hi - lo) for [lo, hi)); outside values land in the
+/// end bins. The upper test comes before the conversion, which is undefined (and differs between the
+/// CPU and CUDA) for floats beyond int32.
+LR_HD LR_INLINE int32_t bin_of_scaled(float scaled, int32_t n) {
+  if (!(scaled > 0.0f)) return 0;  // also catches NaN
+  return scaled < static_cast<float>(n) ? static_cast<int32_t>(scaled) : n - 1;
+}
+
 /// Histogram bin of v on [lo, hi) with n bins; values outside land in the end bins.
 LR_HD LR_INLINE int32_t histogram_bin(float v, float lo, float hi, int32_t n) {
   // lr_div_pos: the bin is the same for any hi - lo (a zero numerator lands in bin 0 either way).
-  const float scaled = lr_div_pos(v - lo, hi - lo) * static_cast<float>(n);
-  if (!(scaled > 0.0f)) return 0;  // also catches NaN
-  const int32_t b = static_cast<int32_t>(scaled);
-  return b < n ? b : n - 1;
+  return bin_of_scaled(lr_div_pos(v - lo, hi - lo) * static_cast<float>(n), n);
 }
 
 LR_HD LR_INLINE int64_t to_fixed_point(float v) { return static_cast<int64_t>(v * kFixedPointScale); }

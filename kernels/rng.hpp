@@ -37,25 +37,13 @@ LR_HD LR_INLINE PhiloxRoundKeys philox_round_keys(uint32_t seed, uint32_t point_
 /// period, stream). Equal to r123::Philox4x32_R<10> (tests/cpp/test_rng.cpp checks it word for word).
 class RandomGenerator {
  public:
-  /// `keys` must outlive the generator (on the GPU it lives in constant memory).
+  /// `keys` must outlive the generator (on the GPU: the kernel's copy of the point's constants).
   LR_HD RandomGenerator(const PhiloxRoundKeys& keys, uint64_t dyad)
       : keys_(keys), dyad_lo_(static_cast<uint32_t>(dyad)), dyad_hi_(static_cast<uint32_t>(dyad >> 32)) {}
 
   /// Four independent 32-bit words for (period, stream).
   LR_HD Draw4 draw(uint32_t period, uint32_t stream) const {
     r123array4x32 ctr = {{dyad_lo_, dyad_hi_, period, stream}};
-#ifdef LR_PHILOX_KEYS_PER_DRAW
-    // A/B variant for bench/gpu_check.sh (AB_FLAGS): the schedule recomputed in every draw, as
-    // Random123's own Philox4x32_R does (and this code did before 2026-11-28). Same numbers.
-    r123array2x32 key = {{keys_.k[0], keys_.k[1]}};
-#ifdef __CUDA_ARCH__
-#pragma unroll
-#endif
-    for (int32_t r = 0; r < kPhiloxRounds; ++r) {
-      ctr = _philox4x32round(ctr, key);
-      key = _philox4x32bumpkey(key);
-    }
-#else
 #ifdef __CUDA_ARCH__
 #pragma unroll
 #endif
@@ -63,7 +51,6 @@ class RandomGenerator {
       const r123array2x32 key = {{keys_.k[2 * r], keys_.k[2 * r + 1]}};
       ctr = _philox4x32round(ctr, key);
     }
-#endif
     Draw4 d;
     d.v[0] = ctr.v[0];
     d.v[1] = ctr.v[1];

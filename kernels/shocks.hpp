@@ -27,8 +27,9 @@ LR_HD LR_INLINE float relation_step(const ModelParams& p, float relation, float 
   return (1.0f - p.delta_r) * relation + 0.5f * (t_ab + t_ba);
 }
 
-/// e^{-R/r0}: drives the capacities and the R covariate.
-LR_HD LR_INLINE float relation_decay(const ModelParams& p, float relation) { return lr_exp(-relation / p.r0); }
+/// e^{-R/r0}: drives the capacities and the R covariate. inv_r0 = 1 / r0 (PointConstants): a product
+/// where a division would cost every period.
+LR_HD LR_INLINE float relation_decay(float relation, float inv_r0) { return lr_exp(-relation * inv_r0); }
 
 /// Covariate of R used by the propositional kernel and the ratchet gate: 2 (1 - e^{-R/r0}) - 1,
 /// bounded in [-1, 1) like the capacities it drives.

@@ -14,6 +14,7 @@
 #include "learning.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
+#include "point_constants.hpp"
 #include "rng.hpp"
 #include "rng_streams.hpp"
 #include "shocks.hpp"
@@ -51,6 +52,11 @@ LR_HD LR_INLINE int64_t trajectory_slot(const ModelParams& p, uint64_t dyad) {
 
 LR_HD LR_INLINE int32_t factor_bin_unit(float v, int32_t bins) { return histogram_bin(v, 0.0f, 1.0f, bins); }
 
+/// Bin of R on [0, relation_bin_max) with `bins` bins (the last one open): R times bins / relation_bin_max.
+LR_HD LR_INLINE int32_t relation_bin(float relation, float relation_bin_scale, int32_t bins) {
+  return bin_of_scaled(relation * relation_bin_scale, bins);
+}
+
 /// Everything a dyad carries from one period to the next (registers on the GPU).
 struct DyadState {
   float z_trust, z_stakes, z_orient;  // latent logits of T, S, L
@@ -76,10 +82,10 @@ LR_HD LR_INLINE void clear_learning_state(DyadState& s) {
   s.power_a = s.power_start;
 }
 
-/// Initial conditions of one dyad (period word kInitPeriod of its random streams). `keys` are
-/// philox_round_keys(p.seed, p.point_key).
-LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PhiloxRoundKeys& keys, uint64_t dyad) {
-  const RandomGenerator rng(keys, dyad);
+/// Initial conditions of one dyad (period word kInitPeriod of its random streams). `pc` is
+/// point_constants(p).
+LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants& pc, uint64_t dyad) {
+  const RandomGenerator rng(pc.keys, dyad);
   DyadState s;
   s.z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
   s.z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
@@ -105,9 +111,9 @@ constexpr int32_t kAnyKernel = -1;
 /// Period t of a live dyad: flows, strategy change, counts, shocks, termination. Returns the
 /// termination cause (Censored while the dyad goes on); the caller stops at p.periods.
 template <int32_t kKernel = kAnyKernel, class Sink>
-LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PhiloxRoundKeys& keys, const OutputLayout& lay,
+LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
                                     uint64_t dyad, int64_t slot, DyadState& s, int32_t t, Sink& sink) {
-  const RandomGenerator rng(keys, dyad);
+  const RandomGenerator rng(pc.keys, dyad);
   const uint32_t period = static_cast<uint32_t>(t);
   const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
                                                    : kKernel == static_cast<int32_t>(KernelType::Propositional);
@@ -115,7 +121,7 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PhiloxRoundKeys&
   const float trust = lr_sigmoid(s.z_trust);
   const float stakes = lr_sigmoid(s.z_stakes);
   const float orientation = lr_sigmoid(s.z_orient);
-  const float decay = relation_decay(p, s.relation);
+  const float decay = relation_decay(s.relation, pc.inv_r0);
   const Capacity cap = capacity(p, decay);
   const float rel_cov = relation_covariate(decay);
 
@@ -157,7 +163,7 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PhiloxRoundKeys&
   sink.count_period(lay.binned_index(Stakes, factor_bin_unit(stakes, p.factor_bins), from, to));
   sink.count_period(lay.binned_index(Orientation, factor_bin_unit(orientation, p.factor_bins), from, to));
   sink.count_period(
-      lay.binned_index(Relation, histogram_bin(s.relation, 0.0f, p.relation_bin_max, p.factor_bins), from, to));
+      lay.binned_index(Relation, relation_bin(s.relation, pc.relation_bin_scale, p.factor_bins), from, to));
   sink.count_period(lay.occupancy_index(t, from));
   if (slot >= 0) {
     const TrajectoryRow row{from, s.x_a, s.x_b, trust, stakes, orientation, s.relation, s.power_a};
@@ -239,13 +245,13 @@ LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(uint64_t dyad, const DyadS
 /// same pieces, but refills a lane with the next dyad as soon as one terminates).
 template <class Sink>
 LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
-  const PhiloxRoundKeys keys = philox_round_keys(p.seed, p.point_key);
-  DyadState s = dyad_start(p, keys, dyad);
+  const PointConstants pc = point_constants(p);
+  DyadState s = dyad_start(p, pc, dyad);
   const int64_t slot = trajectory_slot(p, dyad);
   int32_t cause = Censored;
   int32_t duration = p.periods;
   for (int32_t t = 0; t < p.periods; ++t) {
-    cause = dyad_period(p, keys, lay, dyad, slot, s, t, sink);
+    cause = dyad_period(p, pc, lay, dyad, slot, s, t, sink);
     if (cause != Censored) {
       duration = t + 1;
       break;

@@ -1,5 +1,5 @@
 // The CUDA kernel: persistent lanes that run one dyad at a time and take the next one as soon as it
-// ends (see backend_cuda.cu for the design). Included by backend_cuda.cu only (defines c_params, c_keys).
+// ends (see backend_cuda.cu for the design). Included by backend_cuda.cu only (defines c_params, c_point).
 #pragma once
 
 #include "cuda/launch_shape.hpp"
@@ -10,8 +10,8 @@
 namespace learnrace::cuda_detail {
 
 __constant__ ModelParams c_params[kMaxPointsPerLaunch];
-// Philox round keys per point (philox_round_keys of the point's seed and point_key).
-__constant__ PhiloxRoundKeys c_keys[kMaxPointsPerLaunch];
+// Per-point constants (point_constants of the point's params: Philox round keys, reciprocals).
+__constant__ PointConstants c_point[kMaxPointsPerLaunch];
 
 /// kKernel: transition kernel (KernelType). kPeriodShared: all per-period sections fit in shared
 /// memory (no global-atomic branch per count).
@@ -20,13 +20,9 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
   extern __shared__ uint32_t smem[];
   const uint32_t point = blockIdx.x / a.blocks_per_point;
   const ModelParams& p = c_params[point];
-  // A copy, not a reference: the keys are warp-uniform, so ptxas keeps all 20 in uniform registers
-  // for the whole kernel and a Philox round is 2 IMAD.WIDE + 2 LOP3 (a reference reloads them).
-#ifdef LR_PHILOX_KEYS_PER_DRAW
-  const PhiloxRoundKeys& keys = c_keys[point];  // A/B variant: the code before 2026-11-28 (see rng.hpp)
-#else
-  const PhiloxRoundKeys keys = c_keys[point];
-#endif
+  // A copy, not a reference: the constants are warp-uniform, so ptxas keeps them in uniform registers
+  // for the whole kernel and a Philox round is 2 IMAD.WIDE + 2 LOP3 (a reference reloads the keys).
+  const PointConstants pc = c_point[point];
   uint64_t* counts = a.counts + static_cast<uint64_t>(point) * a.lay.total;
   const DeviceTraj* traj = a.traj + point;
   uint32_t* hist = smem + kRingWords * kWarpsPerBlock;
@@ -55,7 +51,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
       if (init_count == 0u) {
         if (exhausted) break;
         init_head = 0;
-        init_count = refill_init_ring(a, p, keys, point, lane, init_ring);
+        init_count = refill_init_ring(a, p, pc, point, lane, init_ring);
         if (init_count == 0u) {
           exhausted = true;
           break;
@@ -78,7 +74,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
     int32_t cause = Censored;
     if (live && t < p.periods) {
       const int64_t slot64 = slot == kNoSlot ? -1 : static_cast<int64_t>(slot);
-      cause = dyad_period<kKernel>(p, keys, a.lay, a.dyad_begin + offset, slot64, s, t, sink);
+      cause = dyad_period<kKernel>(p, pc, a.lay, a.dyad_begin + offset, slot64, s, t, sink);
       ++t;
     }
     bool done = live && (cause != Censored || t >= p.periods);

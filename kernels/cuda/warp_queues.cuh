@@ -13,7 +13,7 @@ __device__ __forceinline__ uint32_t lanemask_lt(uint32_t lane) { return (1u << l
 /// Draws the initial conditions of the next (up to) 32 dyads of the point into the init ring, all
 /// lanes together. Returns how many were started (0 when the point's dyads are all handed out).
 __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const ModelParams& p,
-                                                     const PhiloxRoundKeys& keys, uint32_t point, uint32_t lane,
+                                                     const PointConstants& pc, uint32_t point, uint32_t lane,
                                                      uint32_t* ring) {
   uint32_t base = 0;
   if (lane == 0) base = atomicAdd(&a.next_dyad[point], 32u);
@@ -23,7 +23,7 @@ __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const 
   if (lane < avail) {
     const uint32_t offset = base + lane;
     const uint64_t dyad = a.dyad_begin + offset;
-    const DyadState s = dyad_start(p, keys, dyad);
+    const DyadState s = dyad_start(p, pc, dyad);
     const int64_t slot = trajectory_slot(p, dyad);
     ring[InitZTrust * 32 + lane] = float_bits(s.z_trust);
     ring[InitZStakes * 32 + lane] = float_bits(s.z_stakes);

@@ -275,7 +275,7 @@ TEST_P(Conservation, ExploitationVisibleInTheRecordedFlows) {
     for (int32_t t = 0; t < D; ++t) {
       const size_t i = static_cast<size_t>(slot) * tr.periods + t;
       const int32_t a = tr.pair[i] / kStrategies, b = tr.pair[i] % kStrategies;
-      const Capacity cap = capacity(p, relation_decay(p, tr.relation[i]));
+      const Capacity cap = capacity(p, relation_decay(tr.relation[i], point_constants(p).inv_r0));
       const Flows f =
           compute_flows(p, effective_transparency(p, a, cap), effective_receptivity(p, a, tr.intent_a[slot], cap),
                         effective_transparency(p, b, cap), effective_receptivity(p, b, tr.intent_b[slot], cap));

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "output_layout.hpp"
+#include "simulate_dyad.hpp"
 
 namespace learnrace {
 namespace {
@@ -47,6 +48,24 @@ TEST(OutputLayout, HistogramBinEdges) {
   EXPECT_EQ(histogram_bin(1.0e30f, -1.0f, 1.0f, 40), 39);
   EXPECT_EQ(histogram_bin(0.25f, 0.0f, 1.0f, 4), 1);  // factor bins: equal width on [0, 1)
   EXPECT_EQ(histogram_bin(0.2499f, 0.0f, 1.0f, 4), 0);
+  // Beyond int32 the float-to-int conversion is undefined (x86 and CUDA disagree): the end bin, tested first.
+  EXPECT_EQ(histogram_bin(std::numeric_limits<float>::infinity(), -1.0f, 1.0f, 40), 39);
+  EXPECT_EQ(bin_of_scaled(3.0e9f, 4), 3);
+  EXPECT_EQ(bin_of_scaled(-3.0e9f, 4), 0);
+}
+
+TEST(OutputLayout, RelationBinsByTheRunsScale) {
+  // R on [0, relation_bin_max) in factor_bins bins, the last one open: R * (bins / max), as the engine uses it.
+  const ModelParams p = default_params();  // 4 bins up to 20
+  const float scale = point_constants(p).relation_bin_scale;
+  EXPECT_EQ(scale, 0.2f);
+  EXPECT_EQ(relation_bin(0.0f, scale, p.factor_bins), 0);
+  EXPECT_EQ(relation_bin(4.99f, scale, p.factor_bins), 0);
+  EXPECT_EQ(relation_bin(5.0f, scale, p.factor_bins), 1);
+  EXPECT_EQ(relation_bin(19.99f, scale, p.factor_bins), 3);
+  EXPECT_EQ(relation_bin(20.0f, scale, p.factor_bins), 3);
+  EXPECT_EQ(relation_bin(1.0e38f, scale, p.factor_bins), 3);
+  EXPECT_EQ(relation_bin(std::numeric_limits<float>::quiet_NaN(), scale, p.factor_bins), 0);
 }
 
 TEST(OutputLayout, FixedPointMoments) {
