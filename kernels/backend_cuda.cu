@@ -1,5 +1,6 @@
 // CUDA backend (DESIGN.md): the model of simulate_dyad.hpp on NVIDIA GPUs, bit for bit equal to
-// the CPU backend (same float code, -fmad=false, own exp/log; integer counts merged with atomics).
+// the CPU backend (same float code, -fmad=false with explicit lr_fma only, own exp/log; integer counts
+// merged with atomics).
 //
 // Scheduling. Each thread is a lane that runs one dyad at a time, period by period, in registers.
 // Dyads end after very different numbers of periods (the median is a few, the longest T_max), so a
@@ -12,8 +13,8 @@
 //     are queued the warp computes their histograms and fixed-point moments together, with
 //     warp-aggregated atomics (__match_any_sync) and REDUX warp sums of the moments.
 // Dyads are handed out 32 at a time from a per-point global counter, so blocks of a point balance
-// their load. A block never straddles two points; many points run in one launch (parameters in
-// constant memory).
+// their load. A block never straddles two points; many points run in one launch (parameters and
+// PointConstants in constant memory; the kernel's copy of its point's constants sits in uniform registers).
 //
 // Accumulation. The count array's prefix [0, shared_words) (the per-dyad-period sections first,
 // then the per-dyad histograms) lives in each block's shared memory as uint32 and is added to the
