@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One command for a lent GPU machine (H100/H200, sm_90): build the CUDA backend, run the GPU tests,
-# compute-sanitizer memcheck on a small run, the throughput benchmark (1e6, 1e7, 1e8 dyads x 100
-# periods per kernel), ncu counters (instructions per dyad-period, issue-slot use, occupancy) and
-# the kernels' resource usage; writes bench/results/gpu-<device>-<date>.md, into $OUT when set.
+# the throughput benchmark (1e6, 1e7, 1e8 dyads x 100 periods per kernel), an A/B against an older
+# build, ncu counters (instructions per dyad-period, issue-slot use, occupancy), the kernels'
+# resource usage, compute-sanitizer on small runs and the Python tests; writes
+# bench/results/gpu-<device>-<date>.md, into $OUT when set. The most important steps come first and
+# the report is rewritten after each phase, so a run cut short by the machine's time limit keeps them.
 # Every step's failure is recorded in the report; the remaining steps still run. For a machine that
 # reaches neither apt nor PyPI, run scripts/prepare_device_carry.sh first and carry .deps and .whl.
 #
@@ -14,7 +16,7 @@
 # flags); both empty: no A/B.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 BUILD=${BUILD:-$ROOT/build-gpu}
 OUTDIR=${OUT:-$ROOT/bench/results}
 SIZES=${SIZES:-"1e6 1e7 1e8"}
@@ -57,52 +59,85 @@ step() {
   echo "cpu cores: $(nproc)"
 } >"$WORK/env.txt" 2>&1
 
-# --- build ---
-EXTRA_INC=$ROOT/.deps/include
-step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
-  -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
-step build cmake --build "$BUILD" -j "$JOBS"
-TP=$BUILD/bin/throughput
-TESTS=$BUILD/bin/learnrace_tests
+# --- report (rewritten after every phase, so a run cut short still leaves one) ---
+report() {
+  python3 "$ROOT/bench/gpu_report.py" "$WORK" "$REPORT" "$DEVICE" "$DATE" >>"$LOG" 2>&1
+  cp "$LOG" "$OUTDIR/gpu-check-steps.log" 2>/dev/null
+  # All logs in one file (the lent machine returns at most a few files).
+  [ -n "${OUT:-}" ] && tar czf "$OUTDIR/gpu-check-logs.tar.gz" -C "$WORK" . 2>/dev/null
+  return 0
+}
 
-# --- resource usage (registers, spills, shared memory) ---
-OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
-if [ -n "$OBJ" ]; then
-  step resources cuobjdump --dump-resource-usage "$OBJ"
-  step sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --top 6 --lines 6
-else
-  echo "FAILED (no backend_cuda.cu.o)" >"$WORK/resources.status"
+# --- A/B set-up: a second build timed alternately with the main one (propositional, 1e8 dyads).
+# B is AB_SRC, an older source tree (default .deps/ab-src: scripts/prepare_device_carry.sh exports the
+# revision last measured on a GPU there), else this tree built with AB_FLAGS (e.g. -DSOME_VARIANT).
+# Neither: no A/B.
+AB_SRC=${AB_SRC-$ROOT/.deps/ab-src}
+AB_FLAGS=${AB_FLAGS-}
+AB_WHAT=
+if [ -n "$AB_SRC" ] && [ -f "$AB_SRC/CMakeLists.txt" ]; then
+  AB_ROOT=$AB_SRC
+  AB_FLAGS=
+  AB_WHAT="the source tree of revision $(cat "$AB_SRC/.ab_revision" 2>/dev/null || echo "? ($AB_SRC)")"
+elif [ -n "$AB_FLAGS" ]; then
+  AB_ROOT=$ROOT
+  AB_WHAT="this tree built with \`$AB_FLAGS\`"
 fi
+[ -n "$AB_WHAT" ] && echo "$AB_WHAT" >"$WORK/ab_what.txt"
+PYTHON_TESTS=1
+[ "${SKIP_TESTS:-0}" = 1 ] || [ "${SKIP_PYTHON:-0}" = 1 ] && PYTHON_TESTS=0
 
-# --- tests ---
-if [ "${SKIP_TESTS:-0}" != 1 ]; then
-  TMO=240 step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
-  step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
-  # Python: the package built with CUDA; the `backend` fixture runs each such case on cpu and on cuda.
-  if [ "${SKIP_PYTHON:-0}" != 1 ]; then
-    if [ -d "$ROOT/.whl" ]; then  # wheels a session carried for a machine without PyPI
+# --- builds: the main one, the A/B one and the Python package's, all at once (each has one long
+# CUDA translation unit, so together they take little longer than one); nothing is timed before all end.
+EXTRA_INC=$ROOT/.deps/include
+BG=()
+if [ -n "$AB_WHAT" ]; then
+  (
+    rm -rf "$BUILD-ab" # it may hold a build of the other kind of B (CMake refuses a second source tree)
+    step ab_configure cmake -S "$AB_ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+      -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
+      -DCMAKE_CXX_FLAGS="$AB_FLAGS" >/dev/null &&
+      step ab_build cmake --build "$BUILD-ab" -j "$JOBS" --target throughput >/dev/null
+  ) &
+  BG+=($!)
+fi
+if [ "$PYTHON_TESTS" = 1 ]; then
+  (
+    if [ -d "$ROOT/.whl" ]; then # wheels a session carried for a machine without PyPI
       # only the distributions the image lacks; a wheel for another Python version is skipped, not fatal
       step python_wheels bash -c 'for w in "$1"/.whl/*.whl; do
           d=$(basename "$w" | cut -d- -f1)
           python3 -c "import importlib.metadata as m, sys; m.version(sys.argv[1])" "$d" 2>/dev/null && continue
           python3 -m pip install -q --no-index --no-deps "$w" || echo "skipped $w"
-        done' _ "$ROOT"
+        done' _ "$ROOT" >/dev/null
     fi
+    # The package built with CUDA; the `backend` fixture of tests/python runs each such case on cpu and on cuda.
     TMO=600 step python_install env CMAKE_ARGS="-DLEARNRACE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
--DLEARNRACE_EXTRA_INCLUDE=$EXTRA_INC" python3 -m pip install -q --no-build-isolation --no-deps "$ROOT"
-    TMO=600 step python_tests python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/python" -rs
-  fi
+-DLEARNRACE_EXTRA_INCLUDE=$EXTRA_INC" python3 -m pip install -q --no-build-isolation --no-deps "$ROOT" >/dev/null
+  ) &
+  BG+=($!)
+fi
+step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+  -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
+step build cmake --build "$BUILD" -j "$JOBS"
+[ ${#BG[@]} -gt 0 ] && wait "${BG[@]}"
+TP=$BUILD/bin/throughput
+TESTS=$BUILD/bin/learnrace_tests
+
+# --- resource usage (registers, spills, shared memory) and static SASS ---
+OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
+AB_OBJ=$BUILD-ab/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o
+if [ -n "$OBJ" ]; then
+  step resources cuobjdump --dump-resource-usage "$OBJ"
+  step sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --top 6 --lines 6
+  [ -n "$AB_WHAT" ] && step ab_sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --baseline "$AB_OBJ" --top 0
+else
+  echo "FAILED (no backend_cuda.cu.o)" >"$WORK/resources.status"
 fi
 
-# --- compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---
-TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
-TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
-TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
-TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
+# --- GPU correctness first: every output equal to the CPU backend's ---
+[ "${SKIP_TESTS:-0}" != 1 ] && TMO=240 step gpu_tests "$TESTS" --gtest_filter='GpuBackend.*'
+report
 
 # --- throughput ---
 for kernel in propositional strategic; do
@@ -118,30 +153,8 @@ grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.tx
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
 
-# --- A/B in this run: a second build timed alternately with the main one (propositional, 1e8 dyads).
-# B is AB_SRC, an older source tree (default .deps/ab-src: scripts/prepare_device_carry.sh exports the
-# revision last measured on a GPU there), else this tree built with AB_FLAGS (e.g. -DSOME_VARIANT).
-# Neither: no A/B.
-AB_SRC=${AB_SRC-$ROOT/.deps/ab-src}
-AB_FLAGS=${AB_FLAGS-}
-AB_WHAT=
-if [ -n "$AB_SRC" ] && [ -f "$AB_SRC/CMakeLists.txt" ]; then
-  AB_ROOT=$AB_SRC
-  AB_FLAGS=
-  AB_WHAT="the source tree of revision $(cat "$AB_SRC/.ab_revision" 2>/dev/null || echo "? ($AB_SRC)")"
-elif [ -n "$AB_FLAGS" ]; then
-  AB_ROOT=$ROOT
-  AB_WHAT="this tree built with \`$AB_FLAGS\`"
-fi
+# --- A/B timing, the two builds alternating ---
 if [ -n "$AB_WHAT" ]; then
-  echo "$AB_WHAT" >"$WORK/ab_what.txt"
-  rm -rf "$BUILD-ab"  # it may hold a build of the other kind of B (CMake refuses a second source tree)
-  step ab_configure cmake -S "$AB_ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
-    -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
-    -DCMAKE_CXX_FLAGS="$AB_FLAGS"
-  step ab_build cmake --build "$BUILD-ab" -j "$JOBS" --target throughput
-  step ab_sass python3 "$ROOT/bench/sass_report.py" "$OBJ" --baseline \
-    "$BUILD-ab/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o" --top 0
   for round in 1 2; do
     for variant in main ab; do
       bin=$TP
@@ -152,6 +165,7 @@ if [ -n "$AB_WHAT" ]; then
     done
   done
 fi
+report
 
 # --- ncu: instructions, issue-slot use, occupancy of one launch (1e7 dyads x 100 periods) ---
 METRICS=smsp__thread_inst_executed.sum,smsp__inst_executed.sum,sm__inst_issued.avg.pct_of_peak_sustained_active
@@ -178,10 +192,23 @@ if [ "${SKIP_NCU:-0}" != 1 ]; then
   fi
 fi
 
-# --- report ---
-python3 "$ROOT/bench/gpu_report.py" "$WORK" "$REPORT" "$DEVICE" "$DATE" 2>&1 | tee -a "$LOG"
-cp "$LOG" "$OUTDIR/gpu-check-steps.log" 2>/dev/null
-# All logs in one file (the lent machine returns at most a few files).
-[ -n "${OUT:-}" ] && tar czf "$OUTDIR/gpu-check-logs.tar.gz" -C "$WORK" . 2>/dev/null
+report
+
+# --- the remaining tests and compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---
+[ "${SKIP_TESTS:-0}" != 1 ] && step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
+TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
+TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
+TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
+TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
+  "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
+report
+
+# --- Python tests with the CUDA-built package (installed by the build phase) ---
+[ "$PYTHON_TESTS" = 1 ] && TMO=600 step python_tests python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/python" -rs
+
+report
 echo "report: $REPORT"
 tail -n 60 "$REPORT" 2>/dev/null
