@@ -84,7 +84,9 @@ class SeededRandomGenerator : private detail::RoundKeysHolder, public RandomGene
 /// midpoint 2^24 - 0.5 is not a float and rounds (to even) up to 2^24, i.e. u = 1: clamp it to the
 /// largest float below 1, so `u < p` is always true for p = 1.
 LR_HD LR_INLINE float u01_open(uint32_t x) {
-  return lr_min((static_cast<float>(x >> 8) + 0.5f) * (1.0f / 16777216.0f), 0.99999994f);
+  // (k + 0.5) 2^-24 for k = x >> 8, as one fused multiply-add: RN(k 2^-24 + 2^-25) = RN(k + 0.5) 2^-24,
+  // since scaling by a power of two commutes with rounding; the same bits as a separate add and multiply.
+  return lr_min(lr_fma(static_cast<float>(x >> 8), 1.0f / 16777216.0f, 0.5f / 16777216.0f), 0.99999994f);
 }
 
 /// Two standard normals by Box-Muller from two words.

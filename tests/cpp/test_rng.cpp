@@ -102,6 +102,12 @@ TEST(U01Open, StrictlyInsideTheUnitIntervalForEveryInput) {
       ASSERT_GT(u, 0.0f) << k;
       ASSERT_LT(u, 1.0f) << k;
       ASSERT_GE(u, previous) << "not monotone at " << k;
+      // The definition, (k + 0.5) 2^-24 with a separate add and multiply, clamped below 1: the fused
+      // form in u01_open must give the same bits for every k.
+      const volatile float k_float = static_cast<float>(k);  // volatile: no compile-time folding or fusing
+      const float sum = k_float + 0.5f;
+      const float defined = std::fmin(sum * (1.0f / 16777216.0f), 0.99999994f);
+      ASSERT_EQ(float_bits(u), float_bits(defined)) << k;
       previous = u;
     }
   }
