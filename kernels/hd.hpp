@@ -9,7 +9,9 @@
 #define LR_INLINE __forceinline__
 #else
 #define LR_HD
-#define LR_INLINE inline
+// Forced on the CPU too: left to its heuristics, GCC moved dyad_period, strategic_choice or lr_exp out of
+// line after unrelated edits (callgrind, throughput --kernel strategic: 7.9 % more instructions).
+#define LR_INLINE inline __attribute__((always_inline))
 #endif
 
 namespace learnrace {
