@@ -21,41 +21,18 @@ from ..labels import INTENTS
 from . import _stats as st
 from ._data import PointData
 from .clauses import Clause
+from .verdicts import directional_estimate, not_estimable
 
 INTERNALIZATION = INTENTS.index("internalization")
 SUBSTITUTION = INTENTS.index("substitution")
 
 
-def _na(note: str, n: int, **extra) -> Dict:
-    return {
-        "effect": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "p_value": np.nan,
-        "side": None,
-        "meets": False,
-        "n": n,
-        "note": note,
-        **extra,
-    }
-
-
 def _positive_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
     rho, lo, hi, se, n = st.spearman(x, y, alpha)
     if not np.isfinite(rho) or n < min_n:
-        return _na(f"{what}: not estimable (n = {n}, or a variable is constant)", n, **extra)
+        return not_estimable(f"{what}: not estimable (n = {n}, or a variable is constant)", n=n, **extra)
     p = float(2 * st.stats.norm.sf(abs(np.arctanh(rho)) / se))
-    return {
-        "effect": rho,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": p,
-        "side": "support" if rho > 0 else "contradict",
-        "meets": bool(rho >= clause.threshold),
-        "n": n,
-        "note": "",
-        **extra,
-    }
+    return directional_estimate(rho, lo, hi, p, null=0.0, meets=rho >= clause.threshold, n=n, **extra)
 
 
 def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
@@ -64,7 +41,7 @@ def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str,
     H0: |rho| <= bound in the estimate's direction (p < alpha iff the CI lies beyond the bound: contradicted)."""
     rho, lo, hi, se, n = st.spearman(x, y, alpha)
     if not np.isfinite(rho) or n < min_n:
-        return _na(f"{what}: not estimable (n = {n}, or a variable is constant)", n, **extra)
+        return not_estimable(f"{what}: not estimable (n = {n}, or a variable is constant)", n=n, **extra)
     zr, zb = np.arctanh(rho), np.arctanh(clause.threshold)
     if abs(rho) < clause.threshold:
         p_one = max(st.p_beyond(zr, zb, se, upper=False), st.p_beyond(zr, -zb, se, upper=True))
@@ -106,24 +83,16 @@ def h2(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
     }
     if n_int < min_n or n_sub < min_n:
         why = f"too few firms ({n_int} internalization, {n_sub} substitution; need {min_n})"
-        return _na(why, n_int + n_sub, **extra)
+        return not_estimable(why, n=n_int + n_sub, **extra)
     if gain[sub].sum() <= 0 or gain[~sub].sum() <= 0:
-        return _na("a group has no learning at all: ratio not estimable", n_int + n_sub, **extra)
+        return not_estimable("a group has no learning at all: ratio not estimable", n=n_int + n_sub, **extra)
     fit = st.fit_glm(gain, st.design(sub.astype(float)), groups, "poisson")
     c = st.coef(fit, 1)
     ratio, lo, hi = c.exp(alpha)
     ratio, lo, hi = 1.0 / ratio, 1.0 / hi, 1.0 / lo  # internalization / substitution
-    return {
-        "effect": ratio,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": c.p_value,
-        "side": "support" if ratio > 1 else "contradict",
-        "meets": bool(ratio >= clause.threshold),
-        "n": n_int + n_sub,
-        "note": "",
-        **extra,
-    }
+    return directional_estimate(
+        ratio, lo, hi, c.p_value, null=1.0, meets=ratio >= clause.threshold, n=n_int + n_sub, **extra
+    )
 
 
 def h3(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
@@ -147,10 +116,10 @@ def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
     d = data.dyads
     e = d["equity_A"]
     if len(e) and np.ptp(e) == 0:
-        return _na(
+        return not_estimable(
             "equity_A does not vary in this run (initial.equity_A is fixed): H4 needs equity variation, "
             "e.g. initial.equity_A = {dist = 'uniform', low = 0.2, high = 0.8} (experiments/propositions.toml)",
-            len(e),
+            n=len(e),
         )
     parts = {
         "asymmetry": _weak_correlation(e, d["asymmetry"], clause, alpha, min_n, "H4"),
@@ -163,7 +132,7 @@ def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
         "rho_asymmetry_power_end": st.spearman(d["asymmetry"], d["power_A_end"], alpha)[0],
     }
     if any(not np.isfinite(r["p_value"]) for r in parts.values()):
-        return _na("H4: not estimable (a correlation with equity is undefined)", len(e), **extra)
+        return not_estimable("H4: not estimable (a correlation with equity is undefined)", n=len(e), **extra)
     against = [r for r in parts.values() if r["side"] == "contradict"]
     if against:
         pick = min(against, key=lambda r: r["p_value"])

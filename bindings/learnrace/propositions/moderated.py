@@ -17,6 +17,7 @@ import pandas as pd
 from . import _stats as st
 from ._data import FACTOR_KEYS, PointData, Transitions
 from .clauses import OR_MIN, Clause, Move
+from .verdicts import not_estimable
 
 
 def condition_rows(tr: Transitions, moves: Tuple[Move, ...]):
@@ -133,20 +134,9 @@ def trend_test(data: PointData, clause: Clause, factor: str, bins: int = 5):
 def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_events: int, bins: int = 5) -> Dict:
     table, n, events = fit_moderators(data, clause, alpha)
     extra = {"n": n, "n_condition": n, "n_events": events, "rate_condition": events / n if n else np.nan}
-    empty = {
-        "effect": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "p_value": np.nan,
-        "side": None,
-        "meets": False,
-    }
     if n < min_n or events < min_events or n - events < min_events or table is None:
-        return {
-            **empty,
-            **extra,
-            "note": f"too few moves in the condition ({n} moves, {events} predicted; need {min_n} and {min_events})",
-        }
+        why = f"too few moves in the condition ({n} moves, {events} predicted; need {min_n} and {min_events})"
+        return not_estimable(why, **extra)
     for _, r in table.iterrows():
         extra[f"or_{r['factor']}"] = r["odds_ratio"]
     named = table[table["named"]]

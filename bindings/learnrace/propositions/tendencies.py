@@ -15,20 +15,7 @@ from ..labels import AVO, STRATEGY_CODES
 from . import _stats as st
 from ._data import PointData
 from .clauses import LEARNING_STATES, MODERATION, NEAR_ABSORBING, Clause, state_label
-
-
-def _not_estimable(note: str, **extra) -> Dict:
-    out = {
-        "effect": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "p_value": np.nan,
-        "side": None,
-        "meets": False,
-        "note": note,
-    }
-    out.update(extra)
-    return out
+from .verdicts import directional_estimate, not_estimable
 
 
 def _ratio_fit(y, indicator, strata, groups, alpha, invert=False):
@@ -64,18 +51,9 @@ def _sojourn_result(fit, clause: Clause, extra: Dict) -> Dict:
     """Verdict inputs of a sojourn ratio from ``_ratio_fit`` (None: no exit left in one group once the strata
     without both groups are dropped)."""
     if fit is None:
-        return _not_estimable("sojourn ratio not estimable: no exit in one group within the shared strata", **extra)
+        return not_estimable("sojourn ratio not estimable: no exit in one group within the shared strata", **extra)
     ratio, lo, hi, p, _ = fit
-    return {
-        "effect": ratio,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": p,
-        "side": "support" if ratio > 1 else "contradict",
-        "meets": bool(ratio >= clause.threshold),
-        "note": "",
-        **extra,
-    }
+    return directional_estimate(ratio, lo, hi, p, null=1.0, meets=ratio >= clause.threshold, **extra)
 
 
 def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int) -> Dict:
@@ -101,13 +79,13 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
         "modal_share": counts[modal] / counts.sum() if modal >= 0 else np.nan,
     }
     if n_cond < min_n or ev_cond < min_events:
-        return _not_estimable(
+        return not_estimable(
             f"too few moves in the condition ({n_cond} moves, {ev_cond} predicted; need {min_n} and {min_events})",
             **extra,
         )
     fit = _ratio_fit(y, cond, m.own.astype(np.int64), m.dyad, alpha)
     if fit is None:
-        return _not_estimable("lift not estimable: no predicted move outside the condition", **extra)
+        return not_estimable("lift not estimable: no predicted move outside the condition", **extra)
     lift, lo, hi, p, _ = fit
     checks = [is_modal]
     predicted = STRATEGY_CODES[clause.destination]
@@ -122,17 +100,8 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
         if not (n_avo >= min_n and stay >= NEAR_ABSORBING):
             notes.append(f"(AVO, AVO) not near absorbing (P(stay) = {stay:.3g}, n = {n_avo})")
         checks += [highest, n_avo >= min_n and stay >= NEAR_ABSORBING]
-    out = {
-        "effect": lift,
-        "ci_low": lo,
-        "ci_high": hi,
-        "p_value": p,
-        "side": "support" if lift > 1 else "contradict",
-        "meets": bool(lift >= clause.threshold and all(checks)),
-        "note": "; ".join(notes),
-    }
-    out.update(extra)
-    return out
+    meets = lift >= clause.threshold and all(checks)
+    return directional_estimate(lift, lo, hi, p, null=1.0, meets=meets, note="; ".join(notes), **extra)
 
 
 def _p5_checks(data: PointData, clause: Clause, m, y, regime: str, alpha: float):
@@ -184,7 +153,7 @@ def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: floa
     }
     if n_mod < min_n or not others:
         extra["n"] = n_mod
-        return _not_estimable(f"too few moves from (CPR, CPR) or from other learning states (n = {n_mod})", **extra)
+        return not_estimable(f"too few moves from (CPR, CPR) or from other learning states (n = {n_mod})", **extra)
     h_ref, ref = min(others)
     n_ref, e_ref, m_ref = table[ref]
     extra.update(
@@ -194,9 +163,9 @@ def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: floa
         sojourn_reference=n_ref / e_ref if e_ref else np.inf,
     )
     if e_mod < min_events:
-        return _not_estimable(f"too few exits from (CPR, CPR) ({e_mod} < {min_events}): ratio not estimable", **extra)
+        return not_estimable(f"too few exits from (CPR, CPR) ({e_mod} < {min_events}): ratio not estimable", **extra)
     if e_ref == 0:
-        return _not_estimable(f"no exit from the runner-up {state_label(ref)}: ratio not estimable", **extra)
+        return not_estimable(f"no exit from the runner-up {state_label(ref)}: ratio not estimable", **extra)
     rows = m_mod | m_ref
     is_ref = m_ref[rows]
     fit = _ratio_fit(exits[rows], is_ref, np.zeros(int(rows.sum()), dtype=np.int64), tr.dyad[rows], alpha)
@@ -222,8 +191,8 @@ def mover_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, mi
         "sojourn_reference": n_other / e_other if e_other else np.inf,
     }
     if n_cond < min_n or n_other < min_n:
-        return _not_estimable(f"too few moves ({n_cond} in the condition, {n_other} outside; need {min_n})", **extra)
+        return not_estimable(f"too few moves ({n_cond} in the condition, {n_other} outside; need {min_n})", **extra)
     if e_cond < min_events or e_other == 0:
-        return _not_estimable(f"too few exits ({e_cond} in the condition, {e_other} outside)", **extra)
+        return not_estimable(f"too few exits ({e_cond} in the condition, {e_other} outside)", **extra)
     fit = _ratio_fit(exits, cond, m.own.astype(np.int64), m.dyad, alpha, invert=True)
     return _sojourn_result(fit, clause, extra)

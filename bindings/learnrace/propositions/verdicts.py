@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Dict
+
 import numpy as np
 
 SUPPORTED = "supported"
 NOT_SUPPORTED = "not supported"
 CONTRADICTED = "contradicted"
 VERDICTS = (SUPPORTED, NOT_SUPPORTED, CONTRADICTED)
+
+
+def not_estimable(note: str, **extra) -> Dict:
+    """Verdict inputs of a clause that could not be estimated (its verdict is ``not supported``); ``note`` says why."""
+    return {
+        "effect": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "side": None,
+        "meets": False,
+        "note": note,
+        **extra,
+    }
+
+
+def directional_estimate(
+    effect, ci_low, ci_high, p_value, *, null: float, meets: bool, note: str = "", **extra
+) -> Dict:
+    """Verdict inputs of a clause whose effect predicts a direction: the side of ``null`` (1 for a ratio, 0 for a
+    correlation) the effect lies on, and ``meets`` (its threshold and any extra condition, decided by the caller)."""
+    return {
+        "effect": effect,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "p_value": p_value,
+        "side": "support" if effect > null else "contradict",
+        "meets": bool(meets),
+        "note": note,
+        **extra,
+    }
 
 
 def holm(p_values) -> np.ndarray:
