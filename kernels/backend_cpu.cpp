@@ -40,6 +40,7 @@ void run_chunk_cpu(const ChunkRequest& request) {
   for (int32_t point = 0; point < request.n_points; ++point) {
     const ModelParams& p = request.params[point];
     const OutputLayout layout = OutputLayout::make(p);
+    const PointConstants constants = point_constants(p);
     const PointBuffers& out = request.out[point];
     const int64_t begin = static_cast<int64_t>(request.dyad_begin);
     const int64_t end = static_cast<int64_t>(request.dyad_end);
@@ -48,7 +49,8 @@ void run_chunk_cpu(const ChunkRequest& request) {
       std::vector<uint64_t> local(layout.total, 0);
       CpuSink sink{local.data(), &layout, &out, p.periods};
 #pragma omp for schedule(dynamic, 256) nowait
-      for (int64_t dyad = begin; dyad < end; ++dyad) simulate_dyad(p, layout, static_cast<uint64_t>(dyad), sink);
+      for (int64_t dyad = begin; dyad < end; ++dyad)
+        simulate_dyad(p, constants, layout, static_cast<uint64_t>(dyad), sink);
         // Integer sums: the merge order does not matter.
 #pragma omp critical(learnrace_merge)
       for (uint64_t i = 0; i < layout.total; ++i) out.counts[i] += local[i];

@@ -1,7 +1,7 @@
 // What every dyad of one sweep point shares and would otherwise recompute in every draw or period:
 // the Philox round keys and the reciprocals of the two parameters the period divides by. Computed
 // once per point (the CUDA backend on the host, into constant memory, where the kernel's by-value
-// copy lives in uniform registers; the CPU backend once per dyad), the same bits on both backends.
+// copy lives in uniform registers; the CPU backend before its dyad loop), the same bits on both backends.
 #pragma once
 
 #include "params.hpp"

@@ -16,8 +16,8 @@ struct Draw4 {
 constexpr int32_t kPhiloxRounds = 10;
 
 /// The key schedule of Philox4x32-10: round r uses (k[2r], k[2r + 1]) = key + r (W0, W1), exactly
-/// Random123's bumpkey sequence. Computed once per dyad (CPU) or per kernel (CUDA, where the keys
-/// sit in uniform registers), it saves the 18 key additions of every draw.
+/// Random123's bumpkey sequence. Computed once per point (PointConstants; on CUDA the kernel's copy sits
+/// in uniform registers), it saves the 18 key additions of every draw.
 struct PhiloxRoundKeys {
   uint32_t k[2 * kPhiloxRounds];
 };

@@ -242,10 +242,12 @@ LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(uint64_t dyad, const DyadS
 }
 
 /// One dyad over its whole life: the composition the CPU backend runs (the CUDA backend runs the
-/// same pieces, but refills a lane with the next dyad as soon as one terminates).
+/// same pieces, but refills a lane with the next dyad as soon as one terminates). `pc` is
+/// point_constants(p), computed once per point by the caller. Taken by value, like the CUDA kernel's copy: a
+/// local copy measured 2 % fewer CPU instructions than a reference (callgrind, throughput, propositional).
 template <class Sink>
-LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
-  const PointConstants pc = point_constants(p);
+LR_HD void simulate_dyad(const ModelParams& p, const PointConstants pc, const OutputLayout& lay, uint64_t dyad,
+                         Sink& sink) {
   DyadState s = dyad_start(p, pc, dyad);
   const int64_t slot = trajectory_slot(p, dyad);
   int32_t cause = Censored;
@@ -260,6 +262,12 @@ LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t
   const DyadEnd e = dyad_end(s, cause, duration);
   dyad_outcomes(p, lay, e, sink);
   if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(dyad, s, e));
+}
+
+/// simulate_dyad for a single dyad (tests): derives the point's constants itself.
+template <class Sink>
+LR_HD void simulate_dyad(const ModelParams& p, const OutputLayout& lay, uint64_t dyad, Sink& sink) {
+  simulate_dyad(p, point_constants(p), lay, dyad, sink);
 }
 
 }  // namespace learnrace
