@@ -268,6 +268,7 @@ TEST_P(Conservation, ExploitationVisibleInTheRecordedFlows) {
   const RunResult& r = run();
   const TrajectoryView tr = r.trajectories.point(point);
   const ModelParams& p = r.params[point];
+  const float inv_r0 = point_constants(p).inv_r0;
   int32_t exploited = 0;
   for (int32_t slot = 0; slot < tr.slots; ++slot) {
     float net = 0.0f;
@@ -275,7 +276,7 @@ TEST_P(Conservation, ExploitationVisibleInTheRecordedFlows) {
     for (int32_t t = 0; t < D; ++t) {
       const size_t i = static_cast<size_t>(slot) * tr.periods + t;
       const int32_t a = tr.pair[i] / kStrategies, b = tr.pair[i] % kStrategies;
-      const Capacity cap = capacity(p, relation_decay(tr.relation[i], point_constants(p).inv_r0));
+      const Capacity cap = capacity(p, relation_decay(tr.relation[i], inv_r0));
       const Flows f =
           compute_flows(p, effective_transparency(p, a, cap), effective_receptivity(p, a, tr.intent_a[slot], cap),
                         effective_transparency(p, b, cap), effective_receptivity(p, b, tr.intent_b[slot], cap));
