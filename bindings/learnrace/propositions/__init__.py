@@ -227,8 +227,9 @@ def test(
     for col in EXTRA_COLUMNS:
         if col not in df.columns:
             df[col] = np.nan
-    unlisted = [c for c in df.columns if c not in COLUMNS + EXTRA_COLUMNS]  # never drop what a clause reported
-    df = df[COLUMNS + EXTRA_COLUMNS[:-1] + unlisted + ["note"]].reset_index(drop=True)
+    listed = [c for c in COLUMNS + EXTRA_COLUMNS if c != "note"]
+    unlisted = [c for c in df.columns if c not in listed and c != "note"]  # never drop what a clause reported
+    df = df[listed + unlisted + ["note"]].reset_index(drop=True)
     df.attrs.update(
         point=data.name,
         kernel=data.kernel,
