@@ -55,7 +55,7 @@ step() {
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.sm,power.limit --format=csv 2>&1
   nvcc --version 2>&1 | tail -2
   cmake --version 2>&1 | head -1
-  echo "revision: ${REV:-$(cat "$ROOT/.deps/REV" 2>/dev/null || git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)}"
+  echo "revision: ${REV:-$(cat "$ROOT/.deps/REV" 2>/dev/null || git -C "$ROOT" describe --always --dirty --tags 2>/dev/null || echo unknown)}"
   echo "cpu cores: $(nproc)"
 } >"$WORK/env.txt" 2>&1
 

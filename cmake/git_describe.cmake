@@ -2,14 +2,15 @@
 # incremental build after a commit stamps run files with the new revision. Writes OUTPUT with
 # `#define LEARNRACE_GIT_DESCRIBE "<git describe --always --dirty --tags>"`, touching it only when
 # the value changed (then only host/version.cpp recompiles). Without git: the first line of
-# SOURCE_DIR/REV if present (copies of a tree without .git), else "unknown".
+# SOURCE_DIR/.deps/REV if present (scripts/prepare_device_carry.sh writes it for copies of the tree
+# without .git, such as a lent GPU machine's), else "unknown".
 execute_process(COMMAND git describe --always --dirty --tags
                 WORKING_DIRECTORY ${SOURCE_DIR}
                 OUTPUT_VARIABLE describe OUTPUT_STRIP_TRAILING_WHITESPACE
                 RESULT_VARIABLE rc ERROR_QUIET)
 if(NOT rc EQUAL 0 OR NOT describe)
-  if(EXISTS ${SOURCE_DIR}/REV)
-    file(STRINGS ${SOURCE_DIR}/REV describe LIMIT_COUNT 1)
+  if(EXISTS ${SOURCE_DIR}/.deps/REV)
+    file(STRINGS ${SOURCE_DIR}/.deps/REV describe LIMIT_COUNT 1)
   endif()
 endif()
 if(NOT describe)

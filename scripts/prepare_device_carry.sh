@@ -2,9 +2,10 @@
 # Prepares what bench/gpu_check.sh needs on a lent GPU machine that reaches neither apt nor PyPI:
 #   .deps/include  the header-only libraries (Random123, toml++) copied from this machine
 #   .deps/ab-src   the source of the revision gpu_check.sh times against (AB_REV, default 8c65c0a)
-#   .deps/REV      this tree's revision (git describe), for the report
+#   .deps/REV      this tree's revision (git describe), for the report and the run files' stamp
+#                  (cmake/git_describe.cmake reads it where there is no .git)
 #   .whl/          wheels of the pure-Python test dependencies missing from the GPU image
-# Both are git-ignored; pass them to the device tool as carry: [".deps", ".whl"]. Then on the device:
+# .deps and .whl are git-ignored; pass them to the device tool as carry: [".deps", ".whl"]. Then on the device:
 #   export JOBS=14 REPEAT=5; bash bench/gpu_check.sh > $OUT/gpu_check.log 2>&1
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +20,8 @@ for dir in Random123 toml++; do
   cp -r "$src" .deps/include/
 done
 
-# The revision for the report's header (the device's copy of the tree has no .git).
-git describe --always --dirty >.deps/REV
+# The revision for the report's header and the build's version stamp (the device's copy has no .git).
+git describe --always --dirty --tags >.deps/REV
 
 # The A/B baseline of bench/gpu_check.sh: the source of the revision last measured on a GPU
 # (AB_REV; 8c65c0a: 1.90e10 dyad-periods/s, bench/results/gpu-NVIDIA-H100-80GB-HBM3-2026-11-22.md).
