@@ -12,6 +12,12 @@ import re
 import sys
 
 
+def sass_section(log: str, depth: int) -> list:
+    """The body of a bench/sass_report.py log (its title line dropped), its "## kernel" headings moved down to
+    ``depth`` levels so that they nest under the report's own heading."""
+    return [("#" * (depth - 2) + ln) if ln.startswith("## ") else ln for ln in log.splitlines()[1:]]
+
+
 def read(path):
     try:
         with open(path, errors="replace") as f:
@@ -156,9 +162,8 @@ def main():
             lines += ["", "No timing of both builds (see the ab_* steps above)."]
         ab_sass = read(os.path.join(work, "ab_sass.log")).strip()
         if ab_sass:
-            body = [("##" + ln) if ln.startswith("## ") else ln for ln in ab_sass.splitlines()[1:]]
             title = "Static SASS of the main build; in parentheses its difference from the ab build (sass_report.py):"
-            lines += ["", title] + body
+            lines += ["", title] + sass_section(ab_sass, 4)
 
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))
@@ -208,8 +213,7 @@ def main():
     lines += ["```", ""]
     sass = read(os.path.join(work, "sass.log")).strip()
     if sass:
-        body = [("#" + ln) if ln.startswith("## ") else ln for ln in sass.splitlines()[1:]]
-        lines += ["## Static SASS (bench/sass_report.py)", ""] + body + [""]
+        lines += ["## Static SASS (bench/sass_report.py)", ""] + sass_section(sass, 3) + [""]
     os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
     with open(report, "w") as f:
         f.write("\n".join(lines) + "\n")
