@@ -57,7 +57,7 @@ void RunHandle::describe_from_params() {
 
 std::vector<std::string> section_names() {
   return {"transitions",      "transitions_by_bin",  "occupancy", "duration", "asymmetry_hist",
-          "power_shift_hist", "joint_learning_hist", "moments",   "dyads"};
+          "power_shift_hist", "joint_learning_hist", "power_outcomes", "moments",   "dyads"};
 }
 
 std::vector<std::string> trajectory_names() {
@@ -73,12 +73,13 @@ py::array counts_section(const py::object& handle, const std::string& name) {
   const size_t w = l.total;  // the words of one point
   const py::ssize_t n = kPairStates, T = l.periods, B = l.factor_bins, H = l.hist_bins;
   if (name == "transitions") return point_view(handle, c + l.transitions, w, {n, n});
-  if (name == "transitions_by_bin") return point_view(handle, c + l.transitions_by_bin, w, {kFactors, B, n, n});
+  if (name == "transitions_by_bin") return point_view(handle, c + l.transitions_by_bin, w, {kBinnedAxes, B, n, n});
   if (name == "occupancy") return point_view(handle, c + l.occupancy, w, {T, n});
   if (name == "duration") return point_view(handle, c + l.duration, w, {kCauses, T + 1});
   if (name == "asymmetry_hist") return point_view(handle, c + l.hist_asymmetry, w, {H});
   if (name == "power_shift_hist") return point_view(handle, c + l.hist_power_shift, w, {H});
   if (name == "joint_learning_hist") return point_view(handle, c + l.hist_joint, w, {H});
+  if (name == "power_outcomes") return point_view(handle, c + l.power_outcomes, w, {2, kPowerColumns});
   // Moments are int64 fixed-point sums stored in the uint64 words (two's complement).
   if (name == "moments") return point_view(handle, reinterpret_cast<const int64_t*>(c + l.moments), w, {kMoments, 2});
   if (name == "dyads") return point_view(handle, c + l.dyads, w, {});

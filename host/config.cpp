@@ -10,6 +10,7 @@
 
 #include "config_apply.hpp"
 #include "config_checks.hpp"
+#include "config_events.hpp"
 #include "config_points.hpp"
 #include "config_toml.hpp"
 
@@ -55,7 +56,9 @@ RunConfig load_config_string(const std::string& toml_text, const std::string& so
   apply_overrides(root, overrides, scope);
 
   Settings base;
-  apply_leaves(collect_leaves(root, {"points", "sweep"}, scope), scope, true, base);
+  apply_leaves(collect_leaves(root, {"points", "sweep", "events"}, scope), scope, true, base);
+  if (const ConfigValue* events = root.find("events"))
+    append_events(base.params, read_events(*events, "events", scope), "events", scope, events);
   const std::vector<PointSpec> points = read_points(root, scope);
   const std::vector<SweepAxis> sweep = read_sweep(root, scope);
   std::vector<ExpandedPoint> expanded = expand_points(base, points, sweep, scope);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config_value.hpp"
+#include "proposition_table.hpp"
 
 namespace learnrace {
 
@@ -45,27 +46,7 @@ ScalarKey integer(std::string key, Bounds bounds, Field field) {
 const char* const kShockNames[3] = {"trust", "stakes", "orientation"};  // Factor order
 const char* const kIntentNames[kIntents] = {"internalization", "substitution", "resource_concentration"};
 
-struct PropositionFactors {
-  const char* name;
-  Proposition proposition;
-  const char* factors;  // letters of the factors it names (Larsson et al. 1998; MODEL.md section 5a)
-};
-const PropositionFactors kPropositionFactors[kPropositions] = {
-    {"P6a", P6a, "SR"},  {"P6b", P6b, "SR"}, {"P7a", P7a, "TLR"},
-    {"P7b", P7b, "TLR"}, {"P8", P8, "STR"},  {"P9", P9, "TL"},
-};
-Factor factor_of_letter(char letter) {
-  switch (letter) {
-    case 'T':
-      return Trust;
-    case 'S':
-      return Stakes;
-    case 'L':
-      return Orientation;
-    default:
-      return Relation;  // 'R'
-  }
-}
+const char* const kFirmSuffix[kFirms] = {"_A", "_B"};
 
 std::vector<ScalarKey> build_scalar_keys() {
   std::vector<ScalarKey> k;
@@ -97,24 +78,45 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(number("flows.kappa_c", at_least(0), [](Settings& s) -> float& { return s.params.kappa_c; }));
   k.push_back(number("flows.kappa_x", at_least(0), [](Settings& s) -> float& { return s.params.kappa_x; }));
   k.push_back(number("flows.lambda", open_unit_closed_top(), [](Settings& s) -> float& { return s.params.lambda; }));
-  // [capacity]
-  k.push_back(number("capacity.alpha0", open_unit_closed_top(), [](Settings& s) -> float& { return s.params.alpha0; }));
-  k.push_back(number("capacity.gamma0", open_unit_closed_top(), [](Settings& s) -> float& { return s.params.gamma0; }));
+  // [capacity]: per-firm floors, shared r0
+  for (int f = 0; f < kFirms; ++f) {
+    k.push_back(number(std::string("capacity.alpha0") + kFirmSuffix[f], open_unit_closed_top(),
+                       [f](Settings& s) -> float& { return s.params.firm[f].alpha0; }));
+    k.push_back(number(std::string("capacity.gamma0") + kFirmSuffix[f], open_unit_closed_top(),
+                       [f](Settings& s) -> float& { return s.params.firm[f].gamma0; }));
+  }
   k.push_back(number("capacity.r0", above(0), [](Settings& s) -> float& { return s.params.r0; }));
   // [power], [trust], [relation]
   k.push_back(number("power.w_legal", unit(), [](Settings& s) -> float& { return s.params.w_legal; }));
   k.push_back(number("trust.eta_up", at_least(0), [](Settings& s) -> float& { return s.params.eta_up; }));
   k.push_back(number("trust.eta_down", at_least(0), [](Settings& s) -> float& { return s.params.eta_down; }));
+  k.push_back(number("trust.recovery_cap", open_unit_closed_top(),
+                     [](Settings& s) -> float& { return s.params.trust_recovery_cap; }));
   k.push_back(number("relation.delta_r", unit(), [](Settings& s) -> float& { return s.params.delta_r; }));
+  // [perception]: perceived exploitation
+  k.push_back(
+      number("perception.noise", at_least(0), [](Settings& s) -> float& { return s.params.perception_noise; }));
+  k.push_back(number("perception.weight", open_unit_closed_top(),
+                     [](Settings& s) -> float& { return s.params.perception_weight; }));
+  k.push_back(
+      number("perception.threshold", above(0), [](Settings& s) -> float& { return s.params.detect_threshold; }));
+  for (int i = 0; i < kIntents; ++i)
+    k.push_back(number(std::string("perception.expected_outflow.") + kIntentNames[i], at_least(0),
+                       [i](Settings& s) -> float& { return s.params.expected_outflow[i]; }));
+  for (int f = 0; f < kFirms; ++f)
+    k.push_back(number(std::string("perception.disguise") + kFirmSuffix[f], {0.0, 1.0, false, true},
+                       [f](Settings& s) -> float& { return s.params.firm[f].disguise; }));
   // [shocks.trust], [shocks.stakes], [shocks.orientation]
-  for (int f = 0; f < 3; ++f) {
+  for (int f = 0; f < kFirmFactors; ++f) {
     const std::string prefix = std::string("shocks.") + kShockNames[f] + ".";
-    k.push_back(number(prefix + "mu", finite(), [f](Settings& s) -> float& { return s.params.shock[f].mu; }));
     k.push_back(number(prefix + "phi", unit(), [f](Settings& s) -> float& { return s.params.shock[f].phi; }));
     k.push_back(number(prefix + "sigma", at_least(0), [f](Settings& s) -> float& { return s.params.shock[f].sigma; }));
+    k.push_back(number(prefix + "rho", unit(), [f](Settings& s) -> float& { return s.params.shock[f].rho; }));
     k.push_back(number(prefix + "p_jump", unit(), [f](Settings& s) -> float& { return s.params.shock[f].p_jump; }));
     k.push_back(
         number(prefix + "jump_size", at_least(0), [f](Settings& s) -> float& { return s.params.shock[f].jump_size; }));
+    k.push_back(make(prefix + "jump_common", KeyType::Boolean, unit(),
+                     [f](Settings& s) -> int32_t& { return s.params.shock[f].jump_common; }));
   }
   // [intent.receptivity_cap]
   for (int i = 0; i < kIntents; ++i)
@@ -126,8 +128,13 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(
       number("termination.exit_knowledge", unit(), [](Settings& s) -> float& { return s.params.exit_knowledge; }));
   k.push_back(number("termination.exit_power", unit(), [](Settings& s) -> float& { return s.params.exit_power; }));
-  k.push_back(number("termination.exploit_tolerance", above(0),
-                     [](Settings& s) -> float& { return s.params.exploit_tolerance; }));
+  k.push_back(make("termination.exit_needs_power", KeyType::Boolean, unit(),
+                   [](Settings& s) -> int32_t& { return s.params.exit_needs_power; }));
+  k.push_back(
+      number("termination.exploit_trust", unit(), [](Settings& s) -> float& { return s.params.exploit_trust; }));
+  for (int i = 0; i < kIntents; ++i)
+    k.push_back(integer(std::string("termination.exploit_tolerance.") + kIntentNames[i], closed(1, 100000),
+                        [i](Settings& s) -> int32_t& { return s.params.exploit_tolerance[i]; }));
   k.push_back(number("termination.hazard", unit(), [](Settings& s) -> float& { return s.params.hazard; }));
   // [kernel]
   ScalarKey type;
@@ -139,10 +146,18 @@ std::vector<ScalarKey> build_scalar_keys() {
   type.set = [](Settings& s, double v) { s.params.kernel = static_cast<KernelType>(static_cast<int32_t>(v)); };
   k.push_back(type);
   // [kernel.propositional] and its proposition tables
-  k.push_back(
-      number("kernel.propositional.p_barrier", unit(), [](Settings& s) -> float& { return s.params.p_barrier; }));
   k.push_back(number("kernel.propositional.epsilon", unit(), [](Settings& s) -> float& { return s.params.epsilon; }));
-  for (const PropositionFactors& pf : kPropositionFactors) {
+  k.push_back(
+      number("kernel.propositional.p_counter", unit(), [](Settings& s) -> float& { return s.params.p_counter; }));
+  k.push_back(number("kernel.propositional.p_avoid", unit(), [](Settings& s) -> float& { return s.params.p_avoid; }));
+  const std::string barrier = "kernel.propositional.barrier.";
+  k.push_back(number(barrier + "b0", finite(), [](Settings& s) -> float& { return s.params.barrier.b0; }));
+  k.push_back(number(barrier + "T", finite(), [](Settings& s) -> float& { return s.params.barrier.trust; }));
+  k.push_back(number(barrier + "L", finite(), [](Settings& s) -> float& { return s.params.barrier.orientation; }));
+  k.push_back(number(barrier + "R", finite(), [](Settings& s) -> float& { return s.params.barrier.relation; }));
+  k.push_back(
+      number(barrier + "suspicion", finite(), [](Settings& s) -> float& { return s.params.barrier.suspicion; }));
+  for (const PropositionInfo& pf : kPropositionInfo) {
     const std::string prefix = std::string("kernel.propositional.") + pf.name + ".";
     const int prop = pf.proposition;
     k.push_back(number(prefix + "b0", finite(), [prop](Settings& s) -> float& { return s.params.beta[prop].b0; }));
@@ -161,6 +176,9 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(number(st + "w_power", at_least(0), [](Settings& s) -> float& { return s.params.w_power; }));
   k.push_back(
       number(st + "w_continuation", at_least(0), [](Settings& s) -> float& { return s.params.w_continuation; }));
+  for (int i = 0; i < kIntents; ++i)
+    k.push_back(number(st + "w_output." + kIntentNames[i], at_least(0),
+                       [i](Settings& s) -> float& { return s.params.w_output[i]; }));
   k.push_back(
       number(st + "cost_transparency", at_least(0), [](Settings& s) -> float& { return s.params.cost_transparency; }));
   k.push_back(
@@ -178,15 +196,18 @@ std::vector<DistributionKey> build_distribution_keys() {
   const std::vector<K> unit_dists = {K::Fixed, K::Uniform, K::LogitNormal, K::Beta};
   const std::vector<K> positive_dists = {K::Fixed, K::Uniform, K::Normal};
   std::vector<DistributionKey> d;
-  d.push_back({"initial.trust", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
-                 return p.init_factor[Trust];
-               }});
-  d.push_back({"initial.stakes", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
-                 return p.init_factor[Stakes];
-               }});
-  d.push_back({"initial.orientation", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
-                 return p.init_factor[Orientation];
-               }});
+  d.push_back({"initial.trust_A", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Trust]; }});
+  d.push_back({"initial.trust_B", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Trust]; }});
+  d.push_back({"initial.stakes_A", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Stakes]; }});
+  d.push_back({"initial.stakes_B", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Stakes]; }});
+  d.push_back({"initial.orientation_A", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Orientation]; }});
+  d.push_back({"initial.orientation_B", Support::OpenUnit, unit_dists, {}, {},
+               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Orientation]; }});
   d.push_back({"initial.relation", Support::NonNegative, positive_dists, {}, {}, [](ModelParams& p) -> Distribution& {
                  return p.init_relation;
                }});
@@ -304,7 +325,7 @@ std::string unnamed_factor_problem(const std::string& key) {
   const std::string name = rest.substr(0, dot);
   const std::string factor = rest.substr(dot + 1);
   if (factor.size() != 1 || std::string("TSLR").find(factor[0]) == std::string::npos) return {};
-  for (const PropositionFactors& pf : kPropositionFactors) {
+  for (const PropositionInfo& pf : kPropositionInfo) {
     if (name != pf.name) continue;
     std::string named, keys = "b0";
     for (const char* letter = pf.factors; *letter; ++letter) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "config_checks.hpp"
+#include "config_events.hpp"
 #include "config_suggest.hpp"
 
 namespace learnrace {
@@ -56,7 +57,7 @@ std::vector<PointSpec> read_points(const ConfigValue& root, const ConfigScope& s
       throw_config_error({scope.source, where}, name, "points.name",
                          "duplicate point name '" + name->text + "'; names must be unique");
     const ConfigScope point_scope{scope.source, point_label(name->text, i)};
-    PointSpec spec{name->text, collect_leaves(item, {"name"}, point_scope), &item};
+    PointSpec spec{name->text, collect_leaves(item, {"name", "events"}, point_scope), &item, item.find("events")};
     for (const Leaf& leaf : spec.leaves)
       if (is_run_wide_key(leaf.key))
         throw_config_error(point_scope, leaf.value, leaf.key,
@@ -128,6 +129,9 @@ std::vector<ExpandedPoint> expand_points(const Settings& base, const std::vector
                              "inconsistent: also swept in [sweep] as " + axis.key + "; remove one of the two");
     Settings settings = base;
     apply_leaves(point.leaves, point_scope, false, settings);
+    if (point.events)
+      append_events(settings.params, read_events(*point.events, "points.events", point_scope), "points.events",
+                    point_scope, point.events);
     for (uint64_t c = 0; c < combinations; ++c) {
       ExpandedPoint out{point.name, settings};
       // Mixed radix with the first axis the most significant digit: it varies slowest.

@@ -12,7 +12,8 @@ namespace learnrace {
 struct PointSpec {
   std::string name;
   std::vector<Leaf> leaves;
-  const ConfigValue* at = nullptr;  // the entry's table (null for the implicit "default" point)
+  const ConfigValue* at = nullptr;      // the entry's table (null for the implicit "default" point)
+  const ConfigValue* events = nullptr;  // its [[points.events]], added to the experiment's [[events]]
 };
 
 /// One [sweep] key and its values (an array).

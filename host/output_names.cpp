@@ -11,8 +11,13 @@ const char* const kCauseNames[kCauses] = {"censored",        "disintegration",  
                                           "race_won_by_B",   "exploited_A_withdraws", "exploited_B_withdraws",
                                           "exogenous_hazard"};
 const char* const kMomentNames[kMoments] = {"asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "gain_A",
-                                            "gain_B",    "x_A",           "x_B",         "final_trust"};
+                                            "gain_B",    "x_A",           "x_B",         "final_trust_A", "final_trust_B"};
 const char* const kFactorNames[kFactors] = {"trust", "stakes", "orientation", "relation"};
+// Axes of the binned transitions (binned_axis order).
+const char* const kBinnedAxisNames[kBinnedAxes] = {"trust_A", "stakes_A", "orientation_A", "trust_B",
+                                                   "stakes_B", "orientation_B", "relation"};
+const char* const kPowerOutcomeRows[2] = {"gained", "reversal"};
+const char* const kPowerOutcomeColumns[kPowerColumns] = {"A", "B", "neither"};
 const char* const kIntentNames[kIntents] = {"internalization", "substitution", "resource_concentration"};
 
 template <size_t N>
@@ -49,6 +54,9 @@ std::string pair_state(int32_t pair) {
 std::vector<std::string> causes() { return all(kCauseNames); }
 std::vector<std::string> moments() { return all(kMomentNames); }
 std::vector<std::string> factors() { return all(kFactorNames); }
+std::vector<std::string> binned_axes() { return all(kBinnedAxisNames); }
+std::vector<std::string> power_outcome_rows() { return all(kPowerOutcomeRows); }
+std::vector<std::string> power_outcome_columns() { return all(kPowerOutcomeColumns); }
 std::vector<std::string> intents() { return all(kIntentNames); }
 
 std::vector<std::string> strategies() {

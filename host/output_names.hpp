@@ -28,6 +28,9 @@ std::string pair_state(int32_t pair);
 std::vector<std::string> causes();
 std::vector<std::string> moments();
 std::vector<std::string> factors();
+std::vector<std::string> binned_axes();            // trust_A, ..., relation: axis 0 of transitions_by_bin
+std::vector<std::string> power_outcome_rows();     // gained, reversal
+std::vector<std::string> power_outcome_columns();  // A, B, neither
 std::vector<std::string> intents();
 std::vector<std::string> strategies();      // full names
 std::vector<std::string> strategy_codes();  // AVO, ACC, CPR, CPT, COL

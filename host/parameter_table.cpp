@@ -1,5 +1,7 @@
 // The /points parameter table: one column per configurable numeric scalar, one row per point.
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <limits>
 
 #include "config.hpp"
@@ -53,6 +55,26 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
       }
       if (used) table.push_back(std::move(column));
     }
+  }
+  // Scenario events: events.N.<field> for every event index any point uses (NaN where a point has fewer); codes as
+  // in docs/output_schema.md (variable: EventVariable; target 0 A, 1 B, 2 both, 3 dyad; op 0 set, 1 shift, 2 scale).
+  int32_t max_events = 0;
+  for (const ModelParams& p : config.points) max_events = std::max(max_events, p.n_events);
+  for (int32_t e = 0; e < max_events; ++e) {
+    const std::string prefix = "events." + std::to_string(e) + ".";
+    const auto column = [&](const char* field, auto get) {
+      ParamColumn c{prefix + field, {}};
+      for (const ModelParams& p : config.points) c.values.push_back(e < p.n_events ? get(p.events[e]) : nan);
+      table.push_back(std::move(c));
+    };
+    column("variable", [](const Event& v) { return static_cast<double>(v.variable); });
+    column("target", [](const Event& v) { return static_cast<double>(v.target); });
+    column("op", [](const Event& v) { return static_cast<double>(v.op); });
+    column("first", [](const Event& v) { return static_cast<double>(v.first); });
+    column("last", [](const Event& v) { return static_cast<double>(v.last); });
+    column("value", [](const Event& v) { return static_cast<double>(v.value); });
+    column("probability", [](const Event& v) { return static_cast<double>(v.probability); });
+    column("once", [](const Event& v) { return static_cast<double>(v.once); });
   }
   return table;
 }

@@ -1,6 +1,7 @@
 #include <initializer_list>
 
 #include "params.hpp"
+#include "proposition_table.hpp"
 
 namespace learnrace {
 
@@ -31,32 +32,31 @@ Distribution categorical(std::initializer_list<float> p) {
   for (float v : p) d.p[d.n++] = v;
   return d;
 }
-PropositionBeta named(std::initializer_list<Factor> factors) {
+/// A proposition's default coefficients: intercept b0 and slope 1 for each factor it names
+/// (kernels/proposition_table.hpp).
+PropositionBeta named(const char* factors) {
   PropositionBeta b;
   b.b0 = -1.0f;
-  for (Factor f : factors) b.beta[f] = 1.0f;
+  for (const char* letter = factors; *letter; ++letter) b.beta[factor_of_letter(*letter)] = 1.0f;
   return b;
 }
 }  // namespace
 
 ModelParams default_params() {
   ModelParams p;
-  for (int k = 0; k < 3; ++k) p.init_factor[k] = logit_normal(0.0f, 1.0f);
+  for (int f = 0; f < kFirms; ++f)
+    for (int k = 0; k < kFirmFactors; ++k) p.init_factor[f][k] = logit_normal(0.0f, 1.0f);
   p.init_relation = uniform(0.0f, 10.0f);
-  p.init_knowledge[0] = uniform(0.5f, 1.5f);
-  p.init_knowledge[1] = uniform(0.5f, 1.5f);
+  p.init_knowledge[FirmA] = uniform(0.5f, 1.5f);
+  p.init_knowledge[FirmB] = uniform(0.5f, 1.5f);
   p.init_equity = fixed(0.5f);
-  p.init_intent[0] = categorical({0.6f, 0.2f, 0.2f});
-  p.init_intent[1] = categorical({0.6f, 0.2f, 0.2f});
-  p.init_strategy[0] = categorical({0.2f, 0.2f, 0.2f, 0.2f, 0.2f});
-  p.init_strategy[1] = categorical({0.2f, 0.2f, 0.2f, 0.2f, 0.2f});
-  // The factors each proposition names (MODEL.md section 5a): P6: S,R; P7: T,L,R; P8: S,T,R; P9: T,L.
-  p.beta[P6a] = named({Stakes, Relation});
-  p.beta[P6b] = named({Stakes, Relation});
-  p.beta[P7a] = named({Trust, Orientation, Relation});
-  p.beta[P7b] = named({Trust, Orientation, Relation});
-  p.beta[P8] = named({Stakes, Trust, Relation});
-  p.beta[P9] = named({Trust, Orientation});
+  p.init_intent[FirmA] = categorical({0.6f, 0.2f, 0.2f});
+  p.init_intent[FirmB] = categorical({0.6f, 0.2f, 0.2f});
+  // Ongoing alliances: "our propositions will be limited to ongoing alliance processes" [002:222], so no firm
+  // starts in Avoidance (index = Strategy code: AVO, ACC, CPR, CPT, COL).
+  p.init_strategy[FirmA] = categorical({0.0f, 0.25f, 0.25f, 0.25f, 0.25f});
+  p.init_strategy[FirmB] = categorical({0.0f, 0.25f, 0.25f, 0.25f, 0.25f});
+  for (const PropositionInfo& info : kPropositionInfo) p.beta[info.proposition] = named(info.factors);
   return p;
 }
 

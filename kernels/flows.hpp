@@ -14,18 +14,20 @@ struct Capacity {
   float alpha;
   float gamma;
 };
-/// relation_decay = e^{-R/r0} (computed once per period and shared with relation_covariate).
-LR_HD LR_INLINE Capacity capacity(const ModelParams& p, float relation_decay) {
+/// One firm's capacities from its floors alpha0, gamma0; relation_decay = e^{-R/r0} (computed once per period and
+/// shared by both firms and relation_covariate).
+LR_HD LR_INLINE Capacity capacity(float alpha0, float gamma0, float relation_decay) {
   const float grown = 1.0f - relation_decay;
-  return Capacity{p.alpha0 + (1.0f - p.alpha0) * grown, p.gamma0 + (1.0f - p.gamma0) * grown};
+  return Capacity{alpha0 + (1.0f - alpha0) * grown, gamma0 + (1.0f - gamma0) * grown};
 }
 
 LR_HD LR_INLINE float effective_transparency(const ModelParams& p, int32_t strategy, Capacity c) {
   return p.level[transparency_level(strategy)] * c.gamma;
 }
-/// Receptivity scaled by absorptive capacity and capped by intent (Hamel 3a: substitution caps it).
-LR_HD LR_INLINE float effective_receptivity(const ModelParams& p, int32_t strategy, int32_t intent, Capacity c) {
-  return lr_min(p.level[receptivity_level(strategy)] * c.alpha, p.receptivity_cap[intent]);
+/// Receptivity scaled by absorptive capacity and capped by the firm's receptivity cap (set by its intent, Hamel 3a:
+/// substitution caps it; scenario events may change it).
+LR_HD LR_INLINE float effective_receptivity(const ModelParams& p, int32_t strategy, float receptivity_cap, Capacity c) {
+  return lr_min(p.level[receptivity_level(strategy)] * c.alpha, receptivity_cap);
 }
 
 struct Flows {

@@ -1,4 +1,4 @@
-// Layout of the per-point output: one flat array of 64-bit integer counts (MODEL.md section 7).
+// Layout of the per-point output: one flat array of 64-bit integer counts (docs/model.md section 14).
 // Integer addition is associative, so merged results do not depend on thread count, chunking or
 // backend. Sections updated every dyad-period come first (the CUDA backend keeps them in shared
 // memory); sections updated once per dyad follow.
@@ -19,9 +19,17 @@ enum Moment : int32_t {
   MomentGainB,
   MomentXA,
   MomentXB,
-  MomentFinalTrust,
+  MomentFinalTrustA,
+  MomentFinalTrustB,
   kMoments
 };
+
+// Bargaining power over a dyad's life (Hamel 2a): [2][3] counts, every dyad once per row. Row 0: who gained power
+// (A, B, neither); row 1: reversal of dependence, P_A crossing 1/2 (to A, to B, none).
+enum PowerOutcome : int32_t { PowerToA = 0, PowerToB = 1, PowerNeither = 2, kPowerColumns = 3 };
+constexpr int32_t kPowerGainedRow = 0;
+constexpr int32_t kPowerReversalRow = 1;
+constexpr int32_t kPowerOutcomes = 2 * kPowerColumns;
 constexpr float kFixedPointScale = 1048576.0f;  // 2^20
 
 struct OutputLayout {
@@ -30,13 +38,14 @@ struct OutputLayout {
   int32_t hist_bins = 0;
   // Offsets (in uint64 words) of each section.
   uint64_t transitions = 0;         // [25][25] from pair state at t to t+1, every live dyad-period
-  uint64_t transitions_by_bin = 0;  // [4 factors][B][25][25], factor value at t
+  uint64_t transitions_by_bin = 0;  // [kBinnedAxes][B][25][25], factor value at t
   uint64_t occupancy = 0;           // [T][25] live dyads per period and pair state
   uint64_t period_end = 0;          // end of the per-dyad-period sections
   uint64_t duration = 0;            // [7 causes][T + 1] dyads by termination cause and duration
   uint64_t hist_asymmetry = 0;      // [H] final learning asymmetry on [-1, 1]
   uint64_t hist_power_shift = 0;    // [H] P_A(end) - P_A(0) on [-1, 1]
   uint64_t hist_joint = 0;          // [H] G_A + G_B on [0, joint_max] (last bin open)
+  uint64_t power_outcomes = 0;      // [2][3] who gained power; reversals (PowerOutcome)
   uint64_t moments = 0;             // [kMoments][2] int64 fixed point: sum, sum of squares
   uint64_t dyads = 0;               // [1] dyads simulated
   uint64_t total = 0;
@@ -50,7 +59,7 @@ struct OutputLayout {
     l.transitions = o;
     o += kPairStates * kPairStates;
     l.transitions_by_bin = o;
-    o += static_cast<uint64_t>(kFactors) * p.factor_bins * kPairStates * kPairStates;
+    o += static_cast<uint64_t>(kBinnedAxes) * p.factor_bins * kPairStates * kPairStates;
     l.occupancy = o;
     o += static_cast<uint64_t>(p.periods) * kPairStates;
     l.period_end = o;
@@ -62,6 +71,8 @@ struct OutputLayout {
     o += p.hist_bins;
     l.hist_joint = o;
     o += p.hist_bins;
+    l.power_outcomes = o;
+    o += kPowerOutcomes;
     l.moments = o;
     o += 2 * kMoments;
     l.dyads = o;

@@ -1,5 +1,6 @@
 // Parameters of one sweep point: a plain, trivially copyable struct (copied to the GPU as is).
-// Defaults are the bracketed values of MODEL.md; host/config_keys.cpp maps every field to its TOML key.
+// Defaults are in kernels/default_params.cpp (docs/model.md section 18 states each one and the target it was
+// set for); host/config_keys.cpp maps every field to its TOML key.
 #pragma once
 
 #include <type_traits>
@@ -14,6 +15,10 @@ enum class KernelType : int32_t { Propositional = 0, Strategic = 1 };
 enum Intent : int32_t { Internalization = 0, Substitution = 1, ResourceConcentration = 2 };
 constexpr int32_t kIntents = 3;
 
+// The two firms of a dyad.
+enum Firm : int32_t { FirmA = 0, FirmB = 1 };
+constexpr int32_t kFirms = 2;
+
 enum class DistKind : int32_t { Fixed = 0, Uniform = 1, Normal = 2, LogitNormal = 3, Beta = 4, Categorical = 5 };
 
 /// An initial-condition distribution. Fixed(a); Uniform(a=low, b=high); Normal(a=mean, b=sd);
@@ -26,21 +31,30 @@ struct Distribution {
   int32_t n = 0;
 };
 
-/// Latent OU-with-jumps shock of one dyad factor on the logit scale (MODEL.md section 4):
-/// z' = mu + phi (z - mu) + sigma eps + J Bernoulli(p_jump) sign.
+/// Shock of one firm factor on the logit scale (docs/model.md section 13): the factor's latent z reverts to the
+/// firm's own level m, z' = m + phi (z - m) + sigma (sqrt(rho) eps_common + sqrt(1 - rho) eps_firm) + jump.
 struct FactorShock {
-  float mu = 0.0f;
-  float phi = 0.95f;
-  float sigma = 0.1f;
+  float phi = 0.9f;
+  float sigma = 0.15f;
+  float rho = 0.5f;  // correlation of the two firms' normal shocks
   float p_jump = 0.01f;
   float jump_size = 1.0f;
+  int32_t jump_common = 0;  // 1: one jump hits both firms (same sign); 0: each firm jumps on its own
 };
 
-// Situational factors, in this order everywhere (bins, trajectories, beta coefficients).
+// Situational factors (Larsson et al. 1998): trust, learning stakes and long-term orientation belong to each
+// firm; prior related interaction R to the dyad. In this order in the propositions' linear predictors.
 enum Factor : int32_t { Trust = 0, Stakes = 1, Orientation = 2, Relation = 3 };
 constexpr int32_t kFactors = 4;
+constexpr int32_t kFirmFactors = 3;  // Trust, Stakes, Orientation: one per firm
 
-// Empowering propositions of Larsson et al. P6-P9 (the table of MODEL.md section 5a).
+// Axes of the binned transition counts: each firm's factors, then R (docs/model.md section 12).
+constexpr int32_t kBinnedAxes = kFirms * kFirmFactors + 1;
+LR_HD constexpr int32_t binned_axis(int32_t firm, int32_t factor) {
+  return factor == Relation ? kFirms * kFirmFactors : firm * kFirmFactors + factor;
+}
+
+// Empowering propositions of Larsson et al. P6-P9 (kernels/proposition_table.hpp).
 enum Proposition : int32_t { P6a = 0, P6b = 1, P7a = 2, P7b = 3, P8 = 4, P9 = 5, NoProposition = -1 };
 constexpr int32_t kPropositions = 6;
 
@@ -49,6 +63,17 @@ constexpr int32_t kPropositions = 6;
 struct PropositionBeta {
   float b0 = -1.0f;
   float beta[kFactors] = {0, 0, 0, 0};  // Trust, Stakes, Orientation, Relation
+};
+
+/// The barrier move's probability, a logistic of the mover's own factors and suspicion (docs/model.md
+/// section 12): p_bar = sigmoid(b0 - trust z_T - orientation z_L - relation R~ + suspicion b), b the firm's belief
+/// that the partner exploits it.
+struct BarrierBeta {
+  float b0 = -3.5f;
+  float trust = 0.5f;
+  float orientation = 0.5f;
+  float relation = 0.5f;
+  float suspicion = 3.0f;  // on the firm's belief b in [0, 1] (docs/model.md section 11)
 };
 
 enum Cause : int32_t {
@@ -61,6 +86,47 @@ enum Cause : int32_t {
   ExogenousHazard = 6,
 };
 constexpr int32_t kCauses = 7;
+
+// --- scenario events (docs/model.md section 4b) ---
+enum EventVariable : int32_t {
+  EventTrust = 0,          // firm: level and value of the factor (set: a value in (0,1); shift: logit units)
+  EventStakes = 1,         // firm
+  EventOrientation = 2,    // firm
+  EventIntent = 3,         // firm: set only (intent code); resets the receptivity cap to the intent's
+  EventStrategy = 4,       // firm: set only (strategy code)
+  EventReceptivityCap = 5, // firm: [0, 1]
+  EventAlpha0 = 6,         // firm: absorptive capacity floor, (0, 1]
+  EventGamma0 = 7,         // firm: communicative capacity floor, (0, 1]
+  EventKnowledge = 8,      // firm: unique knowledge U (>= 1e-3)
+  EventSuspicion = 9,      // firm: suspicion q
+  EventRelation = 10,      // dyad: prior related interaction R (>= 0)
+  EventHazard = 11,        // dyad: exogenous hazard per period, [0, 1]
+};
+constexpr int32_t kEventVariables = 12;
+enum EventTarget : int32_t { TargetA = 0, TargetB = 1, TargetBoth = 2, TargetDyad = 3 };
+enum EventOp : int32_t { OpSet = 0, OpShift = 1, OpScale = 2 };
+constexpr int32_t kMaxEvents = 8;
+constexpr int32_t kNeverEnds = 0x7fffffff;
+
+/// One scenario event: applied at the start of every period t in [first, last] (with probability
+/// `probability` per dyad and period; at most once per dyad when `once`).
+struct Event {
+  int32_t variable = EventTrust;
+  int32_t target = TargetA;
+  int32_t op = OpSet;
+  int32_t first = 0;
+  int32_t last = 0;
+  int32_t once = 0;
+  float value = 0.0f;
+  float probability = 1.0f;
+};
+
+/// Per-firm constants that events may change in a dyad (start values of the dyad state).
+struct FirmParams {
+  float alpha0 = 0.6f;    // absorptive capacity floor (Cohen-Levinthal)
+  float gamma0 = 0.6f;    // communicative capacity floor (Doz: tacit knowledge lowers it)
+  float disguise = 0.0f;  // how much of its taking the partner fails to see (Larsson "well disguised")
+};
 
 struct ModelParams {
   // --- run shape (identical for all points of a run) ---
@@ -84,61 +150,78 @@ struct ModelParams {
   float kappa_x = 0.5f;
   float lambda = 0.1f;
 
-  // --- absorptive / communicative capacity (Cohen-Levinthal; Doz) ---
-  float alpha0 = 0.6f;
-  float gamma0 = 0.6f;
+  // --- absorptive / communicative capacity (Cohen-Levinthal; Doz), per firm; r0 shared ---
+  FirmParams firm[kFirms];
   float r0 = 5.0f;
 
   // --- bargaining power (Hamel 2b) ---
   float w_legal = 0.2f;
 
   // --- endogenous trust and relation ---
-  float eta_up = 0.10f;
-  float eta_down = 0.30f;
+  float eta_up = 0.05f;
+  float eta_down = 0.5f;
+  float trust_recovery_cap = 1.0f;  // after a detected exploitation, trust stays <= this (1: no cap)
   float delta_r = 0.02f;
 
-  FactorShock shock[3];  // Trust, Stakes, Orientation
+  // --- perceived exploitation (docs/model.md section 8b) ---
+  float perception_noise = 0.5f;   // sd of misperception per unit of flow, at R = 0 (shrinks as e^{-R/r0})
+  float perception_weight = 0.3f;  // weight of this period's perception in the suspicion average
+  float detect_threshold = 0.3f;   // suspicion above which a firm has detected exploitation
+  // Net outflow a firm expects to give, per intent: a firm that came for the partner's outputs, not its skills,
+  // expects to give (docs/model.md section 11); only what exceeds it feeds suspicion.
+  float expected_outflow[kIntents] = {0.0f, 1.0f, 0.5f};
+
+  FactorShock shock[kFirmFactors];  // Trust, Stakes, Orientation
 
   // --- initial conditions ---
-  Distribution init_factor[3];  // Trust, Stakes, Orientation on (0, 1)
+  Distribution init_factor[kFirms][kFirmFactors];  // per firm: Trust, Stakes, Orientation on (0, 1)
   Distribution init_relation;
-  Distribution init_knowledge[2];  // U_A, U_B
-  Distribution init_equity;        // equity_A; equity_B = 1 - equity_A
-  Distribution init_intent[2];
-  Distribution init_strategy[2];
+  Distribution init_knowledge[kFirms];  // U_A, U_B
+  Distribution init_equity;             // equity_A; equity_B = 1 - equity_A
+  Distribution init_intent[kFirms];
+  Distribution init_strategy[kFirms];
 
   float receptivity_cap[kIntents] = {1.0f, 0.25f, 0.5f};
 
-  // --- termination (MODEL.md section 6) ---
+  // --- termination (docs/model.md section 14) ---
   int32_t avoid_periods = 2;
-  float exit_knowledge = 0.9f;
+  float exit_knowledge = 0.8f;
   float exit_power = 0.6f;
-  float exploit_tolerance = 3.0f;
+  int32_t exit_needs_power = 1;  // the race is won only with the power condition P >= exit_power
+  float exploit_trust = 0.4f;    // "low trust": below this a detected exploitation counts toward withdrawal
+  int32_t exploit_tolerance[kIntents] = {4, 12, 8};  // periods of sustained detected exploitation, per intent
   float hazard = 0.005f;
 
-  // --- propositional kernel (MODEL.md section 5a) ---
-  float p_barrier = 0.3f;
+  // --- propositional kernel (docs/model.md section 10) ---
   float epsilon = 0.01f;
+  float p_counter = 0.8f;  // a firm that has detected exploitation cuts its transparency (Larsson 002:241)
+  float p_avoid = 0.3f;    // P5: the partner of an avoiding firm follows
+  BarrierBeta barrier;
   PropositionBeta beta[kPropositions];
 
-  // --- strategic kernel (MODEL.md section 5b) ---
+  // --- strategic kernel (docs/model.md section 11) ---
   float beta_qre = 100.0f;
   float inertia = 0.5f;
   float w_stakes = 1.0f;
   float w_leak = 1.0f;
   float w_power = 2.0f;
   float w_continuation = 0.1f;
+  float w_output[kIntents] = {0.0f, 0.1f, 0.05f};  // value of the joint tasks' outputs, per intent (Hamel)
   float cost_transparency = 0.01f;
   float cost_receptivity = 0.01f;
   float gate_g0 = 0.0f;
   float gate_orientation = 2.0f;
   float gate_trust = 2.0f;
   float gate_relation = 1.0f;
+
+  // --- scenario events (docs/model.md section 4b) ---
+  int32_t n_events = 0;
+  Event events[kMaxEvents];
 };
 
 static_assert(std::is_trivially_copyable<ModelParams>::value, "ModelParams is copied to the GPU bytewise");
 
-/// The defaults of MODEL.md, including initial-condition distributions and proposition betas.
+/// The defaults (docs/model.md section 18), including initial-condition distributions and proposition betas.
 ModelParams default_params();
 
 }  // namespace learnrace

@@ -2,18 +2,21 @@
 // the CPU and CUDA backends (which differ only in the Sink that accumulates the counts).
 //
 // Sink concept (see backend_cpu.cpp for the reference implementation):
-//   void count_period(uint64_t index);  // 6 per dyad-period, index < layout.period_end
-//   void count_end(uint64_t index);     // 5 per dyad, index >= period_end (never a moment)
+//   void count_period(uint64_t index);  // 9 per dyad-period, index < layout.period_end
+//   void count_end(uint64_t index);     // per dyad, index >= period_end (never a moment)
 //   void add_moments(const int64_t* sum_and_square);  // 2 * kMoments fixed-point values per dyad
 //   void trajectory_row(uint32_t slot, int32_t period, const TrajectoryRow&);   // sampled dyads only
 //   void trajectory_dyad(uint32_t slot, const TrajectoryDyad&);
 #pragma once
 
 #include "distributions.hpp"
+#include "dyad_state.hpp"
+#include "events.hpp"
 #include "flows.hpp"
 #include "learning.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
+#include "perception.hpp"
 #include "point_constants.hpp"
 #include "rng.hpp"
 #include "rng_streams.hpp"
@@ -26,21 +29,24 @@
 namespace learnrace {
 
 /// Per-period record of a sampled dyad: the pair state played in the period, the factors at its
-/// start (what conditions the strategy change) and x, P after its flows.
+/// start (what conditions the strategy change), x and P after its flows, suspicion after this period's
+/// perception.
 struct TrajectoryRow {
   int32_t pair;
   float x_a, x_b;
-  float trust, stakes, orientation, relation;
+  float trust_a, trust_b, stakes_a, stakes_b, orientation_a, orientation_b, relation;
   float power_a;
+  float suspicion_a, suspicion_b;
 };
 
-/// Per-dyad record of a sampled dyad.
+/// Per-dyad record of a sampled dyad (intents as drawn at the start).
 struct TrajectoryDyad {
   uint64_t dyad;
   int32_t intent_a, intent_b;
   float knowledge_a, knowledge_b, equity_a;
   int32_t cause, duration;
   float gain_a, gain_b;
+  float power_start;
 };
 
 /// Slot of a dyad in the trajectory sample, or -1 if it is not sampled (id % stride == 0, id / stride < max).
@@ -57,50 +63,59 @@ LR_HD LR_INLINE int32_t relation_bin(float relation, float relation_bin_scale, i
   return bin_of_scaled(relation * relation_bin_scale, bins);
 }
 
-/// Everything a dyad carries from one period to the next (registers on the GPU).
-struct DyadState {
-  float z_trust, z_stakes, z_orient;  // latent logits of T, S, L
-  float relation;
-  float know_a, know_b, equity_a;
-  float x_a, x_b, y_a, y_b;
-  float net_outflow_a;
-  float power_start, power_a;
-  int32_t intent_a, intent_b;
-  int32_t s_a, s_b;
-  int32_t avoid_run;
-};
+/// The part of a firm's start that no random draw decides (everything but its factors, knowledge, intent and
+/// strategy): capacity floors from the parameters, receptivity cap from the intent, nothing learned or suspected.
+LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp, FirmState& f) {
+  f.alpha0 = fp.alpha0;
+  f.gamma0 = fp.gamma0;
+  f.receptivity_cap = p.receptivity_cap[f.intent];
+  f.x = 0.0f;
+  f.y = 0.0f;
+  f.suspicion = 0.0f;
+  f.exploit_run = 0;
+  f.violated = 0;
+}
 
-/// The part of a dyad's start that no random draw decides: nothing learned, nothing owed, no
-/// avoidance run, power at its starting value (power_start must be set).
-LR_HD LR_INLINE void clear_learning_state(DyadState& s) {
-  s.x_a = 0.0f;
-  s.x_b = 0.0f;
-  s.y_a = 0.0f;
-  s.y_b = 0.0f;
-  s.net_outflow_a = 0.0f;
+/// The part of a dyad's start that no random draw decides (power_start and the drawn fields must be set).
+LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, DyadState& s) {
+  clear_firm_state(p, p.firm[FirmA], s.a);
+  clear_firm_state(p, p.firm[FirmB], s.b);
+  s.hazard = p.hazard;
   s.avoid_run = 0;
+  s.fired = 0u;
   s.power_a = s.power_start;
 }
 
+namespace detail {
+LR_HD LR_INLINE void start_factors(const ModelParams& p, const RandomGenerator& rng, int32_t firm, uint32_t trust_stream,
+                                   uint32_t stakes_stream, uint32_t orientation_stream, FirmState& f) {
+  f.level[Trust] = sample_latent(p.init_factor[firm][Trust], rng, trust_stream);
+  f.level[Stakes] = sample_latent(p.init_factor[firm][Stakes], rng, stakes_stream);
+  f.level[Orientation] = sample_latent(p.init_factor[firm][Orientation], rng, orientation_stream);
+  for (int32_t k = 0; k < kFirmFactors; ++k) f.z[k] = f.level[k];
+}
+}  // namespace detail
+
 /// Initial conditions of one dyad (period word kInitPeriod of its random streams). `pc` is
-/// point_constants(p).
+/// point_constants(p). Each firm's factors start at its own level (drawn), which they revert to.
 LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants& pc, uint64_t dyad) {
   const RandomGenerator rng(pc.keys, dyad);
   DyadState s;
-  s.z_trust = sample_latent(p.init_factor[Trust], rng, rng_stream::init_trust);
-  s.z_stakes = sample_latent(p.init_factor[Stakes], rng, rng_stream::init_stakes);
-  s.z_orient = sample_latent(p.init_factor[Orientation], rng, rng_stream::init_orientation);
+  detail::start_factors(p, rng, FirmA, rng_stream::init_trust_a, rng_stream::init_stakes_a,
+                        rng_stream::init_orientation_a, s.a);
+  detail::start_factors(p, rng, FirmB, rng_stream::init_trust_b, rng_stream::init_stakes_b,
+                        rng_stream::init_orientation_b, s.b);
   s.relation = lr_max(0.0f, sample_real(p.init_relation, rng, rng_stream::init_relation));
-  s.know_a = lr_max(1.0e-3f, sample_real(p.init_knowledge[0], rng, rng_stream::init_knowledge_a));
-  s.know_b = lr_max(1.0e-3f, sample_real(p.init_knowledge[1], rng, rng_stream::init_knowledge_b));
+  s.a.knowledge = lr_max(1.0e-3f, sample_real(p.init_knowledge[FirmA], rng, rng_stream::init_knowledge_a));
+  s.b.knowledge = lr_max(1.0e-3f, sample_real(p.init_knowledge[FirmB], rng, rng_stream::init_knowledge_b));
   s.equity_a = lr_clamp(sample_real(p.init_equity, rng, rng_stream::init_equity), 0.0f, 1.0f);
-  s.intent_a = sample_category(p.init_intent[0], rng, rng_stream::init_intent_a);
-  s.intent_b = sample_category(p.init_intent[1], rng, rng_stream::init_intent_b);
-  s.s_a = sample_category(p.init_strategy[0], rng, rng_stream::init_strategy_a);
-  s.s_b = sample_category(p.init_strategy[1], rng, rng_stream::init_strategy_b);
+  s.a.intent = sample_category(p.init_intent[FirmA], rng, rng_stream::init_intent_a);
+  s.b.intent = sample_category(p.init_intent[FirmB], rng, rng_stream::init_intent_b);
+  s.a.strategy = sample_category(p.init_strategy[FirmA], rng, rng_stream::init_strategy_a);
+  s.b.strategy = sample_category(p.init_strategy[FirmB], rng, rng_stream::init_strategy_b);
   // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
-  s.power_start = bargaining_power_a(p, 0.0f, 0.0f, s.know_a, s.know_b, s.equity_a);
-  clear_learning_state(s);
+  s.power_start = bargaining_power_a(p, 0.0f, 0.0f, s.a.knowledge, s.b.knowledge, s.equity_a);
+  clear_learning_state(p, s);
   return s;
 }
 
@@ -108,8 +123,56 @@ LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants&
 /// instantiates one of the two fixed kernels to save registers.
 constexpr int32_t kAnyKernel = -1;
 
-/// Period t of a live dyad: flows, strategy change, counts, shocks, termination. Returns the
-/// termination cause (Censored while the dyad goes on); the caller stops at p.periods.
+/// A firm's factors T, S, L in (0, 1) at the start of a period.
+struct FirmFactors {
+  float trust, stakes, orientation;
+};
+LR_HD LR_INLINE FirmFactors firm_factors(const FirmState& f) {
+  return FirmFactors{lr_sigmoid(f.z[Trust]), lr_sigmoid(f.z[Stakes]), lr_sigmoid(f.z[Orientation])};
+}
+
+namespace detail {
+/// The strategic kernel's view of one firm's choice.
+LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmState& self, const FirmState& partner, const FirmFactors& own,
+                                             float self_equity, float belief, float relation_cov, Capacity self_c,
+                                             Capacity partner_c) {
+  return ChoiceContext{self.strategy,
+                       partner.strategy,
+                       self.receptivity_cap,
+                       partner.receptivity_cap,
+                       self.x,
+                       partner.x,
+                       self.knowledge,
+                       partner.knowledge,
+                       self_equity,
+                       own.trust,
+                       own.stakes,
+                       own.orientation,
+                       belief,
+                       p.w_output[self.intent],
+                       relation_cov,
+                       self_c,
+                       partner_c};
+}
+
+/// A firm's factors after the period: trust feedback moves the level (and the latent with it; capped after a
+/// detected violation when a recovery cap is set), then every latent takes its correlated shock around the level.
+LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& pc, FirmState& f, float trust_delta,
+                                    const float common[kFirmFactors], const float own[kFirmFactors],
+                                    const float u_jump[kFirmFactors]) {
+  float level_t = f.level[Trust] + trust_delta;
+  if (f.violated) level_t = lr_min(level_t, pc.trust_cap_logit);
+  f.z[Trust] += level_t - f.level[Trust];
+  f.level[Trust] = level_t;
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    const float shock = lr_fma(pc.shock_common[k], common[k], pc.shock_own[k] * own[k]);
+    f.z[k] = ou_jump_step(p.shock[k], f.level[k], f.z[k], shock, u_jump[k]);
+  }
+}
+}  // namespace detail
+
+/// Period t of a live dyad: events, flows, perception, strategy change, counts, factors, termination. Returns
+/// the termination cause (Censored while the dyad goes on); the caller stops at p.periods.
 template <int32_t kKernel = kAnyKernel, class Sink>
 LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
                                     uint64_t dyad, int64_t slot, DyadState& s, int32_t t, Sink& sink) {
@@ -117,79 +180,123 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   const uint32_t period = static_cast<uint32_t>(t);
   const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
                                                    : kKernel == static_cast<int32_t>(KernelType::Propositional);
+  // --- scenario events due now ---
+  apply_events(p, pc, rng, period, t, s);
+
   // Factors at the start of the period: they condition this period's strategy change.
-  const float trust = lr_sigmoid(s.z_trust);
-  const float stakes = lr_sigmoid(s.z_stakes);
-  const float orientation = lr_sigmoid(s.z_orient);
+  const FirmFactors fa = firm_factors(s.a);
+  const FirmFactors fb = firm_factors(s.b);
   const float decay = relation_decay(s.relation, pc.inv_r0);
-  const Capacity cap = capacity(p, decay);
+  const Capacity ca = capacity(s.a.alpha0, s.a.gamma0, decay);
+  const Capacity cb = capacity(s.b.alpha0, s.b.gamma0, decay);
   const float rel_cov = relation_covariate(decay);
 
   // --- knowledge flows (Larsson Fig. 2) and learning ---
-  const Flows f =
-      compute_flows(p, effective_transparency(p, s.s_a, cap), effective_receptivity(p, s.s_a, s.intent_a, cap),
-                    effective_transparency(p, s.s_b, cap), effective_receptivity(p, s.s_b, s.intent_b, cap));
-  s.x_a = internalise(s.x_a, f.t_ba, p.lambda);
-  s.x_b = internalise(s.x_b, f.t_ab, p.lambda);
-  s.y_a = s.y_a + p.lambda * f.appr_a;
-  s.y_b = s.y_b + p.lambda * f.appr_b;
-  s.net_outflow_a = s.net_outflow_a + (f.t_ab - f.t_ba);
-  s.power_a = bargaining_power_a(p, s.x_a, s.x_b, s.know_a, s.know_b, s.equity_a);
+  const Flows f = compute_flows(p, effective_transparency(p, s.a.strategy, ca),
+                                effective_receptivity(p, s.a.strategy, s.a.receptivity_cap, ca),
+                                effective_transparency(p, s.b.strategy, cb),
+                                effective_receptivity(p, s.b.strategy, s.b.receptivity_cap, cb));
+  s.a.x = internalise(s.a.x, f.t_ba, p.lambda);
+  s.b.x = internalise(s.b.x, f.t_ab, p.lambda);
+  s.a.y = s.a.y + p.lambda * f.appr_a;
+  s.b.y = s.b.y + p.lambda * f.appr_b;
+  s.power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
+
+  // --- perceived exploitation: each firm's suspicion ---
+  float eps[12];  // trust c/A/B, stakes c/A/B, orientation c/A/B, perception A/B, (unused)
+  {
+    const Draw4 n0 = rng.draw(period, rng_stream::shock_normal_trust);
+    const Draw4 n1 = rng.draw(period, rng_stream::shock_normal_stakes);
+    const Draw4 n2 = rng.draw(period, rng_stream::shock_normal_other);
+    normal_pair(n0.v[0], n0.v[1], &eps[0], &eps[1]);
+    normal_pair(n0.v[2], n0.v[3], &eps[2], &eps[3]);
+    normal_pair(n1.v[0], n1.v[1], &eps[4], &eps[5]);
+    normal_pair(n1.v[2], n1.v[3], &eps[6], &eps[7]);
+    normal_pair(n2.v[0], n2.v[1], &eps[8], &eps[9]);
+    normal_pair(n2.v[2], n2.v[3], &eps[10], &eps[11]);
+  }
+  const float noise_sd = p.perception_noise * decay;
+  const float out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, eps[9]);
+  const float out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, eps[10]);
+  const float unexpected_a = unexpected_outflow(p, s.a.intent, out_a);
+  const float unexpected_b = unexpected_outflow(p, s.b.intent, out_b);
+  s.a.suspicion = suspicion_step(s.a.suspicion, unexpected_a, p.perception_weight);
+  s.b.suspicion = suspicion_step(s.b.suspicion, unexpected_b, p.perception_weight);
+  const bool detected_a = detected(p, s.a.suspicion);
+  const bool detected_b = detected(p, s.b.suspicion);
+  const float belief_a = exploitation_belief(s.a.suspicion, pc.inv_detect);
+  const float belief_b = exploitation_belief(s.b.suspicion, pc.inv_detect);
 
   // --- strategy change ---
   int32_t next_a, next_b;
   if (propositional) {
     const Draw4 tr = rng.draw(period, rng_stream::transition);
     const Draw4 ex = rng.draw(period, rng_stream::exploration);
-    const Moderators m{{s.z_trust, s.z_stakes, s.z_orient, rel_cov}};
-    propositional_step(p, s.s_a, s.s_b, m, u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]), u01_open(ex.v[0]),
-                       u01_open(ex.v[1]), &next_a, &next_b);
+    const PropositionalDraws u{u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]), u01_open(tr.v[3]),
+                               u01_open(ex.v[2]), u01_open(ex.v[0]), u01_open(ex.v[1])};
+    const FirmView va{{s.a.z[Trust], s.a.z[Stakes], s.a.z[Orientation]}, belief_a};
+    const FirmView vb{{s.b.z[Trust], s.b.z[Stakes], s.b.z[Orientation]}, belief_b};
+    propositional_step(p, s.a.strategy, s.b.strategy, va, vb, rel_cov, detected_a, detected_b, u, &next_a, &next_b);
   } else {
     const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
     const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
-    const ChoiceContext ca{s.s_a,    s.s_b,      s.intent_a, s.intent_b, s.x_a,       s.x_b,   s.know_a,
-                           s.know_b, s.equity_a, trust,      stakes,     orientation, rel_cov, cap};
-    const ChoiceContext cb{s.s_b, s.s_a,  s.intent_b,  s.intent_a, s.x_b, s.x_a, s.know_b, s.know_a, 1.0f - s.equity_a,
-                           trust, stakes, orientation, rel_cov,    cap};
-    next_a = strategic_choice(p, ca, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
-    next_b = strategic_choice(p, cb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
+    const ChoiceContext xa = detail::choice_context(p, s.a, s.b, fa, s.equity_a, belief_a, rel_cov, ca, cb);
+    const ChoiceContext xb =
+        detail::choice_context(p, s.b, s.a, fb, 1.0f - s.equity_a, belief_b, rel_cov, cb, ca);
+    next_a = strategic_choice(p, xa, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
+    next_b = strategic_choice(p, xb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
   }
 
-  // --- counts: every live dyad-period lands in exactly one transition cell ---
-  const int32_t from = pair_index(s.s_a, s.s_b);
+  // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
+  const int32_t from = pair_index(s.a.strategy, s.b.strategy);
   const int32_t to = pair_index(next_a, next_b);
+  const int32_t bins = p.factor_bins;
   sink.count_period(lay.transition_index(from, to));
-  sink.count_period(lay.binned_index(Trust, factor_bin_unit(trust, p.factor_bins), from, to));
-  sink.count_period(lay.binned_index(Stakes, factor_bin_unit(stakes, p.factor_bins), from, to));
-  sink.count_period(lay.binned_index(Orientation, factor_bin_unit(orientation, p.factor_bins), from, to));
-  sink.count_period(
-      lay.binned_index(Relation, relation_bin(s.relation, pc.relation_bin_scale, p.factor_bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmA, Trust), factor_bin_unit(fa.trust, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmA, Stakes), factor_bin_unit(fa.stakes, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmA, Orientation), factor_bin_unit(fa.orientation, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmB, Trust), factor_bin_unit(fb.trust, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmB, Stakes), factor_bin_unit(fb.stakes, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmB, Orientation), factor_bin_unit(fb.orientation, bins), from, to));
+  sink.count_period(lay.binned_index(binned_axis(FirmA, Relation),
+                                     relation_bin(s.relation, pc.relation_bin_scale, bins), from, to));
   sink.count_period(lay.occupancy_index(t, from));
   if (slot >= 0) {
-    const TrajectoryRow row{from, s.x_a, s.x_b, trust, stakes, orientation, s.relation, s.power_a};
+    const TrajectoryRow row{from,      s.a.x,        s.b.x,          fa.trust,       fb.trust,
+                            fa.stakes, fb.stakes,    fa.orientation, fb.orientation, s.relation,
+                            s.power_a, s.a.suspicion, s.b.suspicion};
     sink.trajectory_row(static_cast<uint32_t>(slot), t, row);
   }
 
   // --- situational factors: endogenous trust, shocks, relation ---
-  const Draw4 nrm = rng.draw(period, rng_stream::shock_normal);
-  const Draw4 jmp = rng.draw(period, rng_stream::shock_jump);
-  float eps_trust, eps_stakes, eps_orient, eps_unused;
-  normal_pair(nrm.v[0], nrm.v[1], &eps_trust, &eps_stakes);
-  normal_pair(nrm.v[2], nrm.v[3], &eps_orient, &eps_unused);
-  s.z_trust =
-      ou_jump_step(p.shock[Trust], s.z_trust + trust_feedback(p, f.t_ab, f.t_ba), eps_trust, u01_open(jmp.v[0]));
-  s.z_stakes = ou_jump_step(p.shock[Stakes], s.z_stakes, eps_stakes, u01_open(jmp.v[1]));
-  s.z_orient = ou_jump_step(p.shock[Orientation], s.z_orient, eps_orient, u01_open(jmp.v[2]));
+  const Draw4 ja = rng.draw(period, rng_stream::shock_jump_a);
+  const Draw4 jb = rng.draw(period, rng_stream::shock_jump_b);
+  s.a.violated |= detected_a ? 1 : 0;
+  s.b.violated |= detected_b ? 1 : 0;
+  {
+    const float common[kFirmFactors] = {eps[0], eps[3], eps[6]};
+    const float own_a[kFirmFactors] = {eps[1], eps[4], eps[7]};
+    const float own_b[kFirmFactors] = {eps[2], eps[5], eps[8]};
+    float jump_a[kFirmFactors], jump_b[kFirmFactors];
+    for (int32_t k = 0; k < kFirmFactors; ++k) {
+      jump_a[k] = u01_open(ja.v[k]);
+      jump_b[k] = p.shock[k].jump_common ? jump_a[k] : u01_open(jb.v[k]);
+    }
+    detail::update_factors(p, pc, s.a, trust_feedback(p, f.t_ab, f.t_ba, unexpected_a), common, own_a, jump_a);
+    detail::update_factors(p, pc, s.b, trust_feedback(p, f.t_ab, f.t_ba, unexpected_b), common, own_b, jump_b);
+  }
   s.relation = relation_step(p, s.relation, f.t_ab, f.t_ba);
 
   // --- termination ---
-  s.avoid_run = (s.s_a == Avoidance && s.s_b == Avoidance) ? s.avoid_run + 1 : 0;
-  const TerminationInputs ti{s.avoid_run, s.intent_a, s.intent_b,      s.x_a,
-                             s.x_b,       s.power_a,  s.net_outflow_a, u01_open(jmp.v[3])};
+  s.avoid_run = (s.a.strategy == Avoidance && s.b.strategy == Avoidance) ? s.avoid_run + 1 : 0;
+  s.a.exploit_run = (detected_a && fa.trust < p.exploit_trust) ? s.a.exploit_run + 1 : 0;
+  s.b.exploit_run = (detected_b && fb.trust < p.exploit_trust) ? s.b.exploit_run + 1 : 0;
+  const TerminationInputs ti{s.avoid_run,     s.a.intent,      s.b.intent, s.a.x,           s.b.x,
+                             s.power_a,       s.a.exploit_run, s.b.exploit_run, s.hazard, u01_open(ja.v[3])};
   const int32_t cause = termination_cause(p, ti);
   if (cause == Censored) {
-    s.s_a = next_a;
-    s.s_b = next_b;
+    s.a.strategy = next_a;
+    s.b.strategy = next_b;
   }
   return cause;
 }
@@ -197,20 +304,22 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
 /// What the per-dyad outcomes need from a finished dyad (the CUDA backend queues these).
 struct DyadEnd {
   float gain_a, gain_b;
-  float shift;  // P_A(end) - P_A(0)
+  float power_start, power_end;
   float x_a, x_b;
-  float z_trust;
+  float z_trust_a, z_trust_b;
   int32_t cause, duration;
 };
 
 LR_HD LR_INLINE DyadEnd dyad_end(const DyadState& s, int32_t cause, int32_t duration) {
   DyadEnd e;
-  e.gain_a = learning_gain(s.x_a, s.know_b, s.y_a);
-  e.gain_b = learning_gain(s.x_b, s.know_a, s.y_b);
-  e.shift = s.power_a - s.power_start;
-  e.x_a = s.x_a;
-  e.x_b = s.x_b;
-  e.z_trust = s.z_trust;
+  e.gain_a = learning_gain(s.a.x, s.b.knowledge, s.a.y);
+  e.gain_b = learning_gain(s.b.x, s.a.knowledge, s.b.y);
+  e.power_start = s.power_start;
+  e.power_end = s.power_a;
+  e.x_a = s.a.x;
+  e.x_b = s.b.x;
+  e.z_trust_a = s.a.z[Trust];
+  e.z_trust_b = s.b.z[Trust];
   e.cause = cause;
   e.duration = duration;
   return e;
@@ -219,15 +328,24 @@ LR_HD LR_INLINE DyadEnd dyad_end(const DyadState& s, int32_t cause, int32_t dura
 /// Per-dyad outcome counts and moments.
 template <class Sink>
 LR_HD LR_INLINE void dyad_outcomes(const ModelParams& p, const OutputLayout& lay, const DyadEnd& e, Sink& sink) {
-  const float trust = lr_sigmoid(e.z_trust);
+  const float trust_a = lr_sigmoid(e.z_trust_a);
+  const float trust_b = lr_sigmoid(e.z_trust_b);
   const float asym = learning_asymmetry(e.gain_a, e.gain_b);
   const float joint = e.gain_a + e.gain_b;
+  const float shift = e.power_end - e.power_start;
   sink.count_end(lay.duration_index(e.cause, e.duration));
   sink.count_end(lay.hist_asymmetry + histogram_bin(asym, -1.0f, 1.0f, p.hist_bins));
-  sink.count_end(lay.hist_power_shift + histogram_bin(e.shift, -1.0f, 1.0f, p.hist_bins));
+  sink.count_end(lay.hist_power_shift + histogram_bin(shift, -1.0f, 1.0f, p.hist_bins));
   sink.count_end(lay.hist_joint + histogram_bin(joint, 0.0f, p.joint_max, p.hist_bins));
+  // Hamel 2a: who gained bargaining power, and whether the dependence reversed (P_A crossed 1/2).
+  const int32_t gained = shift > 0.0f ? PowerToA : shift < 0.0f ? PowerToB : PowerNeither;
+  const int32_t reversal = (e.power_start < 0.5f && e.power_end > 0.5f)   ? PowerToA
+                           : (e.power_start > 0.5f && e.power_end < 0.5f) ? PowerToB
+                                                                          : PowerNeither;
+  sink.count_end(lay.power_outcomes + kPowerGainedRow * kPowerColumns + gained);
+  sink.count_end(lay.power_outcomes + kPowerReversalRow * kPowerColumns + reversal);
   sink.count_end(lay.dyads);
-  const float values[kMoments] = {asym, lr_abs(asym), e.shift, joint, e.gain_a, e.gain_b, e.x_a, e.x_b, trust};
+  const float values[kMoments] = {asym, lr_abs(asym), shift, joint, e.gain_a, e.gain_b, e.x_a, e.x_b, trust_a, trust_b};
   int64_t fixed[2 * kMoments];
   for (int32_t k = 0; k < kMoments; ++k) {
     fixed[2 * k] = to_fixed_point(values[k]);
@@ -236,9 +354,15 @@ LR_HD LR_INLINE void dyad_outcomes(const ModelParams& p, const OutputLayout& lay
   sink.add_moments(fixed);
 }
 
-LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(uint64_t dyad, const DyadState& s, const DyadEnd& e) {
-  return TrajectoryDyad{dyad,       s.intent_a, s.intent_b, s.know_a, s.know_b,
-                        s.equity_a, e.cause,    e.duration, e.gain_a, e.gain_b};
+/// The record of a sampled dyad. Its intents are those it started with (events may change them later): drawn
+/// again from their counter-based streams, so no register carries them through the dyad's life.
+LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(const ModelParams& p, const PointConstants& pc, uint64_t dyad,
+                                                      const DyadState& s, const DyadEnd& e) {
+  const RandomGenerator rng(pc.keys, dyad);
+  const int32_t intent_a = sample_category(p.init_intent[FirmA], rng, rng_stream::init_intent_a);
+  const int32_t intent_b = sample_category(p.init_intent[FirmB], rng, rng_stream::init_intent_b);
+  return TrajectoryDyad{dyad,    intent_a,   intent_b, s.a.knowledge, s.b.knowledge, s.equity_a,
+                        e.cause, e.duration, e.gain_a, e.gain_b,      s.power_start};
 }
 
 /// One dyad over its whole life: the composition the CPU backend runs (the CUDA backend runs the
@@ -261,7 +385,8 @@ LR_HD void simulate_dyad(const ModelParams& p, const PointConstants pc, const Ou
   }
   const DyadEnd e = dyad_end(s, cause, duration);
   dyad_outcomes(p, lay, e, sink);
-  if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(dyad, s, e));
+  if (slot >= 0)
+    sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
 }
 
 /// simulate_dyad for a single dyad (tests): derives the point's constants itself.

@@ -27,6 +27,15 @@ LR_HD LR_INLINE int32_t receptivity_level(int32_t s) {
 }
 LR_HD LR_INLINE int32_t pair_index(int32_t a, int32_t b) { return a * kStrategies + b; }
 
+/// The counter-move of a firm that has detected exploitation: it cuts its transparency to Low ("the
+/// "suckered" organization will counter rapidly by also adopting a competitive strategy to halt the knowledge
+/// "hemorrhage"" [002:241]). Collaboration and Compromise -> Competition (receptive, nontransparent; for
+/// Compromise "a competitive response of reducing its disclosure" [002:241]); Accommodation -> Avoidance
+/// (it asserts no receptivity to keep); Competition and Avoidance are already nontransparent.
+LR_HD LR_INLINE int32_t cut_transparency(int32_t s) {
+  return (s == Collaboration || s == Compromise) ? Competition : (s == Accommodation ? Avoidance : s);
+}
+
 /// Full names (index = Strategy code). Short codes AVO/ACC/CPR/CPT/COL are for tables only.
 inline const char* strategy_name(int32_t s) {
   static const char* const names[kStrategies] = {"Avoidance", "Accommodation", "Compromise", "Competition",

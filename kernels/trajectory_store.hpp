@@ -12,9 +12,9 @@ LR_HD LR_INLINE void store_trajectory_row(const PointBuffers& b, int32_t periods
   b.traj_pair[i] = static_cast<uint8_t>(r.pair);
   b.traj_x_a[i] = r.x_a;
   b.traj_x_b[i] = r.x_b;
-  b.traj_trust[i] = r.trust;
-  b.traj_stakes[i] = r.stakes;
-  b.traj_orientation[i] = r.orientation;
+  b.traj_trust[i] = r.trust_a;  // TODO(v2 schema): per-firm fields
+  b.traj_stakes[i] = r.stakes_a;
+  b.traj_orientation[i] = r.orientation_a;
   b.traj_relation[i] = r.relation;
   b.traj_power_a[i] = r.power_a;
 }

@@ -1,6 +1,6 @@
-// The `strategic` strategy-change kernel (MODEL.md section 5b): each firm picks its next strategy
-// by logit choice over a one-period expected utility. P1-P9 are NOT coded here, so the proposition
-// tests can fail against it.
+// The `strategic` strategy-change kernel (docs/model.md section 13): each firm picks its next strategy
+// by logit choice over a one-period expected utility, with its own factors and its own suspicion. P1-P9 are NOT
+// coded here, so the proposition tests can fail against it.
 #pragma once
 
 #include "flows.hpp"
@@ -14,23 +14,26 @@ namespace learnrace {
 struct ChoiceContext {
   int32_t current;  // own current strategy
   int32_t partner;  // partner's current strategy
-  int32_t self_intent, partner_intent;
+  float self_cap, partner_cap;              // receptivity caps (intent, Hamel 3a)
   float self_x, partner_x;                  // internalised fractions
   float self_knowledge, partner_knowledge;  // U
   float self_equity;
-  float trust, stakes, orientation;  // T, S, L in (0, 1)
+  float trust, stakes, orientation;  // the firm's own T, S, L in (0, 1)
+  float belief;                      // its belief that the partner exploits it, in [0, 1] (suspicion)
+  float w_output;                    // value it puts on the joint tasks' outputs (its intent's w_output)
   float relation_cov;                // R covariate in [-1, 1)
-  Capacity cap;
+  Capacity self_c, partner_c;        // both firms' capacities
 };
 
 namespace detail {
 /// Utility of playing `s` against a partner at (partner transparency level, receptivity level).
 LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContext& c, int32_t s,
-                                        int32_t partner_tau_level, int32_t partner_rho_level, float power_now) {
-  const float tau_self = p.level[transparency_level(s)] * c.cap.gamma;
-  const float rho_self = lr_min(p.level[receptivity_level(s)] * c.cap.alpha, p.receptivity_cap[c.self_intent]);
-  const float tau_partner = p.level[partner_tau_level] * c.cap.gamma;
-  const float rho_partner = lr_min(p.level[partner_rho_level] * c.cap.alpha, p.receptivity_cap[c.partner_intent]);
+                                        int32_t partner_tau_level, int32_t partner_rho_level, float power_now,
+                                        float leak_weight) {
+  const float tau_self = p.level[transparency_level(s)] * c.self_c.gamma;
+  const float rho_self = lr_min(p.level[receptivity_level(s)] * c.self_c.alpha, c.self_cap);
+  const float tau_partner = p.level[partner_tau_level] * c.partner_c.gamma;
+  const float rho_partner = lr_min(p.level[partner_rho_level] * c.partner_c.alpha, c.partner_cap);
   const Flows f = compute_flows(p, tau_self, rho_self, tau_partner, rho_partner);
   // Own gain from what flows in (t_ba), partner's gain from what leaks out (t_ab).
   const float gain_self = p.lambda * (f.t_ba * (1.0f - c.self_x) * c.partner_knowledge + f.appr_a);
@@ -40,12 +43,13 @@ LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContex
   const float power_next =
       bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge, c.self_equity);
   const float loose = 1.0f - c.orientation;
-  return gain_self * (1.0f + p.w_stakes * c.stakes)                            // stakes raise the value of learning
-         - p.w_leak * gain_partner * (1.0f - c.trust) * loose                  // leak threat
-         + p.w_power * (power_next - power_now) * loose                        // Larsson: the power pay-off of the race
-         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation           // continuation value of reciprocity
-         - p.cost_transparency * p.level[transparency_level(s)] / c.cap.gamma  // effort costs
-         - p.cost_receptivity * p.level[receptivity_level(s)] / c.cap.alpha;
+  return gain_self * (1.0f + p.w_stakes * c.stakes)                  // stakes raise the value of learning
+         - leak_weight * gain_partner                                  // leak threat
+         + p.w_power * (power_next - power_now) * loose                // Larsson: the power pay-off of the race
+         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation   // continuation value of reciprocity
+         + c.w_output * 0.5f * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
+         - p.cost_transparency * p.level[transparency_level(s)] / c.self_c.gamma  // effort costs
+         - p.cost_receptivity * p.level[receptivity_level(s)] / c.self_c.alpha;
 }
 }  // namespace detail
 
@@ -64,14 +68,18 @@ LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceConte
   const int32_t partner_tau_cut = partner_tau > 0 ? partner_tau - 1 : 0;
   const float power_now =
       bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
+  // The partner is expected to keep its strategy with probability T (1 - b), else to cut its transparency one
+  // step: suspicion b lowers the expected partner transparency and raises the leak threat, so "strike first"
+  // [002:226] can emerge from the payoffs.
+  const float keep = c.trust * (1.0f - c.belief);
+  const float leak_weight = p.w_leak * (1.0f - keep) * (1.0f - c.orientation);
   float utility[kStrategies];
   bool feasible[kStrategies];
   float best = -3.0e38f;
   for (int32_t s = 0; s < kStrategies; ++s) {
     feasible[s] = may_raise || (transparency_level(s) <= tau_now && receptivity_level(s) <= rho_now);
-    // Partner expected to keep its strategy with probability T, else to cut transparency one step.
-    utility[s] = c.trust * detail::strategic_utility(p, c, s, partner_tau, partner_rho, power_now) +
-                 (1.0f - c.trust) * detail::strategic_utility(p, c, s, partner_tau_cut, partner_rho, power_now);
+    utility[s] = keep * detail::strategic_utility(p, c, s, partner_tau, partner_rho, power_now, leak_weight) +
+                 (1.0f - keep) * detail::strategic_utility(p, c, s, partner_tau_cut, partner_rho, power_now, leak_weight);
     if (feasible[s] && utility[s] > best) best = utility[s];
   }
   float weight[kStrategies];

@@ -14,12 +14,13 @@ std::vector<CountSection> count_sections(const OutputLayout& l) {
   const hsize_t hist = static_cast<hsize_t>(l.hist_bins);
   std::vector<CountSection> s = {
       {"counts", "transitions", l.transitions, {pairs, pairs}, false},
-      {"counts", "transitions_by_bin", l.transitions_by_bin, {kFactors, bins, pairs, pairs}, false},
+      {"counts", "transitions_by_bin", l.transitions_by_bin, {kBinnedAxes, bins, pairs, pairs}, false},
       {"counts", "occupancy", l.occupancy, {periods, pairs}, false},
       {"outcomes", "duration", l.duration, {kCauses, periods + 1}, false},
       {"outcomes", "asymmetry_hist", l.hist_asymmetry, {hist}, false},
       {"outcomes", "power_shift_hist", l.hist_power_shift, {hist}, false},
       {"outcomes", "joint_learning_hist", l.hist_joint, {hist}, false},
+      {"outcomes", "power_outcomes", l.power_outcomes, {2, kPowerColumns}, false},
       {"outcomes", "moments", l.moments, {kMoments, 2}, true},
       {"outcomes", "dyads", l.dyads, {}, false},
   };
@@ -41,6 +42,8 @@ std::vector<MetaAxis> meta_axes() {
   return {{"strategies", names::strategies()},   {"strategy_codes", names::strategy_codes()},
           {"pair_states", names::pair_states()}, {"causes", names::causes()},
           {"factors", names::factors()},         {"moments", names::moments()},
+          {"binned_axes", names::binned_axes()}, {"power_outcome_rows", names::power_outcome_rows()},
+          {"power_outcome_columns", names::power_outcome_columns()},
           {"intents", names::intents()}};
 }
 

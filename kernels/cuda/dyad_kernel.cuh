@@ -59,7 +59,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
       }
       const uint32_t rank = __popc(need & lanemask_lt(lane));
       if (!live && rank < init_count) {
-        pop_init(init_ring, init_head + rank, s, offset, slot);
+        pop_init(p, init_ring, init_head + rank, s, offset, slot);
         t = 0;
         live = true;
       }
@@ -90,7 +90,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
         push_end(end_ring, end_count + rank, e);
         if (slot != kNoSlot) {
           const uint64_t dyad = a.dyad_begin + offset;
-          store_trajectory_dyad(traj->buf, slot - traj->slot_lo, trajectory_dyad_record(dyad, s, e));
+          store_trajectory_dyad(traj->buf, slot - traj->slot_lo, trajectory_dyad_record(p, pc, dyad, s, e));
         }
         done = false;
         live = false;

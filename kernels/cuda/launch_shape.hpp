@@ -35,9 +35,12 @@ constexpr uint32_t kNoSlot = 0xffffffffu;
 
 // Per-warp queues in shared memory, structure of arrays [field][32] (one bank per lane).
 enum InitField : int32_t {
-  InitZTrust = 0,
-  InitZStakes,
-  InitZOrient,
+  InitZTrustA = 0,  // the firms' factor levels (= latents at the start)
+  InitZStakesA,
+  InitZOrientA,
+  InitZTrustB,
+  InitZStakesB,
+  InitZOrientB,
   InitRelation,
   InitKnowA,
   InitKnowB,
@@ -48,7 +51,18 @@ enum InitField : int32_t {
   InitSlot,    // trajectory slot or kNoSlot
   kInitFields
 };
-enum EndField : int32_t { EndGainA = 0, EndGainB, EndShift, EndXA, EndXB, EndZTrust, EndCauseDuration, kEndFields };
+enum EndField : int32_t {
+  EndGainA = 0,
+  EndGainB,
+  EndPowerStart,
+  EndPowerEnd,
+  EndXA,
+  EndXB,
+  EndZTrustA,
+  EndZTrustB,
+  EndCauseDuration,
+  kEndFields
+};
 constexpr int32_t kRingWords = 32 * (kInitFields + kEndFields);
 constexpr size_t kRingBytes = sizeof(uint32_t) * kRingWords * kWarpsPerBlock;
 

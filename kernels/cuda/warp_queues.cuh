@@ -25,16 +25,20 @@ __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const 
     const uint64_t dyad = a.dyad_begin + offset;
     const DyadState s = dyad_start(p, pc, dyad);
     const int64_t slot = trajectory_slot(p, dyad);
-    ring[InitZTrust * 32 + lane] = float_bits(s.z_trust);
-    ring[InitZStakes * 32 + lane] = float_bits(s.z_stakes);
-    ring[InitZOrient * 32 + lane] = float_bits(s.z_orient);
+    ring[InitZTrustA * 32 + lane] = float_bits(s.a.level[Trust]);
+    ring[InitZStakesA * 32 + lane] = float_bits(s.a.level[Stakes]);
+    ring[InitZOrientA * 32 + lane] = float_bits(s.a.level[Orientation]);
+    ring[InitZTrustB * 32 + lane] = float_bits(s.b.level[Trust]);
+    ring[InitZStakesB * 32 + lane] = float_bits(s.b.level[Stakes]);
+    ring[InitZOrientB * 32 + lane] = float_bits(s.b.level[Orientation]);
     ring[InitRelation * 32 + lane] = float_bits(s.relation);
-    ring[InitKnowA * 32 + lane] = float_bits(s.know_a);
-    ring[InitKnowB * 32 + lane] = float_bits(s.know_b);
+    ring[InitKnowA * 32 + lane] = float_bits(s.a.knowledge);
+    ring[InitKnowB * 32 + lane] = float_bits(s.b.knowledge);
     ring[InitEquityA * 32 + lane] = float_bits(s.equity_a);
     ring[InitPowerStart * 32 + lane] = float_bits(s.power_start);
-    ring[InitPacked * 32 + lane] = static_cast<uint32_t>(s.intent_a) | static_cast<uint32_t>(s.intent_b) << 8 |
-                                   static_cast<uint32_t>(s.s_a) << 16 | static_cast<uint32_t>(s.s_b) << 24;
+    ring[InitPacked * 32 + lane] = static_cast<uint32_t>(s.a.intent) | static_cast<uint32_t>(s.b.intent) << 8 |
+                                   static_cast<uint32_t>(s.a.strategy) << 16 |
+                                   static_cast<uint32_t>(s.b.strategy) << 24;
     ring[InitOffset * 32 + lane] = offset;
     ring[InitSlot * 32 + lane] = slot >= 0 ? static_cast<uint32_t>(slot) : kNoSlot;
   }
@@ -42,33 +46,42 @@ __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const 
   return avail;
 }
 
-__device__ __forceinline__ void pop_init(const uint32_t* ring, uint32_t i, DyadState& s, uint32_t& offset,
-                                         uint32_t& slot) {
-  s.z_trust = bits_float(ring[InitZTrust * 32 + i]);
-  s.z_stakes = bits_float(ring[InitZStakes * 32 + i]);
-  s.z_orient = bits_float(ring[InitZOrient * 32 + i]);
+__device__ __forceinline__ void pop_init(const ModelParams& p, const uint32_t* ring, uint32_t i, DyadState& s,
+                                         uint32_t& offset, uint32_t& slot) {
+  s.a.level[Trust] = bits_float(ring[InitZTrustA * 32 + i]);
+  s.a.level[Stakes] = bits_float(ring[InitZStakesA * 32 + i]);
+  s.a.level[Orientation] = bits_float(ring[InitZOrientA * 32 + i]);
+  s.b.level[Trust] = bits_float(ring[InitZTrustB * 32 + i]);
+  s.b.level[Stakes] = bits_float(ring[InitZStakesB * 32 + i]);
+  s.b.level[Orientation] = bits_float(ring[InitZOrientB * 32 + i]);
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    s.a.z[k] = s.a.level[k];
+    s.b.z[k] = s.b.level[k];
+  }
   s.relation = bits_float(ring[InitRelation * 32 + i]);
-  s.know_a = bits_float(ring[InitKnowA * 32 + i]);
-  s.know_b = bits_float(ring[InitKnowB * 32 + i]);
+  s.a.knowledge = bits_float(ring[InitKnowA * 32 + i]);
+  s.b.knowledge = bits_float(ring[InitKnowB * 32 + i]);
   s.equity_a = bits_float(ring[InitEquityA * 32 + i]);
   s.power_start = bits_float(ring[InitPowerStart * 32 + i]);
   const uint32_t packed = ring[InitPacked * 32 + i];
-  s.intent_a = static_cast<int32_t>(packed & 0xffu);
-  s.intent_b = static_cast<int32_t>(packed >> 8 & 0xffu);
-  s.s_a = static_cast<int32_t>(packed >> 16 & 0xffu);
-  s.s_b = static_cast<int32_t>(packed >> 24);
+  s.a.intent = static_cast<int32_t>(packed & 0xffu);
+  s.b.intent = static_cast<int32_t>(packed >> 8 & 0xffu);
+  s.a.strategy = static_cast<int32_t>(packed >> 16 & 0xffu);
+  s.b.strategy = static_cast<int32_t>(packed >> 24);
   offset = ring[InitOffset * 32 + i];
   slot = ring[InitSlot * 32 + i];
-  clear_learning_state(s);  // the rest of the start state, as in dyad_start
+  clear_learning_state(p, s);  // the rest of the start state, as in dyad_start
 }
 
 __device__ __forceinline__ void push_end(uint32_t* ring, uint32_t i, const DyadEnd& e) {
   ring[EndGainA * 32 + i] = float_bits(e.gain_a);
   ring[EndGainB * 32 + i] = float_bits(e.gain_b);
-  ring[EndShift * 32 + i] = float_bits(e.shift);
+  ring[EndPowerStart * 32 + i] = float_bits(e.power_start);
+  ring[EndPowerEnd * 32 + i] = float_bits(e.power_end);
   ring[EndXA * 32 + i] = float_bits(e.x_a);
   ring[EndXB * 32 + i] = float_bits(e.x_b);
-  ring[EndZTrust * 32 + i] = float_bits(e.z_trust);
+  ring[EndZTrustA * 32 + i] = float_bits(e.z_trust_a);
+  ring[EndZTrustB * 32 + i] = float_bits(e.z_trust_b);
   ring[EndCauseDuration * 32 + i] = static_cast<uint32_t>(e.cause) | static_cast<uint32_t>(e.duration) << 3;
 }
 
@@ -77,14 +90,16 @@ __device__ __forceinline__ void drain_end_ring(const LaunchArgs& a, const ModelP
                                                uint64_t* counts, uint32_t lane, const uint32_t* ring, uint32_t n) {
   __syncwarp();  // the pushes are visible
   const bool valid = lane < n;
-  DyadEnd e{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0, 0};
+  DyadEnd e{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0, 0};
   if (valid) {
     e.gain_a = bits_float(ring[EndGainA * 32 + lane]);
     e.gain_b = bits_float(ring[EndGainB * 32 + lane]);
-    e.shift = bits_float(ring[EndShift * 32 + lane]);
+    e.power_start = bits_float(ring[EndPowerStart * 32 + lane]);
+    e.power_end = bits_float(ring[EndPowerEnd * 32 + lane]);
     e.x_a = bits_float(ring[EndXA * 32 + lane]);
     e.x_b = bits_float(ring[EndXB * 32 + lane]);
-    e.z_trust = bits_float(ring[EndZTrust * 32 + lane]);
+    e.z_trust_a = bits_float(ring[EndZTrustA * 32 + lane]);
+    e.z_trust_b = bits_float(ring[EndZTrustB * 32 + lane]);
     const uint32_t cd = ring[EndCauseDuration * 32 + lane];
     e.cause = static_cast<int32_t>(cd & 7u);
     e.duration = static_cast<int32_t>(cd >> 3);

@@ -1,0 +1,39 @@
+// Perceived exploitation (docs/model.md section 11): each firm sees the partner's taking and its own receipts
+// with noise, and averages its perceived net outflow into a suspicion state.
+#pragma once
+
+#include "fastmath.hpp"
+#include "params.hpp"
+
+namespace learnrace {
+
+/// Firm f's perceived net outflow this period: what the partner takes (t_out, seen through the partner's
+/// disguise: exploitation "well disguised" is seen less [002:241]) minus what f receives (t_in), plus
+/// misperception whose sd is `noise_sd` per unit of flow. noise_sd = perception_noise e^{-R/r0}: a shared past
+/// removes "some of the noise and ambiguity which are inherent to collaboration between dissimilar
+/// organizations" [003:2480-2494]; misattribution [002:266] is this noise.
+LR_HD LR_INLINE float perceived_outflow(float t_out, float t_in, float partner_disguise, float noise_sd, float eps) {
+  const float volume = 0.5f * (t_out + t_in);
+  return lr_fma(noise_sd * volume, eps, (1.0f - partner_disguise) * t_out - t_in);
+}
+
+/// What feeds suspicion: the perceived net outflow beyond what the firm expects to give for its intent.
+LR_HD LR_INLINE float unexpected_outflow(const ModelParams& p, int32_t intent, float perceived) {
+  return perceived - p.expected_outflow[intent];
+}
+
+/// Suspicion: an exponentially weighted average of perceived net outflow, q' = q + w (o - q).
+LR_HD LR_INLINE float suspicion_step(float q, float perceived, float weight) {
+  return lr_fma(weight, perceived - q, q);
+}
+
+/// The firm's belief that the partner exploits it, in [0, 1]: suspicion relative to the detection threshold
+/// (inv_threshold = 1 / threshold, from PointConstants). It reaches 1 at detection.
+LR_HD LR_INLINE float exploitation_belief(float suspicion, float inv_threshold) {
+  return lr_clamp(suspicion * inv_threshold, 0.0f, 1.0f);
+}
+
+/// The partner is exploiting this firm, as it sees it: suspicion above the detection threshold.
+LR_HD LR_INLINE bool detected(const ModelParams& p, float suspicion) { return suspicion > p.detect_threshold; }
+
+}  // namespace learnrace
