@@ -1,4 +1,4 @@
-// Layout of the per-point output: one flat array of 64-bit integer counts (docs/model.md section 14).
+// Layout of the per-point output: one flat array of 64-bit integer counts (docs/model.md section 13).
 // Integer addition is associative, so merged results do not depend on thread count, chunking or
 // backend. Sections updated every dyad-period come first (the CUDA backend keeps them in shared
 // memory); sections updated once per dyad follow.

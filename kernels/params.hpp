@@ -1,5 +1,5 @@
 // Parameters of one sweep point: a plain, trivially copyable struct (copied to the GPU as is).
-// Defaults are in kernels/default_params.cpp (docs/model.md section 18 states each one and the target it was
+// Defaults are in kernels/default_params.cpp (docs/model.md section 19 states each one and the target it was
 // set for); host/config_keys.cpp maps every field to its TOML key.
 #pragma once
 
@@ -31,7 +31,7 @@ struct Distribution {
   int32_t n = 0;
 };
 
-/// Shock of one firm factor on the logit scale (docs/model.md section 13): the factor's latent z reverts to the
+/// Shock of one firm factor on the logit scale (docs/model.md section 14): the factor's latent z reverts to the
 /// firm's own level m, z' = m + phi (z - m) + sigma (sqrt(rho) eps_common + sqrt(1 - rho) eps_firm) + jump.
 struct FactorShock {
   float phi = 0.9f;
@@ -48,7 +48,7 @@ enum Factor : int32_t { Trust = 0, Stakes = 1, Orientation = 2, Relation = 3 };
 constexpr int32_t kFactors = 4;
 constexpr int32_t kFirmFactors = 3;  // Trust, Stakes, Orientation: one per firm
 
-// Axes of the binned transition counts: each firm's factors, then R (docs/model.md section 12).
+// Axes of the binned transition counts: each firm's factors, then R (docs/model.md section 13).
 constexpr int32_t kBinnedAxes = kFirms * kFirmFactors + 1;
 LR_HD constexpr int32_t binned_axis(int32_t firm, int32_t factor) {
   return factor == Relation ? kFirms * kFirmFactors : firm * kFirmFactors + factor;
@@ -66,14 +66,14 @@ struct PropositionBeta {
 };
 
 /// The barrier move's probability, a logistic of the mover's own factors and suspicion (docs/model.md
-/// section 12): p_bar = sigmoid(b0 - trust z_T - orientation z_L - relation R~ + suspicion b), b the firm's belief
+/// section 11): p_bar = sigmoid(b0 - trust z_T - orientation z_L - relation R~ + suspicion b), b the firm's belief
 /// that the partner exploits it.
 struct BarrierBeta {
   float b0 = -3.5f;
   float trust = 0.5f;
   float orientation = 0.5f;
   float relation = 0.5f;
-  float suspicion = 3.0f;  // on the firm's belief b in [0, 1] (docs/model.md section 11)
+  float suspicion = 3.0f;  // on the firm's belief b in [0, 1] (docs/model.md section 10)
 };
 
 enum Cause : int32_t {
@@ -87,7 +87,7 @@ enum Cause : int32_t {
 };
 constexpr int32_t kCauses = 7;
 
-// --- scenario events (docs/model.md section 4b) ---
+// --- scenario events (docs/model.md section 5) ---
 enum EventVariable : int32_t {
   EventTrust = 0,          // firm: level and value of the factor (set: a value in (0,1); shift: logit units)
   EventStakes = 1,         // firm
@@ -163,12 +163,12 @@ struct ModelParams {
   float trust_recovery_cap = 1.0f;  // after a detected exploitation, trust stays <= this (1: no cap)
   float delta_r = 0.02f;
 
-  // --- perceived exploitation (docs/model.md section 8b) ---
+  // --- perceived exploitation (docs/model.md section 10) ---
   float perception_noise = 0.5f;   // sd of misperception per unit of flow, at R = 0 (shrinks as e^{-R/r0})
   float perception_weight = 0.3f;  // weight of this period's perception in the suspicion average
   float detect_threshold = 0.3f;   // suspicion above which a firm has detected exploitation
   // Net outflow a firm expects to give, per intent: a firm that came for the partner's outputs, not its skills,
-  // expects to give (docs/model.md section 11); only what exceeds it feeds suspicion.
+  // expects to give (docs/model.md section 10); only what exceeds it feeds suspicion.
   float expected_outflow[kIntents] = {0.0f, 1.0f, 0.5f};
 
   FactorShock shock[kFirmFactors];  // Trust, Stakes, Orientation
@@ -183,7 +183,7 @@ struct ModelParams {
 
   float receptivity_cap[kIntents] = {1.0f, 0.25f, 0.5f};
 
-  // --- termination (docs/model.md section 14) ---
+  // --- termination (docs/model.md section 15) ---
   int32_t avoid_periods = 2;
   float exit_knowledge = 0.8f;
   float exit_power = 0.6f;
@@ -192,14 +192,14 @@ struct ModelParams {
   int32_t exploit_tolerance[kIntents] = {4, 12, 8};  // periods of sustained detected exploitation, per intent
   float hazard = 0.005f;
 
-  // --- propositional kernel (docs/model.md section 10) ---
+  // --- propositional kernel (docs/model.md section 11) ---
   float epsilon = 0.01f;
   float p_counter = 0.8f;  // a firm that has detected exploitation cuts its transparency (Larsson 002:241)
   float p_avoid = 0.3f;    // P5: the partner of an avoiding firm follows
   BarrierBeta barrier;
   PropositionBeta beta[kPropositions];
 
-  // --- strategic kernel (docs/model.md section 11) ---
+  // --- strategic kernel (docs/model.md section 12) ---
   float beta_qre = 100.0f;
   float inertia = 0.5f;
   float w_stakes = 1.0f;
@@ -214,14 +214,14 @@ struct ModelParams {
   float gate_trust = 2.0f;
   float gate_relation = 1.0f;
 
-  // --- scenario events (docs/model.md section 4b) ---
+  // --- scenario events (docs/model.md section 5) ---
   int32_t n_events = 0;
   Event events[kMaxEvents];
 };
 
 static_assert(std::is_trivially_copyable<ModelParams>::value, "ModelParams is copied to the GPU bytewise");
 
-/// The defaults (docs/model.md section 18), including initial-condition distributions and proposition betas.
+/// The defaults (docs/model.md section 19), including initial-condition distributions and proposition betas.
 ModelParams default_params();
 
 }  // namespace learnrace

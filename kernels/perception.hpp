@@ -1,4 +1,4 @@
-// Perceived exploitation (docs/model.md section 11): each firm sees the partner's taking and its own receipts
+// Perceived exploitation (docs/model.md section 10): each firm sees the partner's taking and its own receipts
 // with noise, and averages its perceived net outflow into a suspicion state.
 #pragma once
 

@@ -1,4 +1,4 @@
-// THE proposition table (docs/model.md section 10): for every unordered pair state, the barrier move of
+// THE proposition table (docs/model.md section 11): for every unordered pair state, the barrier move of
 // Larsson et al. (1998) P1-P5 and the empowering move of P6-P9 with the factors it names. The propositional
 // kernel, the configuration keys (host/config_keys.cpp), the defaults and the Python clause table
 // (learnrace.propositions, through _core.proposition_table) all read this one table.

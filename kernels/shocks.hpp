@@ -1,4 +1,4 @@
-// Situational factors (docs/model.md section 15): each firm's factors revert to the firm's own level under
+// Situational factors (docs/model.md section 14): each firm's factors revert to the firm's own level under
 // correlated OU-with-jumps shocks; endogenous trust moves the level; prior related interaction R accumulates.
 #pragma once
 
@@ -18,7 +18,7 @@ LR_HD LR_INLINE float ou_jump_step(const FactorShock& s, float level, float z, f
 }
 
 /// Endogenous trust of one firm, on the latent scale of its level: it rises with reciprocated flow and falls
-/// with the net outflow it PERCEIVES beyond what its intent expects to give (docs/model.md section 11). Larsson:
+/// with the net outflow it PERCEIVES beyond what its intent expects to give (docs/model.md section 10). Larsson:
 /// "the resulting initial exploitation of these partners is likely to undermine their trust in the competing
 /// organization" [002:310].
 LR_HD LR_INLINE float trust_feedback(const ModelParams& p, float t_ab, float t_ba, float unexpected_outflow) {

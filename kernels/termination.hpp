@@ -1,4 +1,4 @@
-// Termination causes (docs/model.md section 16), checked in order at the end of each period; the first
+// Termination causes (docs/model.md section 15), checked in order at the end of each period; the first
 // that fires ends the alliance.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The `propositional` strategy-change kernel (docs/model.md section 10): a Markov kernel that encodes
+// The `propositional` strategy-change kernel (docs/model.md section 11): a Markov kernel that encodes
 // Larsson et al. (1998) P1-P9 directly, from the table of kernels/proposition_table.hpp. Per period and firm,
 // in this order: the counter-move of a firm that has detected exploitation; the pair's empowering move (P6-P9),
 // whose probability rises with the named factors of the mover (of the less favourable firm when both move);

@@ -1,4 +1,4 @@
-// The `strategic` strategy-change kernel (docs/model.md section 13): each firm picks its next strategy
+// The `strategic` strategy-change kernel (docs/model.md section 12): each firm picks its next strategy
 // by logit choice over a one-period expected utility, with its own factors and its own suspicion. P1-P9 are NOT
 // coded here, so the proposition tests can fail against it.
 #pragma once
