@@ -49,12 +49,12 @@ def main():
         tr = f["counts/transitions"]
         expect(tr.shape == (P, 25, 25) and tr.dtype == np.uint64, f"transitions {tr.shape} {tr.dtype}")
         B = f["counts/transitions_by_bin"].shape[2]
-        expect(f["counts/transitions_by_bin"].shape == (P, 4, B, 25, 25), "transitions_by_bin shape")
+        expect(f["counts/transitions_by_bin"].shape == (P, 7, B, 25, 25), "transitions_by_bin shape")
         expect(f["counts/occupancy"].shape == (P, T, 25), "occupancy shape")
         dur = f["outcomes/duration"][()]
         expect(dur.shape == (P, 7, T + 1), "duration shape")
         mom = f["outcomes/moments"]
-        expect(mom.shape == (P, 9, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
+        expect(mom.shape == (P, 10, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
         expect(list(f["outcomes/asymmetry_hist"].attrs["range"]) == [-1.0, 1.0], "asymmetry_hist range")
         dyads = f["outcomes/dyads"][()]
         expect(dyads.tolist() == [a.dyads] * P, f"dyads {dyads}")

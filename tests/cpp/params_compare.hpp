@@ -42,23 +42,36 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(kappa_c);
   LR_CMP(kappa_x);
   LR_CMP(lambda);
-  LR_CMP(alpha0);
-  LR_CMP(gamma0);
+  for (int f = 0; f < kFirms; ++f) {
+    const std::string s = "firm[" + std::to_string(f) + "].";
+    compare_field(d, s + "alpha0", a.firm[f].alpha0, b.firm[f].alpha0);
+    compare_field(d, s + "gamma0", a.firm[f].gamma0, b.firm[f].gamma0);
+    compare_field(d, s + "disguise", a.firm[f].disguise, b.firm[f].disguise);
+  }
   LR_CMP(r0);
   LR_CMP(w_legal);
   LR_CMP(eta_up);
   LR_CMP(eta_down);
+  LR_CMP(trust_recovery_cap);
   LR_CMP(delta_r);
-  for (int f = 0; f < 3; ++f) {
+  LR_CMP(perception_noise);
+  LR_CMP(perception_weight);
+  LR_CMP(detect_threshold);
+  for (int i = 0; i < kIntents; ++i)
+    compare_field(d, "expected_outflow[" + std::to_string(i) + "]", a.expected_outflow[i], b.expected_outflow[i]);
+  for (int f = 0; f < kFirmFactors; ++f) {
     const std::string s = "shock[" + std::to_string(f) + "].";
-    compare_field(d, s + "mu", a.shock[f].mu, b.shock[f].mu);
     compare_field(d, s + "phi", a.shock[f].phi, b.shock[f].phi);
     compare_field(d, s + "sigma", a.shock[f].sigma, b.shock[f].sigma);
+    compare_field(d, s + "rho", a.shock[f].rho, b.shock[f].rho);
     compare_field(d, s + "p_jump", a.shock[f].p_jump, b.shock[f].p_jump);
     compare_field(d, s + "jump_size", a.shock[f].jump_size, b.shock[f].jump_size);
+    compare_field(d, s + "jump_common", a.shock[f].jump_common, b.shock[f].jump_common);
   }
-  for (int f = 0; f < 3; ++f)
-    compare_distribution(d, "init_factor[" + std::to_string(f) + "]", a.init_factor[f], b.init_factor[f]);
+  for (int f = 0; f < kFirms; ++f)
+    for (int k = 0; k < kFirmFactors; ++k)
+      compare_distribution(d, "init_factor[" + std::to_string(f) + "][" + std::to_string(k) + "]",
+                           a.init_factor[f][k], b.init_factor[f][k]);
   compare_distribution(d, "init_relation", a.init_relation, b.init_relation);
   compare_distribution(d, "init_knowledge[0]", a.init_knowledge[0], b.init_knowledge[0]);
   compare_distribution(d, "init_knowledge[1]", a.init_knowledge[1], b.init_knowledge[1]);
@@ -73,10 +86,19 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(avoid_periods);
   LR_CMP(exit_knowledge);
   LR_CMP(exit_power);
-  LR_CMP(exploit_tolerance);
+  LR_CMP(exit_needs_power);
+  LR_CMP(exploit_trust);
+  for (int i = 0; i < kIntents; ++i)
+    compare_field(d, "exploit_tolerance[" + std::to_string(i) + "]", a.exploit_tolerance[i], b.exploit_tolerance[i]);
   LR_CMP(hazard);
-  LR_CMP(p_barrier);
   LR_CMP(epsilon);
+  LR_CMP(p_counter);
+  LR_CMP(p_avoid);
+  LR_CMP(barrier.b0);
+  LR_CMP(barrier.trust);
+  LR_CMP(barrier.orientation);
+  LR_CMP(barrier.relation);
+  LR_CMP(barrier.suspicion);
   for (int p = 0; p < kPropositions; ++p) {
     const std::string s = "beta[" + std::to_string(p) + "].";
     compare_field(d, s + "b0", a.beta[p].b0, b.beta[p].b0);
@@ -89,12 +111,26 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(w_leak);
   LR_CMP(w_power);
   LR_CMP(w_continuation);
+  for (int i = 0; i < kIntents; ++i)
+    compare_field(d, "w_output[" + std::to_string(i) + "]", a.w_output[i], b.w_output[i]);
   LR_CMP(cost_transparency);
   LR_CMP(cost_receptivity);
   LR_CMP(gate_g0);
   LR_CMP(gate_orientation);
   LR_CMP(gate_trust);
   LR_CMP(gate_relation);
+  LR_CMP(n_events);
+  for (int e = 0; e < kMaxEvents; ++e) {
+    const std::string s = "events[" + std::to_string(e) + "].";
+    compare_field(d, s + "variable", a.events[e].variable, b.events[e].variable);
+    compare_field(d, s + "target", a.events[e].target, b.events[e].target);
+    compare_field(d, s + "op", a.events[e].op, b.events[e].op);
+    compare_field(d, s + "first", a.events[e].first, b.events[e].first);
+    compare_field(d, s + "last", a.events[e].last, b.events[e].last);
+    compare_field(d, s + "once", a.events[e].once, b.events[e].once);
+    compare_field(d, s + "value", a.events[e].value, b.events[e].value);
+    compare_field(d, s + "probability", a.events[e].probability, b.events[e].probability);
+  }
 #undef LR_CMP
   return d;
 }

@@ -67,7 +67,7 @@ std::pair<std::string, double> other_value(const ScalarKey& key, double current)
   return {"", current};
 }
 
-// The factors each proposition names (MODEL.md section 5a), restated independently of the registry.
+// The factors each proposition names (docs/model.md section 11), restated independently of the registry.
 const std::map<int, std::set<int>> kNamedFactors = {{P6a, {Stakes, Relation}},
                                                     {P6b, {Stakes, Relation}},
                                                     {P7a, {Trust, Orientation, Relation}},
@@ -90,7 +90,7 @@ TEST(ConfigDefaults, EmptyFileGivesDefaultParamsAndOnePoint) {
 
 TEST(ConfigDefaults, ComparisonHelperCoversEveryField) {
   // differing_fields() is hand-written; if ModelParams grows, this size check reminds us to extend it.
-  EXPECT_EQ(sizeof(ModelParams), 768u) << "ModelParams changed: update tests/cpp/params_compare.hpp";
+  EXPECT_EQ(sizeof(ModelParams), 1240u) << "ModelParams changed: update tests/cpp/params_compare.hpp";
 }
 
 TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
@@ -137,29 +137,53 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
                                                 "kappa_c",
                                                 "kappa_x",
                                                 "lambda",
-                                                "alpha0",
-                                                "gamma0",
+                                                "firm[0].alpha0",
+                                                "firm[0].gamma0",
+                                                "firm[0].disguise",
+                                                "firm[1].alpha0",
+                                                "firm[1].gamma0",
+                                                "firm[1].disguise",
                                                 "r0",
                                                 "w_legal",
                                                 "eta_up",
                                                 "eta_down",
+                                                "trust_recovery_cap",
                                                 "delta_r",
+                                                "perception_noise",
+                                                "perception_weight",
+                                                "detect_threshold",
+                                                "expected_outflow[0]",
+                                                "expected_outflow[1]",
+                                                "expected_outflow[2]",
                                                 "receptivity_cap[0]",
                                                 "receptivity_cap[1]",
                                                 "receptivity_cap[2]",
                                                 "avoid_periods",
                                                 "exit_knowledge",
                                                 "exit_power",
-                                                "exploit_tolerance",
+                                                "exit_needs_power",
+                                                "exploit_trust",
+                                                "exploit_tolerance[0]",
+                                                "exploit_tolerance[1]",
+                                                "exploit_tolerance[2]",
                                                 "hazard",
-                                                "p_barrier",
                                                 "epsilon",
+                                                "p_counter",
+                                                "p_avoid",
+                                                "barrier.b0",
+                                                "barrier.trust",
+                                                "barrier.orientation",
+                                                "barrier.relation",
+                                                "barrier.suspicion",
                                                 "beta_qre",
                                                 "inertia",
                                                 "w_stakes",
                                                 "w_leak",
                                                 "w_power",
                                                 "w_continuation",
+                                                "w_output[0]",
+                                                "w_output[1]",
+                                                "w_output[2]",
                                                 "cost_transparency",
                                                 "cost_receptivity",
                                                 "gate_g0",
@@ -168,7 +192,7 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
                                                 "gate_relation"};
   std::set<std::string> expected(all_scalars.begin(), all_scalars.end());
   for (int f = 0; f < 3; ++f)
-    for (const char* name : {"mu", "phi", "sigma", "p_jump", "jump_size"})
+    for (const char* name : {"phi", "sigma", "rho", "p_jump", "jump_size", "jump_common"})
       expected.insert("shock[" + std::to_string(f) + "]." + name);
   for (const auto& [prop, factors] : kNamedFactors) {
     expected.insert("beta[" + std::to_string(prop) + "].b0");
@@ -180,9 +204,12 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
 TEST(ConfigKeys, EveryDistributionKeyIsSettable) {
   const RunConfig c = load(R"(
 [initial]
-trust = {dist = "beta", a = 2.0, b = 3.0}
-stakes = {dist = "uniform", low = 0.25, high = 0.75}
-orientation = {dist = "fixed", value = 0.5}
+trust_A = {dist = "beta", a = 2.0, b = 3.0}
+stakes_A = {dist = "uniform", low = 0.25, high = 0.75}
+orientation_A = {dist = "fixed", value = 0.5}
+trust_B = {dist = "uniform", low = 0.125, high = 0.25}
+stakes_B = {dist = "logitnormal", mean = -1, sd = 0.5}
+orientation_B = {dist = "beta", a = 5.0, b = 1.0}
 relation = {dist = "normal", mean = 5, sd = 1.5}
 knowledge_A = {dist = "fixed", value = 2.0}
 knowledge_B = {dist = "normal", mean = 1.0, sd = 0.25}
@@ -193,14 +220,20 @@ strategy_A = "CPT"
 strategy_B = "collaboration"
 )");
   const ModelParams& p = c.points[0];
-  EXPECT_EQ(p.init_factor[Trust].kind, DistKind::Beta);
-  EXPECT_EQ(p.init_factor[Trust].a, 2.0f);
-  EXPECT_EQ(p.init_factor[Trust].b, 3.0f);
-  EXPECT_EQ(p.init_factor[Stakes].kind, DistKind::Uniform);
-  EXPECT_EQ(p.init_factor[Stakes].a, 0.25f);
-  EXPECT_EQ(p.init_factor[Stakes].b, 0.75f);
-  EXPECT_EQ(p.init_factor[Orientation].kind, DistKind::Fixed);
-  EXPECT_EQ(p.init_factor[Orientation].a, 0.5f);
+  EXPECT_EQ(p.init_factor[FirmA][Trust].kind, DistKind::Beta);
+  EXPECT_EQ(p.init_factor[FirmA][Trust].a, 2.0f);
+  EXPECT_EQ(p.init_factor[FirmA][Trust].b, 3.0f);
+  EXPECT_EQ(p.init_factor[FirmA][Stakes].kind, DistKind::Uniform);
+  EXPECT_EQ(p.init_factor[FirmA][Stakes].a, 0.25f);
+  EXPECT_EQ(p.init_factor[FirmA][Stakes].b, 0.75f);
+  EXPECT_EQ(p.init_factor[FirmA][Orientation].kind, DistKind::Fixed);
+  EXPECT_EQ(p.init_factor[FirmA][Orientation].a, 0.5f);
+  EXPECT_EQ(p.init_factor[FirmB][Trust].kind, DistKind::Uniform);
+  EXPECT_EQ(p.init_factor[FirmB][Trust].a, 0.125f);
+  EXPECT_EQ(p.init_factor[FirmB][Stakes].kind, DistKind::LogitNormal);
+  EXPECT_EQ(p.init_factor[FirmB][Stakes].a, -1.0f);
+  EXPECT_EQ(p.init_factor[FirmB][Orientation].kind, DistKind::Beta);
+  EXPECT_EQ(p.init_factor[FirmB][Orientation].a, 5.0f);
   EXPECT_EQ(p.init_relation.kind, DistKind::Normal);
   EXPECT_EQ(p.init_relation.a, 5.0f);
   EXPECT_EQ(p.init_relation.b, 1.5f);
@@ -221,20 +254,21 @@ strategy_B = "collaboration"
 
 TEST(ConfigKeys, DottedDistributionFieldChangesOneParameter) {
   const RunConfig c = load(R"(
-"initial.trust.mean" = 0.5
+"initial.trust_A.mean" = 0.5
 [[points]]
 name = "a"
 [[points]]
 name = "b"
-"initial.trust" = {dist = "uniform", low = 0.25, high = 0.5}
-"initial.trust.high" = 0.75
+"initial.trust_A" = {dist = "uniform", low = 0.25, high = 0.5}
+"initial.trust_A.high" = 0.75
 )");
-  EXPECT_EQ(c.points[0].init_factor[Trust].kind, DistKind::LogitNormal);
-  EXPECT_EQ(c.points[0].init_factor[Trust].a, 0.5f);
-  EXPECT_EQ(c.points[0].init_factor[Trust].b, 1.0f);  // default sd kept
-  EXPECT_EQ(c.points[1].init_factor[Trust].kind, DistKind::Uniform);
-  EXPECT_EQ(c.points[1].init_factor[Trust].a, 0.25f);
-  EXPECT_EQ(c.points[1].init_factor[Trust].b, 0.75f);
+  EXPECT_EQ(c.points[0].init_factor[FirmA][Trust].kind, DistKind::LogitNormal);
+  EXPECT_EQ(c.points[0].init_factor[FirmA][Trust].a, 0.5f);
+  EXPECT_EQ(c.points[0].init_factor[FirmA][Trust].b, 1.0f);  // default sd kept
+  EXPECT_EQ(c.points[1].init_factor[FirmA][Trust].kind, DistKind::Uniform);
+  EXPECT_EQ(c.points[1].init_factor[FirmA][Trust].a, 0.25f);
+  EXPECT_EQ(c.points[1].init_factor[FirmA][Trust].b, 0.75f);
+  EXPECT_EQ(c.points[1].init_factor[FirmB][Trust].kind, DistKind::LogitNormal);  // B untouched
 }
 
 TEST(ConfigKeys, IntegersAreAcceptedForNumbers) {
@@ -311,7 +345,7 @@ dyads = 321
 periods = 40
 common_random_numbers = true
 [initial]
-trust = {dist = "beta", a = 2, b = 5}
+trust_B = {dist = "beta", a = 2, b = 5}
 intent_A = "resource_concentration"
 [kernel.propositional.P8]
 T = 0.123456789
@@ -403,7 +437,7 @@ name = "p"
 [[points]]
 name = "s"
 "kernel.type" = "strategic"
-"initial.trust" = {dist = "fixed", value = 0.25}
+"initial.trust_A" = {dist = "fixed", value = 0.25}
 [sweep]
 "shocks.trust.sigma" = [0.2, 0.4]
 )");
@@ -417,16 +451,19 @@ name = "s"
   EXPECT_EQ(columns["kernel.type"], (std::vector<double>{0, 0, 1, 1}));
   EXPECT_EQ(columns["shocks.trust.sigma"], (std::vector<double>{0.2f, 0.4f, 0.2f, 0.4f}));
   EXPECT_EQ(columns["run.dyads"], (std::vector<double>{1000, 1000, 1000, 1000}));
-  EXPECT_EQ(columns["initial.trust.dist"][0], static_cast<double>(DistKind::LogitNormal));
-  EXPECT_EQ(columns["initial.trust.dist"][2], static_cast<double>(DistKind::Fixed));
-  EXPECT_EQ(columns["initial.trust.mean"][0], 0.0);
-  EXPECT_TRUE(std::isnan(columns["initial.trust.mean"][2]));
-  EXPECT_EQ(columns["initial.trust.value"][2], 0.25);
-  EXPECT_TRUE(std::isnan(columns["initial.trust.value"][0]));
+  EXPECT_EQ(columns["initial.trust_A.dist"][0], static_cast<double>(DistKind::LogitNormal));
+  EXPECT_EQ(columns["initial.trust_A.dist"][2], static_cast<double>(DistKind::Fixed));
+  EXPECT_EQ(columns["initial.trust_A.mean"][0], 0.0);
+  EXPECT_TRUE(std::isnan(columns["initial.trust_A.mean"][2]));
+  EXPECT_EQ(columns["initial.trust_A.value"][2], 0.25);
+  EXPECT_TRUE(std::isnan(columns["initial.trust_A.value"][0]));
+  EXPECT_EQ(columns["initial.trust_B.dist"][2], static_cast<double>(DistKind::LogitNormal));
   EXPECT_EQ(columns["initial.intent_B.p.substitution"][0], 1.0);
   EXPECT_EQ(columns["initial.intent_A.p.internalization"][0], 0.6f);
-  EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.2f);
-  EXPECT_FALSE(columns.count("initial.trust.a"));  // no point uses a beta distribution
+  EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.25f);
+  EXPECT_EQ(columns["initial.strategy_A.p.Avoidance"][3], 0.0f);  // ongoing alliances
+  EXPECT_FALSE(columns.count("initial.trust_A.a"));  // no point uses a beta distribution
+  EXPECT_FALSE(columns.count("events.0.value"));     // no point has events
 }
 
 TEST(ConfigFiles, BaselineDocumentsEveryKeyAndUsesTheDefaults) {

@@ -1,15 +1,13 @@
-// Count conservation (MODEL.md section 7): every live dyad-period lands in exactly one transition
-// cell, one cell of each factor's binned table and one occupancy cell; every dyad in exactly one
-// duration cell and one bin of each histogram. Trajectories agree with the counts, with the
+// Count conservation (docs/model.md section 13): every live dyad-period lands in exactly one transition
+// cell, one cell of each binned axis' table and one occupancy cell; every dyad in exactly one
+// duration cell, one bin of each histogram and one cell of each power-outcome row. Trajectories agree with the counts, with the
 // duration and cause of the sampled dyads, and with a fresh single-dyad simulation.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "flows.hpp"
 #include "reference_sink.hpp"
-#include "shocks.hpp"
 #include "test_helpers.hpp"
 
 namespace learnrace {
@@ -17,14 +15,17 @@ namespace {
 
 constexpr uint64_t kDyads = 3000;
 
-/// A propositional and a strategic point with every cause possible (hazard and exploitation on,
-/// race won reachable with lambda = 0.3), trajectories for every 7th dyad.
+/// A propositional and a strategic point with every cause possible (hazard on, exploitation withdrawals made
+/// likelier by short tolerances and a high "low trust" bar, race won reachable with lambda = 0.3), trajectories
+/// for every 7th dyad.
 const RunResult& run() {
   static const RunResult r = [] {
     ModelParams a = default_params();
     a.periods = 50;
     a.lambda = 0.3f;
     a.hazard = 0.01f;
+    a.exploit_trust = 0.7f;
+    for (int32_t& t : a.exploit_tolerance) t = 2;
     a.trajectory_stride = 7;
     a.trajectory_max = 100000;
     ModelParams b = a;
@@ -83,7 +84,7 @@ TEST_P(Conservation, TransitionsDurationsAndOccupancyAgree) {
 
 TEST_P(Conservation, EachBinnedTableSumsToTheUnbinnedOne) {
   const test::Counts c = test::counts_of(run(), GetParam());
-  for (int32_t f = 0; f < kFactors; ++f) {
+  for (int32_t f = 0; f < kBinnedAxes; ++f) {
     uint64_t used_bins = 0;
     for (int32_t b = 0; b < c.l.factor_bins; ++b)
       used_bins += c.binned_row(f, b, pair_index(0, 0)) > 0 || c.binned_row(f, b, pair_index(4, 4)) > 0;
@@ -104,10 +105,18 @@ TEST_P(Conservation, EachHistogramSumsToTheDyads) {
     for (int32_t b = 0; b < c.l.hist_bins; ++b) sum += c.c[offset + b];
     EXPECT_EQ(sum, kDyads);
   }
+  // Each power-outcome row counts every dyad once; gains are split between the firms.
+  for (int32_t row : {kPowerGainedRow, kPowerReversalRow}) {
+    uint64_t sum = 0;
+    for (int32_t k = 0; k < kPowerColumns; ++k) sum += c.c[c.l.power_outcomes + row * kPowerColumns + k];
+    EXPECT_EQ(sum, kDyads);
+  }
+  EXPECT_GT(c.c[c.l.power_outcomes + PowerToA], 0u);
+  EXPECT_GT(c.c[c.l.power_outcomes + PowerToB], 0u);
 }
 
 TEST_P(Conservation, EveryCauseIsRepresented) {
-  // With these parameters every cause of MODEL.md section 6 occurs in both points (and in their
+  // With these parameters every cause of docs/model.md section 15 occurs in both points (and in their
   // trajectory samples), so the consistency checks below see them all.
   const test::Counts c = test::counts_of(run(), GetParam());
   int32_t causes_seen = 0;
@@ -120,8 +129,8 @@ TEST_P(Conservation, EveryCauseIsRepresented) {
 }
 
 TEST_P(Conservation, SinkContractPerDyad) {
-  // simulate_dyad's documented Sink contract: 6 count_period calls per dyad-period (indices below
-  // period_end), 5 count_end calls per dyad (at or above period_end, never a moment), one
+  // simulate_dyad's documented Sink contract: 9 count_period calls per dyad-period (indices below
+  // period_end), 7 count_end calls per dyad (at or above period_end, never a moment), one
   // add_moments; trajectory calls only for sampled dyads, one row per period lived.
   const int32_t point = GetParam();
   ModelParams p = run().params[point];
@@ -131,12 +140,12 @@ TEST_P(Conservation, SinkContractPerDyad) {
   for (uint64_t d = 0; d < 500; ++d) {
     sink.clear();
     simulate_dyad(p, l, d, sink);
-    ASSERT_EQ(sink.end_indices.size(), 5u);
+    ASSERT_EQ(sink.end_indices.size(), 7u);
     ASSERT_EQ(sink.moments_calls, 1);
     const uint64_t duration_cell = sink.end_indices[0] - l.duration;
     ASSERT_LT(sink.end_indices[0], l.hist_asymmetry);
     const int32_t duration = static_cast<int32_t>(duration_cell % (l.periods + 1));
-    ASSERT_EQ(sink.period_indices.size(), 6u * duration) << "dyad " << d;
+    ASSERT_EQ(sink.period_indices.size(), 9u * duration) << "dyad " << d;
     for (uint64_t i : sink.period_indices) ASSERT_LT(i, l.period_end);
     for (uint64_t i : sink.end_indices) {
       ASSERT_GE(i, l.period_end);
@@ -180,9 +189,9 @@ TEST_P(Conservation, TrajectoriesMatchASingleDyadSimulation) {
       ASSERT_EQ(tr.pair[i], row.pair) << "slot " << slot << " t " << t;
       ASSERT_EQ(tr.x_a[i], row.x_a);
       ASSERT_EQ(tr.x_b[i], row.x_b);
-      ASSERT_EQ(tr.trust[i], row.trust);
-      ASSERT_EQ(tr.stakes[i], row.stakes);
-      ASSERT_EQ(tr.orientation[i], row.orientation);
+      ASSERT_EQ(tr.trust[i], row.trust_a);
+      ASSERT_EQ(tr.stakes[i], row.stakes_a);
+      ASSERT_EQ(tr.orientation[i], row.orientation_a);
       ASSERT_EQ(tr.relation[i], row.relation);
       ASSERT_EQ(tr.power_a[i], row.power_a);
     }
@@ -260,39 +269,38 @@ TEST_P(Conservation, TrajectoriesConsistentWithDurationAndCause) {
       EXPECT_LE(sampled_cells[static_cast<size_t>(cause) * (T + 1) + d], c.duration(cause, d));
 }
 
-TEST_P(Conservation, ExploitationVisibleInTheRecordedFlows) {
-  // Recompute each sampled dyad's flows from its rows (pair, R at the start of the period, intents)
-  // with the kernels' own functions: the net outflow crosses the tolerance exactly when the cause
-  // says a giver withdrew, and never earlier.
+TEST_P(Conservation, ExploitationVisibleInTheRecordedSuspicion) {
+  // A giver withdraws exactly when its suspicion has been above the detection threshold, with trust below
+  // exploit_trust, in each of its last tolerance[intent] periods (and in no earlier run that long): checked on the
+  // per-period records of every sampled dyad, re-simulated with the reference sink.
   const int32_t point = GetParam();
   const RunResult& r = run();
   const TrajectoryView tr = r.trajectories.point(point);
-  const ModelParams& p = r.params[point];
-  const float inv_r0 = point_constants(p).inv_r0;
+  ModelParams p = r.params[point];
+  p.point_key = static_cast<uint32_t>(point);
+  test::ReferenceSink sink;
   int32_t exploited = 0;
   for (int32_t slot = 0; slot < tr.slots; ++slot) {
-    float net = 0.0f;
-    const int32_t D = tr.duration[slot];
+    sink.clear();
+    simulate_dyad(p, r.layout, static_cast<uint64_t>(slot) * p.trajectory_stride, sink);
+    const TrajectoryDyad& rec = sink.dyad_records.at(0);
+    const int32_t D = rec.duration;
+    int32_t run_a = 0, run_b = 0;
     for (int32_t t = 0; t < D; ++t) {
-      const size_t i = static_cast<size_t>(slot) * tr.periods + t;
-      const int32_t a = tr.pair[i] / kStrategies, b = tr.pair[i] % kStrategies;
-      const Capacity cap = capacity(p, relation_decay(tr.relation[i], inv_r0));
-      const Flows f =
-          compute_flows(p, effective_transparency(p, a, cap), effective_receptivity(p, a, tr.intent_a[slot], cap),
-                        effective_transparency(p, b, cap), effective_receptivity(p, b, tr.intent_b[slot], cap));
-      net = net + (f.t_ab - f.t_ba);
-      const bool beyond = net > p.exploit_tolerance || -net > p.exploit_tolerance;
+      const TrajectoryRow& row = sink.rows[t];
+      run_a = row.suspicion_a > p.detect_threshold && row.trust_a < p.exploit_trust ? run_a + 1 : 0;
+      run_b = row.suspicion_b > p.detect_threshold && row.trust_b < p.exploit_trust ? run_b + 1 : 0;
+      // Intents can change only through events, and this point has none.
+      const bool a_out = run_a >= p.exploit_tolerance[rec.intent_a], b_out = run_b >= p.exploit_tolerance[rec.intent_b];
       if (t + 1 < D) {
-        ASSERT_FALSE(beyond) << "slot " << slot << " t " << t;
+        ASSERT_FALSE(a_out || b_out) << "slot " << slot << " t " << t;
+      } else if (rec.cause == ExploitedAWithdraws) {
+        EXPECT_TRUE(a_out) << "slot " << slot;
+      } else if (rec.cause == ExploitedBWithdraws) {
+        EXPECT_TRUE(b_out && !a_out) << "slot " << slot;
       }
     }
-    if (tr.cause[slot] == ExploitedAWithdraws) {
-      EXPECT_GT(net, p.exploit_tolerance) << "slot " << slot;
-    }
-    if (tr.cause[slot] == ExploitedBWithdraws) {
-      EXPECT_GT(-net, p.exploit_tolerance) << "slot " << slot;
-    }
-    exploited += tr.cause[slot] == ExploitedAWithdraws || tr.cause[slot] == ExploitedBWithdraws;
+    exploited += rec.cause == ExploitedAWithdraws || rec.cause == ExploitedBWithdraws;
   }
   EXPECT_GT(exploited, 0) << "no exploited dyad in the sample: the check is vacuous";
 }

@@ -26,7 +26,11 @@ std::vector<ModelParams> three_points() {
   ModelParams c = a;
   c.epsilon = 0.05f;
   c.hazard = 0.01f;
-  c.p_barrier = 0.5f;
+  c.barrier.b0 = -2.0f;
+  // Scenario events, one of them random (its uniforms come from counter-based streams too).
+  c.n_events = 2;
+  c.events[0] = Event{EventStakes, TargetB, OpShift, 5, 5, 0, 1.5f, 1.0f};
+  c.events[1] = Event{EventTrust, TargetBoth, OpSet, 10, kNeverEnds, 1, 0.2f, 0.05f};
   return {a, b, c};
 }
 

@@ -111,13 +111,13 @@ Appropriates classify_appropriation(const Flows& f) {
 /// Default parameters with alpha = gamma = 1 (R -> infinity: relation_decay = 0).
 struct FullCapacity {
   ModelParams p = default_params();
-  Capacity cap = capacity(p, 0.0f);
+  Capacity cap = capacity(p.firm[FirmA].alpha0, p.firm[FirmA].gamma0, 0.0f);
 };
 
 Flows figure2_flows(const FullCapacity& fc, int32_t a, int32_t b) {
   const ModelParams& p = fc.p;
-  return compute_flows(p, effective_transparency(p, a, fc.cap), effective_receptivity(p, a, Internalization, fc.cap),
-                       effective_transparency(p, b, fc.cap), effective_receptivity(p, b, Internalization, fc.cap));
+  return compute_flows(p, effective_transparency(p, a, fc.cap), effective_receptivity(p, a, p.receptivity_cap[Internalization], fc.cap),
+                       effective_transparency(p, b, fc.cap), effective_receptivity(p, b, p.receptivity_cap[Internalization], fc.cap));
 }
 
 TEST(Figure1, EffectiveLevelsWithFullCapacity) {
@@ -134,7 +134,7 @@ TEST(Figure1, EffectiveLevelsWithFullCapacity) {
   };
   for (int32_t s = 0; s < kStrategies; ++s) {
     EXPECT_EQ(effective_transparency(fc.p, s, fc.cap), expected[s][0]) << strategy_name(s);
-    EXPECT_EQ(effective_receptivity(fc.p, s, Internalization, fc.cap), expected[s][1]) << strategy_name(s);
+    EXPECT_EQ(effective_receptivity(fc.p, s, fc.p.receptivity_cap[Internalization], fc.cap), expected[s][1]) << strategy_name(s);
   }
 }
 
@@ -213,8 +213,8 @@ TEST(Figure2, SubstitutionIntentCapsReceptivity) {
   // Hamel 3a: substitution intent caps receptivity (receptivity_cap[Substitution] = 0.25 by default).
   const FullCapacity fc;
   const float cap = fc.p.receptivity_cap[Substitution];
-  EXPECT_EQ(effective_receptivity(fc.p, Collaboration, Substitution, fc.cap), cap);
-  EXPECT_EQ(effective_receptivity(fc.p, Collaboration, Internalization, fc.cap), 1.0f);
+  EXPECT_EQ(effective_receptivity(fc.p, Collaboration, fc.p.receptivity_cap[Substitution], fc.cap), cap);
+  EXPECT_EQ(effective_receptivity(fc.p, Collaboration, fc.p.receptivity_cap[Internalization], fc.cap), 1.0f);
 }
 
 }  // namespace

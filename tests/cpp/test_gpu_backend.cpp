@@ -213,7 +213,12 @@ TEST(GpuBackend, SeveralPointsAndBothKernelsInOneChunk) {
   std::vector<ModelParams> points;
   for (int i = 0; i < 6; ++i) {
     ModelParams p = params_for(i % 3 == 2 ? KernelType::Strategic : KernelType::Propositional, 5);
-    p.p_barrier = 0.1f + 0.1f * static_cast<float>(i);
+    p.barrier.b0 = -4.0f + 0.5f * static_cast<float>(i);
+    if (i % 2 == 1) {  // scenario events, one of them random
+      p.n_events = 2;
+      p.events[0] = Event{EventStakes, TargetB, OpShift, 5, 5, 0, 1.5f, 1.0f};
+      p.events[1] = Event{EventTrust, TargetBoth, OpSet, 10, kNeverEnds, 1, 0.2f, 0.05f};
+    }
     p.beta[P8].beta[Trust] = 0.5f * static_cast<float>(i);
     p.hazard = 0.002f * static_cast<float>(i + 1);
     p.trajectory_max = static_cast<uint32_t>(50 * (i + 1));

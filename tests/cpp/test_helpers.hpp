@@ -43,7 +43,7 @@ inline Distribution categorical_dist(std::initializer_list<float> p) {
 constexpr float kNeverLogit = -1.0e4f;
 
 /// A point whose strategies never change: propositional kernel with no empowering move (b0 very
-/// negative), no barrier move and no exploration; no exogenous hazard.
+/// negative), no barrier move, no counter-move and no exploration; no exogenous hazard.
 inline ModelParams frozen_params(int32_t strategy_a, int32_t strategy_b) {
   ModelParams p = default_params();
   p.kernel = KernelType::Propositional;
@@ -53,7 +53,9 @@ inline ModelParams frozen_params(int32_t strategy_a, int32_t strategy_b) {
     b.b0 = kNeverLogit;
     for (float& k : b.beta) k = 0.0f;
   }
-  p.p_barrier = 0.0f;
+  p.barrier = BarrierBeta{kNeverLogit, 0.0f, 0.0f, 0.0f, 0.0f};
+  p.p_avoid = 0.0f;
+  p.p_counter = 0.0f;
   p.epsilon = 0.0f;
   p.hazard = 0.0f;
   p.trajectory_max = 0;

@@ -20,19 +20,20 @@ TEST(OutputLayout, SectionsAreContiguousInDocumentedOrder) {
   const OutputLayout l = OutputLayout::make(p);
   EXPECT_EQ(l.transitions, 0u);
   EXPECT_EQ(l.transitions_by_bin, 625u);
-  EXPECT_EQ(l.occupancy, l.transitions_by_bin + 4u * 3u * 625u);
+  EXPECT_EQ(l.occupancy, l.transitions_by_bin + 7u * 3u * 625u);  // 7 axes: each firm's T, S, L and R
   EXPECT_EQ(l.period_end, l.occupancy + 17u * 25u);
   EXPECT_EQ(l.duration, l.period_end);
   EXPECT_EQ(l.hist_asymmetry, l.duration + 7u * 18u);
   EXPECT_EQ(l.hist_power_shift, l.hist_asymmetry + 11u);
   EXPECT_EQ(l.hist_joint, l.hist_power_shift + 11u);
-  EXPECT_EQ(l.moments, l.hist_joint + 11u);
+  EXPECT_EQ(l.power_outcomes, l.hist_joint + 11u);
+  EXPECT_EQ(l.moments, l.power_outcomes + 6u);
   EXPECT_EQ(l.dyads, l.moments + 2u * kMoments);
   EXPECT_EQ(l.total, l.dyads + 1u);
   // Index helpers: first and last cell of each section.
   EXPECT_EQ(l.transition_index(24, 24), l.transitions_by_bin - 1);
   EXPECT_EQ(l.binned_index(0, 0, 0, 0), l.transitions_by_bin);
-  EXPECT_EQ(l.binned_index(3, 2, 24, 24), l.occupancy - 1);
+  EXPECT_EQ(l.binned_index(6, 2, 24, 24), l.occupancy - 1);
   EXPECT_EQ(l.occupancy_index(16, 24), l.period_end - 1);
   EXPECT_EQ(l.duration_index(6, 17), l.hist_asymmetry - 1);
 }

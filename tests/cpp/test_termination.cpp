@@ -1,4 +1,4 @@
-// Every termination cause of MODEL.md section 6 is reachable: one small configuration per cause in
+// Every termination cause of docs/model.md section 15 is reachable: one small configuration per cause in
 // which the cause fires for every dyad at a duration known in closed form, checked on the full
 // duration histogram (all other cells zero). Strategies are frozen (test::frozen_params) and the
 // capacities are alpha = gamma = 1 (alpha0 = gamma0 = 1), so every flow is exactly 0, 0.5 or 1.
@@ -20,14 +20,14 @@ constexpr uint64_t kDyads = 300;
 ModelParams base(int32_t a, int32_t b) {
   ModelParams p = frozen_params(a, b);
   p.periods = 30;
-  p.alpha0 = 1.0f;
-  p.gamma0 = 1.0f;
+  for (int f = 0; f < kFirms; ++f) p.firm[f].alpha0 = p.firm[f].gamma0 = 1.0f;
   p.init_knowledge[0] = fixed_dist(1.0f);
   p.init_knowledge[1] = fixed_dist(1.0f);
   p.init_equity = fixed_dist(0.5f);
   p.init_intent[0] = fixed_dist(static_cast<float>(Internalization));
   p.init_intent[1] = fixed_dist(static_cast<float>(Internalization));
-  p.exploit_tolerance = 1.0e9f;
+  for (int32_t& t : p.exploit_tolerance) t = 100000;
+  p.perception_noise = 0.0f;
   p.exit_knowledge = 2.0f;  // x <= 1: never
   p.hazard = 0.0f;
   return p;
@@ -81,23 +81,76 @@ TEST(Termination, RaceWonByTheLearnerWithInternalizationIntent) {
   expect_all_end_at(r, Censored, 30);
 }
 
-TEST(Termination, ExploitedGiverWithdraws) {
-  // A = Collaboration gives t_AB = 1 per period to B = Competition and receives nothing: the
-  // cumulative net outflow of A is t, beyond the tolerance 3.5 at t = 4.
-  ModelParams p = base(Collaboration, Competition);
-  p.exploit_tolerance = 3.5f;
-  expect_all_end_at(p, ExploitedAWithdraws, 4);
-  ModelParams q = base(Competition, Collaboration);
-  q.exploit_tolerance = 3.5f;
-  expect_all_end_at(q, ExploitedBWithdraws, 4);
-  // Moderate one-way flow (CPR gives 0.5 to CPT): net outflow 0.5 t > 3.5 first at t = 8.
-  ModelParams m = base(Compromise, Competition);
-  m.exploit_tolerance = 3.5f;
-  expect_all_end_at(m, ExploitedAWithdraws, 8);
+TEST(Termination, RaceNeedsPowerOnlyWhenConfigured) {
+  // Both learn equally in (COL, COL) with x = 1 - 0.5^t, but A holds 4 times B's knowledge: P_A = 0.1 + 0.8 *
+  // 4/5 = 0.74 >= 0.6 whatever x is, P_B = 0.26. With the power condition A wins at t = 4; without it, A (checked
+  // first) also wins at t = 4. Equal knowledge (P = 0.5 each): no race is won with the condition, and A wins
+  // without it.
+  ModelParams p = base(Collaboration, Collaboration);
+  p.lambda = 0.5f;
+  p.exit_knowledge = 0.9f;
+  p.init_knowledge[0] = fixed_dist(4.0f);
+  expect_all_end_at(p, RaceWonByA, 4);
+  ModelParams equal = base(Collaboration, Collaboration);
+  equal.lambda = 0.5f;
+  equal.exit_knowledge = 0.9f;
+  expect_all_end_at(equal, Censored, 30);
+  equal.exit_needs_power = 0;
+  expect_all_end_at(equal, RaceWonByA, 4);
+}
+
+/// Exploitation as A perceives it: perception weight 1 (suspicion = this period's unexpected outflow), no
+/// noise, trust always "low", tolerance 4 periods for every intent unless a test sets it.
+ModelParams perceived(int32_t a, int32_t b) {
+  ModelParams p = base(a, b);
+  p.perception_weight = 1.0f;
+  p.exploit_trust = 1.0f;
+  for (int32_t& t : p.exploit_tolerance) t = 4;
+  return p;
+}
+
+TEST(Termination, ExploitedGiverWithdrawsAfterSustainedDetection) {
+  // A = Collaboration gives t_AB = 1 per period to B = Competition and receives nothing: A's suspicion is 1 > 0.3
+  // from period 0 on, so its exploit run reaches the tolerance 4 at the end of period 3: duration 4.
+  expect_all_end_at(perceived(Collaboration, Competition), ExploitedAWithdraws, 4);
+  expect_all_end_at(perceived(Competition, Collaboration), ExploitedBWithdraws, 4);
+  // Moderate one-way flow (CPR gives 0.5 to CPT) is still above the threshold 0.3: same duration.
+  expect_all_end_at(perceived(Compromise, Competition), ExploitedAWithdraws, 4);
   // Reciprocal flows never exploit anybody.
-  ModelParams s = base(Collaboration, Collaboration);
-  s.exploit_tolerance = 0.5f;
-  expect_all_end_at(s, Censored, 30);
+  expect_all_end_at(perceived(Collaboration, Collaboration), Censored, 30);
+}
+
+TEST(Termination, OutflowAloneDoesNotEndTheAlliance) {
+  // Not perceived (the partner disguises 80 %: 0.2 < 0.3), not with low trust, or expected for the intent:
+  // the giver stays to the horizon.
+  ModelParams disguised = perceived(Collaboration, Competition);
+  disguised.firm[FirmB].disguise = 0.8f;
+  expect_all_end_at(disguised, Censored, 30);
+  ModelParams trusting = perceived(Collaboration, Competition);
+  trusting.exploit_trust = 0.0f;  // trust is never below 0
+  expect_all_end_at(trusting, Censored, 30);
+  // A substitution-intent giver expects to give (expected outflow 1): nothing unexpected, nothing detected.
+  ModelParams substitution = perceived(Collaboration, Competition);
+  substitution.init_intent[0] = fixed_dist(static_cast<float>(Substitution));
+  expect_all_end_at(substitution, Censored, 30);
+}
+
+TEST(Termination, ToleranceDependsOnTheGiversIntent) {
+  // Resource concentration expects 0.5: unexpected 0.5 > 0.3, detected from period 0; its tolerance 7 -> 7.
+  ModelParams p = perceived(Collaboration, Competition);
+  p.init_intent[0] = fixed_dist(static_cast<float>(ResourceConcentration));
+  p.exploit_tolerance[ResourceConcentration] = 7;
+  expect_all_end_at(p, ExploitedAWithdraws, 7);
+}
+
+TEST(Termination, SuspicionIsAnAverageOfPerceivedOutflow) {
+  // Weight 0.5: A's suspicion after period t is 1 - 0.5^(t+1) (0.5, 0.75, ...); threshold 0.6 is first passed
+  // after period 1, so the exploit run is 1 at t = 1 and the tolerance 2 is reached at t = 2: duration 3.
+  ModelParams p = perceived(Collaboration, Competition);
+  p.perception_weight = 0.5f;
+  p.detect_threshold = 0.6f;
+  for (int32_t& t : p.exploit_tolerance) t = 2;
+  expect_all_end_at(p, ExploitedAWithdraws, 3);
 }
 
 TEST(Termination, ExogenousHazard) {
@@ -125,7 +178,7 @@ TEST(Termination, HazardDurationIsGeometric) {
 }
 
 TEST(Termination, PrecedenceOfCauses) {
-  // Checked in the order of MODEL.md section 6 when several fire in the same period.
+  // Checked in the order of docs/model.md section 15 when several fire in the same period.
   ModelParams p = default_params();
   TerminationInputs in{};
   in.intent_a = Internalization;
@@ -133,7 +186,9 @@ TEST(Termination, PrecedenceOfCauses) {
   in.avoid_run = p.avoid_periods;
   in.x_a = 1.0f;
   in.power_a = 1.0f;
-  in.net_outflow_a = 1.0e6f;
+  in.exploit_run_a = 1000;
+  in.exploit_run_b = 1000;
+  in.hazard = 0.5f;
   in.u_hazard = 0.0f;
   EXPECT_EQ(termination_cause(p, in), Disintegration);
   in.avoid_run = 0;
@@ -144,9 +199,9 @@ TEST(Termination, PrecedenceOfCauses) {
   EXPECT_EQ(termination_cause(p, in), RaceWonByB);
   in.x_b = 0.0f;
   EXPECT_EQ(termination_cause(p, in), ExploitedAWithdraws);
-  in.net_outflow_a = -1.0e6f;
+  in.exploit_run_a = 0;
   EXPECT_EQ(termination_cause(p, in), ExploitedBWithdraws);
-  in.net_outflow_a = 0.0f;
+  in.exploit_run_b = 0;
   EXPECT_EQ(termination_cause(p, in), ExogenousHazard);
   in.u_hazard = 0.999f;
   EXPECT_EQ(termination_cause(p, in), Censored);
