@@ -67,7 +67,7 @@ std::pair<std::string, double> other_value(const ScalarKey& key, double current)
   return {"", current};
 }
 
-// The factors each proposition names (MODEL.md section 5a), restated independently of the registry.
+// The factors each proposition names (docs/model.md section 11), restated independently of the registry.
 const std::map<int, std::set<int>> kNamedFactors = {{P6a, {Stakes, Relation}},
                                                     {P6b, {Stakes, Relation}},
                                                     {P7a, {Trust, Orientation, Relation}},

@@ -1,4 +1,4 @@
-// Count conservation (MODEL.md section 7): every live dyad-period lands in exactly one transition
+// Count conservation (docs/model.md section 13): every live dyad-period lands in exactly one transition
 // cell, one cell of each factor's binned table and one occupancy cell; every dyad in exactly one
 // duration cell and one bin of each histogram. Trajectories agree with the counts, with the
 // duration and cause of the sampled dyads, and with a fresh single-dyad simulation.
@@ -107,7 +107,7 @@ TEST_P(Conservation, EachHistogramSumsToTheDyads) {
 }
 
 TEST_P(Conservation, EveryCauseIsRepresented) {
-  // With these parameters every cause of MODEL.md section 6 occurs in both points (and in their
+  // With these parameters every cause of docs/model.md section 15 occurs in both points (and in their
   // trajectory samples), so the consistency checks below see them all.
   const test::Counts c = test::counts_of(run(), GetParam());
   int32_t causes_seen = 0;

@@ -1,4 +1,4 @@
-// The propositional kernel (MODEL.md section 5a) through full runs: the P1-P9 table with known
+// The propositional kernel (docs/model.md section 11) through full runs: the P1-P9 table with known
 // move probabilities (beta = 0), and planted moderator effects recovered from the binned
 // transition counts (what the Python proposition tests will read).
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@ using test::fixed_dist;
 using test::two_param_dist;
 
 // ---------------------------------------------------------------------------------------------
-// The table of MODEL.md section 5a, written out for all 25 ORDERED pair states:
+// The table of docs/model.md section 11, written out for all 25 ORDERED pair states:
 // empowering destination (if a proposition applies) and barrier destination(s). COL,COL has two
 // barrier destinations (which firm turns to CPT), each taken with half the barrier probability.
 struct Row {

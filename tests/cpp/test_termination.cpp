@@ -1,4 +1,4 @@
-// Every termination cause of MODEL.md section 6 is reachable: one small configuration per cause in
+// Every termination cause of docs/model.md section 15 is reachable: one small configuration per cause in
 // which the cause fires for every dyad at a duration known in closed form, checked on the full
 // duration histogram (all other cells zero). Strategies are frozen (test::frozen_params) and the
 // capacities are alpha = gamma = 1 (alpha0 = gamma0 = 1), so every flow is exactly 0, 0.5 or 1.
@@ -125,7 +125,7 @@ TEST(Termination, HazardDurationIsGeometric) {
 }
 
 TEST(Termination, PrecedenceOfCauses) {
-  // Checked in the order of MODEL.md section 6 when several fire in the same period.
+  // Checked in the order of docs/model.md section 15 when several fire in the same period.
   ModelParams p = default_params();
   TerminationInputs in{};
   in.intent_a = Internalization;
