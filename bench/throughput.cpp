@@ -1,4 +1,4 @@
-// Throughput benchmark of one backend on the default model (MODEL.md defaults, one sweep point):
+// Throughput benchmark of one backend on the default model (docs/model.md section 19 defaults, one sweep point):
 //   throughput --backend cpu|cuda --kernel propositional|strategic --dyads N --periods T
 //              [--chunk C] [--threads K] [--repeat R] [--warmup W] [--seed S]
 // Runs the whole driver path (chunks, trajectories, merging) W times untimed, then R times timed,

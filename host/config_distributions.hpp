@@ -1,5 +1,5 @@
 // Initial-condition distributions in the TOML schema: names, parameters, and which values each
-// variable's support admits (MODEL.md section 4: "initial distributions of everything are configurable").
+// variable's support admits (docs/model.md section 4: "initial distributions of everything are configurable").
 #pragma once
 
 #include <string>

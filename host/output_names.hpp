@@ -1,4 +1,4 @@
-// Names of the categorical axes of the outputs (MODEL.md section 7, docs/output_schema.md /meta).
+// Names of the categorical axes of the outputs (docs/model.md sections 13 and 16, docs/output_schema.md /meta).
 // They are part of the file format: index = the code used by kernels/ (Cause, Moment, Factor, ...).
 #pragma once
 

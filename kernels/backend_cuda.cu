@@ -1,4 +1,4 @@
-// CUDA backend (DESIGN.md): the model of simulate_dyad.hpp on NVIDIA GPUs, bit for bit equal to
+// CUDA backend (docs/model.md section 18): the model of simulate_dyad.hpp on NVIDIA GPUs, bit for bit equal to
 // the CPU backend (same float code, -fmad=false with explicit lr_fma only, own exp/log; integer counts
 // merged with atomics).
 //

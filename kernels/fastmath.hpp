@@ -1,4 +1,4 @@
-// Our own exp / log / sin-cos polynomials (MODEL.md section 9): identical float results on the CPU
+// Our own exp / log / sin-cos polynomials (docs/model.md section 18): identical float results on the CPU
 // and on CUDA, because they use only +, -, *, /, explicit fused multiply-adds (lr_fma: one IEEE
 // rounding on both) and bit operations; no implicit FMA contraction, no libm transcendentals.
 #pragma once

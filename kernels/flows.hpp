@@ -1,5 +1,5 @@
 // Knowledge flows, creation and appropriation: Larsson et al. (1998) Figure 2, operationalised
-// in MODEL.md section 2. With the discrete levels this reproduces all 25 cells of the figure.
+// in docs/model.md section 8. With the discrete levels this reproduces all 25 cells of the figure.
 #pragma once
 
 #include "fastmath.hpp"

@@ -1,4 +1,4 @@
-// Internalisation, learning gains, asymmetry (MODEL.md section 2) and bargaining power (section 3).
+// Internalisation and bargaining power (docs/model.md section 9); learning gains and asymmetry (section 16).
 #pragma once
 
 #include "params.hpp"

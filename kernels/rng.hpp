@@ -1,5 +1,5 @@
 // Counter-based Philox4x32-10 (Random123). Key = (seed, sweep point); counter = (dyad id low,
-// dyad id high, period, stream). No generator state is stored anywhere (MODEL.md section 9).
+// dyad id high, period, stream). No generator state is stored anywhere (docs/model.md section 18).
 #pragma once
 
 #include <Random123/philox.h>

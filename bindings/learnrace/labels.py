@@ -34,7 +34,7 @@ MOMENTS = (
 )
 INTENTS = ("internalization", "substitution", "resource_concentration")
 
-# Larsson et al. (1998) named states, by unordered strategy pair (MODEL.md section 1).
+# Larsson et al. (1998) named states, by unordered strategy pair (docs/model.md section 3).
 _LARSSON = {
     frozenset([COL]): "integration",
     frozenset([CPR]): "moderation",

@@ -1,5 +1,5 @@
-"""``Results``: every output of a run (MODEL.md section 7) as numpy arrays, the same whether the run is in memory or
-was read from a file."""
+"""``Results``: every output of a run (docs/model.md sections 13 and 16) as numpy arrays, the same whether the run is
+in memory or was read from a file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Kaplan-Meier survival of alliances and cumulative incidence by termination cause (MODEL.md section 6).
+"""Kaplan-Meier survival of alliances and cumulative incidence by termination cause (docs/model.md section 15).
 
 Computed from the duration-by-cause histogram ``Results.duration[point]`` ([7 causes, T+1]; cause 0 = censored at
 the horizon). Event times are the periods lived, 1..T; there are many ties, handled exactly (no jitter).

@@ -1,4 +1,4 @@
-// Determinism (MODEL.md section 9, DESIGN.md): same config + seed -> identical integer outputs AND
+// Determinism (docs/model.md section 18): same config + seed -> identical integer outputs AND
 // identical trajectory arrays (bitwise) for any thread count and chunk size, for both kernels, and
 // a point's results do not depend on the other points of the launch.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Larsson et al. (1998) Figures 1 and 2 through the kernels' own functions (MODEL.md sections 1-2):
+// Larsson et al. (1998) Figures 1 and 2 through the kernels' own functions (docs/model.md sections 3 and 8):
 // effective levels (effective_transparency / effective_receptivity) with alpha = gamma = 1 and
 // internalization intent, then compute_flows. The expected tables are written out literally, cell
 // by cell, so a change of any level, formula or sign shows up as a named cell.
@@ -26,7 +26,7 @@ struct Figure2Cell {
   Appropriates who;
 };
 
-// Larsson Fig. 2 (with the four "low" cells the figure omits, MODEL.md section 2). Rows: firm A's
+// Larsson Fig. 2 (with the four "low" cells the figure omits, docs/model.md section 8). Rows: firm A's
 // strategy; columns: firm B's. Flow A->B = min(tau_A, rho_B).
 constexpr Figure2Cell kFigure2[kPairStates] = {
     // A = Avoidance: nothing flows, nothing is created.
@@ -155,7 +155,7 @@ TEST(Figure2, AllTwentyFiveCells) {
 
 TEST(Figure2, CreationNamedCases) {
   const FullCapacity fc;
-  // MODEL.md section 2, kappa_c = kappa_x = 0.5.
+  // docs/model.md section 8, kappa_c = kappa_x = 0.5.
   ASSERT_EQ(fc.p.kappa_c, 0.5f);
   ASSERT_EQ(fc.p.kappa_x, 0.5f);
   // High mutual -> high: 0.5 (1 + 1) + 0.5 (1 * 1).

@@ -165,7 +165,7 @@ TEST(Golden, SmallRunMatchesReference) {
 }
 
 TEST(Golden, CudaBackendMatchesReference) {
-  // MODEL.md section 9: identical integer outputs on any backend (own exp/log, no FMA contraction).
+  // docs/model.md section 18: identical integer outputs on any backend (own exp/log, no FMA contraction).
   std::string why;
   if (!cuda_backend_available(&why)) GTEST_SKIP() << "CUDA backend not available: " << why;
   if (const char* regen = std::getenv("LEARNRACE_REGEN_GOLDEN"); regen && std::string(regen) == "1")

@@ -1,5 +1,5 @@
 // The CUDA backend against the CPU reference: every count word and every trajectory array must be
-// identical (MODEL.md section 9). Skipped where no CUDA device is usable, except the test that
+// identical (docs/model.md section 18). Skipped where no CUDA device is usable, except the test that
 // asking for CUDA without one fails clearly.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Sanity of the strategic kernel (MODEL.md section 5b) through full runs, read off the 25 x 25
+// Sanity of the strategic kernel (docs/model.md section 12) through full runs, read off the 25 x 25
 // transition counts: inertia and the ratchet gate.
 #include <gtest/gtest.h>
 

@@ -49,7 +49,7 @@ def moderator_scale(raw: np.ndarray, r0: float, scale: str) -> np.ndarray:
     """Moderators [n, 4] (T, S, L, R) on the analysis scale.
 
     ``"model"``: logit T, logit S, logit L and 1 - 2 exp(-R / r0), the covariates of the propositional kernel's linear
-    predictor (docs/model.md section 10). ``"raw"``: T, S, L in (0, 1) and R >= 0 as recorded. Tercile regimes do not
+    predictor (docs/model.md section 11). ``"raw"``: T, S, L in (0, 1) and R >= 0 as recorded. Tercile regimes do not
     depend on the scale (quantiles are invariant under monotone maps); odds ratios per SD do.
     """
     if scale == "raw":
