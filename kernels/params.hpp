@@ -169,7 +169,7 @@ struct ModelParams {
   float detect_threshold = 0.3f;   // suspicion above which a firm has detected exploitation
   // Net outflow a firm expects to give, per intent: a firm that came for the partner's outputs, not its skills,
   // expects to give (docs/model.md section 10); only what exceeds it feeds suspicion.
-  float expected_outflow[kIntents] = {0.0f, 1.0f, 0.5f};
+  float expected_outflow[kIntents] = {0.0f, 0.75f, 0.4f};
 
   FactorShock shock[kFirmFactors];  // Trust, Stakes, Orientation
 

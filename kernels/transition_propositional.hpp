@@ -61,8 +61,9 @@ LR_HD LR_INLINE void propositional_step(const ModelParams& p, int32_t a, int32_t
   const PairMoves mv = pair_moves_lookup(a, b);
   int32_t na = a, nb = b;
   // Detection: "the "suckered" organization will counter rapidly" [002:241].
-  const bool counter_a = detected_a && u.counter_a < p.p_counter && cut_transparency(a) != a;
-  const bool counter_b = detected_b && u.counter_b < p.p_counter && cut_transparency(b) != b;
+  // Facing an avoiding partner there is nothing left to halt: P5 decides instead.
+  const bool counter_a = detected_a && b != Avoidance && u.counter_a < p.p_counter && cut_transparency(a) != a;
+  const bool counter_b = detected_b && a != Avoidance && u.counter_b < p.p_counter && cut_transparency(b) != b;
   if (counter_a) na = cut_transparency(a);
   if (counter_b) nb = cut_transparency(b);
   bool empowered = false;

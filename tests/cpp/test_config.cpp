@@ -466,6 +466,27 @@ name = "s"
   EXPECT_FALSE(columns.count("events.0.value"));     // no point has events
 }
 
+TEST(ConfigFiles, ModelDocListsExactlyTheRegistryKeys) {
+  // docs/model.md section 19 is the parameter reference: the backticked dotted key in the first column of its
+  // tables, one row per key, must be exactly the engine's registry (no key missing, none extra or stale).
+  std::ifstream in(std::string(LEARNRACE_SOURCE_DIR) + "/docs/model.md");
+  ASSERT_TRUE(in) << "docs/model.md";
+  std::string line;
+  bool inside = false;
+  std::multiset<std::string> documented;
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) inside = line.rfind("## 19.", 0) == 0;
+    if (!inside || line.rfind("| `", 0) != 0) continue;
+    const size_t end = line.find('`', 3);
+    ASSERT_NE(end, std::string::npos) << line;
+    documented.insert(line.substr(3, end - 3));
+  }
+  const std::vector<std::string> keys = all_keys();
+  const std::multiset<std::string> registry(keys.begin(), keys.end());
+  for (const std::string& k : registry) EXPECT_EQ(documented.count(k), 1u) << k << " in section 19";
+  for (const std::string& k : documented) EXPECT_EQ(registry.count(k), 1u) << k << " is not a registry key";
+}
+
 TEST(ConfigFiles, BaselineDocumentsEveryKeyAndUsesTheDefaults) {
   const std::string path = std::string(LEARNRACE_SOURCE_DIR) + "/experiments/baseline.toml";
   const RunConfig c = load_config_file(path);
@@ -483,7 +504,7 @@ TEST(ConfigFiles, BaselineDocumentsEveryKeyAndUsesTheDefaults) {
   text << in.rdbuf();
   const ConfigValue root = parse_toml(text.str(), path);
   std::set<std::string> written;
-  for (const Leaf& leaf : collect_leaves(root, {"points", "sweep"}, {path, ""})) written.insert(leaf.key);
+  for (const Leaf& leaf : collect_leaves(root, {"points", "sweep", "events"}, {path, ""})) written.insert(leaf.key);
   for (const std::string& key : all_keys()) EXPECT_TRUE(written.count(key)) << key << " missing from baseline.toml";
 }
 
