@@ -38,8 +38,10 @@ CliOptions parse_cli(const std::vector<std::string>& args);
 /// The --help text.
 std::string usage_text();
 
-/// Refuses an output path that cannot be written before any work is done: its directory must exist
-/// and be writable, the path must not be a directory, nor the experiment file itself. Throws UsageError.
+/// Refuses an output path that cannot be written before any work is done (output_file.hpp:
+/// check_output_writable: directory exists and is writable, name short enough for the temporary name, not a
+/// directory or other non-regular file, a temporary file can be created), nor the experiment file itself.
+/// Throws UsageError.
 void check_output_path(const std::string& output, const std::string& experiment);
 
 }  // namespace learnrace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "run_cancelled.hpp"
 #include "run_result.hpp"
 
 namespace learnrace {
@@ -21,11 +22,6 @@ BackendKind parse_backend(const std::string& name);
 BackendKind resolve_backend(BackendKind requested);
 const char* backend_name(BackendKind kind);
 
-class RunCancelled : public std::runtime_error {
- public:
-  RunCancelled() : std::runtime_error("run cancelled") {}
-};
-
 struct DriverOptions {
   BackendKind backend = BackendKind::Cpu;
   int threads = 0;            // CPU threads (0 = OpenMP default)
@@ -33,8 +29,16 @@ struct DriverOptions {
   bool progress_bar = false;  // draw a bar on stderr (only when stderr is a terminal)
   /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
   std::function<void(uint64_t, uint64_t)> on_progress;
-  const std::atomic<bool>* cancel = nullptr;  // checked between chunks
+  /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every
+  /// block of kCpuDyadBlock dyads; CUDA: between launches) and after the last one, so no cancelled run returns.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+/// Largest CPU thread count a run accepts (DriverOptions::threads, `--threads`, `learnrace.run(threads=)`).
+constexpr int kMaxThreads = 4096;
+
+/// Refuses a thread count outside [0, kMaxThreads] (0: all cores) with ConfigError(key "threads").
+void check_threads(int64_t threads);
 
 /// Dyads per call of the CUDA backend (over all points) below which its fixed cost per call dominates: each call
 /// zeroes, copies back and merges the counts and waits for the longest dyad of every launch, about 1.5 ms on an H100

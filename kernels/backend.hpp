@@ -2,10 +2,12 @@
 // appear here, so host code and the Python bindings never need nvcc.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
 #include "params.hpp"
+#include "run_cancelled.hpp"
 
 namespace learnrace {
 
@@ -43,8 +45,25 @@ struct ChunkRequest {
   uint64_t dyad_begin = 0;
   uint64_t dyad_end = 0;
   int32_t threads = 0;  // CPU backend: OpenMP threads (0 = OpenMP default)
+  /// When set, the backend stops early and throws RunCancelled: the CPU backend checks it before every block of
+  /// kCpuDyadBlock dyads, the CUDA backend between kernel launches. The buffers then hold partial counts.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
+/// Dyads the CPU backend simulates between two looks at ChunkRequest::cancel (also its OpenMP scheduling unit).
+constexpr int64_t kCpuDyadBlock = 256;
+
+/// Bytes of per-thread count arrays the CPU backend allocates at most (each thread adds into a private copy of a
+/// point's counts; beyond this budget threads share copies and add atomically). LEARNRACE_CPU_COUNT_BUDGET (bytes)
+/// lowers or raises it (tests use it to force shared copies).
+constexpr uint64_t kCpuCountBudgetBytes = uint64_t{256} << 20;
+
+/// Private count copies for `threads` threads when one copy has `words` uint64 words and the budget is
+/// `budget_bytes`: min(threads, budget / copy), at least 1.
+int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes);
+
+/// Throws RunCancelled (see ChunkRequest::cancel) and std::runtime_error when the per-thread count arrays cannot
+/// be allocated (the message gives the bytes asked for).
 void run_chunk_cpu(const ChunkRequest& request);
 
 /// Throws std::runtime_error with a clear message on any CUDA error, or if the library was built

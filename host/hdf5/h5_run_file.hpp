@@ -2,6 +2,7 @@
 // The serial HDF5 library is not thread-safe: call these from one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <stdexcept>
@@ -32,12 +33,14 @@ class FileFormatError : public std::runtime_error {
 };
 
 /// Writes `result` and the /points parameter table as one run file: the file is built in memory
-/// (HDF5 core driver), written to `path` + ".tmp", synced to disk and renamed over `path`. On any
-/// failure the temporary file is removed and an existing file at `path` is left untouched. Throws
-/// std::invalid_argument for an inconsistent result (before anything is written), h5::H5Error (a
-/// std::runtime_error) for HDF5 failures and std::runtime_error for file system errors (message
-/// naming the path and the system's reason).
-void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns);
+/// (HDF5 core driver), written to a temporary file of this run, `path`.tmp-<pid>-<random>, synced to disk
+/// and renamed over `path` (output_file.hpp: replace_file, which also removes temporary files of dead runs).
+/// On any failure, or when `cancel` is set before the rename (RunCancelled), the temporary file is removed
+/// and an existing file at `path` is left untouched. Throws std::invalid_argument for an inconsistent
+/// result (before anything is written), h5::H5Error (a std::runtime_error) for HDF5 failures and
+/// std::runtime_error for file system errors (message naming the path and the system's reason).
+void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns,
+                    const std::atomic<bool>* cancel = nullptr);
 
 /// Root attributes of a run file.
 struct RunFileHeader {

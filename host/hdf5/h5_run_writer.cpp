@@ -1,10 +1,4 @@
 // write_run_file: the run file of docs/output_schema.md, via a temporary file and an atomic rename.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 #include <stdexcept>
 
@@ -14,6 +8,7 @@
 #include "h5_file.hpp"
 #include "h5_run_file.hpp"
 #include "h5_run_schema.hpp"
+#include "output_file.hpp"
 #include "output_names.hpp"
 #include "version.hpp"
 
@@ -152,56 +147,13 @@ std::vector<unsigned char> build_image(const std::string& name, const RunResult&
   return image;
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
-
-// Writes the bytes to a new file and syncs them to disk; every system call is checked.
-void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw std::runtime_error("cannot create '" + path + "': " + errno_text(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write '" + path + "': " + errno_text(err));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot sync '" + path + "' to disk: " + errno_text(err));
-  }
-  if (::close(fd) != 0) throw std::runtime_error("cannot close '" + path + "': " + errno_text(errno));
-}
-
-// Best effort: makes the rename itself durable.
-void sync_parent_directory(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
-void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns) {
+void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns,
+                    const std::atomic<bool>* cancel) {
   validate(result, columns);
   const h5::ErrorPrintingOff quiet;
-  const std::string tmp = path + ".tmp";
-  try {
-    write_bytes(tmp, build_image(tmp, result, columns));
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + errno_text(errno));
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  sync_parent_directory(path);
+  replace_file(path, build_image(path, result, columns), cancel);
 }
 
 }  // namespace learnrace
