@@ -56,24 +56,24 @@ uint64_t count_budget_bytes() {
   return kCpuCountBudgetBytes;
 }
 
-/// Simulates dyads [begin, end) in blocks of kCpuDyadBlock, skipping the remaining blocks once `cancel` is set
-/// (then `stopped` is set).
+/// Simulates dyads [begin, end) in blocks of kCpuDyadBlock handed out one at a time from `next_block` (dynamic
+/// scheduling); a thread stops taking blocks once `cancel` is set (then `stopped` is set).
 template <bool Shared>
 void simulate_blocks(const ModelParams& p, const PointConstants& constants, const OutputLayout& layout,
                      const PointBuffers& out, uint64_t* counts, int64_t begin, int64_t end,
-                     const std::atomic<bool>* cancel, std::atomic<bool>& stopped) {
+                     std::atomic<int64_t>& next_block, const std::atomic<bool>* cancel, std::atomic<bool>& stopped) {
   CpuSink<Shared> sink{counts, &layout, &out, p.periods};
   const int64_t blocks = (end - begin + kCpuDyadBlock - 1) / kCpuDyadBlock;
-#pragma omp for schedule(dynamic, 1)
-  for (int64_t b = 0; b < blocks; ++b) {
+  for (int64_t b = next_block.fetch_add(1, std::memory_order_relaxed); b < blocks;
+       b = next_block.fetch_add(1, std::memory_order_relaxed)) {
     if (cancel_requested(cancel)) {
       stopped.store(true, std::memory_order_relaxed);
-      continue;
+      break;
     }
     const int64_t lo = begin + b * kCpuDyadBlock;
     const int64_t hi = std::min(end, lo + kCpuDyadBlock);
     for (int64_t dyad = lo; dyad < hi; ++dyad) simulate_dyad(p, constants, layout, static_cast<uint64_t>(dyad), sink);
-  }  // implicit barrier: every copy is complete and `stopped` is final
+  }
 }
 
 }  // namespace
@@ -105,6 +105,7 @@ void run_chunk_cpu(const ChunkRequest& request) {
       throw std::runtime_error("CPU backend: out of memory: cannot allocate " + std::to_string(local_words * 8) +
                                " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
                                std::to_string(words * 8) + " bytes");
+    std::atomic<int64_t> next_block{0};
 #pragma omp parallel num_threads(threads)
     {
       const int tid = omp_get_thread_num();
@@ -113,10 +114,12 @@ void run_chunk_cpu(const ChunkRequest& request) {
 #pragma omp barrier
       uint64_t* mine = local.get() + static_cast<uint64_t>(tid % copies) * words;
       if (copies < team)
-        simulate_blocks<true>(p, constants, layout, out, mine, begin, end, request.cancel, stopped);
+        simulate_blocks<true>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
       else
-        simulate_blocks<false>(p, constants, layout, out, mine, begin, end, request.cancel, stopped);
-      // Integer sums: the merge order does not matter. A cancelled chunk is not merged.
+        simulate_blocks<false>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
+#pragma omp barrier
+      // Every copy is complete and `stopped` final. Integer sums: the merge order does not matter. A cancelled
+      // chunk is not merged.
       if (!stopped.load(std::memory_order_relaxed)) {
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < static_cast<int64_t>(words); ++i) {
