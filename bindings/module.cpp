@@ -1,8 +1,8 @@
 // learnrace._core: the engine as a Python extension (pybind11).
 //
-// - run_string / run_file: validate an experiment, run it with the GIL released, return a RunHandle. A progress
-//   callback re-acquires the GIL between chunks and checks for signals, so Ctrl-C raises KeyboardInterrupt and
-//   stops the run cleanly after the chunk in flight.
+// - run_string / run_file: validate an experiment, run it on a worker thread with the GIL released, return a
+//   RunHandle. The caller's thread checks for signals meanwhile, so Ctrl-C cancels the run within a block of dyads
+//   (even inside the only chunk) and raises KeyboardInterrupt.
 // - RunHandle: the finished run; its arrays are read-only numpy views of the C++ memory, never copies
 //   (run_handle.hpp).
 // - ConfigError -> learnrace.ConfigError (a ValueError with .key), FileFormatError -> learnrace.FileFormatError.
@@ -12,11 +12,17 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "backend.hpp"
 #include "cli_args.hpp"
@@ -63,35 +69,104 @@ uint64_t responsive_chunk(const RunConfig& config, BackendKind backend) {
   return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, 256));
 }
 
-std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int threads, uint64_t chunk_dyads,
-                                      const py::object& progress) {
+/// The calling thread's side of a run on a worker thread: it waits, and looks for Python signals every 50 ms and
+/// whenever the worker finishes a chunk (the worker waits for that look, so a signal raised by the progress callback
+/// stops the run at the next chunk boundary at the latest).
+class SignalWatch {
+ public:
+  /// Worker: after a chunk, until the calling thread has looked for signals.
+  void chunk_done() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const uint64_t ticket = ++asked_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return answered_ >= ticket || finished_; });
+  }
+  /// Worker: the run has ended (normally or not).
+  void finish() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+  /// Calling thread (GIL released): returns when the worker has finished; `look` runs with the GIL held.
+  template <class Look>
+  void wait(Look look) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!finished_) {
+      changed_.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished_ || asked_ > answered_; });
+      const uint64_t asked = asked_;
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        look();
+      }
+      lock.lock();
+      answered_ = asked;
+      changed_.notify_all();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t asked_ = 0, answered_ = 0;
+  bool finished_ = false;
+};
+
+/// Runs the experiment on a worker thread with the GIL released while the calling thread watches for signals: Ctrl-C
+/// (KeyboardInterrupt, or any exception of Python's signal handlers) sets the engine's cancel flag, which the backends
+/// see within a block of dyads, even inside the only chunk, and is raised once the worker has stopped. The progress
+/// callback runs on the worker thread with the GIL; an exception it raises stops the run the same way.
+std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int64_t threads,
+                                      uint64_t chunk_dyads, const py::object& progress) {
+  check_threads(threads);
   DriverOptions options;
   options.backend = resolve_backend(parse_backend(backend));
-  options.threads = threads;
+  options.threads = static_cast<int>(threads);
   options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
   options.progress_bar = false;  // Python draws its own (tqdm or a plain one)
+  std::atomic<bool> cancel{false};
+  options.cancel = &cancel;
 
-  std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback
+  std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback (GIL held)
+  SignalWatch watch;
   options.on_progress = [&](uint64_t done, uint64_t total) {
-    py::gil_scoped_acquire gil;
-    try {
-      if (!progress.is_none()) progress(done, total);
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    } catch (py::error_already_set& e) {
-      pending = std::move(e);
-      throw RunCancelled();  // the driver stops between chunks
+    if (!progress.is_none()) {
+      py::gil_scoped_acquire gil;
+      try {
+        progress(done, total);
+      } catch (py::error_already_set& e) {
+        if (!pending) pending = std::move(e);
+        throw RunCancelled();
+      }
     }
+    watch.chunk_done();
   };
 
   auto handle = std::make_shared<RunHandle>();
   handle->parameters = parameter_table(config);
-  try {
+  std::exception_ptr failure;
+  {
     py::gil_scoped_release release;
-    handle->result = run_experiment(config, options);
-  } catch (const RunCancelled&) {
-    if (pending) throw std::move(*pending);
-    throw;
+    std::thread worker([&] {
+      try {
+        handle->result = run_experiment(config, options);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      watch.finish();
+    });
+    watch.wait([&] {
+      if (PyErr_CheckSignals() == 0) return;  // only the main thread runs Python's handlers; elsewhere always 0
+      if (pending)
+        PyErr_Clear();
+      else
+        pending.emplace();  // takes the raised exception
+      cancel.store(true);
+    });
+    worker.join();
   }
+  if (pending) throw std::move(*pending);
+  if (failure) std::rethrow_exception(failure);
   handle->describe_from_params();
   return handle;
 }
@@ -155,6 +230,10 @@ PYBIND11_MODULE(_core, m) {
 #endif
     } catch (const RunCancelled& e) {
       PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError,
+                      "learnrace: out of memory (try fewer threads, sweep points or "
+                      "output.trajectory_max)");
     }
   });
 
@@ -193,7 +272,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run_string",
       [](const std::string& toml_text, const std::string& source_name, const std::string& backend,
-         std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads,
+         std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads,
          const py::object& progress) {
         RunConfig config = load_config_string(toml_text, source_name, make_overrides(dyads, seed));
         return run_config(std::move(config), backend, threads, chunk_dyads, progress);
@@ -204,7 +283,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run_file",
       [](const std::string& path, const std::string& backend, std::optional<uint64_t> dyads,
-         std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads, const py::object& progress) {
+         std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads, const py::object& progress) {
         RunConfig config = load_config_file(path, make_overrides(dyads, seed));
         return run_config(std::move(config), backend, threads, chunk_dyads, progress);
       },
@@ -240,6 +319,7 @@ PYBIND11_MODULE(_core, m) {
         }
       },
       py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+  m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();
 #ifdef LEARNRACE_HAVE_HDF5_WRITER

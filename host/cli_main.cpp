@@ -76,8 +76,6 @@ int run_command(const CliOptions& options) {
     return kExitUsage;
   } catch (const UsageError& e) {
     return usage_error(e.what());
-  } catch (const std::runtime_error& e) {  // --backend cuda without a usable device
-    return usage_error(std::string("--backend: ") + e.what());
   }
   driver.threads = options.threads;
   driver.chunk_dyads = options.chunk_dyads;

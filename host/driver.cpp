@@ -36,7 +36,7 @@ BackendKind resolve_backend(BackendKind requested) {
   if (requested == BackendKind::Cpu) return BackendKind::Cpu;
   const bool cuda = cuda_backend_available(&why);
   if (requested == BackendKind::Auto) return cuda ? BackendKind::Cuda : BackendKind::Cpu;
-  if (!cuda) throw std::runtime_error("backend 'cuda' is not available: " + why);
+  if (!cuda) throw ConfigError("backend", "backend: backend 'cuda' is not available: " + why);
   return BackendKind::Cuda;
 }
 
@@ -49,8 +49,9 @@ uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend) {
 
 void check_threads(int64_t threads) {
   if (threads < 0 || threads > kMaxThreads)
-    throw ConfigError("threads", "threads: " + std::to_string(threads) + " is out of range; allowed: an integer in [0, " +
-                                     std::to_string(kMaxThreads) + "] (0: all cores)");
+    throw ConfigError("threads", "threads: " + std::to_string(threads) +
+                                     " is out of range; allowed: an integer in [0, " + std::to_string(kMaxThreads) +
+                                     "] (0: all cores)");
 }
 
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options) {

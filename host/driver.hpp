@@ -18,7 +18,7 @@ enum class BackendKind { Auto, Cpu, Cuda };
 BackendKind parse_backend(const std::string& name);
 
 /// Resolves Auto to Cuda when a CUDA device is usable, else Cpu. Cuda without a device throws
-/// std::runtime_error with the reason.
+/// ConfigError(key "backend") with the reason.
 BackendKind resolve_backend(BackendKind requested);
 const char* backend_name(BackendKind kind);
 

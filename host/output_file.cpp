@@ -148,8 +148,8 @@ void check_output_writable(const std::string& target) {
     throw std::runtime_error("-o " + target + ": the directory '" + dir + "' is not writable: " + errno_text(errno));
   const long limit = name_max(dir);
   if (static_cast<long>(name.size() + kTempSuffixMaxBytes) > limit)
-    throw std::runtime_error("-o " + target + ": the file name is " + std::to_string(name.size()) +
-                             " bytes; at most " + std::to_string(limit - static_cast<long>(kTempSuffixMaxBytes)) +
+    throw std::runtime_error("-o " + target + ": the file name is " + std::to_string(name.size()) + " bytes; at most " +
+                             std::to_string(limit - static_cast<long>(kTempSuffixMaxBytes)) +
                              " are allowed here (the file system allows " + std::to_string(limit) +
                              " and the temporary file adds up to " + std::to_string(kTempSuffixMaxBytes) + ")");
   try {
@@ -163,8 +163,7 @@ void check_output_writable(const std::string& target) {
   }
 }
 
-void replace_file(const std::string& target, const std::vector<unsigned char>& bytes,
-                  const std::atomic<bool>* cancel) {
+void replace_file(const std::string& target, const std::vector<unsigned char>& bytes, const std::atomic<bool>* cancel) {
   require_regular_or_absent(target);
   remove_stale_temps(target);
   std::string tmp;

@@ -6,9 +6,10 @@
 // next write to the same target removes such files when their pid is no longer alive.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace learnrace {

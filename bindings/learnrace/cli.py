@@ -6,13 +6,15 @@
     learnrace --help | --version
 
 Exit codes: 0 success; 2 usage or configuration error, or a file that is not a learnrace run file (the message
-names the key or flag; nothing is written); 1 runtime error or interrupted (Ctrl-C; nothing written).
+names the key or flag; nothing is written); 1 runtime error or interrupted (SIGINT/Ctrl-C or SIGTERM: the run stops
+within a block of dyads, nothing is written and an existing output file is kept).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -33,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, help="output run file (.h5); its directory must exist")
     r.add_argument("--dyads", type=int, help="dyads per sweep point (overrides run.dyads)")
     r.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    r.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    r.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
     r.add_argument(
         "--backend",
         default="cpu",
@@ -52,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a run (a KeyboardInterrupt, so the engine cancels the run the same way)."""
+
+
+_stop_signal = {"name": "SIGINT"}
+
+
+def _on_stop_signal(signum, frame):
+    _stop_signal["name"] = signal.Signals(signum).name
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends the process at once
+    raise _Stopped()
+
+
 def _run(args) -> int:
     import learnrace
     from learnrace import _core
@@ -66,6 +81,8 @@ def _run(args) -> int:
     if args.backend == "cuda" and not learnrace.cuda_available():
         print(f"learnrace: --backend: {_core.cuda_unavailable_reason()}", file=sys.stderr)
         return EXIT_USAGE
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_stop_signal)
     start = time.monotonic()
     res = learnrace.run(
         args.experiment,
@@ -121,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"learnrace: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("\nlearnrace: interrupted; nothing written", file=sys.stderr)
+        where = f", {args.output} left as it was" if args.command == "run" else ""
+        newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
+        print(f"{newline}learnrace: interrupted ({_stop_signal['name']}); nothing written{where}", file=sys.stderr)
+        return EXIT_RUNTIME
+    except MemoryError as e:
+        print(f"learnrace: error: {e or 'out of memory'}", file=sys.stderr)
         return EXIT_RUNTIME
     except (OSError, RuntimeError) as e:
         print(f"learnrace: error: {e}", file=sys.stderr)

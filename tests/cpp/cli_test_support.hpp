@@ -57,7 +57,6 @@ class Cli : public ::testing::Test {
   };
 
  protected:
-
   void SetUp() override {
     if (!kCli) GTEST_SKIP() << "the learnrace executable is not built (no HDF5)";
     char dir_template[] = "/tmp/learnrace_cli_XXXXXX";

@@ -3,6 +3,8 @@
 // before it simulates.
 #include <sys/types.h>
 
+#include <cstdlib>
+
 #include "cli_test_support.hpp"
 
 namespace {
@@ -93,8 +95,8 @@ TEST_F(CliSafety, ConcurrentRunsToTheSameOutputLeaveOneCompleteFile) {
   for (int round = 0; round < 3; ++round) {
     std::vector<pid_t> pids;
     for (int i = 0; i < 3; ++i)
-      pids.push_back(start({"run", kSmoke, "-o", out, "--dyads", std::to_string(300 + 100 * i), "-q", "--threads",
-                            "1", "--seed", std::to_string(i)}));
+      pids.push_back(start({"run", kSmoke, "-o", out, "--dyads", std::to_string(300 + 100 * i), "-q", "--threads", "1",
+                            "--seed", std::to_string(i)}));
     for (pid_t pid : pids) {
       int status = 0;
       waitpid(pid, &status, 0);
@@ -176,6 +178,48 @@ TEST_F(CliSafety, ADirectoryAsTheExperimentIsAnError) {
   EXPECT_NE(r.err.find(work_ + ": is a directory, not an experiment file"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
+
+namespace {
+
+/// Runs the CLI under `ulimit -v kib` (the process may not map more), capturing stderr; returns the exit status
+/// (128 + signal when it died of one, as from the shell).
+int run_with_memory_limit(const std::string& kib, const std::string& args, std::string* err, const std::string& dir) {
+  const std::string log = dir + "/limited.err";
+  const std::string command = "ulimit -v " + kib + " && OMP_STACKSIZE=1M exec " + std::string(cli_test::kCli) +
+                              " run " + args + " 2>" + log + " >/dev/null";
+  const int status = std::system(("/bin/sh -c '" + command + "'").c_str());
+  *err = read_file(log);
+  std::remove(log.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_F(CliSafety, ManyThreadsWithLongHorizonsStayWithinMemory) {
+  // 64 threads x 25.6 MB of counts per thread (periods 100000) used to be 1.6 GB of per-thread copies: under a
+  // 1.5 GB address-space limit the process ended with "terminate ... std::bad_alloc". Now the copies are bounded
+  // (kCpuCountBudgetBytes) and the run completes.
+  const std::string experiment =
+      write("long.toml", "[run]\ndyads = 2000\nperiods = 100000\n[output]\ntrajectory_max = 0\n");
+  std::string err;
+  const int code =
+      run_with_memory_limit("1500000", experiment + " -o " + work_ + "/long.h5 -q --threads 64", &err, dir_);
+  EXPECT_EQ(code, 0) << err;
+  EXPECT_EQ(err.find("terminate"), std::string::npos) << err;
+}
+
+TEST_F(CliSafety, ResultsThatDoNotFitInMemoryAreAOneLineError) {
+  // About 9 GB of trajectory samples under a 2 GB limit: exit 1 with a message, nothing written.
+  const std::string experiment = write("huge.toml",
+                                       "[run]\ndyads = 1000000\nperiods = 300\n"
+                                       "[output]\ntrajectory_stride = 1\ntrajectory_max = 1000000\n");
+  std::string err;
+  const int code = run_with_memory_limit("2000000", experiment + " -o " + work_ + "/huge.h5 -q", &err, dir_);
+  EXPECT_EQ(code, 1) << err;
+  EXPECT_EQ(err.rfind("learnrace: error: out of memory: cannot allocate the results of 1 point(s)", 0), 0u) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(list_dir(work_), std::vector<std::string>{"huge.toml"});
 }
 
 }  // namespace
