@@ -3,12 +3,14 @@ none calls ``plt.show()``."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from . import labels
+from ._optional import require
 from .survival import survival as _survival
+
+plt = require("matplotlib.pyplot", "learnrace.plots")
 
 CAUSE_COLORS = {
     "disintegration": "#7f7f7f",

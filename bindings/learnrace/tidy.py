@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from ._optional import require
 
 _CODES = pd.CategoricalDtype(list(labels.PAIR_CODES), ordered=True)
 
@@ -162,8 +163,8 @@ def summary_frame(res) -> pd.DataFrame:
 
 
 def to_xarray(res):
-    """All arrays as an ``xarray.Dataset`` with labelled dimensions."""
-    import xarray as xr
+    """All arrays as an ``xarray.Dataset`` with labelled dimensions (needs the ``xarray`` extra)."""
+    xr = require("xarray", "Results.to_xarray")
 
     T = res.periods
     edges = res.histogram_edges
