@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "backend.hpp"
@@ -66,6 +67,32 @@ TEST(Cancel, AFlagSetBeforeTheChunkStopsItAndMergesNothing) {
   request.cancel = &cancel;
   EXPECT_THROW(run_chunk_cpu(request), RunCancelled);
   for (uint64_t w : result.counts) ASSERT_EQ(w, 0u);
+}
+
+TEST(Cancel, TheCudaBackendStopsBetweenLaunchesAndMergesNothing) {
+  std::string why;
+  if (!cuda_backend_available(&why)) GTEST_SKIP() << why;
+  const ModelParams p = long_point();
+  RunResult result;
+  result.allocate(1, OutputLayout::make(p), 0);
+  PointBuffers out = result.buffers(0);
+  std::atomic<bool> cancel{true};
+  ChunkRequest request;
+  request.params = &p;
+  request.out = &out;
+  request.n_points = 1;
+  request.dyad_end = 1000000;
+  request.cancel = &cancel;
+  EXPECT_THROW(run_chunk_cuda(request), RunCancelled);
+  for (uint64_t w : result.counts) ASSERT_EQ(w, 0u);
+  cancel.store(false);  // the device is usable afterwards and gives the CPU's counts
+  EXPECT_NO_THROW(run_chunk_cuda(request));
+  RunResult cpu;
+  cpu.allocate(1, OutputLayout::make(p), 0);
+  PointBuffers cpu_out = cpu.buffers(0);
+  request.out = &cpu_out;
+  run_chunk_cpu(request);
+  EXPECT_TRUE(result.counts == cpu.counts);
 }
 
 TEST(Cancel, TheCpuBackendSeesTheFlagInsideOneLargeChunk) {
