@@ -230,6 +230,8 @@ PYBIND11_MODULE(_core, m) {
 #endif
     } catch (const RunCancelled& e) {
       PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const OutOfMemory& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError,
                       "learnrace: out of memory (try fewer threads, sweep points or "

@@ -81,10 +81,9 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   try {
     result.allocate(n_points, layout, slots);
   } catch (const std::bad_alloc&) {
-    throw std::runtime_error("out of memory: cannot allocate the results of " + std::to_string(n_points) +
-                             " point(s) (" + std::to_string(layout.total * 8) + " bytes of counts and " +
-                             std::to_string(slots) + " trajectory slots of " + std::to_string(layout.periods) +
-                             " periods per point)");
+    throw OutOfMemory("out of memory: cannot allocate the results of " + std::to_string(n_points) + " point(s) (" +
+                      std::to_string(layout.total * 8) + " bytes of counts and " + std::to_string(slots) +
+                      " trajectory slots of " + std::to_string(layout.periods) + " periods per point)");
   }
   std::vector<PointBuffers> buffers(n_points);
   for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);

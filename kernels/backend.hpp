@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "params.hpp"
@@ -50,6 +51,12 @@ struct ChunkRequest {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+/// Memory for a run could not be allocated; what() says how much and for what (Python: MemoryError).
+class OutOfMemory : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Dyads the CPU backend simulates between two looks at ChunkRequest::cancel (also its OpenMP scheduling unit).
 constexpr int64_t kCpuDyadBlock = 256;
 
@@ -62,8 +69,8 @@ constexpr uint64_t kCpuCountBudgetBytes = uint64_t{256} << 20;
 /// `budget_bytes`: min(threads, budget / copy), at least 1.
 int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes);
 
-/// Throws RunCancelled (see ChunkRequest::cancel) and std::runtime_error when the per-thread count arrays cannot
-/// be allocated (the message gives the bytes asked for).
+/// Throws RunCancelled (see ChunkRequest::cancel) and OutOfMemory when the per-thread count arrays cannot be
+/// allocated (the message gives the bytes asked for).
 void run_chunk_cpu(const ChunkRequest& request);
 
 /// Throws std::runtime_error with a clear message on any CUDA error, or if the library was built

@@ -102,9 +102,9 @@ void run_chunk_cpu(const ChunkRequest& request) {
     const uint64_t local_words = static_cast<uint64_t>(copies) * words;
     std::unique_ptr<uint64_t[]> local(new (std::nothrow) uint64_t[local_words]);
     if (!local)
-      throw std::runtime_error("CPU backend: out of memory: cannot allocate " + std::to_string(local_words * 8) +
-                               " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
-                               std::to_string(words * 8) + " bytes");
+      throw OutOfMemory("CPU backend: out of memory: cannot allocate " + std::to_string(local_words * 8) +
+                        " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
+                        std::to_string(words * 8) + " bytes");
     std::atomic<int64_t> next_block{0};
 #pragma omp parallel num_threads(threads)
     {

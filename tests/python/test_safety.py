@@ -164,3 +164,24 @@ def test_console_script_threads_limit_exits_2(tmp_path):
     assert r.returncode == 2
     assert "threads: 100000 is out of range" in r.stderr
     assert not (tmp_path / "o.h5").exists()
+
+
+_TOO_BIG = textwrap.dedent(
+    """
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))  # the process may not map more than 3 GiB
+    import learnrace
+    try:  # about 9 GB of trajectory samples
+        learnrace.run({"run": {"dyads": 1_000_000, "periods": 300},
+                       "output": {"trajectory_stride": 1, "trajectory_max": 1_000_000}}, backend="cpu", progress=False)
+    except MemoryError as e:
+        print("MemoryError:", e, flush=True)
+        sys.exit(3)
+    """
+)
+
+
+def test_results_that_do_not_fit_in_memory_raise_memory_error():
+    r = subprocess.run([sys.executable, "-c", _TOO_BIG], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "MemoryError: out of memory: cannot allocate the results of 1 point(s)" in r.stdout
