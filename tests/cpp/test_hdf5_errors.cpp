@@ -331,7 +331,7 @@ TEST_F(Hdf5Errors, InconsistentResultIsRejectedBeforeAnyFileIsCreated) {
       EXPECT_NE(std::string(e.what()).find("'" + columns[0].key + "'"), std::string::npos) << e.what();
     }
   }
-  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_TRUE(temp_files_of(path).empty());
   EXPECT_EQ(slurp(path), before);
 }
 

@@ -58,7 +58,7 @@ TEST_F(Hdf5RoundTrip, TheExperimentProducedSomethingToCompare) {
 
 TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
   EXPECT_TRUE(exists(path));
-  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_TRUE(temp_files_of(path).empty());
   const RunResult back = read_run_file(path);
 
   EXPECT_EQ(back.point_names, original.point_names);
@@ -146,7 +146,7 @@ TEST_F(Hdf5RoundTrip, RewritingReplacesTheFile) {
   RunResult other = small_run(500);
   write_run_file(path, other, test_columns());
   EXPECT_EQ(read_run_header(path).dyads_per_point, 500);
-  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_TRUE(temp_files_of(path).empty());
 }
 
 TEST_F(Hdf5RoundTrip, ValidForH5dump) {
