@@ -58,7 +58,7 @@ class _Stopped(KeyboardInterrupt):
     """SIGINT or SIGTERM during a run (a KeyboardInterrupt, so the engine cancels the run the same way)."""
 
 
-_stop_signal = {"name": "SIGINT"}
+_stop_signal = {"name": "SIGINT", "written": False}
 
 
 def _on_stop_signal(signum, frame):
@@ -94,6 +94,7 @@ def _run(args) -> int:
         progress=not args.quiet,
     )
     res.save(args.output)
+    _stop_signal["written"] = True  # a signal that arrived during the save is raised after it: the file is complete
     if not args.quiet:
         print(
             f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads x {res.periods} periods on "
@@ -138,9 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"learnrace: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        where = f", {args.output} left as it was" if args.command == "run" else ""
         newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
-        print(f"{newline}learnrace: interrupted ({_stop_signal['name']}); nothing written{where}", file=sys.stderr)
+        if _stop_signal["written"]:
+            what = f"after {args.output} was written completely"
+        else:
+            what = "nothing written" + (f", {args.output} left as it was" if args.command == "run" else "")
+        print(f"{newline}learnrace: interrupted ({_stop_signal['name']}); {what}", file=sys.stderr)
         return EXIT_RUNTIME
     except MemoryError as e:
         print(f"learnrace: error: {e or 'out of memory'}", file=sys.stderr)
