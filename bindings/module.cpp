@@ -178,17 +178,17 @@ py::dict parameters_dict(const RunHandle& h) {
 }
 
 #ifdef LEARNRACE_HAVE_HDF5_WRITER
-/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md).
+/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md), through one
+/// open file handle.
 std::shared_ptr<RunHandle> read_file(const std::string& path) {
   auto handle = std::make_shared<RunHandle>();
   py::gil_scoped_release release;
-  const RunFileHeader header = read_run_header(path);
-  handle->result = read_run_file(path);
+  RunFileContents contents = read_run_contents(path);
+  handle->result = std::move(contents.result);
   handle->describe_from_params();
-  PointTable table = read_point_table(path);
-  handle->parameters = std::move(table.columns);
-  handle->kernels = std::move(table.kernels);
-  handle->seed = static_cast<uint32_t>(header.seed);
+  handle->parameters = std::move(contents.points.columns);
+  handle->kernels = std::move(contents.points.kernels);
+  handle->seed = static_cast<uint32_t>(contents.header.seed);
   if (handle->result.params.empty()) {  // the reader did not rebuild ModelParams: edges unknown here
     handle->joint_max = std::numeric_limits<float>::quiet_NaN();
     handle->relation_bin_max = std::numeric_limits<float>::quiet_NaN();
@@ -331,4 +331,6 @@ PYBIND11_MODULE(_core, m) {
 #endif
   m.attr("section_names") = bindings::section_names();
   m.attr("trajectory_names") = bindings::trajectory_names();
+  m.def("output_schema", &bindings::output_schema_dict,
+        "the output schema registry: every dataset, axis and attribute of a run file (docs/output_schema.md)");
 }

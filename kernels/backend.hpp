@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "output_fields.hpp"
 #include "params.hpp"
 #include "run_cancelled.hpp"
 
@@ -18,24 +19,11 @@ namespace learnrace {
 /// all pointers may be null when trajectory_max == 0.
 struct PointBuffers {
   uint64_t* counts = nullptr;  // OutputLayout::total words
-  uint8_t* traj_pair = nullptr;
-  float* traj_x_a = nullptr;
-  float* traj_x_b = nullptr;
-  float* traj_trust = nullptr;
-  float* traj_stakes = nullptr;
-  float* traj_orientation = nullptr;
-  float* traj_relation = nullptr;
-  float* traj_power_a = nullptr;
-  uint64_t* traj_dyad = nullptr;
-  uint8_t* traj_intent_a = nullptr;
-  uint8_t* traj_intent_b = nullptr;
-  float* traj_knowledge_a = nullptr;
-  float* traj_knowledge_b = nullptr;
-  float* traj_equity_a = nullptr;
-  uint8_t* traj_cause = nullptr;
-  int32_t* traj_duration = nullptr;
-  float* traj_gain_a = nullptr;
-  float* traj_gain_b = nullptr;
+  // traj_<member> for every trajectory field (output_fields.hpp), e.g. traj_pair, traj_x_a, traj_dyad.
+#define LR_X(member, name, store, record, fill, doc) store* traj_##member = nullptr;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
 };
 
 /// Simulate dyads [dyad_begin, dyad_end) of every point. All points share periods and output shape.

@@ -12,6 +12,7 @@
 #include "distributions.hpp"
 #include "flows.hpp"
 #include "learning.hpp"
+#include "output_fields.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
 #include "point_constants.hpp"
@@ -25,23 +26,8 @@
 
 namespace learnrace {
 
-/// Per-period record of a sampled dyad: the pair state played in the period, the factors at its
-/// start (what conditions the strategy change) and x, P after its flows.
-struct TrajectoryRow {
-  int32_t pair;
-  float x_a, x_b;
-  float trust, stakes, orientation, relation;
-  float power_a;
-};
-
-/// Per-dyad record of a sampled dyad.
-struct TrajectoryDyad {
-  uint64_t dyad;
-  int32_t intent_a, intent_b;
-  float knowledge_a, knowledge_b, equity_a;
-  int32_t cause, duration;
-  float gain_a, gain_b;
-};
+// TrajectoryRow / TrajectoryDyad, the records of sampled dyads, are generated from the output schema registry
+// (output_fields.hpp): a new field is one line there plus the line below that fills it.
 
 /// Slot of a dyad in the trajectory sample, or -1 if it is not sampled (id % stride == 0, id / stride < max).
 LR_HD LR_INLINE int64_t trajectory_slot(const ModelParams& p, uint64_t dyad) {

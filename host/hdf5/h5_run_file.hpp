@@ -1,4 +1,4 @@
-// The learnrace run file (docs/output_schema.md, schema version 1): write, read back, describe.
+// The learnrace run file (docs/output_schema.md, generated from host/output_schema.cpp): write, read back, describe.
 // The serial HDF5 library is not thread-safe: call these from one thread at a time.
 #pragma once
 
@@ -14,8 +14,6 @@
 
 namespace learnrace {
 
-constexpr const char* kRunFileType = "learnrace-run";
-constexpr int64_t kRunFileVersion = 1;
 
 /// The file is not a learnrace run file this build can read. what() names the file and the
 /// offending item; item() is that item alone ("" when the file as a whole is wrong, else a root
@@ -45,7 +43,8 @@ void write_run_file(const std::string& path, const RunResult& result, const std:
 /// Root attributes of a run file.
 struct RunFileHeader {
   std::string filetype;
-  int64_t version = 0;
+  int64_t version_major = 0;  // root attribute version = [major, minor]
+  int64_t version_minor = 0;
   std::string learnrace_version;
   std::string git_describe;
   int64_t seed = 0;
@@ -62,8 +61,12 @@ struct RunFileHeader {
 RunFileHeader read_run_header(const std::string& path);
 
 /// Reads a whole run back: counts, trajectories, names, attributes, config text; ModelParams are
-/// rebuilt from the stored config TOML. Every required dataset is checked for presence, type and
-/// shape (FileFormatError naming it).
+/// rebuilt from the stored config TOML. Before anything is allocated, every dataset of the output schema
+/// registry is checked for presence, element type and shape (from /points/name, the `periods` attribute and
+/// the bin and slot axes of the datasets), its storage (filters this build writes, no external or virtual
+/// data) and its size against the bytes the file really stores for it: a crafted file cannot make the
+/// reader allocate more than a fixed multiple of its own size. Failures throw FileFormatError naming the
+/// dataset; corrupted chunks fail their Fletcher32 checksum (FileFormatError too).
 RunResult read_run_file(const std::string& path);
 
 /// The /points table: kernel names and the parameter columns (name order), as written.
@@ -73,6 +76,20 @@ struct PointTable {
   std::vector<ParamColumn> columns;
 };
 PointTable read_point_table(const std::string& path);
+
+/// What to read besides the header and the /points table.
+struct ReadParts {
+  bool trajectories = true;
+  bool params = true;  // rebuild ModelParams from the config TOML
+};
+
+/// Header, /points table and run, read through one open file handle (checked as read_run_file).
+struct RunFileContents {
+  RunFileHeader header;
+  PointTable points;
+  RunResult result;
+};
+RunFileContents read_run_contents(const std::string& path, const ReadParts& parts = {});
 
 /// What `learnrace info` prints: schema and build, run shape, config TOML, headline numbers.
 void print_file_info(const std::string& path, std::ostream& out);

@@ -39,7 +39,7 @@ void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
   require(t.slots >= 0, "negative number of trajectory slots");
   const size_t per_dyad = n * t.per_dyad();
   const size_t per_period = per_dyad * static_cast<size_t>(r.layout.periods);
-  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
+  for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
     const size_t want = by_period ? per_period : per_dyad;
     const auto& v = t.*member;
     require(v.size() == want, "trajectory field '" + std::string(name) + "' has " + std::to_string(v.size()) +
@@ -57,8 +57,8 @@ void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
 }
 
 void write_root_attributes(const Group& root, const RunResult& r) {
-  h5::write_string_attribute(root, "filetype", kRunFileType);
-  h5::write_int_attribute(root, "version", kRunFileVersion);
+  h5::write_string_attribute(root, "filetype", output_schema::kFileType);
+  h5::write_int_array_attribute(root, "version", {output_schema::kVersionMajor, output_schema::kVersionMinor});
   h5::write_string_attribute(root, "learnrace_version", version_string());
   h5::write_string_attribute(root, "git_describe", git_describe_string());
   h5::write_int_attribute(root, "seed", static_cast<int64_t>(r.params[0].seed));
@@ -71,7 +71,7 @@ void write_root_attributes(const Group& root, const RunResult& r) {
 
 void write_meta(const Group& root) {
   const Group meta = Group::create(root, "meta");
-  for (const run_schema::MetaAxis& axis : run_schema::meta_axes()) h5::write_strings(meta, axis.name, axis.values);
+  for (const output_schema::MetaAxis& axis : output_schema::meta_axes()) h5::write_strings(meta, axis.name, axis.values);
 }
 
 void write_points(const Group& root, const RunResult& r, const std::vector<ParamColumn>& columns) {
@@ -83,45 +83,58 @@ void write_points(const Group& root, const RunResult& r, const std::vector<Param
   for (const ParamColumn& c : columns) h5::write_vector(points, c.key, c.values);
 }
 
+// The attributes the registry lists on a dataset (output_schema::dataset_attributes), with this run's values.
+void write_dataset_attributes(const Dataset& d, const std::string& path, const ModelParams& p0) {
+  for (const output_schema::AttributeSpec& a : output_schema::dataset_attributes()) {
+    if (a.object != path) continue;
+    if (a.name == "relation_bin_max")
+      h5::write_double_attribute(d, a.name, static_cast<double>(p0.relation_bin_max));
+    else if (a.name == "range" && path == "/outcomes/joint_learning_hist")
+      h5::write_double_array_attribute(d, a.name, {0.0, static_cast<double>(p0.joint_max)});
+    else if (a.name == "range")
+      h5::write_double_array_attribute(d, a.name, {-1.0, 1.0});
+    else if (a.name == "scale")
+      h5::write_int_attribute(d, a.name, static_cast<int64_t>(kFixedPointScale));
+    else
+      throw std::logic_error("write_run_file: no value for the registry's attribute " + path + " " + a.name);
+  }
+}
+
+OutputShape run_shape(const RunResult& r) {
+  OutputShape shape = r.layout.shape();
+  shape.points = r.n_points;
+  shape.slots = r.trajectories.slots;
+  return shape;
+}
+
 void write_counts(const Group& root, const RunResult& r) {
-  const ModelParams& p0 = r.params[0];
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
+  const OutputShape shape = run_shape(r);
   const Group counts = Group::create(root, "counts");
   const Group outcomes = Group::create(root, "outcomes");
   for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
-    const Group& group = s.group == "counts" ? counts : outcomes;
-    Dims dims = {n_points};
-    dims.insert(dims.end(), s.dims.begin(), s.dims.end());
+    const Group& group = s.spec->group == "counts" ? counts : outcomes;
+    const Dims dims = run_schema::file_dims(*s.spec, shape);
     h5::Storage storage;
-    storage.compress = !s.dims.empty();
+    storage.compress = dims.size() > 1;
     const hid_t file_type = s.is_signed ? h5::file_type<int64_t>() : h5::file_type<uint64_t>();
     // Moments are int64 values kept in uint64 words: same bits, read through the signed type.
     const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
-    Dataset d = Dataset::create(group, s.name, file_type, dims, storage);
-    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
-
-    if (s.name == "transitions_by_bin")
-      h5::write_double_attribute(d, "relation_bin_max", static_cast<double>(p0.relation_bin_max));
-    if (s.name == "asymmetry_hist" || s.name == "power_shift_hist")
-      h5::write_double_array_attribute(d, "range", {-1.0, 1.0});
-    if (s.name == "joint_learning_hist")
-      h5::write_double_array_attribute(d, "range", {0.0, static_cast<double>(p0.joint_max)});
-    if (s.name == "moments") h5::write_int_attribute(d, "scale", static_cast<int64_t>(kFixedPointScale));
+    Dataset d = Dataset::create(group, s.spec->name, file_type, dims, storage);
+    for (hsize_t i = 0; i < dims[0]; ++i) d.write_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
+    write_dataset_attributes(d, s.spec->path(), r.params[0]);
     d.close();
   }
 }
 
 void write_trajectories(const Group& root, const RunResult& r) {
   const Group traj = Group::create(root, "trajectories");
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
-  const hsize_t slots = static_cast<hsize_t>(r.trajectories.slots);
-  const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
-  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
-    using T = run_schema::field_value_t<decltype(member)>;
-    const Dims dims = by_period ? Dims{n_points, slots, periods} : Dims{n_points, slots};
+  const OutputShape shape = run_shape(r);
+  for_each_trajectory_field([&](const char* name, auto member, bool) {
+    using T = trajectory_value_t<decltype(member)>;
     h5::Storage storage;
     storage.compress = true;
-    Dataset d = Dataset::create(traj, name, h5::file_type<T>(), dims, storage);
+    Dataset d = Dataset::create(traj, name, h5::file_type<T>(),
+                                run_schema::file_dims(*output_schema::find_trajectory_field(name), shape), storage);
     const auto& values = r.trajectories.*member;  // the whole [P, K, T] or [P, K] array
     if (!values.empty()) d.write(values.data(), h5::native_type<T>());
     d.close();

@@ -31,7 +31,7 @@ def main():
     with h5py.File(a.path, "r") as f:
         at = f.attrs
         expect(isinstance(at["filetype"], str) and at["filetype"] == "learnrace-run", "filetype")
-        expect(int(at["version"]) == 1, "version")
+        expect(list(at["version"]) == [2, 0], "version")
         for key in ("learnrace_version", "git_describe", "backend", "config_toml"):
             expect(isinstance(at[key], str), f"attribute {key} is not str: {type(at[key])}")
         expect(int(at["periods"]) == T, "periods")
@@ -56,6 +56,8 @@ def main():
         mom = f["outcomes/moments"]
         expect(mom.shape == (P, 9, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
         expect(list(f["outcomes/asymmetry_hist"].attrs["range"]) == [-1.0, 1.0], "asymmetry_hist range")
+        chunked = [n for n in ("counts/transitions", "counts/occupancy", "outcomes/duration") if f[n].chunks]
+        expect(len(chunked) == 3 and all(f[n].fletcher32 for n in chunked), "Fletcher32 on chunked datasets")
         dyads = f["outcomes/dyads"][()]
         expect(dyads.tolist() == [a.dyads] * P, f"dyads {dyads}")
 

@@ -124,12 +124,32 @@ TEST_F(Hdf5Errors, FiletypeOfTheWrongType) {
   expect_format_error("filetype", {"root attribute 'filetype' is int64, expected a string"});
 }
 
-TEST_F(Hdf5Errors, UnsupportedVersion) {
+TEST_F(Hdf5Errors, UnsupportedMajorVersion) {
   tamper([](const h5::Group& root) {
     h5::delete_attribute(root, "version");
-    h5::write_int_attribute(root, "version", 2);
+    h5::write_int_array_attribute(root, "version", {3, 0});
   });
-  expect_format_error("version", {"unsupported schema version 2", "this build reads version 1"});
+  expect_format_error("version", {"unsupported schema version [3, 0]", "this build reads major version 2"});
+  std::ostringstream out;
+  EXPECT_THROW(print_file_info(path, out), FileFormatError);
+}
+
+TEST_F(Hdf5Errors, NewerMinorVersionIsRead) {
+  // A minor version only adds: a [2, 7] file is read by a [2, 0] reader.
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "version");
+    h5::write_int_array_attribute(root, "version", {2, 7});
+  });
+  EXPECT_EQ(read_run_header(path).version_minor, 7);
+  EXPECT_NO_THROW(read_run_file(path));
+}
+
+TEST_F(Hdf5Errors, SingleNumberVersionOfOldFiles) {
+  tamper([](const h5::Group& root) {
+    h5::delete_attribute(root, "version");
+    h5::write_int_attribute(root, "version", 1);
+  });
+  expect_format_error("version", {"unsupported schema version 1", "this build reads major version 2"});
   std::ostringstream out;
   EXPECT_THROW(print_file_info(path, out), FileFormatError);
 }
@@ -139,7 +159,7 @@ TEST_F(Hdf5Errors, VersionOfTheWrongType) {
     h5::delete_attribute(root, "version");
     h5::write_string_attribute(root, "version", "1");
   });
-  expect_format_error("version", {"root attribute 'version' is string, expected an integer"});
+  expect_format_error("version", {"root attribute 'version' is string, expected [major, minor] integers"});
 }
 
 TEST_F(Hdf5Errors, MissingRootAttribute) {

@@ -106,7 +106,8 @@ TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
 TEST_F(Hdf5RoundTrip, HeaderAttributesAreWritten) {
   const RunFileHeader h = read_run_header(path);
   EXPECT_EQ(h.filetype, "learnrace-run");
-  EXPECT_EQ(h.version, 1);
+  EXPECT_EQ(h.version_major, 2);
+  EXPECT_EQ(h.version_minor, 0);
   EXPECT_EQ(h.seed, 20260101);
   EXPECT_EQ(h.backend, "cpu");
   EXPECT_EQ(h.dyads_per_point, 3000);
@@ -182,7 +183,7 @@ TEST_F(Hdf5RoundTrip, InfoPrintsSchemaConfigAndHeadlines) {
   print_file_info(path, out);
   const std::string text = out.str();
   for (const std::string& item :
-       {std::string("learnrace-run version 1"), std::string("backend         cpu"),
+       {std::string("learnrace-run version [2, 0]"), std::string("backend         cpu"),
         std::string("seed            20260101"), std::string("dyads/point     3000"),
         std::string("periods         100"), std::string("propositional (propositional)"),
         std::string("strategic (strategic)"), std::string("  [[points]]"), std::string("median dur")})
