@@ -390,26 +390,40 @@ RunResult read_run(const RunFile& f, const RunFileHeader& h, const PointTable& p
 
 }  // namespace run_reader
 
+namespace {
+// An HDF5 failure that no check above caught (damaged object headers, a truncated file) is a format error too.
+template <class Read>
+auto as_format_error(const std::string& path, Read&& read) {
+  try {
+    return read();
+  } catch (const h5::H5Error& e) {
+    throw FileFormatError(path, "", path + ": not a readable learnrace run file (" + e.what() + ")");
+  }
+}
+}  // namespace
+
 RunFileHeader read_run_header(const std::string& path) {
   const h5::ErrorPrintingOff quiet;
-  return run_reader::RunFile(path).header();
+  return as_format_error(path, [&] { return run_reader::RunFile(path).header(); });
 }
 
 RunFileContents read_run_contents(const std::string& path, const ReadParts& parts) {
   const h5::ErrorPrintingOff quiet;
-  const run_reader::RunFile f(path);
-  RunFileContents c;
-  c.header = f.header();
-  c.points = run_reader::read_points(f);
-  c.result = run_reader::read_run(f, c.header, c.points, parts);
-  return c;
+  return as_format_error(path, [&] {
+    const run_reader::RunFile f(path);
+    RunFileContents c;
+    c.header = f.header();
+    c.points = run_reader::read_points(f);
+    c.result = run_reader::read_run(f, c.header, c.points, parts);
+    return c;
+  });
 }
 
 RunResult read_run_file(const std::string& path) { return read_run_contents(path).result; }
 
 PointTable read_point_table(const std::string& path) {
   const h5::ErrorPrintingOff quiet;
-  return run_reader::read_points(run_reader::RunFile(path));
+  return as_format_error(path, [&] { return run_reader::read_points(run_reader::RunFile(path)); });
 }
 
 }  // namespace learnrace
