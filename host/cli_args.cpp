@@ -141,7 +141,7 @@ run: simulate every sweep point of the experiment and write one HDF5 file.
   --dyads N            dyads per point (overrides run.dyads)
   --seed S             random seed, 0..4294967295 (overrides run.seed)
   --threads K          CPU threads, 0..4096 (default 0: all cores)
-  --backend B          auto | cpu | cuda (default cpu; auto uses CUDA when a device is usable)
+  --backend B          auto | cpu | cuda (default auto: CUDA when a device is usable, else the CPU)
   --chunk N            dyads per point per backend call (default run.chunk_dyads; with cuda at least 2^24
                        dyads per call over all points); results do not depend on it
   -q, --quiet          no progress bar and no summary

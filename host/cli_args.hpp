@@ -25,7 +25,7 @@ struct CliOptions {
   std::string output;                      // -o / --output
   ConfigOverrides overrides;               // --dyads, --seed
   int threads = 0;                         // --threads (0: all cores)
-  BackendKind backend = BackendKind::Cpu;  // --backend auto|cpu|cuda
+  BackendKind backend = BackendKind::Auto;  // --backend auto|cpu|cuda (auto, as in the Python API)
   uint64_t chunk_dyads = 0;                // --chunk (0: run.chunk_dyads of the experiment)
   bool quiet = false;                      // --quiet: no progress bar, nothing on stdout
   // info

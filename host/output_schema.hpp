@@ -19,6 +19,12 @@ constexpr const char* kFileType = "learnrace-run";
 constexpr int64_t kVersionMajor = 2;
 constexpr int64_t kVersionMinor = 0;
 
+/// Readers refuse a dataset whose elements take more than kMaxExpansion times the bytes the file stores for it
+/// (plus kExpansionSlackBytes): deflate expands at most 1032:1 (258-byte matches in at least 2 bits), shuffle and
+/// Fletcher32 not at all. A crafted file can therefore not make a reader allocate far more than its own size.
+constexpr uint64_t kMaxExpansion = 1100;
+constexpr uint64_t kExpansionSlackBytes = 1 << 20;
+
 enum class Dtype : int32_t { UInt8, Int32, UInt64, Int64, Float32, Float64, String };
 /// numpy's name of the element type: "uint8", "int32", "uint64", "int64", "float32", "float64", "str".
 const char* dtype_name(Dtype dtype);

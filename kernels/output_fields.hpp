@@ -130,7 +130,7 @@ LR_HD constexpr int64_t axis_size(int32_t id, const OutputShape& s) {
     "the same split by the bin of each factor at t")                                                                  \
   X(occupancy, counts, occupancy, per_dyad_period, uint64_t, (period, pair_state),                                     \
     "live dyads by period and pair state")                                                                            \
-  X(duration, outcomes, duration, per_dyad, uint64_t, (cause, duration),                                               \
+  X(duration, outcomes, duration_by_cause, per_dyad, uint64_t, (cause, duration),                                      \
     "dyads by termination cause and duration (periods lived)")                                                        \
   X(hist_asymmetry, outcomes, asymmetry_hist, per_dyad, uint64_t, (asymmetry_bin),                                     \
     "final learning asymmetry on [-1, 1]")                                                                            \
@@ -140,7 +140,7 @@ LR_HD constexpr int64_t axis_size(int32_t id, const OutputShape& s) {
     "joint learning G_A + G_B on [0, joint_max], the last bin open")                                                  \
   X(moments, outcomes, moments, per_dyad, int64_t, (moment, statistic),                                                \
     "fixed-point sum and sum of squares of each moment (value * 2^20, attribute scale)")                              \
-  X(dyads, outcomes, dyads, per_dyad, uint64_t, (), "dyads simulated")
+  X(dyads, outcomes, dyads_simulated, per_dyad, uint64_t, (), "dyads simulated")
 
 enum class SectionKind : int32_t { per_dyad_period, per_dyad };
 

@@ -3,6 +3,7 @@
     learnrace run EXPERIMENT.toml -o OUT.h5 [--dyads N] [--seed S] [--threads K] [--backend auto|cpu|cuda]
                   [--chunk N] [-q]
     learnrace info FILE.h5
+    learnrace export FILE.h5 --csv DIR
     learnrace --help | --version
 
 Exit codes: 0 success; 2 usage or configuration error, or a file that is not a learnrace run file (the message
@@ -38,9 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
     r.add_argument(
         "--backend",
-        default="cpu",
+        default="auto",
         choices=("auto", "cpu", "cuda"),
-        help="default cpu; auto uses CUDA when a device is usable",
+        help="default auto: CUDA when a device is usable, else the CPU",
     )
     r.add_argument(
         "--chunk",
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     i = sub.add_parser("info", help="print a run file's schema version, configuration and headline numbers")
     i.add_argument("file", help="run file (.h5)")
+    e = sub.add_parser("export", help="write a run file's tables as tidy CSV files for spreadsheets")
+    e.add_argument("file", help="run file (.h5)")
+    e.add_argument("--csv", required=True, metavar="DIR", help="directory for the CSV files (created if missing)")
     return p
 
 
@@ -112,9 +116,30 @@ def _info(args) -> int:
     if not os.path.exists(args.file):
         print(f"learnrace: info: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
         return EXIT_USAGE
-    learnrace.open(args.file)  # checks filetype and version (FileFormatError)
+    with learnrace.open(args.file):  # checks the file against the output schema (FileFormatError)
+        pass
     print(_core.file_info(args.file), end="")
     return EXIT_OK
+
+
+def _export(args) -> int:
+    import learnrace
+    from learnrace.export import write_csv
+
+    if not os.path.exists(args.file):
+        print(f"learnrace: export: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
+        return EXIT_USAGE
+    if os.path.exists(args.csv) and not os.path.isdir(args.csv):
+        print(f"learnrace: export: --csv {args.csv}: exists and is not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    with learnrace.open(args.file) as res:
+        written = write_csv(res, args.csv)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+_COMMANDS = {"run": _run, "info": _info, "export": _export}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     from learnrace import ConfigError, FileFormatError
 
     try:
-        return _run(args) if args.command == "run" else _info(args)
+        return _COMMANDS[args.command](args)
     except ConfigError as e:
         print(f"learnrace: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -13,11 +13,8 @@
 namespace learnrace {
 namespace run_reader {
 
-/// Largest ratio of a dataset's elements' bytes to the bytes the file stores for it. Deflate expands at
-/// most 1032:1 (258-byte matches in at least 2 bits), shuffle and Fletcher32 not at all; the slack covers
-/// small datasets whose storage is rounded.
-constexpr uint64_t kMaxExpansion = 1100;
-constexpr uint64_t kExpansionSlackBytes = 1 << 20;
+using output_schema::kExpansionSlackBytes;
+using output_schema::kMaxExpansion;
 
 /// An open run file whose filetype and version have been checked; every accessor throws
 /// FileFormatError naming the file and the item that is missing, mistyped or ill-shaped.

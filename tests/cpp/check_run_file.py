@@ -51,14 +51,14 @@ def main():
         B = f["counts/transitions_by_bin"].shape[2]
         expect(f["counts/transitions_by_bin"].shape == (P, 4, B, 25, 25), "transitions_by_bin shape")
         expect(f["counts/occupancy"].shape == (P, T, 25), "occupancy shape")
-        dur = f["outcomes/duration"][()]
+        dur = f["outcomes/duration_by_cause"][()]
         expect(dur.shape == (P, 7, T + 1), "duration shape")
         mom = f["outcomes/moments"]
         expect(mom.shape == (P, 9, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
         expect(list(f["outcomes/asymmetry_hist"].attrs["range"]) == [-1.0, 1.0], "asymmetry_hist range")
-        chunked = [n for n in ("counts/transitions", "counts/occupancy", "outcomes/duration") if f[n].chunks]
+        chunked = [n for n in ("counts/transitions", "counts/occupancy", "outcomes/duration_by_cause") if f[n].chunks]
         expect(len(chunked) == 3 and all(f[n].fletcher32 for n in chunked), "Fletcher32 on chunked datasets")
-        dyads = f["outcomes/dyads"][()]
+        dyads = f["outcomes/dyads_simulated"][()]
         expect(dyads.tolist() == [a.dyads] * P, f"dyads {dyads}")
 
         # Count identities: every live dyad-period in exactly one transition cell, per factor too;

@@ -57,12 +57,12 @@ TEST(OutputSchema, NamesShapesAndTypesOfTheCountSections) {
   EXPECT_EQ(t->path(), "/counts/transitions_by_bin");
   EXPECT_EQ(t->shape_text(), "[P," + std::to_string(kBinnedFactors) + ",B,25,25]");
   EXPECT_EQ(t->axis_names(), (std::vector<std::string>{"point", "factor", "bin", "from_state", "to_state"}));
-  const os::DatasetSpec* d = os::find_count_section("duration");
+  const os::DatasetSpec* d = os::find_count_section("duration_by_cause");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->shape_text(), "[P,7,T+1]");
   EXPECT_EQ(d->axis_names(), (std::vector<std::string>{"point", "cause", "duration"}));
   EXPECT_EQ(os::find_count_section("moments")->dtype, os::Dtype::Int64);
-  EXPECT_EQ(os::find_count_section("dyads")->shape_text(), "[P]");
+  EXPECT_EQ(os::find_count_section("dyads_simulated")->shape_text(), "[P]");
   EXPECT_EQ(os::find_count_section("nonsense"), nullptr);
 }
 

@@ -114,8 +114,8 @@ def _no_points(f: h5py.File) -> None:
 
 
 def _group_for_dataset(f: h5py.File) -> None:
-    del f["outcomes/dyads"]
-    f.create_group("outcomes/dyads")
+    del f["outcomes/dyads_simulated"]
+    f.create_group("outcomes/dyads_simulated")
 
 
 def _flip_byte(path: str) -> Callable[[Path], None]:
@@ -169,10 +169,10 @@ CASES: Dict[str, Tuple[Callable | None, Callable | None, str]] = {
     "pair_int32": (_retype("trajectories/pair", np.int32), None, "/trajectories/pair"),
     "x_A_float64": (_retype("trajectories/x_A", np.float64), None, "/trajectories/x_A"),
     "transitions_short_axis": (_reshape("counts/transitions"), None, "/counts/transitions"),
-    "duration_short_axis": (_reshape("outcomes/duration"), None, "/outcomes/duration"),
+    "duration_short_axis": (_reshape("outcomes/duration_by_cause"), None, "/outcomes/duration_by_cause"),
     "gain_B_fewer_slots": (_reshape("trajectories/gain_B"), None, "/trajectories/gain_B"),
-    "dyads_missing": (_delete("outcomes/dyads"), None, "/outcomes/dyads"),
-    "dyads_a_group": (_group_for_dataset, None, "/outcomes/dyads"),
+    "dyads_missing": (_delete("outcomes/dyads_simulated"), None, "/outcomes/dyads_simulated"),
+    "dyads_a_group": (_group_for_dataset, None, "/outcomes/dyads_simulated"),
     "trajectories_missing": (_delete("trajectories"), None, "/trajectories"),
     "meta_causes_reordered": (_reordered_causes, None, "/meta/causes"),
     "no_points": (_no_points, None, "/points/name"),
