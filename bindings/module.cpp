@@ -31,9 +31,7 @@
 #include "run_handle.hpp"
 #include "summary.hpp"
 #include "version.hpp"
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
 #include "h5_run_file.hpp"
-#endif
 
 namespace py = pybind11;
 using namespace learnrace;
@@ -177,7 +175,6 @@ py::dict parameters_dict(const RunHandle& h) {
   return d;
 }
 
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
 /// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md), through one
 /// open file handle.
 std::shared_ptr<RunHandle> read_file(const std::string& path) {
@@ -201,7 +198,6 @@ std::string file_info(const std::string& path) {
   print_file_info(path, out);
   return out.str();
 }
-#endif
 
 std::string headlines_text(const RunHandle& h) {
   std::ostringstream out;
@@ -224,10 +220,8 @@ PYBIND11_MODULE(_core, m) {
       if (p) std::rethrow_exception(p);
     } catch (const ConfigError& e) {
       raise_python("ConfigError", e.what(), py::make_tuple(e.key()));
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
     } catch (const FileFormatError& e) {
       raise_python("FileFormatError", e.what(), py::make_tuple(e.item()));
-#endif
     } catch (const RunCancelled& e) {
       PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
     } catch (const OutOfMemory& e) {
@@ -260,16 +254,13 @@ PYBIND11_MODULE(_core, m) {
       .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
       .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
       .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
       .def(
           "save",
           [](const RunHandle& h, const std::string& path) {
             py::gil_scoped_release release;
             write_run_file(path, h.result, h.parameters);
           },
-          py::arg("path"), "write the run with the C++ HDF5 writer (temporary file, then rename)")
-#endif
-      ;
+          py::arg("path"), "write the run with the C++ HDF5 writer (temporary file, then rename)");
 
   m.def(
       "run_string",
@@ -303,10 +294,8 @@ PYBIND11_MODULE(_core, m) {
         return d;
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
   m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
   m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
-#endif
   m.def(
       "cuda_available", [] { return cuda_reason().empty(); },
       "True when the CUDA backend is built and a GPU is usable");
@@ -324,11 +313,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
-  m.attr("has_hdf5_writer") = true;
-#else
-  m.attr("has_hdf5_writer") = false;
-#endif
   m.attr("section_names") = bindings::section_names();
   m.attr("trajectory_names") = bindings::trajectory_names();
   m.def("output_schema", &bindings::output_schema_dict,

@@ -1,5 +1,7 @@
 #include "run_handle.hpp"
 
+#include <pybind11/stl.h>
+
 #include <stdexcept>
 
 #include "output_schema.hpp"

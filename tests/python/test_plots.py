@@ -38,7 +38,7 @@ def test_histograms(small_results):
     widths = np.array([p.get_width() for p in ax.patches])
     assert (heights * widths).sum() == pytest.approx(1.0)
     ax = plots.power_shift(small_results, density=False)
-    assert sum(p.get_height() for p in ax.patches) == small_results.dyads[0]
+    assert sum(p.get_height() for p in ax.patches) == small_results.dyads_simulated[0]
     fig = plots.outcome_histograms(small_results)
     assert len(fig.axes) == 2
 

@@ -255,3 +255,14 @@ def test_a_sojourn_ratio_without_exits_in_a_group_is_not_estimable():
     assert fit is None
     out = _sojourn_result(fit, BY_NAME["P4"], {"n": 6})
     assert np.isnan(out["effect"]) and not out["meets"] and "not estimable" in out["note"] and out["n"] == 6
+
+
+def test_test_points_returns_one_frame_with_a_point_column(runs):
+    both = propositions.test_points(runs, points=["planted", "strategic"], clauses=["P8", "H1"])
+    assert isinstance(both, pd.DataFrame)
+    assert list(both.columns[:2]) == ["point", "clause"]
+    assert both["point"].tolist() == ["planted", "planted", "strategic", "strategic"]
+    alone = propositions.test(runs, point="strategic", clauses=["P8", "H1"])
+    pd.testing.assert_frame_equal(
+        both[both["point"] == "strategic"].drop(columns="point").reset_index(drop=True), alone, check_like=False
+    )
