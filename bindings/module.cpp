@@ -28,10 +28,10 @@
 #include "cli_args.hpp"
 #include "config.hpp"
 #include "driver.hpp"
+#include "h5_run_file.hpp"
 #include "run_handle.hpp"
 #include "summary.hpp"
 #include "version.hpp"
-#include "h5_run_file.hpp"
 
 namespace py = pybind11;
 using namespace learnrace;

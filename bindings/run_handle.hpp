@@ -37,8 +37,8 @@ std::vector<std::string> trajectory_names();
 pybind11::dict output_schema_dict();
 
 /// One count section with a leading point axis, shaped and typed by the registry, e.g. "transitions" -> uint64
-/// [P, 25, 25], "moments" -> int64 [P, 9, 2]: a read-only view of the C++ counts [P][layout.total] (strided over the points) whose base is `handle`,
-/// for any number of points. Nothing is copied; the array keeps the run alive.
+/// [P, 25, 25], "moments" -> int64 [P, 9, 2]: a read-only view of the C++ counts [P][layout.total] (strided over the
+/// points) whose base is `handle`, for any number of points. Nothing is copied; the array keeps the run alive.
 pybind11::array counts_section(const pybind11::object& handle, const std::string& name);
 
 /// A trajectory dataset, [P, K, T] per period or [P, K] per dyad: a read-only, C-contiguous view of the C++ array

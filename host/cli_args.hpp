@@ -21,13 +21,13 @@ struct CliOptions {
   enum class Command { Help, Version, Run, Info };
   Command command = Command::Help;
   // run
-  std::string experiment;                  // EXPERIMENT.toml
-  std::string output;                      // -o / --output
-  ConfigOverrides overrides;               // --dyads, --seed
-  int threads = 0;                         // --threads (0: all cores)
+  std::string experiment;                   // EXPERIMENT.toml
+  std::string output;                       // -o / --output
+  ConfigOverrides overrides;                // --dyads, --seed
+  int threads = 0;                          // --threads (0: all cores)
   BackendKind backend = BackendKind::Auto;  // --backend auto|cpu|cuda (auto, as in the Python API)
-  uint64_t chunk_dyads = 0;                // --chunk (0: run.chunk_dyads of the experiment)
-  bool quiet = false;                      // --quiet: no progress bar, nothing on stdout
+  uint64_t chunk_dyads = 0;                 // --chunk (0: run.chunk_dyads of the experiment)
+  bool quiet = false;                       // --quiet: no progress bar, nothing on stdout
   // info
   std::string file;  // FILE.h5
 };

@@ -12,7 +12,6 @@ const char* const kCauseNames[kCauses] = {"censored",        "disintegration",  
                                           "exogenous_hazard"};
 const char* const kMomentNames[kMoments] = {"asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "gain_A",
                                             "gain_B",    "x_A",           "x_B",         "final_trust"};
-const char* const kFactorNames[kFactors] = {"trust", "stakes", "orientation", "relation"};
 const char* const kIntentNames[kIntents] = {"internalization", "substitution", "resource_concentration"};
 
 template <size_t N>
@@ -28,7 +27,6 @@ std::vector<std::string> all(const char* const (&table)[N]) {
 
 const char* cause(int32_t code) { return lookup(kCauseNames, code); }
 const char* moment(int32_t code) { return lookup(kMomentNames, code); }
-const char* factor(int32_t code) { return lookup(kFactorNames, code); }
 const char* intent(int32_t code) { return lookup(kIntentNames, code); }
 
 const char* kernel(KernelType kernel) {
@@ -48,7 +46,6 @@ std::string pair_state(int32_t pair) {
 
 std::vector<std::string> causes() { return all(kCauseNames); }
 std::vector<std::string> moments() { return all(kMomentNames); }
-std::vector<std::string> factors() { return all(kFactorNames); }
 std::vector<std::string> intents() { return all(kIntentNames); }
 
 std::vector<std::string> strategies() {

@@ -39,8 +39,8 @@ struct AxisTable {
 const AxisTable& axis_table() {
   static const AxisTable table = [] {
     AxisTable t;
-#define LR_X(id, size, labels, doc) \
-  t.specs.push_back({#id, labels, doc});  \
+#define LR_X(id, size, labels, doc)      \
+  t.specs.push_back({#id, labels, doc}); \
   t.symbols.push_back(size_symbol(#size));
     LR_OUTPUT_AXES(LR_X)
 #undef LR_X
@@ -153,8 +153,8 @@ std::string DatasetSpec::shape_text() const {
 const std::vector<DatasetSpec>& count_sections() {
   static const std::vector<DatasetSpec> specs = [] {
     std::vector<DatasetSpec> v;
-#define LR_X(member, group, name, kind, type, axes, doc)                                                           \
-  v.push_back({kGroup_##group, #name, dtype_of<type>(), with_point_axis(section_axes(Section::member)),            \
+#define LR_X(member, group, name, kind, type, axes, doc)                                                \
+  v.push_back({kGroup_##group, #name, dtype_of<type>(), with_point_axis(section_axes(Section::member)), \
                section_kind(SectionKind::kind), doc, static_cast<int32_t>(Section::member)});
     const char* const kGroup_counts = kGroupCounts;
     const char* const kGroup_outcomes = kGroupOutcomes;
@@ -170,13 +170,14 @@ const std::vector<DatasetSpec>& trajectory_fields() {
     using namespace output_axis;
     std::vector<DatasetSpec> v;
     const std::vector<int32_t> per_period = {point, slot, period}, per_dyad = {point, slot};
-#define LR_X(member, name, store, record, fill, doc)                                                        \
-  v.push_back({"trajectories", #name, dtype_of<store>(), per_period, Kind::PerSampledPeriod, doc,             \
+#define LR_X(member, name, store, record, fill, doc)                                              \
+  v.push_back({"trajectories", #name, dtype_of<store>(), per_period, Kind::PerSampledPeriod, doc, \
                static_cast<int32_t>(v.size())});
     LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
 #undef LR_X
-#define LR_X(member, name, store, record, fill, doc) \
-  v.push_back({"trajectories", #name, dtype_of<store>(), per_dyad, Kind::PerSampledDyad, doc, static_cast<int32_t>(v.size())});
+#define LR_X(member, name, store, record, fill, doc)                                          \
+  v.push_back({"trajectories", #name, dtype_of<store>(), per_dyad, Kind::PerSampledDyad, doc, \
+               static_cast<int32_t>(v.size())});
     LR_TRAJECTORY_DYAD_FIELDS(LR_X)
 #undef LR_X
     return v;

@@ -33,17 +33,29 @@ size_t dtype_size(Dtype dtype);
 template <class T>
 constexpr Dtype dtype_of();
 template <>
-constexpr Dtype dtype_of<uint8_t>() { return Dtype::UInt8; }
+constexpr Dtype dtype_of<uint8_t>() {
+  return Dtype::UInt8;
+}
 template <>
-constexpr Dtype dtype_of<int32_t>() { return Dtype::Int32; }
+constexpr Dtype dtype_of<int32_t>() {
+  return Dtype::Int32;
+}
 template <>
-constexpr Dtype dtype_of<uint64_t>() { return Dtype::UInt64; }
+constexpr Dtype dtype_of<uint64_t>() {
+  return Dtype::UInt64;
+}
 template <>
-constexpr Dtype dtype_of<int64_t>() { return Dtype::Int64; }
+constexpr Dtype dtype_of<int64_t>() {
+  return Dtype::Int64;
+}
 template <>
-constexpr Dtype dtype_of<float>() { return Dtype::Float32; }
+constexpr Dtype dtype_of<float>() {
+  return Dtype::Float32;
+}
 template <>
-constexpr Dtype dtype_of<double>() { return Dtype::Float64; }
+constexpr Dtype dtype_of<double>() {
+  return Dtype::Float64;
+}
 
 /// How often a value is produced: per dyad-period / per dyad (all dyads, counted), per sampled dyad-period /
 /// per sampled dyad (trajectories), per point (/points), per run (root attributes, /meta).

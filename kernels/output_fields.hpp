@@ -36,7 +36,8 @@ enum BinnedFactor : int32_t {
 };
 // The kernel bins the situational factors by their Factor code today (simulate_dyad.hpp).
 static_assert(int32_t{kBinned_trust} == int32_t{Trust} && int32_t{kBinned_stakes} == int32_t{Stakes} &&
-                  int32_t{kBinned_orientation} == int32_t{Orientation} && int32_t{kBinned_relation} == int32_t{Relation},
+                  int32_t{kBinned_orientation} == int32_t{Orientation} &&
+                  int32_t{kBinned_relation} == int32_t{Relation},
               "binned factor codes follow the Factor enum");
 
 // Summary moments (axis `moment`), stored as fixed-point sums (value * 2^20 truncated to int64) and sums of squares.
@@ -65,23 +66,23 @@ struct OutputShape {
 // ---------------------------------------------------------------------------------------------
 // Axes. X(id, size, labels, doc): `size` is an expression in the OutputShape `s`; `labels` names the /meta
 // dataset holding the axis labels by index ("" when the index is the label).
-#define LR_OUTPUT_AXES(X)                                                                                            \
-  X(point, s.points, "", "sweep point (index into /points)")                                                         \
-  X(from_state, kPairStates, "pair_states", "pair state at t (5 * code_A + code_B)")                                 \
-  X(to_state, kPairStates, "pair_states", "pair state at t + 1")                                                     \
-  X(pair_state, kPairStates, "pair_states", "pair state (5 * code_A + code_B)")                                      \
-  X(factor, kBinnedFactors, "factors", "situational factor whose value at t is binned")                              \
-  X(bin, s.factor_bins, "",                                                                                          \
+#define LR_OUTPUT_AXES(X)                                                                                           \
+  X(point, s.points, "", "sweep point (index into /points)")                                                        \
+  X(from_state, kPairStates, "pair_states", "pair state at t (5 * code_A + code_B)")                                \
+  X(to_state, kPairStates, "pair_states", "pair state at t + 1")                                                    \
+  X(pair_state, kPairStates, "pair_states", "pair state (5 * code_A + code_B)")                                     \
+  X(factor, kBinnedFactors, "factors", "situational factor whose value at t is binned")                             \
+  X(bin, s.factor_bins, "",                                                                                         \
     "factor bin: equal width on [0, 1) for trust, stakes, orientation; on [0, relation_bin_max) for relation, the " \
-    "last bin open")                                                                                                 \
-  X(period, s.periods, "", "period t = 0 .. T - 1")                                                                  \
-  X(cause, kCauses, "causes", "termination cause")                                                                   \
-  X(duration, s.periods + 1, "", "periods lived, 1 .. T (index 0 unused)")                                           \
-  X(asymmetry_bin, s.hist_bins, "", "equal-width bin of the range attribute")                                        \
-  X(power_shift_bin, s.hist_bins, "", "equal-width bin of the range attribute")                                      \
-  X(joint_learning_bin, s.hist_bins, "", "equal-width bin of the range attribute, the last bin open")                \
-  X(moment, kMoments, "moments", "summary moment")                                                                   \
-  X(statistic, 2, "", "0: fixed-point sum, 1: fixed-point sum of squares")                                           \
+    "last bin open")                                                                                                \
+  X(period, s.periods, "", "period t = 0 .. T - 1")                                                                 \
+  X(cause, kCauses, "causes", "termination cause")                                                                  \
+  X(duration, s.periods + 1, "", "periods lived, 1 .. T (index 0 unused)")                                          \
+  X(asymmetry_bin, s.hist_bins, "", "equal-width bin of the range attribute")                                       \
+  X(power_shift_bin, s.hist_bins, "", "equal-width bin of the range attribute")                                     \
+  X(joint_learning_bin, s.hist_bins, "", "equal-width bin of the range attribute, the last bin open")               \
+  X(moment, kMoments, "moments", "summary moment")                                                                  \
+  X(statistic, 2, "", "0: fixed-point sum, 1: fixed-point sum of squares")                                          \
   X(slot, s.slots, "", "sampled dyad: dyad id = slot * trajectory_stride")
 
 namespace output_axis {
@@ -123,23 +124,23 @@ LR_HD constexpr int64_t axis_size(int32_t id, const OutputShape& s) {
 // X(member, group, name, kind, type, axes, doc): `member` is the OutputLayout offset, group/name the HDF5
 // dataset, kind per_dyad_period (counted every live dyad-period; these come first) or per_dyad (once per
 // dyad), type the element type (int64 sections are two's-complement values in the uint64 words).
-#define LR_COUNT_SECTIONS(X)                                                                                           \
-  X(transitions, counts, transitions, per_dyad_period, uint64_t, (from_state, to_state),                              \
-    "live dyad-periods by pair state at t (row) and t+1 (column); every dyad-period counted once")                    \
-  X(transitions_by_bin, counts, transitions_by_bin, per_dyad_period, uint64_t, (factor, bin, from_state, to_state),   \
-    "the same split by the bin of each factor at t")                                                                  \
-  X(occupancy, counts, occupancy, per_dyad_period, uint64_t, (period, pair_state),                                     \
-    "live dyads by period and pair state")                                                                            \
-  X(duration, outcomes, duration_by_cause, per_dyad, uint64_t, (cause, duration),                                      \
-    "dyads by termination cause and duration (periods lived)")                                                        \
-  X(hist_asymmetry, outcomes, asymmetry_hist, per_dyad, uint64_t, (asymmetry_bin),                                     \
-    "final learning asymmetry on [-1, 1]")                                                                            \
-  X(hist_power_shift, outcomes, power_shift_hist, per_dyad, uint64_t, (power_shift_bin),                               \
-    "power shift P_A(end) - P_A(0) on [-1, 1]")                                                                       \
-  X(hist_joint, outcomes, joint_learning_hist, per_dyad, uint64_t, (joint_learning_bin),                               \
-    "joint learning G_A + G_B on [0, joint_max], the last bin open")                                                  \
-  X(moments, outcomes, moments, per_dyad, int64_t, (moment, statistic),                                                \
-    "fixed-point sum and sum of squares of each moment (value * 2^20, attribute scale)")                              \
+#define LR_COUNT_SECTIONS(X)                                                                                        \
+  X(transitions, counts, transitions, per_dyad_period, uint64_t, (from_state, to_state),                            \
+    "live dyad-periods by pair state at t (row) and t+1 (column); every dyad-period counted once")                  \
+  X(transitions_by_bin, counts, transitions_by_bin, per_dyad_period, uint64_t, (factor, bin, from_state, to_state), \
+    "the same split by the bin of each factor at t")                                                                \
+  X(occupancy, counts, occupancy, per_dyad_period, uint64_t, (period, pair_state),                                  \
+    "live dyads by period and pair state")                                                                          \
+  X(duration, outcomes, duration_by_cause, per_dyad, uint64_t, (cause, duration),                                   \
+    "dyads by termination cause and duration (periods lived)")                                                      \
+  X(hist_asymmetry, outcomes, asymmetry_hist, per_dyad, uint64_t, (asymmetry_bin),                                  \
+    "final learning asymmetry on [-1, 1]")                                                                          \
+  X(hist_power_shift, outcomes, power_shift_hist, per_dyad, uint64_t, (power_shift_bin),                            \
+    "power shift P_A(end) - P_A(0) on [-1, 1]")                                                                     \
+  X(hist_joint, outcomes, joint_learning_hist, per_dyad, uint64_t, (joint_learning_bin),                            \
+    "joint learning G_A + G_B on [0, joint_max], the last bin open")                                                \
+  X(moments, outcomes, moments, per_dyad, int64_t, (moment, statistic),                                             \
+    "fixed-point sum and sum of squares of each moment (value * 2^20, attribute scale)")                            \
   X(dyads, outcomes, dyads_simulated, per_dyad, uint64_t, (), "dyads simulated")
 
 enum class SectionKind : int32_t { per_dyad_period, per_dyad };
@@ -180,27 +181,27 @@ LR_HD constexpr uint64_t axis_elements(const AxisList& axes, const OutputShape& 
 #define LR_FILL_NAN (__builtin_nanf(""))  // fill values: used by host code only (RunResult)
 #define LR_FILL_MAX_U64 (~uint64_t{0})
 // Per period of a sampled dyad, [P, K, T]: factors at the start of the period, x and P after its flows.
-#define LR_TRAJECTORY_PERIOD_FIELDS(X)                                                                     \
-  X(pair, pair, uint8_t, int32_t, 255, "pair state played in the period (5 * code_A + code_B)")            \
-  X(x_a, x_A, float, float, LR_FILL_NAN, "knowledge of B internalised by A, after the period's flows")     \
-  X(x_b, x_B, float, float, LR_FILL_NAN, "knowledge of A internalised by B, after the period's flows")     \
-  X(trust, trust, float, float, LR_FILL_NAN, "trust at the start of the period")                           \
-  X(stakes, stakes, float, float, LR_FILL_NAN, "learning stakes at the start of the period")               \
+#define LR_TRAJECTORY_PERIOD_FIELDS(X)                                                                       \
+  X(pair, pair, uint8_t, int32_t, 255, "pair state played in the period (5 * code_A + code_B)")              \
+  X(x_a, x_A, float, float, LR_FILL_NAN, "knowledge of B internalised by A, after the period's flows")       \
+  X(x_b, x_B, float, float, LR_FILL_NAN, "knowledge of A internalised by B, after the period's flows")       \
+  X(trust, trust, float, float, LR_FILL_NAN, "trust at the start of the period")                             \
+  X(stakes, stakes, float, float, LR_FILL_NAN, "learning stakes at the start of the period")                 \
   X(orientation, orientation, float, float, LR_FILL_NAN, "long-term orientation at the start of the period") \
   X(relation, relation, float, float, LR_FILL_NAN, "prior related interaction at the start of the period")   \
   X(power_a, power_A, float, float, LR_FILL_NAN, "bargaining power of A, after the period's flows")
 
 // Per sampled dyad, [P, K].
-#define LR_TRAJECTORY_DYAD_FIELDS(X)                                                                  \
-  X(dyad, dyad, uint64_t, uint64_t, LR_FILL_MAX_U64, "dyad id")                                        \
-  X(intent_a, intent_A, uint8_t, int32_t, 255, "intent of A (code into /meta/intents)")                \
-  X(intent_b, intent_B, uint8_t, int32_t, 255, "intent of B (code into /meta/intents)")                \
-  X(knowledge_a, knowledge_A, float, float, LR_FILL_NAN, "initial knowledge stock of A")               \
-  X(knowledge_b, knowledge_B, float, float, LR_FILL_NAN, "initial knowledge stock of B")               \
-  X(equity_a, equity_A, float, float, LR_FILL_NAN, "equity share of A")                                \
-  X(cause, cause, uint8_t, int32_t, 255, "termination cause (code into /meta/causes)")                 \
-  X(duration, duration, int32_t, int32_t, 0, "periods lived")                                          \
-  X(gain_a, gain_A, float, float, LR_FILL_NAN, "learning gain of A")                                   \
+#define LR_TRAJECTORY_DYAD_FIELDS(X)                                                     \
+  X(dyad, dyad, uint64_t, uint64_t, LR_FILL_MAX_U64, "dyad id")                          \
+  X(intent_a, intent_A, uint8_t, int32_t, 255, "intent of A (code into /meta/intents)")  \
+  X(intent_b, intent_B, uint8_t, int32_t, 255, "intent of B (code into /meta/intents)")  \
+  X(knowledge_a, knowledge_A, float, float, LR_FILL_NAN, "initial knowledge stock of A") \
+  X(knowledge_b, knowledge_B, float, float, LR_FILL_NAN, "initial knowledge stock of B") \
+  X(equity_a, equity_A, float, float, LR_FILL_NAN, "equity share of A")                  \
+  X(cause, cause, uint8_t, int32_t, 255, "termination cause (code into /meta/causes)")   \
+  X(duration, duration, int32_t, int32_t, 0, "periods lived")                            \
+  X(gain_a, gain_A, float, float, LR_FILL_NAN, "learning gain of A")                     \
   X(gain_b, gain_B, float, float, LR_FILL_NAN, "learning gain of B")
 
 /// Per-period record of a sampled dyad (LR_TRAJECTORY_PERIOD_FIELDS, in that order).

@@ -40,9 +40,9 @@ struct OutputLayout {
     l.hist_bins = p.hist_bins;
     const OutputShape s = l.shape();
     uint64_t o = 0;
-#define LR_X(member, group, name, kind, type, axes, doc)                      \
-  l.member = o;                                                              \
-  o += axis_elements(section_axes(Section::member), s);                      \
+#define LR_X(member, group, name, kind, type, axes, doc) \
+  l.member = o;                                          \
+  o += axis_elements(section_axes(Section::member), s);  \
   if (SectionKind::kind == SectionKind::per_dyad_period) l.period_end = o;
     LR_COUNT_SECTIONS(LR_X)
 #undef LR_X

@@ -36,10 +36,7 @@ def _values(values: List[str]) -> str:
 def _datasets(specs) -> List[str]:
     return _table(
         ["dataset", "shape", "type", "kind", "axes", "meaning"],
-        [
-            [f"`{s['name']}`", s["shape"], s["dtype"], s["kind"], ", ".join(s["axes"]), s["doc"]]
-            for s in specs
-        ],
+        [[f"`{s['name']}`", s["shape"], s["dtype"], s["kind"], ", ".join(s["axes"]), s["doc"]] for s in specs],
     )
 
 
@@ -58,7 +55,8 @@ def render() -> str:
     )
     out += ["", "### `/points`", ""]
     out += _table(
-        ["dataset", "shape, type", "meaning"], [[f"`{c['name']}`", f"[P] {_type(c['dtype'], [])}", c["doc"]] for c in s["points"]]
+        ["dataset", "shape, type", "meaning"],
+        [[f"`{c['name']}`", f"[P] {_type(c['dtype'], [])}", c["doc"]] for c in s["points"]],
     )
     counts = [c for c in s["count_sections"] if c["group"] == "counts"]
     outcomes = [c for c in s["count_sections"] if c["group"] == "outcomes"]
@@ -68,7 +66,10 @@ def render() -> str:
     out += ["", "### Dataset attributes", ""]
     out += _table(
         ["dataset", "attribute", "type", "meaning"],
-        [[f"`{a['object']}`", f"`{a['name']}`", _type(a["dtype"], a["dims"]), a["doc"]] for a in s["dataset_attributes"]],
+        [
+            [f"`{a['object']}`", f"`{a['name']}`", _type(a["dtype"], a["dims"]), a["doc"]]
+            for a in s["dataset_attributes"]
+        ],
     )
     out += ["", "### Axes", ""]
     out += _table(

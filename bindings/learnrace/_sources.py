@@ -18,7 +18,7 @@ import pandas as pd
 from ._errors import FileFormatError
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema() -> Dict[str, Any]:
     """The output schema registry of the C++ engine (host/output_schema.cpp) as plain Python data."""
     from . import _core
@@ -172,7 +172,9 @@ class H5Source:
         if dtype == "str":
             return _text(value)
         if dims == []:
-            return int(np.asarray(value).reshape(-1)[0]) if want == "integer" else float(np.asarray(value).reshape(-1)[0])
+            return (
+                int(np.asarray(value).reshape(-1)[0]) if want == "integer" else float(np.asarray(value).reshape(-1)[0])
+            )
         return value
 
     def _check_version(self, f) -> None:
@@ -194,7 +196,9 @@ class H5Source:
                 f"were [major, minor]); {expected}",
             )
         if value.shape != (2,):
-            self._fail("version", f"root attribute 'version' has shape {list(value.shape)}, expected [2] ([major, minor])")
+            self._fail(
+                "version", f"root attribute 'version' has shape {list(value.shape)}, expected [2] ([major, minor])"
+            )
         if int(value[0]) != major:
             self._fail("version", f"unsupported schema version [{int(value[0])}, {int(value[1])}]; {expected}")
         self.version = (int(value[0]), int(value[1]))
@@ -229,7 +233,9 @@ class H5Source:
         for i in range(plist.get_nfilters()):
             code = plist.get_filter(i)[0]
             if code not in _allowed_filters():
-                self._fail(item, what + f"uses HDF5 filter {code}, not one learnrace writes (shuffle, deflate, fletcher32)")
+                self._fail(
+                    item, what + f"uses HDF5 filter {code}, not one learnrace writes (shuffle, deflate, fletcher32)"
+                )
         nbytes = int(np.prod(d.shape, dtype=object)) * d.id.get_type().get_size() if d.shape else 0
         stored = d.id.get_storage_size()
         s = schema()
@@ -256,11 +262,14 @@ class H5Source:
                 self._fail(spec["path"], f"missing dataset '{spec['path']}'")
             if len(d.shape) != len(spec["axes"]):
                 self._fail(
-                    spec["path"], f"dataset '{spec['path']}' has shape {_dims(d.shape)}, expected rank {len(spec['axes'])}"
+                    spec["path"],
+                    f"dataset '{spec['path']}' has shape {_dims(d.shape)}, expected rank {len(spec['axes'])}",
                 )
             n = int(d.shape[spec["axes"].index(axis)])
             if n > 2**31 - 1:
-                self._fail(spec["path"], f"dataset '{spec['path']}' has shape {_dims(d.shape)}: axis {axis!r} is too large")
+                self._fail(
+                    spec["path"], f"dataset '{spec['path']}' has shape {_dims(d.shape)}: axis {axis!r} is too large"
+                )
             return n
         return 0
 
@@ -289,7 +298,9 @@ class H5Source:
             stored = [_text(v) for v in self._read_dataset(d)]
             for i, (got, want) in enumerate(zip(stored, m["values"])):
                 if got != want:
-                    self._fail(f"/meta/{m['name']}", f"dataset '/meta/{m['name']}' entry {i} is {got!r}, expected {want!r}")
+                    self._fail(
+                        f"/meta/{m['name']}", f"dataset '/meta/{m['name']}' entry {i} is {got!r}, expected {want!r}"
+                    )
 
         names = self._dataset(f, "points/name", None, None)
         if names.ndim != 1:

@@ -1,7 +1,7 @@
 """Kaplan-Meier survival of alliances and cumulative incidence by termination cause (docs/model.md section 6).
 
-Computed from the duration-by-cause histogram ``Results.duration_by_cause[point]`` ([7 causes, T+1]; cause 0 = censored at
-the horizon). Event times are the periods lived, 1..T; there are many ties, handled exactly (no jitter).
+Computed from the histogram ``Results.duration_by_cause[point]`` ([7 causes, T+1]; cause 0 = censored at the
+horizon). Event times are the periods lived, 1..T; there are many ties, handled exactly (no jitter).
 
 Overall survival (Kaplan-Meier, any cause is an event):
     S(t) = prod_{s <= t} (1 - d(s) / n(s)),  Var S(t) = S(t)^2 sum_{s <= t} d(s) / (n(s) (n(s) - d(s)))  (Greenwood)
@@ -75,9 +75,9 @@ def survival(results, point=0) -> pd.DataFrame:
     """Kaplan-Meier survival and cause-specific cumulative incidence of one sweep point.
 
     ``results``: a :class:`learnrace.Results` (or a [7, T+1] duration-by-cause array); ``point``: index or name.
-    Returns a DataFrame indexed by ``duration`` = periods lived (0..T) with columns ``at_risk``, ``events``, ``censored``,
-    ``survival`` and ``survival_se`` (Greenwood), and per termination cause ``events_<cause>``, ``cif_<cause>``
-    (cumulative incidence) and ``cif_<cause>_se``. The causes are ``learnrace.CAUSES[1:]``.
+    Returns a DataFrame indexed by ``duration`` = periods lived (0..T) with columns ``at_risk``, ``events``,
+    ``censored``, ``survival`` and ``survival_se`` (Greenwood), and per termination cause ``events_<cause>``,
+    ``cif_<cause>`` (cumulative incidence) and ``cif_<cause>_se``. The causes are ``learnrace.CAUSES[1:]``.
     """
     if isinstance(results, np.ndarray):
         return _from_histogram(results)

@@ -77,8 +77,8 @@ StorageInfo Dataset::storage() const {
     unsigned flags = 0;
     size_t n_values = 0;
     unsigned config = 0;
-    info.filters.push_back(H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &n_values, nullptr, 0,
-                                          nullptr, &config));
+    info.filters.push_back(
+        H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &n_values, nullptr, 0, nullptr, &config));
   }
   return info;
 }

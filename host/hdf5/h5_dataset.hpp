@@ -22,10 +22,10 @@ struct Storage {
 
 /// How a stored dataset keeps its data (for checks before reading an untrusted file).
 struct StorageInfo {
-  hsize_t stored_bytes = 0;   // H5Dget_storage_size: bytes allocated in the file
-  size_t element_bytes = 0;   // size of one stored element
+  hsize_t stored_bytes = 0;  // H5Dget_storage_size: bytes allocated in the file
+  size_t element_bytes = 0;  // size of one stored element
   H5D_layout_t layout = H5D_LAYOUT_ERROR;
-  int external_files = 0;     // data kept in other files
+  int external_files = 0;  // data kept in other files
   std::vector<H5Z_filter_t> filters;
 };
 

@@ -14,7 +14,6 @@
 
 namespace learnrace {
 
-
 /// The file is not a learnrace run file this build can read. what() names the file and the
 /// offending item; item() is that item alone ("" when the file as a whole is wrong, else a root
 /// attribute name such as "version" or a dataset path such as "/counts/transitions").

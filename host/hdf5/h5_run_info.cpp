@@ -30,8 +30,8 @@ void print_file_info(const std::string& path, std::ostream& out) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f s", h.seconds);
   row(out, "file", path);
-  row(out, "schema", h.filetype + " version [" + std::to_string(h.version_major) + ", " +
-                         std::to_string(h.version_minor) + "]");
+  row(out, "schema",
+      h.filetype + " version [" + std::to_string(h.version_major) + ", " + std::to_string(h.version_minor) + "]");
   row(out, "learnrace", h.learnrace_version + " (git " + h.git_describe + ")");
   row(out, "backend", h.backend);
   row(out, "seed", std::to_string(h.seed));

@@ -88,9 +88,9 @@ RunFile::RunFile(const std::string& path) : path_(path), file_(open_checked(path
 }
 
 void RunFile::check_version() const {
-  const std::string expected = "this build reads major version " + std::to_string(output_schema::kVersionMajor) +
-                               " (version = " +
-                               version_text(output_schema::kVersionMajor, output_schema::kVersionMinor) + ")";
+  const std::string expected =
+      "this build reads major version " + std::to_string(output_schema::kVersionMajor) +
+      " (version = " + version_text(output_schema::kVersionMajor, output_schema::kVersionMinor) + ")";
   if (!h5::has_attribute(root_, "version")) fail("version", "root attribute 'version' is missing");
   const h5::TypeInfo t = h5::attribute_type(root_, "version");
   const h5::Dims dims = h5::attribute_dims(root_, "version");
@@ -187,9 +187,9 @@ void RunFile::check_storage(const h5::Dataset& d, const std::string& path) const
   const h5::Dims dims = d.dims();
   const uint64_t bytes = element_bytes(dims, s.element_bytes);
   const uint64_t stored = s.stored_bytes;
-  const uint64_t limit =
-      stored > (UINT64_MAX - kExpansionSlackBytes) / kMaxExpansion ? UINT64_MAX
-                                                                    : stored * kMaxExpansion + kExpansionSlackBytes;
+  const uint64_t limit = stored > (UINT64_MAX - kExpansionSlackBytes) / kMaxExpansion
+                             ? UINT64_MAX
+                             : stored * kMaxExpansion + kExpansionSlackBytes;
   if (bytes > limit)
     fail(path, what + "declares shape " + h5::format_dims(dims) + " (" + std::to_string(bytes) +
                    " bytes) but the file stores " + std::to_string(stored) + " bytes for it (truncated or crafted)");
@@ -286,8 +286,8 @@ void read_counts(const RunFile& f, RunResult& r) {
   with_points.points = r.n_points;
   for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
     const h5::TypeInfo type = s.is_signed ? h5::type_info_of<int64_t>() : h5::type_info_of<uint64_t>();
-    const h5::Dataset d = f.dataset(dataset_group(f, *s.spec), s.spec->name, type,
-                                    run_schema::file_dims(*s.spec, with_points));
+    const h5::Dataset d =
+        f.dataset(dataset_group(f, *s.spec), s.spec->name, type, run_schema::file_dims(*s.spec, with_points));
     const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
     read_checked(f, s.spec->path(), [&] {
       for (int32_t i = 0; i < r.n_points; ++i)

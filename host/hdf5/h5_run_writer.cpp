@@ -71,7 +71,8 @@ void write_root_attributes(const Group& root, const RunResult& r) {
 
 void write_meta(const Group& root) {
   const Group meta = Group::create(root, "meta");
-  for (const output_schema::MetaAxis& axis : output_schema::meta_axes()) h5::write_strings(meta, axis.name, axis.values);
+  for (const output_schema::MetaAxis& axis : output_schema::meta_axes())
+    h5::write_strings(meta, axis.name, axis.values);
 }
 
 void write_points(const Group& root, const RunResult& r, const std::vector<ParamColumn>& columns) {

@@ -49,7 +49,8 @@ def main():
         tr = f["counts/transitions"]
         expect(tr.shape == (P, 25, 25) and tr.dtype == np.uint64, f"transitions {tr.shape} {tr.dtype}")
         B = f["counts/transitions_by_bin"].shape[2]
-        expect(f["counts/transitions_by_bin"].shape == (P, 4, B, 25, 25), "transitions_by_bin shape")
+        F = len(f["meta/factors"])
+        expect(f["counts/transitions_by_bin"].shape == (P, F, B, 25, 25), "transitions_by_bin shape")
         expect(f["counts/occupancy"].shape == (P, T, 25), "occupancy shape")
         dur = f["outcomes/duration_by_cause"][()]
         expect(dur.shape == (P, 7, T + 1), "duration shape")

@@ -83,7 +83,7 @@ TEST_P(Conservation, TransitionsDurationsAndOccupancyAgree) {
 
 TEST_P(Conservation, EachBinnedTableSumsToTheUnbinnedOne) {
   const test::Counts c = test::counts_of(run(), GetParam());
-  for (int32_t f = 0; f < kFactors; ++f) {
+  for (int32_t f = 0; f < kBinnedFactors; ++f) {
     uint64_t used_bins = 0;
     for (int32_t b = 0; b < c.l.factor_bins; ++b)
       used_bins += c.binned_row(f, b, pair_index(0, 0)) > 0 || c.binned_row(f, b, pair_index(4, 4)) > 0;

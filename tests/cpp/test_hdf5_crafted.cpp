@@ -5,6 +5,7 @@
 #ifdef LEARNRACE_HAVE_HDF5
 
 #include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -31,10 +32,10 @@ class Hdf5Crafted : public ::testing::Test {
     write_run_file(valid, small_run(400), {{"learning.lambda", {0.1, 0.1}}});
     const std::string script = std::string(LEARNRACE_SOURCE_DIR) + "/tests/python/crafted_files.py";
     std::string out;
-    ASSERT_EQ(run_command("python3 " + shell_quote(script) + " " + shell_quote(valid) + " " +
-                              shell_quote(dir.file("crafted")),
-                          &out),
-              0)
+    ASSERT_EQ(
+        run_command(
+            "python3 " + shell_quote(script) + " " + shell_quote(valid) + " " + shell_quote(dir.file("crafted")), &out),
+        0)
         << out;
     std::ifstream manifest(dir.file("crafted/manifest.tsv"));
     for (std::string line; std::getline(manifest, line);) {
@@ -71,7 +72,8 @@ TEST_F(Hdf5Crafted, InfoExitsTwoWithOneLineNamingTheItem) {
     SCOPED_TRACE(c.path);
     std::string out;
     // ulimit -v: 4 GiB of address space at most; a reader that allocated by the declared sizes would fail.
-    const int rc = run_command("ulimit -v 4194304; " + shell_quote(LEARNRACE_CLI) + " info " + shell_quote(c.path), &out);
+    const int rc =
+        run_command("ulimit -v 4194304; " + shell_quote(LEARNRACE_CLI) + " info " + shell_quote(c.path), &out);
     EXPECT_EQ(rc, 2) << out;
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.find('\n'), out.size() - 1) << "one line: " << out;

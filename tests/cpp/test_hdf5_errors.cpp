@@ -188,7 +188,8 @@ TEST_F(Hdf5Errors, IllShapedDataset) {
     outcomes.remove_link("duration_by_cause");
     h5::Dataset::create(outcomes, "duration_by_cause", h5::file_type<uint64_t>(), {2, 7, 50});
   });
-  expect_format_error("/outcomes/duration_by_cause", {"dataset '/outcomes/duration_by_cause' has shape [2,7,50], expected [2,7,101]"});
+  expect_format_error("/outcomes/duration_by_cause",
+                      {"dataset '/outcomes/duration_by_cause' has shape [2,7,50], expected [2,7,101]"});
 }
 
 TEST_F(Hdf5Errors, DatasetOfTheWrongRank) {

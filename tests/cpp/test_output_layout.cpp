@@ -20,7 +20,7 @@ TEST(OutputLayout, SectionsAreContiguousInDocumentedOrder) {
   const OutputLayout l = OutputLayout::make(p);
   EXPECT_EQ(l.transitions, 0u);
   EXPECT_EQ(l.transitions_by_bin, 625u);
-  EXPECT_EQ(l.occupancy, l.transitions_by_bin + 4u * 3u * 625u);
+  EXPECT_EQ(l.occupancy, l.transitions_by_bin + uint64_t{kBinnedFactors} * 3u * 625u);
   EXPECT_EQ(l.period_end, l.occupancy + 17u * 25u);
   EXPECT_EQ(l.duration, l.period_end);
   EXPECT_EQ(l.hist_asymmetry, l.duration + 7u * 18u);
@@ -32,7 +32,7 @@ TEST(OutputLayout, SectionsAreContiguousInDocumentedOrder) {
   // Index helpers: first and last cell of each section.
   EXPECT_EQ(l.transition_index(24, 24), l.transitions_by_bin - 1);
   EXPECT_EQ(l.binned_index(0, 0, 0, 0), l.transitions_by_bin);
-  EXPECT_EQ(l.binned_index(3, 2, 24, 24), l.occupancy - 1);
+  EXPECT_EQ(l.binned_index(kBinnedFactors - 1, 2, 24, 24), l.occupancy - 1);
   EXPECT_EQ(l.occupancy_index(16, 24), l.period_end - 1);
   EXPECT_EQ(l.duration_index(6, 17), l.hist_asymmetry - 1);
 }

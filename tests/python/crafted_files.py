@@ -75,8 +75,9 @@ def _huge_periods(f: h5py.File) -> None:
 
 def _huge_factor_bins(f: h5py.File) -> None:
     P, F = f["counts/transitions_by_bin"].shape[:2]
-    _replace_dataset(f, "counts/transitions_by_bin", shape=(P, F, 1 << 20, 25, 25), dtype=np.uint64,
-                     chunks=(1, 1, 16, 25, 25))
+    _replace_dataset(
+        f, "counts/transitions_by_bin", shape=(P, F, 1 << 20, 25, 25), dtype=np.uint64, chunks=(1, 1, 16, 25, 25)
+    )
 
 
 def _huge_points(f: h5py.File) -> None:

@@ -18,7 +18,7 @@ def test_shapes_and_dtypes(small_results):
     H = r.asymmetry_hist.shape[1]
     assert P == 1 and T > 0 and B > 0 and H > 0
     assert r.transitions.shape == (P, 25, 25) and r.transitions.dtype == np.uint64
-    assert r.transitions_by_bin.shape == (P, 4, B, 25, 25)
+    assert r.transitions_by_bin.shape == (P, len(learnrace.FACTORS), B, 25, 25)
     assert r.occupancy.shape == (P, T, 25)
     assert r.duration_by_cause.shape == (P, 7, T + 1)
     assert r.power_shift_hist.shape == r.joint_learning_hist.shape == (P, H)
@@ -43,8 +43,10 @@ def test_counts_are_consistent(small_results):
     dyad_periods = r.transitions[0].sum()
     assert dyad_periods == r.occupancy[0].sum()
     durations = np.arange(r.periods + 1)
-    assert dyad_periods == (r.duration_by_cause[0].sum(axis=0) * durations).sum(), "every lived period is one transition"
-    for f in range(4):
+    assert dyad_periods == (r.duration_by_cause[0].sum(axis=0) * durations).sum(), (
+        "every lived period is one transition"
+    )
+    for f in range(len(learnrace.FACTORS)):
         np.testing.assert_array_equal(r.transitions_by_bin[0, f].sum(axis=0), r.transitions[0])
     # Everyone is alive in period 0.
     assert r.occupancy[0, 0].sum() == n

@@ -51,7 +51,9 @@ class Clause:
     movers: Tuple[int, ...] = ()
     destination: int | None = None
     moves: Tuple[Move, ...] = ()  # moderated
-    named: Tuple[str, ...] = ()  # moderated: the moderators the proposition names (trust, stakes, orientation, relation)
+    named: Tuple[
+        str, ...
+    ] = ()  # moderated: the moderators the proposition names (trust, stakes, orientation, relation)
     threshold: float = float("nan")
 
 
