@@ -78,7 +78,9 @@ TEST_F(Hdf5Crafted, InfoExitsTwoWithOneLineNamingTheItem) {
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.find('\n'), out.size() - 1) << "one line: " << out;
     EXPECT_EQ(out.rfind("learnrace: " + c.path + ": ", 0), 0u) << out;
-    if (!c.item.empty()) EXPECT_NE(out.find(c.item), std::string::npos) << out;
+    if (!c.item.empty()) {
+      EXPECT_NE(out.find(c.item), std::string::npos) << out;
+    }
   }
 }
 #endif
