@@ -1,4 +1,4 @@
-"""``Results``: every output of a run (MODEL.md section 7) as numpy arrays, the same whether the run is in memory or
+"""``Results``: every output of a run (docs/output_schema.md) as numpy arrays, the same whether the run is in memory or
 was read from a file."""
 
 from __future__ import annotations
