@@ -297,6 +297,14 @@ PYBIND11_MODULE(_core, m) {
   m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
   m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
   m.def(
+      "check_file",
+      [](const std::string& path) {
+        py::gil_scoped_release release;
+        check_run_file(path);
+      },
+      py::arg("path"),
+      "check a run file against the output schema (the C++ reader's checks, nothing read); FileFormatError if not");
+  m.def(
       "cuda_available", [] { return cuda_reason().empty(); },
       "True when the CUDA backend is built and a GPU is usable");
   m.def("cuda_unavailable_reason", &cuda_reason, "why the CUDA backend cannot run ('' when it can)");

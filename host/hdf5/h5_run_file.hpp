@@ -68,6 +68,11 @@ RunFileHeader read_run_header(const std::string& path);
 /// dataset; corrupted chunks fail their Fletcher32 checksum (FileFormatError too).
 RunResult read_run_file(const std::string& path);
 
+/// Every check of read_run_file (header, /meta, /points, the type, shape and storage of every dataset), without
+/// reading the counts or trajectories: what the Python reader runs before it reads a file with h5py. Returns the
+/// header; throws as read_run_file.
+RunFileHeader check_run_file(const std::string& path);
+
 /// The /points table: kernel names and the parameter columns (name order), as written.
 struct PointTable {
   std::vector<std::string> names;

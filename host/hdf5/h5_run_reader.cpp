@@ -365,10 +365,15 @@ PointTable read_points(const RunFile& f) {
   return t;
 }
 
-RunResult read_run(const RunFile& f, const RunFileHeader& h, const PointTable& points, const ReadParts& parts) {
+OutputShape check_run(const RunFile& f, const RunFileHeader& h, const PointTable& points) {
   check_meta(f);
   const OutputShape shape = infer_shape(f, h, points.names.size());
-  check_datasets(f, shape);  // everything checked before anything is allocated
+  check_datasets(f, shape);
+  return shape;
+}
+
+RunResult read_run(const RunFile& f, const RunFileHeader& h, const PointTable& points, const ReadParts& parts) {
+  const OutputShape shape = check_run(f, h, points);  // everything checked before anything is allocated
 
   RunResult r;
   r.dyads_per_point = static_cast<uint64_t>(h.dyads_per_point);
@@ -420,6 +425,16 @@ RunFileContents read_run_contents(const std::string& path, const ReadParts& part
 }
 
 RunResult read_run_file(const std::string& path) { return read_run_contents(path).result; }
+
+RunFileHeader check_run_file(const std::string& path) {
+  const h5::ErrorPrintingOff quiet;
+  return as_format_error(path, [&] {
+    const run_reader::RunFile f(path);
+    const RunFileHeader h = f.header();
+    run_reader::check_run(f, h, run_reader::read_points(f));
+    return h;
+  });
+}
 
 PointTable read_point_table(const std::string& path) {
   const h5::ErrorPrintingOff quiet;

@@ -53,6 +53,9 @@ class RunFile {
   h5::Group root_;
 };
 
+/// Checks every dataset of the registry against the file (run_reader's rules, nothing allocated by their declared
+/// sizes); returns the run's shape.
+OutputShape check_run(const RunFile& f, const RunFileHeader& header, const PointTable& points);
 /// The run of an open file; `points` is its /points table (read first).
 RunResult read_run(const RunFile& f, const RunFileHeader& header, const PointTable& points, const ReadParts& parts);
 PointTable read_points(const RunFile& f);

@@ -17,6 +17,15 @@ from learnrace._sources import schema
 DOC = Path(__file__).resolve().parents[2] / "docs" / "output_schema.md"
 
 
+def shape_of(text: str, sizes: dict) -> tuple:
+    """The registry's shape text ("[P,7,T+1]") with a run's axis sizes."""
+    out = []
+    for token in filter(None, text.strip("[]").split(",")):
+        symbol, _, plus = token.partition("+")
+        out.append(int(token) if token.isdigit() else sizes[symbol] + int(plus or 0))
+    return tuple(out)
+
+
 def test_the_document_is_generated_from_the_registry():
     text = DOC.read_text(encoding="utf-8")
     assert _schema_doc.generated_block(text) == _schema_doc.render(), (
@@ -51,12 +60,12 @@ def test_results_expose_every_registry_dataset_with_its_shape_and_dtype(small_re
     for spec in schema()["count_sections"]:
         a = getattr(r, spec["name"])
         assert a.dtype == np.dtype(spec["dtype"]), spec["name"]
-        assert a.shape == learnrace._sources._shape_of(spec["shape"], sizes), spec["name"]
+        assert a.shape == shape_of(spec["shape"], sizes), spec["name"]
         assert spec["doc"] in type(r).__dict__[spec["name"]].__doc__
     assert list(r.trajectories) == [t["name"] for t in schema()["trajectory_fields"]]
     for spec in schema()["trajectory_fields"]:
         a = r.trajectories[spec["name"]]
-        assert a.dtype == np.dtype(spec["dtype"]) and a.shape == learnrace._sources._shape_of(spec["shape"], sizes)
+        assert a.dtype == np.dtype(spec["dtype"]) and a.shape == shape_of(spec["shape"], sizes)
 
 
 def test_labels_are_the_registrys_meta_axes():
