@@ -162,8 +162,6 @@ py::dict output_schema_dict() {
   schema["root_attributes"] = attributes(os::root_attributes());
   schema["dataset_attributes"] = attributes(os::dataset_attributes());
   schema["fixed_point_scale"] = static_cast<double>(kFixedPointScale);
-  schema["max_expansion"] = os::kMaxExpansion;
-  schema["expansion_slack_bytes"] = os::kExpansionSlackBytes;
   return schema;
 }
 
