@@ -46,7 +46,7 @@ def test_bad_arguments_are_config_errors_naming_the_argument(kwargs, key, words)
 def test_numpy_integers_are_accepted():
     np = pytest.importorskip("numpy")
     res = learnrace.run(small_experiment(300), threads=np.int64(1), chunk_dyads=np.int32(100), progress=False)
-    assert res.dyads.tolist() == [300]
+    assert res.dyads_simulated.tolist() == [300]
 
 
 def test_cuda_without_a_gpu_is_a_config_error():
