@@ -29,6 +29,7 @@
 #include "config.hpp"
 #include "driver.hpp"
 #include "h5_run_file.hpp"
+#include "output_file.hpp"
 #include "run_handle.hpp"
 #include "summary.hpp"
 #include "version.hpp"
@@ -318,6 +319,10 @@ PYBIND11_MODULE(_core, m) {
         }
       },
       py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+  m.def("temp_path_for", &temp_path_for, py::arg("target"),
+        "a fresh temporary name beside target, TARGET.tmp-<pid>-<random> (the writers' one naming scheme)");
+  m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),
+        "remove temporary files of target left by dead processes; returns the paths removed");
   m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();

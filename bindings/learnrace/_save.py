@@ -1,9 +1,10 @@
 """``Results.save``: write a run file without ever damaging an existing one.
 
-The C++ writer (in-memory runs) and the copy of a file-backed run follow the same rule: a new temporary file in
-the target's directory, synced, then renamed over the target in one step. A failure (a full disk, Ctrl-C) leaves the
-old target untouched and removes the temporary file. A target that exists and is not a regular file (a directory,
-FIFO, device or socket) is refused before anything is written.
+The C++ writer (in-memory runs) and the copy of a file-backed run follow the same rule and the same temporary names
+(host/output_file.hpp): a new temporary file ``TARGET.tmp-<pid>-<random>`` in the target's directory, synced, then
+renamed over the target in one step. A failure (a full disk, Ctrl-C) leaves the old target untouched and removes the
+temporary file; temporary files of killed processes are removed by the next write to the same target. A target that
+exists and is not a regular file (a directory, FIFO, device or socket) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 
 from ._sources import CoreSource
 
@@ -40,22 +40,20 @@ def _copy_bytes(source, out) -> None:
     source.copy_to(out)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: str, write) -> None:
     """Calls write(binary_file) on a new temporary file next to `path`, syncs it and renames it to `path`."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    from . import _core
+
+    target = os.path.abspath(path)
+    directory = os.path.dirname(target)
+    _core.remove_stale_temps(target)
+    tmp = _core.temp_path_for(target)
+    out = open(tmp, "xb")  # noqa: SIM115 - created exclusively (with the umask's permissions), closed below
     try:
-        with os.fdopen(fd, "wb") as out:
+        with out:
             write(out)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a run file gets the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -35,7 +35,7 @@ def replace_with(path, source) -> None:
 
 
 def leftovers(directory) -> list:
-    return sorted(p for p in os.listdir(directory) if p.endswith(".tmp"))
+    return sorted(p for p in os.listdir(directory) if ".tmp" in p)
 
 
 # ---------------------------------------------------------------------------------------------- one open handle
@@ -134,4 +134,28 @@ def test_non_regular_targets_are_refused(source, two_runs, small_results, tmp_pa
         res.save(tmp_path)
     with pytest.raises(ValueError, match="is a character device"):
         res.save("/dev/null")
+    assert leftovers(tmp_path) == []
+
+
+def test_temporary_names_are_the_writers_and_stale_ones_are_removed(two_runs, tmp_path, monkeypatch):
+    target = tmp_path / "run.h5"
+    dead = 4_000_000  # above Linux's default pid_max (4194304 is the largest possible): no live process has it
+    while True:
+        try:
+            os.kill(dead, 0)
+        except ProcessLookupError:
+            break
+        dead += 1
+    stale = tmp_path / f"run.h5.tmp-{dead}-0123abcd"
+    stale.write_bytes(b"left by a killed run")
+    seen = []
+
+    def record(source, out):
+        seen.append(os.path.basename(out.name))
+        source.copy_to(out)
+
+    monkeypatch.setattr(_save, "_copy_bytes", record)
+    learnrace.open(two_runs[0]).save(target)
+    assert len(seen) == 1 and seen[0].startswith(f"run.h5.tmp-{os.getpid()}-"), seen
+    assert not stale.exists(), "the dead run's temporary file is removed"
     assert leftovers(tmp_path) == []
