@@ -76,7 +76,7 @@ def survival(results, point=0, ax=None, ci: bool = True, log_panel: bool = True)
         floor = min(floor, f[f > 0].min())
     ax.set_xlim(0, t[-1])
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("periods")
+    ax.set_xlabel("duration (periods lived)")
     ax.set_ylabel("probability")
     title = "Survival and cumulative incidence by cause"
     if not isinstance(results, pd.DataFrame):
@@ -86,7 +86,7 @@ def survival(results, point=0, ax=None, ci: bool = True, log_panel: bool = True)
         log_ax.set_yscale("log")
         log_ax.set_xlim(0, t[-1])
         log_ax.set_ylim(max(floor / 3, 1e-6), 1.5)
-        log_ax.set_xlabel("periods")
+        log_ax.set_xlabel("duration (periods lived)")
         log_ax.set_title("cumulative incidence, log scale")
         log_ax.grid(True, which="major", alpha=0.3)
     band = "; bands: 95% CI" if ci else ""
