@@ -1,8 +1,8 @@
 // learnrace._core: the engine as a Python extension (pybind11).
 //
-// - run_string / run_file: validate an experiment, run it with the GIL released, return a RunHandle. A progress
-//   callback re-acquires the GIL between chunks and checks for signals, so Ctrl-C raises KeyboardInterrupt and
-//   stops the run cleanly after the chunk in flight.
+// - run_string / run_file: validate an experiment, run it on a worker thread with the GIL released, return a
+//   RunHandle. The caller's thread checks for signals meanwhile, so Ctrl-C cancels the run within a block of dyads
+//   (even inside the only chunk) and raises KeyboardInterrupt.
 // - RunHandle: the finished run; its arrays are read-only numpy views of the C++ memory, never copies
 //   (run_handle.hpp).
 // - ConfigError -> learnrace.ConfigError (a ValueError with .key), FileFormatError -> learnrace.FileFormatError.
@@ -12,22 +12,27 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "backend.hpp"
 #include "cli_args.hpp"
 #include "config.hpp"
 #include "driver.hpp"
+#include "h5_run_file.hpp"
+#include "output_file.hpp"
 #include "run_handle.hpp"
 #include "summary.hpp"
 #include "version.hpp"
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
-#include "h5_run_file.hpp"
-#endif
 
 namespace py = pybind11;
 using namespace learnrace;
@@ -63,35 +68,104 @@ uint64_t responsive_chunk(const RunConfig& config, BackendKind backend) {
   return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, 256));
 }
 
-std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int threads, uint64_t chunk_dyads,
-                                      const py::object& progress) {
+/// The calling thread's side of a run on a worker thread: it waits, and looks for Python signals every 50 ms and
+/// whenever the worker finishes a chunk (the worker waits for that look, so a signal raised by the progress callback
+/// stops the run at the next chunk boundary at the latest).
+class SignalWatch {
+ public:
+  /// Worker: after a chunk, until the calling thread has looked for signals.
+  void chunk_done() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const uint64_t ticket = ++asked_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return answered_ >= ticket || finished_; });
+  }
+  /// Worker: the run has ended (normally or not).
+  void finish() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+  /// Calling thread (GIL released): returns when the worker has finished; `look` runs with the GIL held.
+  template <class Look>
+  void wait(Look look) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!finished_) {
+      changed_.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished_ || asked_ > answered_; });
+      const uint64_t asked = asked_;
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        look();
+      }
+      lock.lock();
+      answered_ = asked;
+      changed_.notify_all();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t asked_ = 0, answered_ = 0;
+  bool finished_ = false;
+};
+
+/// Runs the experiment on a worker thread with the GIL released while the calling thread watches for signals: Ctrl-C
+/// (KeyboardInterrupt, or any exception of Python's signal handlers) sets the engine's cancel flag, which the backends
+/// see within a block of dyads, even inside the only chunk, and is raised once the worker has stopped. The progress
+/// callback runs on the worker thread with the GIL; an exception it raises stops the run the same way.
+std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int64_t threads,
+                                      uint64_t chunk_dyads, const py::object& progress) {
+  check_threads(threads);
   DriverOptions options;
   options.backend = resolve_backend(parse_backend(backend));
-  options.threads = threads;
+  options.threads = static_cast<int>(threads);
   options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
   options.progress_bar = false;  // Python draws its own (tqdm or a plain one)
+  std::atomic<bool> cancel{false};
+  options.cancel = &cancel;
 
-  std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback
+  std::optional<py::error_already_set> pending;  // KeyboardInterrupt, or an exception of the callback (GIL held)
+  SignalWatch watch;
   options.on_progress = [&](uint64_t done, uint64_t total) {
-    py::gil_scoped_acquire gil;
-    try {
-      if (!progress.is_none()) progress(done, total);
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    } catch (py::error_already_set& e) {
-      pending = std::move(e);
-      throw RunCancelled();  // the driver stops between chunks
+    if (!progress.is_none()) {
+      py::gil_scoped_acquire gil;
+      try {
+        progress(done, total);
+      } catch (py::error_already_set& e) {
+        if (!pending) pending = std::move(e);
+        throw RunCancelled();
+      }
     }
+    watch.chunk_done();
   };
 
   auto handle = std::make_shared<RunHandle>();
   handle->parameters = parameter_table(config);
-  try {
+  std::exception_ptr failure;
+  {
     py::gil_scoped_release release;
-    handle->result = run_experiment(config, options);
-  } catch (const RunCancelled&) {
-    if (pending) throw std::move(*pending);
-    throw;
+    std::thread worker([&] {
+      try {
+        handle->result = run_experiment(config, options);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      watch.finish();
+    });
+    watch.wait([&] {
+      if (PyErr_CheckSignals() == 0) return;  // only the main thread runs Python's handlers; elsewhere always 0
+      if (pending)
+        PyErr_Clear();
+      else
+        pending.emplace();  // takes the raised exception
+      cancel.store(true);
+    });
+    worker.join();
   }
+  if (pending) throw std::move(*pending);
+  if (failure) std::rethrow_exception(failure);
   handle->describe_from_params();
   return handle;
 }
@@ -102,18 +176,17 @@ py::dict parameters_dict(const RunHandle& h) {
   return d;
 }
 
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
-/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md).
+/// A run file read back by the C++ reader (the reference implementation of docs/output_schema.md), through one
+/// open file handle.
 std::shared_ptr<RunHandle> read_file(const std::string& path) {
   auto handle = std::make_shared<RunHandle>();
   py::gil_scoped_release release;
-  const RunFileHeader header = read_run_header(path);
-  handle->result = read_run_file(path);
+  RunFileContents contents = read_run_contents(path);
+  handle->result = std::move(contents.result);
   handle->describe_from_params();
-  PointTable table = read_point_table(path);
-  handle->parameters = std::move(table.columns);
-  handle->kernels = std::move(table.kernels);
-  handle->seed = static_cast<uint32_t>(header.seed);
+  handle->parameters = std::move(contents.points.columns);
+  handle->kernels = std::move(contents.points.kernels);
+  handle->seed = static_cast<uint32_t>(contents.header.seed);
   if (handle->result.params.empty()) {  // the reader did not rebuild ModelParams: edges unknown here
     handle->joint_max = std::numeric_limits<float>::quiet_NaN();
     handle->relation_bin_max = std::numeric_limits<float>::quiet_NaN();
@@ -126,7 +199,6 @@ std::string file_info(const std::string& path) {
   print_file_info(path, out);
   return out.str();
 }
-#endif
 
 std::string headlines_text(const RunHandle& h) {
   std::ostringstream out;
@@ -149,12 +221,16 @@ PYBIND11_MODULE(_core, m) {
       if (p) std::rethrow_exception(p);
     } catch (const ConfigError& e) {
       raise_python("ConfigError", e.what(), py::make_tuple(e.key()));
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
     } catch (const FileFormatError& e) {
       raise_python("FileFormatError", e.what(), py::make_tuple(e.item()));
-#endif
     } catch (const RunCancelled& e) {
       PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const OutOfMemory& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError,
+                      "learnrace: out of memory (try fewer threads, sweep points or "
+                      "output.trajectory_max)");
     }
   });
 
@@ -179,21 +255,18 @@ PYBIND11_MODULE(_core, m) {
       .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
       .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
       .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
       .def(
           "save",
           [](const RunHandle& h, const std::string& path) {
             py::gil_scoped_release release;
             write_run_file(path, h.result, h.parameters);
           },
-          py::arg("path"), "write the run with the C++ HDF5 writer (temporary file, then rename)")
-#endif
-      ;
+          py::arg("path"), "write the run with the C++ HDF5 writer (temporary file, then rename)");
 
   m.def(
       "run_string",
       [](const std::string& toml_text, const std::string& source_name, const std::string& backend,
-         std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads,
+         std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads,
          const py::object& progress) {
         RunConfig config = load_config_string(toml_text, source_name, make_overrides(dyads, seed));
         return run_config(std::move(config), backend, threads, chunk_dyads, progress);
@@ -204,7 +277,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run_file",
       [](const std::string& path, const std::string& backend, std::optional<uint64_t> dyads,
-         std::optional<uint32_t> seed, int threads, uint64_t chunk_dyads, const py::object& progress) {
+         std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads, const py::object& progress) {
         RunConfig config = load_config_file(path, make_overrides(dyads, seed));
         return run_config(std::move(config), backend, threads, chunk_dyads, progress);
       },
@@ -222,10 +295,16 @@ PYBIND11_MODULE(_core, m) {
         return d;
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
   m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
   m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
-#endif
+  m.def(
+      "check_file",
+      [](const std::string& path) {
+        py::gil_scoped_release release;
+        check_run_file(path);
+      },
+      py::arg("path"),
+      "check a run file against the output schema (the C++ reader's checks, nothing read); FileFormatError if not");
   m.def(
       "cuda_available", [] { return cuda_reason().empty(); },
       "True when the CUDA backend is built and a GPU is usable");
@@ -240,13 +319,15 @@ PYBIND11_MODULE(_core, m) {
         }
       },
       py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+  m.def("temp_path_for", &temp_path_for, py::arg("target"),
+        "a fresh temporary name beside target, TARGET.tmp-<pid>-<random> (the writers' one naming scheme)");
+  m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),
+        "remove temporary files of target left by dead processes; returns the paths removed");
+  m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();
-#ifdef LEARNRACE_HAVE_HDF5_WRITER
-  m.attr("has_hdf5_writer") = true;
-#else
-  m.attr("has_hdf5_writer") = false;
-#endif
   m.attr("section_names") = bindings::section_names();
   m.attr("trajectory_names") = bindings::trajectory_names();
+  m.def("output_schema", &bindings::output_schema_dict,
+        "the output schema registry: every dataset, axis and attribute of a run file (docs/output_schema.md)");
 }

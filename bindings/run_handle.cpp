@@ -1,6 +1,10 @@
 #include "run_handle.hpp"
 
+#include <pybind11/stl.h>
+
 #include <stdexcept>
+
+#include "output_schema.hpp"
 
 namespace py = pybind11;
 
@@ -56,57 +60,109 @@ void RunHandle::describe_from_params() {
 }
 
 std::vector<std::string> section_names() {
-  return {"transitions",      "transitions_by_bin",  "occupancy", "duration", "asymmetry_hist",
-          "power_shift_hist", "joint_learning_hist", "power_outcomes", "moments",   "dyads"};
+  std::vector<std::string> names;
+  for (const output_schema::DatasetSpec& spec : output_schema::count_sections()) names.push_back(spec.name);
+  return names;
 }
 
 std::vector<std::string> trajectory_names() {
-  return {"pair",        "x_A",      "x_B",   "trust",    "stakes",   "orientation",
-          "relation",    "power_A",  "dyad",  "intent_A", "intent_B", "knowledge_A",
-          "knowledge_B", "equity_A", "cause", "duration", "gain_A",   "gain_B"};
+  std::vector<std::string> names;
+  for (const output_schema::DatasetSpec& spec : output_schema::trajectory_fields()) names.push_back(spec.name);
+  return names;
 }
 
 py::array counts_section(const py::object& handle, const std::string& name) {
   const RunResult& r = handle.cast<const RunHandle&>().result;
+  const output_schema::DatasetSpec* spec = output_schema::find_count_section(name);
+  if (!spec) throw py::key_error("no count section '" + name + "'");
   const OutputLayout& l = r.layout;
-  const uint64_t* c = r.counts.data();
-  const size_t w = l.total;  // the words of one point
-  const py::ssize_t n = kPairStates, T = l.periods, B = l.factor_bins, H = l.hist_bins;
-  if (name == "transitions") return point_view(handle, c + l.transitions, w, {n, n});
-  if (name == "transitions_by_bin") return point_view(handle, c + l.transitions_by_bin, w, {kBinnedAxes, B, n, n});
-  if (name == "occupancy") return point_view(handle, c + l.occupancy, w, {T, n});
-  if (name == "duration") return point_view(handle, c + l.duration, w, {kCauses, T + 1});
-  if (name == "asymmetry_hist") return point_view(handle, c + l.hist_asymmetry, w, {H});
-  if (name == "power_shift_hist") return point_view(handle, c + l.hist_power_shift, w, {H});
-  if (name == "joint_learning_hist") return point_view(handle, c + l.hist_joint, w, {H});
-  if (name == "power_outcomes") return point_view(handle, c + l.power_outcomes, w, {2, kPowerColumns});
-  // Moments are int64 fixed-point sums stored in the uint64 words (two's complement).
-  if (name == "moments") return point_view(handle, reinterpret_cast<const int64_t*>(c + l.moments), w, {kMoments, 2});
-  if (name == "dyads") return point_view(handle, c + l.dyads, w, {});
-  throw py::key_error("no count section '" + name + "'");
+  std::vector<py::ssize_t> shape;
+  const std::vector<int64_t> dims = spec->dims(l.shape());
+  for (size_t i = 1; i < dims.size(); ++i) shape.push_back(static_cast<py::ssize_t>(dims[i]));  // per point
+  const uint64_t* first = r.counts.data() + l.offset(static_cast<Section>(spec->index));
+  // int64 sections (the moments) are two's-complement values stored in the uint64 words.
+  if (spec->dtype == output_schema::Dtype::Int64)
+    return point_view(handle, reinterpret_cast<const int64_t*>(first), l.total, shape);
+  return point_view(handle, first, l.total, shape);
 }
 
 py::array trajectory_array(const py::object& handle, const std::string& name) {
   const Trajectories& t = handle.cast<const RunHandle&>().result.trajectories;
-  if (name == "pair") return trajectory_view(handle, t.pair, true);
-  if (name == "x_A") return trajectory_view(handle, t.x_a, true);
-  if (name == "x_B") return trajectory_view(handle, t.x_b, true);
-  if (name == "trust") return trajectory_view(handle, t.trust, true);
-  if (name == "stakes") return trajectory_view(handle, t.stakes, true);
-  if (name == "orientation") return trajectory_view(handle, t.orientation, true);
-  if (name == "relation") return trajectory_view(handle, t.relation, true);
-  if (name == "power_A") return trajectory_view(handle, t.power_a, true);
-  if (name == "dyad") return trajectory_view(handle, t.dyad, false);
-  if (name == "intent_A") return trajectory_view(handle, t.intent_a, false);
-  if (name == "intent_B") return trajectory_view(handle, t.intent_b, false);
-  if (name == "knowledge_A") return trajectory_view(handle, t.knowledge_a, false);
-  if (name == "knowledge_B") return trajectory_view(handle, t.knowledge_b, false);
-  if (name == "equity_A") return trajectory_view(handle, t.equity_a, false);
-  if (name == "cause") return trajectory_view(handle, t.cause, false);
-  if (name == "duration") return trajectory_view(handle, t.duration, false);
-  if (name == "gain_A") return trajectory_view(handle, t.gain_a, false);
-  if (name == "gain_B") return trajectory_view(handle, t.gain_b, false);
-  throw py::key_error("no trajectory dataset '" + name + "'");
+  py::object found;
+  for_each_trajectory_field([&](const char* field, auto member, bool per_period) {
+    if (name == field) found = trajectory_view(handle, t.*member, per_period);
+  });
+  if (!found) throw py::key_error("no trajectory dataset '" + name + "'");
+  return found.cast<py::array>();
+}
+
+py::dict output_schema_dict() {
+  namespace os = output_schema;
+  auto datasets = [](const std::vector<os::DatasetSpec>& specs) {
+    py::list out;
+    for (const os::DatasetSpec& s : specs) {
+      py::dict d;
+      d["group"] = s.group;
+      d["name"] = s.name;
+      d["path"] = s.path();
+      d["dtype"] = os::dtype_name(s.dtype);
+      d["axes"] = s.axis_names();
+      d["shape"] = s.shape_text();
+      d["kind"] = os::kind_name(s.kind);
+      d["doc"] = s.doc;
+      out.append(d);
+    }
+    return out;
+  };
+  auto attributes = [](const std::vector<os::AttributeSpec>& specs) {
+    py::list out;
+    for (const os::AttributeSpec& a : specs) {
+      py::dict d;
+      d["object"] = a.object;
+      d["name"] = a.name;
+      d["dtype"] = os::dtype_name(a.dtype);
+      d["dims"] = a.dims;
+      d["doc"] = a.doc;
+      out.append(d);
+    }
+    return out;
+  };
+  py::list axes;
+  for (const os::AxisSpec& a : os::axes()) {
+    py::dict d;
+    d["name"] = a.name;
+    d["labels"] = a.labels;
+    d["doc"] = a.doc;
+    axes.append(d);
+  }
+  py::list meta;
+  for (const os::MetaAxis& m : os::meta_axes()) {
+    py::dict d;
+    d["name"] = m.name;
+    d["values"] = m.values;
+    d["doc"] = m.doc;
+    meta.append(d);
+  }
+  py::list points;
+  for (const os::PointColumnSpec& c : os::point_columns()) {
+    py::dict d;
+    d["name"] = c.name;
+    d["dtype"] = os::dtype_name(c.dtype);
+    d["doc"] = c.doc;
+    points.append(d);
+  }
+  py::dict schema;
+  schema["filetype"] = os::kFileType;
+  schema["version"] = py::make_tuple(os::kVersionMajor, os::kVersionMinor);
+  schema["axes"] = axes;
+  schema["count_sections"] = datasets(os::count_sections());
+  schema["trajectory_fields"] = datasets(os::trajectory_fields());
+  schema["meta"] = meta;
+  schema["points"] = points;
+  schema["root_attributes"] = attributes(os::root_attributes());
+  schema["dataset_attributes"] = attributes(os::dataset_attributes());
+  schema["fixed_point_scale"] = static_cast<double>(kFixedPointScale);
+  return schema;
 }
 
 py::array point_counts(const py::object& handle, int32_t point) {

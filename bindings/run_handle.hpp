@@ -28,14 +28,17 @@ struct RunHandle {
   void describe_from_params();
 };
 
-/// Names of the count sections (docs/output_schema.md: /counts and /outcomes datasets).
+/// Names of the count sections (/counts and /outcomes datasets), from the output schema registry.
 std::vector<std::string> section_names();
-/// Names of the trajectory datasets (/trajectories).
+/// Names of the trajectory datasets (/trajectories), from the output schema registry.
 std::vector<std::string> trajectory_names();
+/// The whole output schema registry (host/output_schema.hpp) as plain Python data: what the Python reader
+/// checks files against and docs/output_schema.md is generated from.
+pybind11::dict output_schema_dict();
 
-/// One output section with a leading point axis, e.g. "transitions" -> uint64 [P, 25, 25], "moments" -> int64
-/// [P, 9, 2]: a read-only view of the C++ counts [P][layout.total] (strided over the points) whose base is `handle`,
-/// for any number of points. Nothing is copied; the array keeps the run alive.
+/// One count section with a leading point axis, shaped and typed by the registry, e.g. "transitions" -> uint64
+/// [P, 25, 25], "moments" -> int64 [P, 9, 2]: a read-only view of the C++ counts [P][layout.total] (strided over the
+/// points) whose base is `handle`, for any number of points. Nothing is copied; the array keeps the run alive.
 pybind11::array counts_section(const pybind11::object& handle, const std::string& name);
 
 /// A trajectory dataset, [P, K, T] per period or [P, K] per dyad: a read-only, C-contiguous view of the C++ array

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "output_file.hpp"
+
 namespace learnrace {
 
 namespace {
@@ -61,7 +63,7 @@ CliOptions parse_run(const std::vector<std::string>& args) {
     } else if (flag == "--seed") {
       o.overrides.seed = static_cast<uint32_t>(parse_count(flag, cursor.value(flag, arg), 0, 4294967295ull));
     } else if (flag == "--threads") {
-      o.threads = static_cast<int>(parse_count(flag, cursor.value(flag, arg), 0, 4096));
+      o.threads = static_cast<int>(parse_count(flag, cursor.value(flag, arg), 0, kMaxThreads));
     } else if (flag == "--chunk") {
       o.chunk_dyads = parse_count(flag, cursor.value(flag, arg), 1, 9007199254740992ull);
     } else if (flag == "--backend") {
@@ -134,11 +136,12 @@ Usage:
   learnrace --help | --version
 
 run: simulate every sweep point of the experiment and write one HDF5 file.
-  -o, --output PATH    output file (its directory must exist); written via PATH.tmp + rename
+  -o, --output PATH    output file (its directory must exist); written to PATH.tmp-<pid>-<random>, then
+                       renamed over PATH (an existing PATH is kept until the new file is complete)
   --dyads N            dyads per point (overrides run.dyads)
   --seed S             random seed, 0..4294967295 (overrides run.seed)
-  --threads K          CPU threads (default 0: all cores)
-  --backend B          auto | cpu | cuda (default cpu; auto uses CUDA when a device is usable)
+  --threads K          CPU threads, 0..4096 (default 0: all cores)
+  --backend B          auto | cpu | cuda (default auto: CUDA when a device is usable, else the CPU)
   --chunk N            dyads per point per backend call (default run.chunk_dyads; with cuda at least 2^24
                        dyads per call over all points); results do not depend on it
   -q, --quiet          no progress bar and no summary
@@ -149,21 +152,19 @@ The experiment file is checked completely before anything runs: an unknown key, 
 out-of-range value or inconsistent settings stop with a message naming the key.
 experiments/baseline.toml documents every key.
 
-Exit status: 0 success; 2 usage or configuration error (nothing written); 1 runtime error.
+Exit status: 0 success; 2 usage or configuration error (nothing written); 1 runtime error, or interrupted
+(SIGINT/Ctrl-C or SIGTERM: the run stops within a block of dyads, nothing is written and an existing
+output file is kept).
 )";
 }
 
 void check_output_path(const std::string& output, const std::string& experiment) {
+  try {
+    check_output_writable(output);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
   struct stat st {};
-  if (stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw UsageError("-o " + output + ": is a directory; give a file name such as " + output + "/run.h5");
-  const size_t slash = output.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : output.substr(0, slash));
-  if (stat(dir.c_str(), &st) != 0)
-    throw UsageError("-o " + output + ": the directory '" + dir + "' does not exist (create it first)");
-  if (!S_ISDIR(st.st_mode)) throw UsageError("-o " + output + ": '" + dir + "' is not a directory");
-  if (access(dir.c_str(), W_OK | X_OK) != 0)
-    throw UsageError("-o " + output + ": the directory '" + dir + "' is not writable: " + std::strerror(errno));
   struct stat exp {};
   if (stat(output.c_str(), &st) == 0 && stat(experiment.c_str(), &exp) == 0 && st.st_dev == exp.st_dev &&
       st.st_ino == exp.st_ino)

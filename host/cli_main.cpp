@@ -1,12 +1,15 @@
 // The `learnrace` executable: run an experiment into an HDF5 file, or describe such a file.
-// Exit status: 0 success; 2 usage or configuration error (nothing written); 1 runtime error.
+// Exit status: 0 success; 2 usage or configuration error (nothing written); 1 runtime error or interrupted
+// (SIGINT, SIGTERM: nothing written, an existing output file kept).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <new>
 
 #include "cli_args.hpp"
 #include "config.hpp"
@@ -24,10 +27,29 @@ constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
 
 std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_interrupt(int) {
-  g_cancel.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+extern "C" void on_stop_signal(int sig) {
+  g_signal.store(sig);
+  g_cancel.store(true);  // the backends see it within a block of dyads; the writer before its rename
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM cancel the run; a second one of the same kind ends the process at once
+/// (SA_RESETHAND), leaving at most a temporary file that the next run to the same output removes.
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int interrupted(const std::string& output) {
+  const char* name = g_signal.load() == SIGTERM ? "SIGTERM" : "SIGINT";
+  if (isatty(STDERR_FILENO)) std::cerr << '\n';  // past the progress bar
+  std::cerr << "learnrace: interrupted (" << name << "); nothing written, " << output << " left as it was\n";
+  return kExitRuntime;
 }
 
 int usage_error(const std::string& message) {
@@ -54,14 +76,12 @@ int run_command(const CliOptions& options) {
     return kExitUsage;
   } catch (const UsageError& e) {
     return usage_error(e.what());
-  } catch (const std::runtime_error& e) {  // --backend cuda without a usable device
-    return usage_error(std::string("--backend: ") + e.what());
   }
   driver.threads = options.threads;
   driver.chunk_dyads = options.chunk_dyads;
   driver.progress_bar = !options.quiet;
   driver.cancel = &g_cancel;
-  std::signal(SIGINT, on_interrupt);
+  install_stop_handlers();
 
   const auto start = std::chrono::steady_clock::now();
   try {
@@ -70,7 +90,7 @@ int run_command(const CliOptions& options) {
                 << config.points.at(0).periods << " periods on " << backend_name(driver.backend) << " -> "
                 << options.output << std::endl;
     const RunResult result = run_experiment(config, driver);
-    write_run_file(options.output, result, parameter_table(config));
+    write_run_file(options.output, result, parameter_table(config), &g_cancel);
     if (options.quiet) return kExitOk;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     uint64_t dyad_periods = 0;
@@ -83,7 +103,9 @@ int run_command(const CliOptions& options) {
               << " dyad-periods/s (" << dyad_periods << " dyad-periods lived)\n\n";
     print_headlines(result, std::cout);
   } catch (const RunCancelled&) {
-    std::cerr << "learnrace: interrupted; nothing written\n";
+    return interrupted(options.output);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "learnrace: error: out of memory (try fewer --threads, sweep points or output.trajectory_max)\n";
     return kExitRuntime;
   } catch (const std::exception& e) {
     std::cerr << "learnrace: error: " << e.what() << '\n';

@@ -2,6 +2,8 @@
 // keys, expand [[points]] x [sweep], and record the effective experiment as TOML text.
 #include "config.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -81,6 +83,10 @@ RunConfig load_config_string(const std::string& toml_text, const std::string& so
 }
 
 RunConfig load_config_file(const std::string& path, const ConfigOverrides& overrides) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw ConfigError("", path + ": is a directory, not an experiment file (give a .toml file, such as " +
+                              "experiments/baseline.toml)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("", path + ": cannot read the experiment file: " + std::strerror(errno));
   std::ostringstream text;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 
 #include "config_distributions.hpp"
 #include "config_suggest.hpp"
@@ -23,6 +24,13 @@ std::string got(const ConfigValue& v) {
   throw_config_error(scope, &v, key, "wrong type: expected " + expected + ", " + got(v));
 }
 
+/// A bound as an int64 (clamped: an integer key's bounds are at most 2^53 in magnitude, but a cast must not overflow).
+int64_t integer_bound(double bound) {
+  if (bound >= 9.2e18) return INT64_MAX;
+  if (bound <= -9.2e18) return INT64_MIN;
+  return static_cast<int64_t>(bound);
+}
+
 double read_scalar(const ScalarKey& spec, const ConfigValue& v, const ConfigScope& scope) {
   double value = 0.0;
   switch (spec.type) {
@@ -36,6 +44,9 @@ double read_scalar(const ScalarKey& spec, const ConfigValue& v, const ConfigScop
       throw_config_error(scope, &v, spec.key, "'" + v.text + "' is not allowed; allowed: " + spec.allowed());
     case KeyType::Integer:
       if (v.type != ConfigValue::Type::Integer) wrong_type(scope, v, spec.key, spec.allowed());
+      // Compared as integers: 2^53 + 1 would round to 2^53 as a double and pass.
+      if (v.integer < integer_bound(std::ceil(spec.bounds.lo)) || v.integer > integer_bound(std::floor(spec.bounds.hi)))
+        throw_config_error(scope, &v, spec.key, compact_text(v) + " is out of range; allowed: " + spec.allowed());
       value = static_cast<double>(v.integer);
       break;
     case KeyType::Number:
@@ -59,7 +70,8 @@ float read_real_param(const ConfigValue& v, const std::string& key, const Config
   if (!v.is_number()) wrong_type(scope, v, key, "a number");
   const double value = v.as_double();
   if (!std::isfinite(value) || std::fabs(value) > FLT_MAX)
-    throw_config_error(scope, &v, key, "must be a finite number, got " + compact_text(v));
+    throw_config_error(scope, &v, key,
+                       "must be a finite number, |x| <= " + std::string(kMaxFloatText) + ", got " + compact_text(v));
   return static_cast<float>(value);
 }
 

@@ -278,11 +278,15 @@ std::string ScalarKey::allowed() const {
     default:
       break;
   }
-  const std::string what = type == KeyType::Integer ? "an integer" : "a number";
-  const bool no_top = bounds.hi >= (type == KeyType::Integer ? kMaxInteger : FLT_MAX);
+  // Keys without an upper bound of their own still have one: 2^53 for integers (exact in a double), the largest
+  // 32-bit float for numbers; the message states it so that no value "out of range" seems to be allowed.
+  const bool integer = type == KeyType::Integer;
+  const std::string what = integer ? "an integer" : "a number";
+  const std::string top = integer ? kMaxIntegerText : kMaxFloatText;
+  const bool no_top = bounds.hi >= (integer ? kMaxInteger : FLT_MAX);
   const bool no_bottom = bounds.lo <= -FLT_MAX;
-  if (no_top && no_bottom) return "a finite number (a 32-bit float, |x| <= 3.4e38)";
-  if (no_top) return what + (bounds.lo_open ? " > " : " >= ") + bound_text(bounds.lo);
+  if (no_top && no_bottom) return "a finite number, |x| <= " + top;
+  if (no_top) return what + (bounds.lo_open ? " > " : " >= ") + bound_text(bounds.lo) + " and <= " + top;
   return what + " in " + (bounds.lo_open ? "(" : "[") + bound_text(bounds.lo) + ", " + bound_text(bounds.hi) +
          (bounds.hi_open ? ")" : "]");
 }

@@ -25,6 +25,9 @@ enum class KeyType { Integer, Number, Boolean, Choice };
 
 /// Largest integer a key accepts when it has no tighter bound (exact in a double).
 constexpr double kMaxInteger = 9007199254740992.0;  // 2^53
+constexpr const char* kMaxIntegerText = "9007199254740992 (2^53)";
+/// Largest magnitude of a number key (values are stored as 32-bit floats): FLT_MAX.
+constexpr const char* kMaxFloatText = "3.4028235e+38 (the largest 32-bit float)";
 
 struct Bounds {
   double lo;

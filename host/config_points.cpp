@@ -53,6 +53,9 @@ std::vector<PointSpec> read_points(const ConfigValue& root, const ConfigScope& s
                          "wrong type: expected a non-empty string, got " + compact_text(*name, true));
     if (name->text.empty())
       throw_config_error({scope.source, where}, name, "points.name", "must be a non-empty string");
+    if (name->text.find('\0') != std::string::npos)  // HDF5 strings and messages would cut it there
+      throw_config_error({scope.source, where}, name, "points.name",
+                         "contains a NUL character (\\u0000), which a point name cannot hold");
     if (!names.insert(name->text).second)
       throw_config_error({scope.source, where}, name, "points.name",
                          "duplicate point name '" + name->text + "'; names must be unique");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <new>
 #include <stdexcept>
 
 #include "backend.hpp"
@@ -35,7 +36,7 @@ BackendKind resolve_backend(BackendKind requested) {
   if (requested == BackendKind::Cpu) return BackendKind::Cpu;
   const bool cuda = cuda_backend_available(&why);
   if (requested == BackendKind::Auto) return cuda ? BackendKind::Cuda : BackendKind::Cpu;
-  if (!cuda) throw std::runtime_error("backend 'cuda' is not available: " + why);
+  if (!cuda) throw ConfigError("backend", "backend: backend 'cuda' is not available: " + why);
   return BackendKind::Cuda;
 }
 
@@ -46,7 +47,15 @@ uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend) {
   return std::max(configured, (kCudaChunkDyads + points - 1) / points);
 }
 
+void check_threads(int64_t threads) {
+  if (threads < 0 || threads > kMaxThreads)
+    throw ConfigError("threads", "threads: " + std::to_string(threads) +
+                                     " is out of range; allowed: an integer in [0, " + std::to_string(kMaxThreads) +
+                                     "] (0: all cores)");
+}
+
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options) {
+  check_threads(options.threads);
   const BackendKind backend = resolve_backend(options.backend);
   const int32_t n_points = static_cast<int32_t>(config.points.size());
   const OutputLayout layout = OutputLayout::make(config.points.at(0));
@@ -69,7 +78,13 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   result.dyads_per_point = config.dyads;
   result.config_toml = config.toml_text;
   result.backend = backend_name(backend);
-  result.allocate(n_points, layout, slots);
+  try {
+    result.allocate(n_points, layout, slots);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory("out of memory: cannot allocate the results of " + std::to_string(n_points) + " point(s) (" +
+                      std::to_string(layout.total * 8) + " bytes of counts and " + std::to_string(slots) +
+                      " trajectory slots of " + std::to_string(layout.periods) + " periods per point)");
+  }
   std::vector<PointBuffers> buffers(n_points);
   for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);
 
@@ -78,7 +93,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   ProgressBar bar(options.progress_bar && isatty(STDERR_FILENO), total);
   const auto start = std::chrono::steady_clock::now();
   for (uint64_t begin = 0; begin < config.dyads; begin += chunk) {
-    if (options.cancel && options.cancel->load()) throw RunCancelled();
+    if (cancel_requested(options.cancel)) throw RunCancelled();
     ChunkRequest request;
     request.params = params.data();
     request.out = buffers.data();
@@ -86,6 +101,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     request.dyad_begin = begin;
     request.dyad_end = std::min(config.dyads, begin + chunk);
     request.threads = options.threads;
+    request.cancel = options.cancel;
     if (backend == BackendKind::Cuda)
       run_chunk_cuda(request);
     else
@@ -95,6 +111,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     if (options.on_progress) options.on_progress(done, total);
   }
   bar.finish();
+  if (cancel_requested(options.cancel)) throw RunCancelled();  // also seen after the last chunk
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

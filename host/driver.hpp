@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "run_cancelled.hpp"
 #include "run_result.hpp"
 
 namespace learnrace {
@@ -17,14 +18,9 @@ enum class BackendKind { Auto, Cpu, Cuda };
 BackendKind parse_backend(const std::string& name);
 
 /// Resolves Auto to Cuda when a CUDA device is usable, else Cpu. Cuda without a device throws
-/// std::runtime_error with the reason.
+/// ConfigError(key "backend") with the reason.
 BackendKind resolve_backend(BackendKind requested);
 const char* backend_name(BackendKind kind);
-
-class RunCancelled : public std::runtime_error {
- public:
-  RunCancelled() : std::runtime_error("run cancelled") {}
-};
 
 struct DriverOptions {
   BackendKind backend = BackendKind::Cpu;
@@ -33,8 +29,16 @@ struct DriverOptions {
   bool progress_bar = false;  // draw a bar on stderr (only when stderr is a terminal)
   /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
   std::function<void(uint64_t, uint64_t)> on_progress;
-  const std::atomic<bool>* cancel = nullptr;  // checked between chunks
+  /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every
+  /// block of kCpuDyadBlock dyads; CUDA: between launches) and after the last one, so no cancelled run returns.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+/// Largest CPU thread count a run accepts (DriverOptions::threads, `--threads`, `learnrace.run(threads=)`).
+constexpr int kMaxThreads = 4096;
+
+/// Refuses a thread count outside [0, kMaxThreads] (0: all cores) with ConfigError(key "threads").
+void check_threads(int64_t threads);
 
 /// Dyads per call of the CUDA backend (over all points) below which its fixed cost per call dominates: each call
 /// zeroes, copies back and merges the counts and waits for the longest dyad of every launch, about 1.5 ms on an H100
@@ -47,7 +51,9 @@ constexpr uint64_t kCudaChunkDyads = uint64_t{1} << 24;
 uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend);
 
 /// Runs every point over dyads [0, config.dyads) in chunks. All points must share periods, factor_bins and
-/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it).
+/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it). Throws ConfigError for a thread
+/// count beyond kMaxThreads, RunCancelled when options.cancel is set, OutOfMemory when the results cannot be
+/// allocated.
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options);
 
 }  // namespace learnrace

@@ -10,14 +10,11 @@ namespace {
 const char* const kCauseNames[kCauses] = {"censored",        "disintegration",        "race_won_by_A",
                                           "race_won_by_B",   "exploited_A_withdraws", "exploited_B_withdraws",
                                           "exogenous_hazard"};
-const char* const kMomentNames[kMoments] = {"asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "gain_A",
-                                            "gain_B",    "x_A",           "x_B",         "final_trust_A", "final_trust_B"};
-const char* const kFactorNames[kFactors] = {"trust", "stakes", "orientation", "relation"};
-// Axes of the binned transitions (binned_axis order).
-const char* const kBinnedAxisNames[kBinnedAxes] = {"trust_A", "stakes_A", "orientation_A", "trust_B",
-                                                   "stakes_B", "orientation_B", "relation"};
-const char* const kPowerOutcomeRows[2] = {"gained", "reversal"};
-const char* const kPowerOutcomeColumns[kPowerColumns] = {"A", "B", "neither"};
+const char* const kMomentNames[kMoments] = {
+#define LR_X(code, name) #name,
+    LR_MOMENTS(LR_X)
+#undef LR_X
+};
 const char* const kIntentNames[kIntents] = {"internalization", "substitution", "resource_concentration"};
 
 template <size_t N>
@@ -33,7 +30,6 @@ std::vector<std::string> all(const char* const (&table)[N]) {
 
 const char* cause(int32_t code) { return lookup(kCauseNames, code); }
 const char* moment(int32_t code) { return lookup(kMomentNames, code); }
-const char* factor(int32_t code) { return lookup(kFactorNames, code); }
 const char* intent(int32_t code) { return lookup(kIntentNames, code); }
 
 const char* kernel(KernelType kernel) {
@@ -53,10 +49,6 @@ std::string pair_state(int32_t pair) {
 
 std::vector<std::string> causes() { return all(kCauseNames); }
 std::vector<std::string> moments() { return all(kMomentNames); }
-std::vector<std::string> factors() { return all(kFactorNames); }
-std::vector<std::string> binned_axes() { return all(kBinnedAxisNames); }
-std::vector<std::string> power_outcome_rows() { return all(kPowerOutcomeRows); }
-std::vector<std::string> power_outcome_columns() { return all(kPowerOutcomeColumns); }
 std::vector<std::string> intents() { return all(kIntentNames); }
 
 std::vector<std::string> strategies() {

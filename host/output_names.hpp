@@ -1,4 +1,5 @@
-// Names of the categorical axes of the outputs (docs/model.md sections 13 and 16, docs/output_schema.md /meta).
+// Names of the categorical axes of the outputs (docs/model.md section 16, docs/output_schema.md /meta); the binned
+// factors are listed with the output schema registry (LR_BINNED_FACTORS, kernels/output_fields.hpp).
 // They are part of the file format: index = the code used by kernels/ (Cause, Moment, Factor, ...).
 #pragma once
 
@@ -15,8 +16,6 @@ namespace names {
 const char* cause(int32_t code);
 /// Summary moments by Moment code: asymmetry, abs_asymmetry, power_shift, ...
 const char* moment(int32_t code);
-/// Situational factors by Factor code: trust, stakes, orientation, relation.
-const char* factor(int32_t code);
 /// Intents by Intent code: internalization, substitution, resource_concentration.
 const char* intent(int32_t code);
 /// "propositional" or "strategic".
@@ -27,10 +26,6 @@ std::string pair_state(int32_t pair);
 /// Whole axes, in code order (what /meta stores).
 std::vector<std::string> causes();
 std::vector<std::string> moments();
-std::vector<std::string> factors();
-std::vector<std::string> binned_axes();            // trust_A, ..., relation: axis 0 of transitions_by_bin
-std::vector<std::string> power_outcome_rows();     // gained, reversal
-std::vector<std::string> power_outcome_columns();  // A, B, neither
 std::vector<std::string> intents();
 std::vector<std::string> strategies();      // full names
 std::vector<std::string> strategy_codes();  // AVO, ACC, CPR, CPT, COL

@@ -7,54 +7,39 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "backend.hpp"
+#include "output_fields.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
 
 namespace learnrace {
 
 /// One point's slice of Trajectories, read-only: per-period arrays [slots][periods], per-dyad arrays
-/// [slots]. Pointers are null when slots == 0.
+/// [slots], one pointer per trajectory field (output_fields.hpp). Pointers are null when slots == 0.
 struct TrajectoryView {
   int32_t slots = 0;
   int32_t periods = 0;
-  const uint8_t* pair = nullptr;
-  const float* x_a = nullptr;
-  const float* x_b = nullptr;
-  const float* trust = nullptr;
-  const float* stakes = nullptr;
-  const float* orientation = nullptr;
-  const float* relation = nullptr;
-  const float* power_a = nullptr;
-  const uint64_t* dyad = nullptr;
-  const uint8_t* intent_a = nullptr;
-  const uint8_t* intent_b = nullptr;
-  const float* knowledge_a = nullptr;
-  const float* knowledge_b = nullptr;
-  const float* equity_a = nullptr;
-  const uint8_t* cause = nullptr;
-  const int32_t* duration = nullptr;
-  const float* gain_a = nullptr;
-  const float* gain_b = nullptr;
+#define LR_X(member, name, store, record, fill, doc) const store* member = nullptr;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
 };
 
-/// Trajectory samples of all points, one array per field (row-major): per-period arrays
-/// [points][slots][periods], per-dyad arrays [points][slots]. All points have the same number of slots.
-/// Slots never reached (fewer dyads than stride * max) keep pair = 255, NaN floats, dyad = UINT64_MAX,
-/// cause = 255, duration = 0.
+/// Trajectory samples of all points, one array per field of the output schema registry (row-major):
+/// per-period arrays [points][slots][periods], per-dyad arrays [points][slots]. All points have the same
+/// number of slots. Slots never reached keep each field's fill value (pair = 255, NaN floats,
+/// dyad = UINT64_MAX, cause = 255, duration = 0).
 struct Trajectories {
   int32_t slots = 0;
   int32_t periods = 0;
-  std::vector<uint8_t> pair;
-  std::vector<float> x_a, x_b, trust, stakes, orientation, relation, power_a;
-  std::vector<uint64_t> dyad;
-  std::vector<uint8_t> intent_a, intent_b;
-  std::vector<float> knowledge_a, knowledge_b, equity_a;
-  std::vector<uint8_t> cause;
-  std::vector<int32_t> duration;
-  std::vector<float> gain_a, gain_b;
+#define LR_X(member, name, store, record, fill, doc) std::vector<store> member;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
 
   /// Sizes every array for n_points points and fills it with the "never reached" values.
   void allocate(int32_t n_points, int32_t n_slots, int32_t n_periods);
@@ -65,6 +50,24 @@ struct Trajectories {
   void attach(int32_t point, PointBuffers& b);
   TrajectoryView point(int32_t point) const;
 };
+
+/// Calls f(name, member, per_period) for every trajectory field of the registry, in its order: `name` is the
+/// dataset name (/trajectories/<name>), `member` a pointer to the std::vector member of Trajectories that holds
+/// the whole [points][slots][periods] or [points][slots] array.
+template <class F>
+void for_each_trajectory_field(F&& f) {
+#define LR_X(member, name, store, record, fill, doc) f(#name, &Trajectories::member, true);
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+#define LR_X(member, name, store, record, fill, doc) f(#name, &Trajectories::member, false);
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
+}
+
+/// Element type of a trajectory field given its member pointer.
+template <class Member>
+using trajectory_value_t =
+    typename std::decay_t<decltype(std::declval<Trajectories&>().*std::declval<Member>())>::value_type;
 
 struct RunResult {
   std::vector<std::string> point_names;

@@ -2,10 +2,14 @@
 // appear here, so host code and the Python bindings never need nvcc.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
+#include "output_fields.hpp"
 #include "params.hpp"
+#include "run_cancelled.hpp"
 
 namespace learnrace {
 
@@ -15,24 +19,11 @@ namespace learnrace {
 /// all pointers may be null when trajectory_max == 0.
 struct PointBuffers {
   uint64_t* counts = nullptr;  // OutputLayout::total words
-  uint8_t* traj_pair = nullptr;
-  float* traj_x_a = nullptr;
-  float* traj_x_b = nullptr;
-  float* traj_trust = nullptr;
-  float* traj_stakes = nullptr;
-  float* traj_orientation = nullptr;
-  float* traj_relation = nullptr;
-  float* traj_power_a = nullptr;
-  uint64_t* traj_dyad = nullptr;
-  uint8_t* traj_intent_a = nullptr;
-  uint8_t* traj_intent_b = nullptr;
-  float* traj_knowledge_a = nullptr;
-  float* traj_knowledge_b = nullptr;
-  float* traj_equity_a = nullptr;
-  uint8_t* traj_cause = nullptr;
-  int32_t* traj_duration = nullptr;
-  float* traj_gain_a = nullptr;
-  float* traj_gain_b = nullptr;
+  // traj_<member> for every trajectory field (output_fields.hpp), e.g. traj_pair, traj_x_a, traj_dyad.
+#define LR_X(member, name, store, record, fill, doc) store* traj_##member = nullptr;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
 };
 
 /// Simulate dyads [dyad_begin, dyad_end) of every point. All points share periods and output shape.
@@ -43,8 +34,31 @@ struct ChunkRequest {
   uint64_t dyad_begin = 0;
   uint64_t dyad_end = 0;
   int32_t threads = 0;  // CPU backend: OpenMP threads (0 = OpenMP default)
+  /// When set, the backend stops early and throws RunCancelled: the CPU backend checks it before every block of
+  /// kCpuDyadBlock dyads, the CUDA backend between kernel launches. The buffers then hold partial counts.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
+/// Memory for a run could not be allocated; what() says how much and for what (Python: MemoryError).
+class OutOfMemory : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Dyads the CPU backend simulates between two looks at ChunkRequest::cancel (also its OpenMP scheduling unit).
+constexpr int64_t kCpuDyadBlock = 256;
+
+/// Bytes of per-thread count arrays the CPU backend allocates at most (each thread adds into a private copy of a
+/// point's counts; beyond this budget threads share copies and add atomically). LEARNRACE_CPU_COUNT_BUDGET (bytes)
+/// lowers or raises it (tests use it to force shared copies).
+constexpr uint64_t kCpuCountBudgetBytes = uint64_t{256} << 20;
+
+/// Private count copies for `threads` threads when one copy has `words` uint64 words and the budget is
+/// `budget_bytes`: min(threads, budget / copy), at least 1.
+int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes);
+
+/// Throws RunCancelled (see ChunkRequest::cancel) and OutOfMemory when the per-thread count arrays cannot be
+/// allocated (the message gives the bytes asked for).
 void run_chunk_cpu(const ChunkRequest& request);
 
 /// Throws std::runtime_error with a clear message on any CUDA error, or if the library was built

@@ -1,8 +1,14 @@
-// CPU backend: OpenMP over dyads, per-thread integer count arrays merged order-independently.
+// CPU backend: OpenMP over blocks of dyads, per-thread integer count arrays (bounded in memory) merged
+// order-independently; a cancel flag is checked before every block.
 #include <omp.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <stdexcept>
-#include <vector>
+#include <string>
 
 #include "backend.hpp"
 #include "output_layout.hpp"
@@ -13,19 +19,27 @@ namespace learnrace {
 
 namespace {
 
-/// Accumulates into a thread-local count array; trajectory records go straight to the point's
-/// buffers (each sampled dyad owns its slot, so no two threads write the same element).
+/// Accumulates into a count array of its own (Shared = false) or one that other threads add into at the same time
+/// (Shared = true: relaxed atomic additions); trajectory records go straight to the point's buffers (each sampled
+/// dyad owns its slot, so no two threads write the same element).
+template <bool Shared>
 struct CpuSink {
   uint64_t* counts;
   const OutputLayout* layout;
   const PointBuffers* out;
   int32_t periods;
 
-  void count_period(uint64_t index) { ++counts[index]; }
-  void count_end(uint64_t index) { ++counts[index]; }
+  void add(uint64_t index, uint64_t value) {
+    if constexpr (Shared)
+      __atomic_fetch_add(&counts[index], value, __ATOMIC_RELAXED);
+    else
+      counts[index] += value;
+  }
+  void count_period(uint64_t index) { add(index, 1); }
+  void count_end(uint64_t index) { add(index, 1); }
   void add_moments(const int64_t* fixed) {
     // Two's-complement wrap-around addition is associative, so int64 sums are stored as uint64.
-    for (int32_t k = 0; k < 2 * kMoments; ++k) counts[layout->moments + k] += static_cast<uint64_t>(fixed[k]);
+    for (int32_t k = 0; k < 2 * kMoments; ++k) add(layout->moments + k, static_cast<uint64_t>(fixed[k]));
   }
   void trajectory_row(uint32_t slot, int32_t t, const TrajectoryRow& row) {
     store_trajectory_row(*out, periods, slot, t, row);
@@ -33,28 +47,89 @@ struct CpuSink {
   void trajectory_dyad(uint32_t slot, const TrajectoryDyad& d) { store_trajectory_dyad(*out, slot, d); }
 };
 
+uint64_t count_budget_bytes() {
+  if (const char* env = std::getenv("LEARNRACE_CPU_COUNT_BUDGET")) {
+    char* end = nullptr;
+    const unsigned long long bytes = std::strtoull(env, &end, 10);
+    if (end != env && *end == '\0') return bytes;
+  }
+  return kCpuCountBudgetBytes;
+}
+
+/// Simulates dyads [begin, end) in blocks of kCpuDyadBlock handed out one at a time from `next_block` (dynamic
+/// scheduling); a thread stops taking blocks once `cancel` is set (then `stopped` is set).
+template <bool Shared>
+void simulate_blocks(const ModelParams& p, const PointConstants& constants, const OutputLayout& layout,
+                     const PointBuffers& out, uint64_t* counts, int64_t begin, int64_t end,
+                     std::atomic<int64_t>& next_block, const std::atomic<bool>* cancel, std::atomic<bool>& stopped) {
+  CpuSink<Shared> sink{counts, &layout, &out, p.periods};
+  const int64_t blocks = (end - begin + kCpuDyadBlock - 1) / kCpuDyadBlock;
+  for (int64_t b = next_block.fetch_add(1, std::memory_order_relaxed); b < blocks;
+       b = next_block.fetch_add(1, std::memory_order_relaxed)) {
+    if (cancel_requested(cancel)) {
+      stopped.store(true, std::memory_order_relaxed);
+      break;
+    }
+    const int64_t lo = begin + b * kCpuDyadBlock;
+    const int64_t hi = std::min(end, lo + kCpuDyadBlock);
+    for (int64_t dyad = lo; dyad < hi; ++dyad) simulate_dyad(p, constants, layout, static_cast<uint64_t>(dyad), sink);
+  }
+}
+
 }  // namespace
+
+int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes) {
+  const uint64_t copy_bytes = std::max<uint64_t>(1, words) * sizeof(uint64_t);
+  const uint64_t affordable = std::max<uint64_t>(1, budget_bytes / copy_bytes);
+  return static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(std::max(threads, 1)), affordable));
+}
 
 void run_chunk_cpu(const ChunkRequest& request) {
   const int threads = request.threads > 0 ? request.threads : omp_get_max_threads();
+  std::atomic<bool> stopped{false};
   for (int32_t point = 0; point < request.n_points; ++point) {
+    if (cancel_requested(request.cancel)) throw RunCancelled();
     const ModelParams& p = request.params[point];
     const OutputLayout layout = OutputLayout::make(p);
     const PointConstants constants = point_constants(p);
     const PointBuffers& out = request.out[point];
     const int64_t begin = static_cast<int64_t>(request.dyad_begin);
     const int64_t end = static_cast<int64_t>(request.dyad_end);
+    const uint64_t words = layout.total;
+    // Count copies bounded by the budget, allocated here (not inside the parallel region, where an exception
+    // would end the process) and zeroed by the threads that first use them.
+    const int copies = cpu_count_copies(words, threads, count_budget_bytes());
+    const uint64_t local_words = static_cast<uint64_t>(copies) * words;
+    std::unique_ptr<uint64_t[]> local(new (std::nothrow) uint64_t[local_words]);
+    if (!local)
+      throw OutOfMemory("CPU backend: out of memory: cannot allocate " + std::to_string(local_words * 8) +
+                        " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
+                        std::to_string(words * 8) + " bytes");
+    std::atomic<int64_t> next_block{0};
 #pragma omp parallel num_threads(threads)
     {
-      std::vector<uint64_t> local(layout.total, 0);
-      CpuSink sink{local.data(), &layout, &out, p.periods};
-#pragma omp for schedule(dynamic, 256) nowait
-      for (int64_t dyad = begin; dyad < end; ++dyad)
-        simulate_dyad(p, constants, layout, static_cast<uint64_t>(dyad), sink);
-        // Integer sums: the merge order does not matter.
-#pragma omp critical(learnrace_merge)
-      for (uint64_t i = 0; i < layout.total; ++i) out.counts[i] += local[i];
+      const int tid = omp_get_thread_num();
+      const int team = omp_get_num_threads();  // may be fewer than asked for
+      for (int c = tid; c < copies; c += team) std::fill_n(local.get() + static_cast<uint64_t>(c) * words, words, 0);
+#pragma omp barrier
+      uint64_t* mine = local.get() + static_cast<uint64_t>(tid % copies) * words;
+      if (copies < team)
+        simulate_blocks<true>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
+      else
+        simulate_blocks<false>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
+#pragma omp barrier
+      // Every copy is complete and `stopped` final. Integer sums: the merge order does not matter. A cancelled
+      // chunk is not merged.
+      if (!stopped.load(std::memory_order_relaxed)) {
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < static_cast<int64_t>(words); ++i) {
+          uint64_t sum = 0;
+          for (int c = 0; c < copies; ++c) sum += local[static_cast<uint64_t>(c) * words + i];
+          out.counts[i] += sum;
+        }
+      }
     }
+    if (stopped.load()) throw RunCancelled();
   }
 }
 

@@ -285,8 +285,14 @@ void run_chunk_cuda(const ChunkRequest& request) {
           const uint64_t useful = (n + kThreads - 1) / kThreads;
           args.blocks_per_point = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(want, useful)));
           args.shared_words = shared_words;
+          // Cancellation is seen between launches: with a cancel flag each launch is waited for before the next.
+          if (cancel_requested(request.cancel)) {
+            LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
+            throw RunCancelled();
+          }
           LR_CUDA_CHECK(cudaMemsetAsync(d_next, 0, group * sizeof(uint32_t), ctx.stream));
           launch(ctx, fn, smem, args, group);
+          if (request.cancel) LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
         }
         g = h;
       }
@@ -299,6 +305,7 @@ void run_chunk_cuda(const ChunkRequest& request) {
   for (const TrajCopy& c : copies)
     LR_CUDA_CHECK(cudaMemcpyAsync(c.host, c.device, c.bytes, cudaMemcpyDeviceToHost, ctx.stream));
   LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
+  if (cancel_requested(request.cancel)) throw RunCancelled();  // a cancelled chunk is not merged
   for (int32_t i = 0; i < n_points; ++i) {
     uint64_t* out = request.out[i].counts;
     const uint64_t* in = host_counts.data() + static_cast<size_t>(i) * lay.total;

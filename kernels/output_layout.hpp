@@ -1,84 +1,66 @@
 // Layout of the per-point output: one flat array of 64-bit integer counts (docs/model.md section 13).
 // Integer addition is associative, so merged results do not depend on thread count, chunking or
-// backend. Sections updated every dyad-period come first (the CUDA backend keeps them in shared
-// memory); sections updated once per dyad follow.
+// backend. The sections and their order come from LR_COUNT_SECTIONS (output_fields.hpp): those updated
+// every dyad-period first (the CUDA backend keeps them in shared memory), those updated once per dyad after.
 #pragma once
 
+#include "output_fields.hpp"
 #include "params.hpp"
 #include "strategy.hpp"
 
 namespace learnrace {
 
-// Summary moments, stored as fixed-point sums (value * 2^20 truncated to int64) and sums of squares.
-enum Moment : int32_t {
-  MomentAsymmetry = 0,
-  MomentAbsAsymmetry,
-  MomentPowerShift,
-  MomentJointLearning,
-  MomentGainA,
-  MomentGainB,
-  MomentXA,
-  MomentXB,
-  MomentFinalTrustA,
-  MomentFinalTrustB,
-  kMoments
-};
-
-// Bargaining power over a dyad's life (Hamel 2a): [2][3] counts, every dyad once per row. Row 0: who gained power
-// (A, B, neither); row 1: reversal of dependence, P_A crossing 1/2 (to A, to B, none).
-enum PowerOutcome : int32_t { PowerToA = 0, PowerToB = 1, PowerNeither = 2, kPowerColumns = 3 };
-constexpr int32_t kPowerGainedRow = 0;
-constexpr int32_t kPowerReversalRow = 1;
-constexpr int32_t kPowerOutcomes = 2 * kPowerColumns;
 constexpr float kFixedPointScale = 1048576.0f;  // 2^20
 
+/// Word offsets of the count sections (LR_COUNT_SECTIONS, output_fields.hpp) in one point's count array.
 struct OutputLayout {
   int32_t periods = 0;
   int32_t factor_bins = 0;
   int32_t hist_bins = 0;
-  // Offsets (in uint64 words) of each section.
-  uint64_t transitions = 0;         // [25][25] from pair state at t to t+1, every live dyad-period
-  uint64_t transitions_by_bin = 0;  // [kBinnedAxes][B][25][25], factor value at t
-  uint64_t occupancy = 0;           // [T][25] live dyads per period and pair state
-  uint64_t period_end = 0;          // end of the per-dyad-period sections
-  uint64_t duration = 0;            // [7 causes][T + 1] dyads by termination cause and duration
-  uint64_t hist_asymmetry = 0;      // [H] final learning asymmetry on [-1, 1]
-  uint64_t hist_power_shift = 0;    // [H] P_A(end) - P_A(0) on [-1, 1]
-  uint64_t hist_joint = 0;          // [H] G_A + G_B on [0, joint_max] (last bin open)
-  uint64_t power_outcomes = 0;      // [2][3] who gained power; reversals (PowerOutcome)
-  uint64_t moments = 0;             // [kMoments][2] int64 fixed point: sum, sum of squares
-  uint64_t dyads = 0;               // [1] dyads simulated
+  // Offset (in uint64 words) of each section, e.g. `transitions`, `hist_asymmetry`, `dyads`.
+#define LR_X(member, group, name, kind, type, axes, doc) uint64_t member = 0;
+  LR_COUNT_SECTIONS(LR_X)
+#undef LR_X
+  uint64_t period_end = 0;  // end of the per-dyad-period sections
   uint64_t total = 0;
+
+  LR_HD OutputShape shape() const {
+    OutputShape s;
+    s.points = 1;
+    s.periods = periods;
+    s.factor_bins = factor_bins;
+    s.hist_bins = hist_bins;
+    return s;
+  }
 
   LR_HD static OutputLayout make(const ModelParams& p) {
     OutputLayout l;
     l.periods = p.periods;
     l.factor_bins = p.factor_bins;
     l.hist_bins = p.hist_bins;
+    const OutputShape s = l.shape();
     uint64_t o = 0;
-    l.transitions = o;
-    o += kPairStates * kPairStates;
-    l.transitions_by_bin = o;
-    o += static_cast<uint64_t>(kBinnedAxes) * p.factor_bins * kPairStates * kPairStates;
-    l.occupancy = o;
-    o += static_cast<uint64_t>(p.periods) * kPairStates;
-    l.period_end = o;
-    l.duration = o;
-    o += static_cast<uint64_t>(kCauses) * (p.periods + 1);
-    l.hist_asymmetry = o;
-    o += p.hist_bins;
-    l.hist_power_shift = o;
-    o += p.hist_bins;
-    l.hist_joint = o;
-    o += p.hist_bins;
-    l.power_outcomes = o;
-    o += kPowerOutcomes;
-    l.moments = o;
-    o += 2 * kMoments;
-    l.dyads = o;
-    o += 1;
+#define LR_X(member, group, name, kind, type, axes, doc) \
+  l.member = o;                                          \
+  o += axis_elements(section_axes(Section::member), s);  \
+  if (SectionKind::kind == SectionKind::per_dyad_period) l.period_end = o;
+    LR_COUNT_SECTIONS(LR_X)
+#undef LR_X
     l.total = o;
     return l;
+  }
+
+  /// Offset of a section by its Section code.
+  LR_HD uint64_t offset(Section section) const {
+    switch (section) {
+#define LR_X(member, group, name, kind, type, axes, doc) \
+  case Section::member:                                  \
+    return member;
+      LR_COUNT_SECTIONS(LR_X)
+#undef LR_X
+      default:
+        return total;
+    }
   }
 
   LR_HD uint64_t transition_index(int32_t from, int32_t to) const { return transitions + from * kPairStates + to; }
@@ -89,8 +71,8 @@ struct OutputLayout {
   LR_HD uint64_t occupancy_index(int32_t period, int32_t pair) const {
     return occupancy + static_cast<uint64_t>(period) * kPairStates + pair;
   }
-  LR_HD uint64_t duration_index(int32_t cause, int32_t length) const {
-    return duration + static_cast<uint64_t>(cause) * (periods + 1) + length;
+  LR_HD uint64_t duration_index(int32_t cause, int32_t lived) const {
+    return duration + static_cast<uint64_t>(cause) * (periods + 1) + lived;
   }
 };
 

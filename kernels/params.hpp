@@ -48,12 +48,6 @@ enum Factor : int32_t { Trust = 0, Stakes = 1, Orientation = 2, Relation = 3 };
 constexpr int32_t kFactors = 4;
 constexpr int32_t kFirmFactors = 3;  // Trust, Stakes, Orientation: one per firm
 
-// Axes of the binned transition counts: each firm's factors, then R (docs/model.md section 13).
-constexpr int32_t kBinnedAxes = kFirms * kFirmFactors + 1;
-LR_HD constexpr int32_t binned_axis(int32_t firm, int32_t factor) {
-  return factor == Relation ? kFirms * kFirmFactors : firm * kFirmFactors + factor;
-}
-
 // Empowering propositions of Larsson et al. P6-P9 (kernels/proposition_table.hpp).
 enum Proposition : int32_t { P6a = 0, P6b = 1, P7a = 2, P7b = 3, P8 = 4, P9 = 5, NoProposition = -1 };
 constexpr int32_t kPropositions = 6;

@@ -14,6 +14,7 @@
 #include "events.hpp"
 #include "flows.hpp"
 #include "learning.hpp"
+#include "output_fields.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
 #include "perception.hpp"
@@ -28,26 +29,8 @@
 
 namespace learnrace {
 
-/// Per-period record of a sampled dyad: the pair state played in the period, the factors at its
-/// start (what conditions the strategy change), x and P after its flows, suspicion after this period's
-/// perception.
-struct TrajectoryRow {
-  int32_t pair;
-  float x_a, x_b;
-  float trust_a, trust_b, stakes_a, stakes_b, orientation_a, orientation_b, relation;
-  float power_a;
-  float suspicion_a, suspicion_b;
-};
-
-/// Per-dyad record of a sampled dyad (intents as drawn at the start).
-struct TrajectoryDyad {
-  uint64_t dyad;
-  int32_t intent_a, intent_b;
-  float knowledge_a, knowledge_b, equity_a;
-  int32_t cause, duration;
-  float gain_a, gain_b;
-  float power_start;
-};
+// TrajectoryRow / TrajectoryDyad, the records of sampled dyads, are generated from the output schema registry
+// (output_fields.hpp): a new field is one line there plus the line below that fills it.
 
 /// Slot of a dyad in the trajectory sample, or -1 if it is not sampled (id % stride == 0, id / stride < max).
 LR_HD LR_INLINE int64_t trajectory_slot(const ModelParams& p, uint64_t dyad) {
@@ -342,8 +325,8 @@ LR_HD LR_INLINE void dyad_outcomes(const ModelParams& p, const OutputLayout& lay
   const int32_t reversal = (e.power_start < 0.5f && e.power_end > 0.5f)   ? PowerToA
                            : (e.power_start > 0.5f && e.power_end < 0.5f) ? PowerToB
                                                                           : PowerNeither;
-  sink.count_end(lay.power_outcomes + kPowerGainedRow * kPowerColumns + gained);
-  sink.count_end(lay.power_outcomes + kPowerReversalRow * kPowerColumns + reversal);
+  sink.count_end(lay.power_outcomes + kPowerRow_gained * kPowerColumns + gained);
+  sink.count_end(lay.power_outcomes + kPowerRow_reversal * kPowerColumns + reversal);
   sink.count_end(lay.dyads);
   const float values[kMoments] = {asym, lr_abs(asym), shift, joint, e.gain_a, e.gain_b, e.x_a, e.x_b, trust_a, trust_b};
   int64_t fixed[2 * kMoments];

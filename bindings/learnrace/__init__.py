@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 # Submodules loaded on first use (matplotlib and statsmodels are heavy): learnrace.plots, learnrace.propositions.
-_LAZY = ("plots", "propositions", "tidy", "labels")
+_LAZY = ("plots", "propositions", "tidy", "labels", "export")
 
 
 def __getattr__(name: str):

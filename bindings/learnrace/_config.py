@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from typing import Any, Mapping, NamedTuple
+
+from ._errors import ConfigError
+
+_DICT_SOURCE = "<dict>"
+# "<dict>:LINE:COL: " – a position in TOML text the user never wrote (the dict converted to TOML).
+_DICT_POSITION = re.compile(r"^<dict>(:\d+:\d+)?: ")
 
 
 class ConfigInput(NamedTuple):
@@ -11,23 +19,41 @@ class ConfigInput(NamedTuple):
     path: str | None
     source_name: str  # used in error messages
 
+    def config_error(self, error: ConfigError) -> ConfigError:
+        """The engine's error as the user should read it: for a dict, without the position in the generated TOML
+        ("config dict: run.dyads: ..." rather than "<dict>:5:1: run.dyads: ...")."""
+        if self.source_name != _DICT_SOURCE:
+            return error
+        message = _DICT_POSITION.sub("config dict: ", str(error), count=1)
+        return ConfigError(message, error.key)
+
+
+_TOML_SCALARS = (str, bool, int, float, datetime.date, datetime.time)
+
 
 def dict_to_toml(config: Mapping[str, Any]) -> str:
-    """A nested dict (tables as dicts) as TOML text. Numpy scalars are turned into Python numbers."""
+    """A nested dict (tables as dicts) as TOML text. Numpy scalars and arrays are turned into Python numbers and
+    lists; a value TOML cannot hold (None, an object) is a ConfigError naming its dotted key."""
     import tomli_w
 
-    def plain(value: Any) -> Any:
+    def plain(value: Any, key: str) -> Any:
         if isinstance(value, Mapping):
-            return {str(k): plain(v) for k, v in value.items()}
+            return {str(k): plain(v, f"{key}.{k}" if key else str(k)) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
+            return [plain(v, f"{key}[{i}]") for i, v in enumerate(value)]
         if hasattr(value, "item") and callable(value.item) and getattr(value, "shape", None) == ():
-            return value.item()  # numpy scalar
+            return plain(value.item(), key)  # numpy scalar
         if hasattr(value, "tolist") and callable(value.tolist):
-            return value.tolist()  # numpy array
-        return value
+            return plain(value.tolist(), key)  # numpy array
+        if isinstance(value, _TOML_SCALARS):
+            return value
+        raise ConfigError(
+            f"config dict: {key}: {value!r} ({type(value).__name__}) is not a TOML value; use a number, string, "
+            "boolean, list or dict",
+            key,
+        )
 
-    return tomli_w.dumps(plain(config))
+    return tomli_w.dumps(plain(config, ""))
 
 
 def _looks_like_path(text: str) -> bool:
@@ -37,9 +63,11 @@ def _looks_like_path(text: str) -> bool:
 def resolve_config(config: Any) -> ConfigInput:
     """Path-like or a one-line string without ``=``/``[`` -> path; other strings -> TOML text; mapping -> TOML."""
     if isinstance(config, Mapping):
-        return ConfigInput(dict_to_toml(config), None, "<dict>")
+        return ConfigInput(dict_to_toml(config), None, _DICT_SOURCE)
     if isinstance(config, os.PathLike) or (isinstance(config, str) and _looks_like_path(config)):
         path = os.fspath(config)
+        if os.path.isdir(path):
+            raise ConfigError(f"{path}: is a directory, not an experiment file (give a .toml file)", "")
         if not os.path.isfile(path):
             raise FileNotFoundError(f"experiment file not found: {path}")
         return ConfigInput(None, path, path)

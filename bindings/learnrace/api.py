@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ._arguments import check_run_arguments
 from ._config import resolve_config
+from ._errors import ConfigError
 from .progress import make_progress
 from .results import Results
 
@@ -35,31 +37,29 @@ def run(
     backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
-    threads: CPU threads (None: all cores). Results do not depend on it.
+    threads: CPU threads, 0 to 4096 (None or 0: all cores). Results do not depend on it.
     chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
         ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
         and 2^24 / points, since each GPU call has a fixed cost). Results do not depend on it.
 
-    The engine runs with the GIL released; Ctrl-C (KeyboardInterrupt) stops it after the chunk in flight.
-    Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``) for an invalid experiment.
+    The engine runs on a worker thread with the GIL released; Ctrl-C stops it within a block of dyads (also inside
+    the only chunk) and raises KeyboardInterrupt. Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``)
+    for an invalid experiment or argument (``key`` is then the argument's name, e.g. ``"threads"``; ``"backend"``
+    also when ``backend="cuda"`` and no GPU is usable), MemoryError when the results do not fit in memory.
     """
+    options = check_run_arguments(backend, dyads, seed, progress, threads, chunk_dyads)
     core = _core()
     cfg = resolve_config(config)
     desc = "learnrace" if cfg.path is None else f"learnrace {os.path.basename(cfg.path)}"
     callback, close = make_progress(progress, desc=desc)
-    options = dict(
-        backend=backend,
-        dyads=dyads,
-        seed=seed,
-        threads=int(threads or 0),
-        chunk_dyads=int(chunk_dyads or 0),
-        progress=callback,
-    )
+    options["progress"] = callback
     try:
         if cfg.path is not None:
             handle = core.run_file(cfg.path, **options)
         else:
             handle = core.run_string(cfg.text, cfg.source_name, **options)
+    except ConfigError as e:
+        raise cfg.config_error(e) from None
     finally:
         close()
     return Results._from_handle(handle)

@@ -3,16 +3,19 @@
     learnrace run EXPERIMENT.toml -o OUT.h5 [--dyads N] [--seed S] [--threads K] [--backend auto|cpu|cuda]
                   [--chunk N] [-q]
     learnrace info FILE.h5
+    learnrace export FILE.h5 --csv DIR
     learnrace --help | --version
 
 Exit codes: 0 success; 2 usage or configuration error, or a file that is not a learnrace run file (the message
-names the key or flag; nothing is written); 1 runtime error or interrupted (Ctrl-C; nothing written).
+names the key or flag; nothing is written); 1 runtime error or interrupted (SIGINT/Ctrl-C or SIGTERM: the run stops
+within a block of dyads, nothing is written and an existing output file is kept).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -33,12 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, help="output run file (.h5); its directory must exist")
     r.add_argument("--dyads", type=int, help="dyads per sweep point (overrides run.dyads)")
     r.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    r.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    r.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
     r.add_argument(
         "--backend",
-        default="cpu",
+        default="auto",
         choices=("auto", "cpu", "cuda"),
-        help="default cpu; auto uses CUDA when a device is usable",
+        help="default auto: CUDA when a device is usable, else the CPU",
     )
     r.add_argument(
         "--chunk",
@@ -49,7 +52,23 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     i = sub.add_parser("info", help="print a run file's schema version, configuration and headline numbers")
     i.add_argument("file", help="run file (.h5)")
+    e = sub.add_parser("export", help="write a run file's tables as tidy CSV files for spreadsheets")
+    e.add_argument("file", help="run file (.h5)")
+    e.add_argument("--csv", required=True, metavar="DIR", help="directory for the CSV files (created if missing)")
     return p
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a run (a KeyboardInterrupt, so the engine cancels the run the same way)."""
+
+
+_stop_signal = {"name": "SIGINT", "written": False}
+
+
+def _on_stop_signal(signum, frame):
+    _stop_signal["name"] = signal.Signals(signum).name
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends the process at once
+    raise _Stopped()
 
 
 def _run(args) -> int:
@@ -66,6 +85,8 @@ def _run(args) -> int:
     if args.backend == "cuda" and not learnrace.cuda_available():
         print(f"learnrace: --backend: {_core.cuda_unavailable_reason()}", file=sys.stderr)
         return EXIT_USAGE
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_stop_signal)
     start = time.monotonic()
     res = learnrace.run(
         args.experiment,
@@ -77,6 +98,7 @@ def _run(args) -> int:
         progress=not args.quiet,
     )
     res.save(args.output)
+    _stop_signal["written"] = True  # a signal that arrived during the save is raised after it: the file is complete
     if not args.quiet:
         print(
             f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads x {res.periods} periods on "
@@ -94,9 +116,30 @@ def _info(args) -> int:
     if not os.path.exists(args.file):
         print(f"learnrace: info: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
         return EXIT_USAGE
-    learnrace.open(args.file)  # checks filetype and version (FileFormatError)
+    with learnrace.open(args.file):  # checks the file against the output schema (FileFormatError)
+        pass
     print(_core.file_info(args.file), end="")
     return EXIT_OK
+
+
+def _export(args) -> int:
+    import learnrace
+    from learnrace.export import write_csv
+
+    if not os.path.exists(args.file):
+        print(f"learnrace: export: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
+        return EXIT_USAGE
+    if os.path.exists(args.csv) and not os.path.isdir(args.csv):
+        print(f"learnrace: export: --csv {args.csv}: exists and is not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    with learnrace.open(args.file) as res:
+        written = write_csv(res, args.csv)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+_COMMANDS = {"run": _run, "info": _info, "export": _export}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     from learnrace import ConfigError, FileFormatError
 
     try:
-        return _run(args) if args.command == "run" else _info(args)
+        return _COMMANDS[args.command](args)
     except ConfigError as e:
         print(f"learnrace: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -121,7 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"learnrace: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("\nlearnrace: interrupted; nothing written", file=sys.stderr)
+        newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
+        if _stop_signal["written"]:
+            what = f"after {args.output} was written completely"
+        else:
+            what = "nothing written" + (f", {args.output} left as it was" if args.command == "run" else "")
+        print(f"{newline}learnrace: interrupted ({_stop_signal['name']}); {what}", file=sys.stderr)
+        return EXIT_RUNTIME
+    except MemoryError as e:
+        print(f"learnrace: error: {e or 'out of memory'}", file=sys.stderr)
         return EXIT_RUNTIME
     except (OSError, RuntimeError) as e:
         print(f"learnrace: error: {e}", file=sys.stderr)

@@ -1,38 +1,29 @@
 """Names of strategies, pair states, termination causes, factors and moments (docs/output_schema.md).
 
-Codes are part of the file format: strategy codes 0..4, pair state index ``5 * code_A + code_B``.
+The axis labels are the /meta datasets of the output schema registry (``_core.output_schema()``), so they are the
+ones the engine writes. Codes are part of the file format: strategy codes 0..4, pair state index
+``5 * code_A + code_B``.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-STRATEGIES = ("Avoidance", "Accommodation", "Compromise", "Competition", "Collaboration")
-STRATEGY_CODES = ("AVO", "ACC", "CPR", "CPT", "COL")
+from ._sources import schema
+
+_META = {m["name"]: tuple(m["values"]) for m in schema()["meta"]}
+
+STRATEGIES = _META["strategies"]
+STRATEGY_CODES = _META["strategy_codes"]
 AVO, ACC, CPR, CPT, COL = range(5)
 
-CAUSES = (
-    "censored",
-    "disintegration",
-    "race_won_by_A",
-    "race_won_by_B",
-    "exploited_A_withdraws",
-    "exploited_B_withdraws",
-    "exogenous_hazard",
-)
-FACTORS = ("trust", "stakes", "orientation", "relation")
-MOMENTS = (
-    "asymmetry",
-    "abs_asymmetry",
-    "power_shift",
-    "joint_learning",
-    "gain_A",
-    "gain_B",
-    "x_A",
-    "x_B",
-    "final_trust",
-)
-INTENTS = ("internalization", "substitution", "resource_concentration")
+CAUSES = _META["causes"]
+FACTORS = _META["factors"]  # the binned factors (axis `factor` of transitions_by_bin)
+MOMENTS = _META["moments"]
+INTENTS = _META["intents"]
+# Moderators: full names in data (columns, arguments), one-letter labels for display only.
+MODERATORS = ("trust", "stakes", "orientation", "relation")
+MODERATOR_LABELS = {"trust": "T", "stakes": "S", "orientation": "L", "relation": "R"}
 
 # Larsson et al. (1998) named states, by unordered strategy pair (docs/model.md section 3).
 _LARSSON = {

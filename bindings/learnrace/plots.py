@@ -3,23 +3,29 @@ none calls ``plt.show()``."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from . import labels
+from ._optional import require
 from .survival import survival as _survival
 
-CAUSE_COLORS = {
-    "disintegration": "#7f7f7f",
-    "race_won_by_A": "#1f77b4",
-    "race_won_by_B": "#aec7e8",
-    "exploited_A_withdraws": "#d62728",
-    "exploited_B_withdraws": "#ff9896",
-    "exogenous_hazard": "#9467bd",
+plt = require("matplotlib.pyplot", "learnrace.plots")
+
+# Paired causes (A / B) share a hue, firm A dark and solid, firm B light and dashed; unpaired causes get their own
+# hue from a qualitative palette (tab10).
+CAUSE_STYLES = {
+    "disintegration": ("#7f7f7f", "-"),
+    "race_won_by_A": ("#08519c", "-"),
+    "race_won_by_B": ("#6baed6", "--"),
+    "exploited_A_withdraws": ("#a50f15", "-"),
+    "exploited_B_withdraws": ("#fb6a4a", "--"),
+    "exogenous_hazard": ("#9467bd", "-."),
 }
+CAUSE_COLORS = {cause: color for cause, (color, _) in CAUSE_STYLES.items()}
 STRATEGY_COLORS = {"AVO": "#7f7f7f", "ACC": "#2ca02c", "CPR": "#ff7f0e", "CPT": "#d62728", "COL": "#1f77b4"}
 VERDICT_COLORS = {"supported": "#c7e9c0", "not supported": "#f0f0f0", "contradicted": "#fcbba1"}
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def _axes(ax, figsize=(6.4, 4.2)):
@@ -32,58 +38,106 @@ def _title(results, point) -> str:
     return results.point_names[results.point_index(point)]
 
 
-def survival(results, point=0, ax=None, ci: bool = True):
-    """Kaplan-Meier survival (black) and the cumulative incidence of each termination cause, with +-1.96 SE bands
-    (Greenwood / delta method). ``results`` may also be a frame from :func:`learnrace.survival`."""
-    ax = _axes(ax)
+def _band(ax, t, value, se, color, alpha):
+    """A 95% pointwise confidence band value +- 1.96 se, clipped to [0, 1], drawn as steps."""
+    lo, hi = np.clip(value - Z95 * se, 0, 1), np.clip(value + Z95 * se, 0, 1)
+    return ax.fill_between(t, lo, hi, step="post", color=color, alpha=alpha, lw=0)
+
+
+def survival(results, point=0, ax=None, ci: bool = True, log_panel: bool = True):
+    """Kaplan-Meier survival (black) and the cumulative incidence of each termination cause (Aalen-Johansen), with
+    95% pointwise bands from the Greenwood / delta-method standard errors. ``results`` may also be a frame from
+    :func:`learnrace.survival`.
+
+    ``log_panel``: a second panel right of ``ax`` shows the cumulative incidences on a log scale, so that rare causes
+    (a race won in ~1% of dyads) are visible rather than flat on the axis. The legend sits right of the panels, off
+    the curves. Returns the linear-scale Axes (the log panel is ``ax.child_axes[0]``)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(12, 5.4) if log_panel else (7, 5.4))
+        fig.subplots_adjust(left=0.07, right=0.49 if log_panel else 0.95, bottom=0.3, top=0.88)
     df = results if isinstance(results, pd.DataFrame) else _survival(results, point)
     t = df.index.to_numpy()
+    log_ax = ax.inset_axes([1.17, 0.0, 0.85, 1.0]) if log_panel else None
     s, se = df["survival"].to_numpy(), df["survival_se"].to_numpy()
     ax.step(t, s, where="post", color="black", lw=2, label="survival (any cause)")
     if ci:
-        ax.fill_between(
-            t, np.clip(s - 1.96 * se, 0, 1), np.clip(s + 1.96 * se, 0, 1), step="post", color="black", alpha=0.15, lw=0
-        )
+        _band(ax, t, s, se, "black", 0.18)
+    floor = 1.0
     for cause in labels.CAUSES[1:]:
         f, fse = df[f"cif_{cause}"].to_numpy(), df[f"cif_{cause}_se"].to_numpy()
         if f[-1] <= 0:
             continue
-        color = CAUSE_COLORS[cause]
-        ax.step(t, f, where="post", color=color, label=cause.replace("_", " "))
-        if ci:
-            ax.fill_between(
-                t,
-                np.clip(f - 1.96 * fse, 0, 1),
-                np.clip(f + 1.96 * fse, 0, 1),
-                step="post",
-                color=color,
-                alpha=0.2,
-                lw=0,
-            )
+        color, style = CAUSE_STYLES[cause]
+        label = f"{cause.replace('_', ' ')} ({100 * f[-1]:.3g}%)"
+        for a in (ax, log_ax) if log_panel else (ax,):
+            a.step(t, f, where="post", color=color, ls=style, lw=1.6, label=label if a is ax else None)
+            if ci:
+                _band(a, t, f, fse, color, 0.22)
+        floor = min(floor, f[f > 0].min())
     ax.set_xlim(0, t[-1])
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("periods")
+    ax.set_xlabel("duration (periods lived)")
     ax.set_ylabel("probability")
     title = "Survival and cumulative incidence by cause"
     if not isinstance(results, pd.DataFrame):
         title += f"\n{_title(results, point)}"
     ax.set_title(title)
-    ax.legend(fontsize="small", frameon=False)
+    if log_panel:
+        log_ax.set_yscale("log")
+        log_ax.set_xlim(0, t[-1])
+        log_ax.set_ylim(max(floor / 3, 1e-6), 1.5)
+        log_ax.set_xlabel("duration (periods lived)")
+        log_ax.set_title("cumulative incidence, log scale")
+        log_ax.grid(True, which="major", alpha=0.3)
+    band = "; bands: 95% CI" if ci else ""
+    # Below the panels, across their width: never on the curves.
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.16, 2.02 if log_panel else 1.0, 0.0),
+        mode="expand",
+        ncol=3 if log_panel else 2,
+        fontsize="small",
+        frameon=False,
+        title=f"cause (share of dyads by the end){band}",
+        title_fontsize="small",
+    )
     return ax
 
 
-def histogram(results, name: str, point=0, ax=None, density: bool = True, color: str = "#4c72b0"):
-    """One outcome histogram: ``asymmetry_hist``, ``power_shift_hist`` or ``joint_learning_hist``."""
+def histogram(results, name: str, point=0, ax=None, density: bool = True, color: str = "#4c72b0", crop: bool = True):
+    """One outcome histogram: ``asymmetry_hist``, ``power_shift_hist`` or ``joint_learning_hist``.
+
+    The engine stores counts in ``output.hist_bins`` bins over a fixed range (``results.histogram_edges``); with
+    ``crop`` the x-axis shows only the bins that hold dyads (plus one empty bin on each side), so that mass
+    concentrated in a few bins fills the plot. The title gives the number of dyads and the bin width; with fewer than
+    10 occupied bins a note says to raise ``output.hist_bins`` for finer bins."""
     ax = _axes(ax)
     i = results.point_index(point)
     counts = getattr(results, name)[i].astype(np.float64)
-    edges = results.histogram_edges[name]
+    edges = np.asarray(results.histogram_edges[name], dtype=np.float64)
     widths = np.diff(edges)
-    heights = counts / max(counts.sum(), 1.0) / widths if density else counts
+    n = counts.sum()
+    heights = counts / max(n, 1.0) / widths if density else counts
     ax.bar(edges[:-1], heights, width=widths, align="edge", color=color, edgecolor="white", lw=0.5)
-    ax.set_xlabel(name.replace("_hist", "").replace("_", " "))
+    occupied = np.flatnonzero(counts)
+    if crop and occupied.size:
+        first, last = max(occupied[0] - 1, 0), min(occupied[-1] + 1, counts.size - 1)
+        ax.set_xlim(edges[first], edges[last + 1])
+    what = name.replace("_hist", "").replace("_", " ")
+    ax.set_xlabel(what)
     ax.set_ylabel("density" if density else "dyads")
-    ax.set_title(f"{name.replace('_hist', '').replace('_', ' ')} ({results.point_names[i]})")
+    ax.set_title(f"{what} ({results.point_names[i]})\nn = {int(n)} dyads, bin width {widths[0]:.3g}", fontsize=10)
+    if 0 < occupied.size < 10:
+        ax.text(
+            0.99,
+            0.97,
+            f"{occupied.size} bins hold all dyads:\nraise output.hist_bins\nfor finer bins",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize="small",
+            color="0.35",
+        )
     return ax
 
 
@@ -180,19 +234,76 @@ def strategy_shares(results, point=0, ax=None, firm: str = "both"):
     twin.set_ylabel("fraction of dyads alive")
     handles, names = ax.get_legend_handles_labels()
     h2, n2 = twin.get_legend_handles_labels()
-    ax.legend(handles + h2, names + n2, loc="upper right", fontsize="small", ncol=3, frameon=True)
+    ax.legend(  # below the axes, off the bands
+        handles + h2, names + n2, loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small", ncol=6,
+        frameon=False,
+    )  # fmt: skip
     return ax
 
 
-def verdict_table(df: pd.DataFrame, ax=None, title: str = "Larsson et al. (1998) propositions"):
+def trajectory_mean(results, name: str = "trust", points=None, ax=None, min_n: int = 10):
+    """Per-period mean of a per-period trajectory variable (``trust``, ``stakes``, ``orientation``, ``relation``,
+    ``power_A``, ``x_A``, ``x_B``) over the sampled dyads still alive, with a 95% band (mean +- 1.96 sd / sqrt(n)),
+    one line per point; a panel below gives n, the sampled dyads alive in each period. Periods with fewer than
+    ``min_n`` dyads alive are not drawn. Returns the Axes of the means (the n panel is ``ax.child_axes[0]``).
+
+    The sample is ``output.trajectory_stride`` / ``output.trajectory_max``: raise ``trajectory_max`` (or lower the
+    stride) for narrower bands."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 5.6))
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.36, top=0.92)
+    n_ax = ax.inset_axes([0.0, -0.42, 1.0, 0.3], sharex=ax)
+    values = results.trajectories[name]  # [P, K, T], NaN after termination
+    chosen = range(results.n_points) if points is None else [results.point_index(p) for p in points]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    t = np.arange(values.shape[2])
+    for j, i in enumerate(chosen):
+        v = values[i].astype(np.float64)
+        n = np.sum(np.isfinite(v), axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n >= 1, np.nansum(v, axis=0) / np.maximum(n, 1), np.nan)
+            sd = np.sqrt(np.nansum((v - mean) ** 2, axis=0) / np.maximum(n - 1, 1))
+        shown = n >= min_n
+        mean, se = np.where(shown, mean, np.nan), np.where(shown, sd / np.sqrt(np.maximum(n, 1)), np.nan)
+        color = colors[j % len(colors)]
+        ax.plot(t, mean, color=color, lw=1.6, label=f"{results.point_names[i]} (n = {int(n[0])} at t = 0)")
+        ax.fill_between(t, mean - Z95 * se, mean + Z95 * se, color=color, alpha=0.2, lw=0)
+        n_ax.plot(t, n, color=color, lw=1.2)
+    ax.set_ylabel(f"mean {name}")
+    ax.set_title(f"Mean {name} of the sampled dyads alive, with 95% CI")
+    ax.tick_params(labelbottom=False)
+    ax.legend(fontsize="small", frameon=False, loc="best")
+    n_ax.set_yscale("log")
+    n_ax.set_ylabel("n alive")
+    n_ax.set_xlabel("period")
+    return ax
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width, break_on_hyphens=False)) or text
+
+
+def verdict_table(
+    df: pd.DataFrame,
+    ax=None,
+    title: str = "Larsson et al. (1998) propositions",
+    wrap: int = 34,
+    fontsize: float = 8.0,
+):
     """Draw a verdict table (columns clause, verdict, effect, ci_low, ci_high, n; optional condition,
-    predicted_move) as a figure, verdict cells coloured. Returns the Figure."""
+    predicted_move) as a figure, verdict cells coloured. Returns the Figure.
+
+    Long texts (condition, predicted move) are wrapped at ``wrap`` characters; every column is as wide as its widest
+    text and every row as tall as its tallest cell, measured with the figure's renderer, so no text overprints
+    another. Without ``ax`` the figure is sized to the table."""
     required = ["clause", "verdict", "effect", "ci_low", "ci_high", "n"]
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise ValueError(f"verdict_table: missing columns {missing}")
     extra = [c for c in ("condition", "predicted_move") if c in df.columns]
-    columns = ["clause", *extra, "effect", "99% CI", "n", "verdict"]
+    columns = ["clause", *[c.replace("_", " ") for c in extra], "effect", "99% CI", "n", "verdict"]
 
     def fmt(x):
         return "-" if pd.isna(x) else f"{x:.3g}"
@@ -200,7 +311,7 @@ def verdict_table(df: pd.DataFrame, ax=None, title: str = "Larsson et al. (1998)
     rows = [
         [
             str(r["clause"]),
-            *[str(r[c]) for c in extra],
+            *[_wrap(str(r[c]), wrap) for c in extra],
             fmt(r["effect"]),
             f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]",
             "-" if pd.isna(r["n"]) else f"{int(r['n'])}",
@@ -208,18 +319,45 @@ def verdict_table(df: pd.DataFrame, ax=None, title: str = "Larsson et al. (1998)
         ]
         for _, r in df.iterrows()
     ]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(2.2 + 1.6 * len(columns), 0.8 + 0.32 * max(len(rows), 1)))
-    fig = ax.figure
+    cells = [columns, *(rows or [["" for _ in columns]])]
+
+    # Text extents in inches, from the renderer that will draw them.
+    from matplotlib.font_manager import FontProperties
+
+    own_figure = ax is None
+    fig = plt.figure() if own_figure else ax.figure
+    renderer = fig.canvas.get_renderer()
+    plain, bold = FontProperties(size=fontsize), FontProperties(size=fontsize, weight="bold")
+    line_height = 1.25 * fontsize / 72.0
+
+    def extent(text: str, header: bool):
+        lines = text.split("\n")
+        widths = [renderer.get_text_width_height_descent(s or " ", bold if header else plain, ismath=False)[0]
+                  for s in lines]  # fmt: skip
+        return max(widths) / fig.dpi, len(lines) * line_height
+
+    sizes = [[extent(text, r == 0) for text in row] for r, row in enumerate(cells)]
+    pad_w, pad_h = 0.16, 0.10  # inches around the text of a cell
+    col_w = [max(sizes[r][c][0] for r in range(len(cells))) + pad_w for c in range(len(columns))]
+    row_h = [max(h for _, h in row) + pad_h for row in sizes]
+    table_w, table_h = sum(col_w), sum(row_h)
+    if own_figure:
+        title_h = 0.5
+        fig.set_size_inches(table_w + 0.2, table_h + title_h + 0.1)
+        ax = fig.add_axes([0.1 / (table_w + 0.2), 0.05 / (table_h + title_h + 0.1),
+                           table_w / (table_w + 0.2), table_h / (table_h + title_h + 0.1)])  # fmt: skip
     ax.axis("off")
-    table = ax.table(cellText=rows or [["" for _ in columns]], colLabels=columns, loc="center", cellLoc="center")
+    table = ax.table(cellText=cells[1:], colLabels=columns, loc="center", cellLoc="center", bbox=[0, 0, 1, 1])
     table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    table.scale(1.0, 1.25)
+    table.set_fontsize(fontsize)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_width(col_w[c] / table_w)
+        cell.set_height(row_h[r] / table_h)
+        cell.PAD = pad_w / 2 / col_w[c]  # the padding is a fraction of the cell's width
+        if r == 0:
+            cell.set_text_props(weight="bold")
     v = len(columns) - 1
     for r, row in enumerate(rows, start=1):
         table[r, v].set_facecolor(VERDICT_COLORS.get(row[v], "white"))
-    for c in range(len(columns)):
-        table[0, c].set_text_props(weight="bold")
     ax.set_title(title)
     return fig

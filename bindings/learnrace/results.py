@@ -1,10 +1,9 @@
-"""``Results``: every output of a run (docs/model.md sections 13 and 16) as numpy arrays, the same whether the run is
-in memory or was read from a file."""
+"""``Results``: every output of a run (docs/output_schema.md) as numpy arrays, the same whether the run is in memory or
+was read from a file."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from typing import Dict, Iterator, Union
 
@@ -12,26 +11,22 @@ import numpy as np
 import pandas as pd
 
 from . import labels
-from ._sources import PER_DYAD_TRAJECTORIES, PER_PERIOD_TRAJECTORIES, TRAJECTORY_NAMES, CoreSource, H5Source
+from ._save import save_results
+from ._sources import PER_DYAD, PER_PERIOD, CoreSource, H5Source, schema, trajectory_names
 
 PointKey = Union[int, str]
 
 
 class Trajectories(Mapping):
-    """Read-only mapping of trajectory datasets (docs/output_schema.md, /trajectories).
-
-    Per period, [P, K, T]: ``pair`` (uint8, 255 after termination), ``x_A``, ``x_B``, ``trust``, ``stakes``,
-    ``orientation``, ``relation``, ``power_A`` (float32, NaN after termination). Per dyad, [P, K]: ``dyad``,
-    ``intent_A``, ``intent_B``, ``knowledge_A``, ``knowledge_B``, ``equity_A``, ``cause``, ``duration``, ``gain_A``,
-    ``gain_B``.
-    """
-
-    per_period = PER_PERIOD_TRAJECTORIES
-    per_dyad = PER_DYAD_TRAJECTORIES
+    """Read-only mapping of the trajectory datasets of the sampled dyads (docs/output_schema.md, /trajectories; the
+    names come from the output schema registry). ``per_period`` names the [P, K, T] arrays (``pair``: uint8, 255
+    after termination; floats: NaN after termination), ``per_dyad`` the [P, K] arrays."""
 
     def __init__(self, source):
         self._source = source
         self._cache: Dict[str, np.ndarray] = {}
+        self.per_period = trajectory_names(PER_PERIOD)
+        self.per_dyad = trajectory_names(PER_DYAD)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:
@@ -39,21 +34,13 @@ class Trajectories(Mapping):
         return self._cache[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(TRAJECTORY_NAMES)
+        return iter(trajectory_names())
 
     def __len__(self) -> int:
-        return len(TRAJECTORY_NAMES)
+        return len(trajectory_names())
 
     def __repr__(self) -> str:
-        return f"<Trajectories {', '.join(TRAJECTORY_NAMES)}>"
-
-
-def _section_property(name: str, doc: str):
-    def get(self: Results) -> np.ndarray:
-        return self._section(name)
-
-    get.__doc__ = doc
-    return property(get)
+        return f"<Trajectories {', '.join(trajectory_names())}>"
 
 
 class Results:
@@ -145,35 +132,18 @@ class Results:
             self._cache[name] = self._source.section(name)
         return self._cache[name]
 
-    transitions = _section_property(
-        "transitions", "uint64 [P, 25, 25]: live dyad-periods by pair state at t (row) and t+1"
-    )
-    transitions_by_bin = _section_property(
-        "transitions_by_bin",
-        "uint64 [P, 4, B, 25, 25]: transitions split by the bin of trust, stakes, orientation, relation at t",
-    )
-    occupancy = _section_property("occupancy", "uint64 [P, T, 25]: live dyads by period and pair state")
-    duration = _section_property(
-        "duration", "uint64 [P, 7, T+1]: dyads by termination cause and duration (index 0 unused)"
-    )
-    asymmetry_hist = _section_property("asymmetry_hist", "uint64 [P, H]: final learning asymmetry on [-1, 1]")
-    power_shift_hist = _section_property("power_shift_hist", "uint64 [P, H]: P_A(end) - P_A(0) on [-1, 1]")
-    joint_learning_hist = _section_property("joint_learning_hist", "uint64 [P, H]: G_A + G_B on [0, joint_max]")
-    moments = _section_property(
-        "moments", "int64 [P, 9, 2]: fixed-point sum and sum of squares of each moment (x 2^20)"
-    )
-    dyads = _section_property("dyads", "uint64 [P]: dyads simulated")
+    # One property per count section of the registry (transitions, ..., dyads_simulated): added below the class.
 
     @property
     def moment_mean(self) -> np.ndarray:
         """float64 [P, 9]: mean of each moment over dyads (decoded from fixed point)."""
-        n = np.maximum(self.dyads.astype(np.float64), 1.0)[:, None]
+        n = np.maximum(self.dyads_simulated.astype(np.float64), 1.0)[:, None]
         return self.moments[:, :, 0].astype(np.float64) / self._source.fixed_point_scale / n
 
     @property
     def moment_sd(self) -> np.ndarray:
         """float64 [P, 9]: sample standard deviation of each moment over dyads (NaN with fewer than 2 dyads)."""
-        n = self.dyads.astype(np.float64)[:, None]
+        n = self.dyads_simulated.astype(np.float64)[:, None]
         mean = self.moment_mean
         mean_sq = self.moments[:, :, 1].astype(np.float64) / self._source.fixed_point_scale / np.maximum(n, 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -187,17 +157,21 @@ class Results:
         return moments_frame(self)
 
     # ------------------------------------------------------------------ helpers
-    def to_pandas(self, what: str | None = None):
-        """Tidy (long) DataFrames. ``what`` is one of ``transitions``, ``transitions_by_bin``, ``occupancy``,
-        ``duration``, ``histograms``, ``moments``, ``trajectories`` (one row per point, dyad and period while the dyad
-        lives), ``dyads`` (per sampled dyad), ``points``; None gives a dict of all of them."""
+    def to_pandas(self, what: str) -> pd.DataFrame:
+        """One tidy (long) DataFrame. ``what`` is one of ``transitions``, ``transitions_by_bin``, ``occupancy``,
+        ``duration_by_cause``, ``histograms``, ``moments``, ``trajectories`` (one row per point, sampled dyad and
+        period it lived), ``sampled_dyads`` (one row per sampled dyad), ``points``. :meth:`frames` gives them all."""
         from .tidy import FRAMES
 
-        if what is None:
-            return {name: make(self) for name, make in FRAMES.items()}
         if what not in FRAMES:
             raise ValueError(f"to_pandas: unknown frame {what!r} (one of {', '.join(FRAMES)})")
         return FRAMES[what](self)
+
+    def frames(self) -> Dict[str, pd.DataFrame]:
+        """Every frame of :meth:`to_pandas`, by name."""
+        from .tidy import FRAMES
+
+        return {name: make(self) for name, make in FRAMES.items()}
 
     def to_xarray(self):
         """All arrays as an ``xarray.Dataset`` with labelled dimensions (point, from_state, to_state, ...)."""
@@ -206,23 +180,31 @@ class Results:
         return to_xarray(self)
 
     def summary(self) -> pd.DataFrame:
-        """Headline table, one row per point: dyads, mean duration, share of each termination cause, and the mean
-        (SD) of learning asymmetry, power shift, joint learning and final trust."""
+        """Headline table, one row per point: dyads simulated, mean duration, share of each termination cause, the
+        mean (SD) of learning asymmetry, power shift, joint learning and final trust, and the share of live
+        dyad-periods in each of Larsson's named states (``period_share_<state>``)."""
         from .tidy import summary_frame
 
         return summary_frame(self)
 
     def save(self, path: str | os.PathLike[str]) -> str:
-        """Write the run file. In-memory runs go through the C++ writer (temporary file, then rename); a run read
-        from a file is copied. Returns the path."""
-        path = os.fspath(path)
-        if isinstance(self._source, CoreSource):
-            if not hasattr(self._source.handle, "save"):
-                raise RuntimeError("this learnrace build has no HDF5 writer (host/hdf5 was not built)")
-            self._source.handle.save(path)
-        elif os.path.abspath(path) != os.path.abspath(self._source.path):
-            shutil.copyfile(self._source.path, path)
-        return path
+        """Write the run file and return its path. The file is written to a new temporary file in the target's
+        directory, synced and renamed over ``path`` in one step: a failure (a full disk) leaves no partial file and
+        an existing ``path`` untouched. In-memory runs go through the C++ writer; a run read from a file is copied
+        from the file it was opened from. ``path`` must not be a directory, FIFO, device or other non-regular
+        file (``ValueError``)."""
+        return save_results(self._source, os.fspath(path))
+
+    def close(self) -> None:
+        """Close the run file a result read from a file holds open (no-op for in-memory runs)."""
+        if isinstance(self._source, H5Source):
+            self._source.close()
+
+    def __enter__(self) -> Results:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         where = f"file {self.path!r}" if self.path else "in memory"
@@ -231,3 +213,21 @@ class Results:
             f"<learnrace.Results {where}: {self.n_points} point(s) [{names}], {self.dyads_per_point} dyads/point, "
             f"T={self.periods}, seed={self.seed}, backend={self.backend}>"
         )
+
+
+def _section_property(name: str, doc: str):
+    def get(self: Results) -> np.ndarray:
+        return self._section(name)
+
+    get.__doc__ = doc
+    return property(get)
+
+
+def _add_section_properties() -> None:
+    """``Results.<name>`` for every count section of the output schema registry, documented from it."""
+    for s in schema()["count_sections"]:
+        doc = f"{s['dtype']} {s['shape']} ({', '.join(s['axes'])}): {s['doc']}"
+        setattr(Results, s["name"], _section_property(s["name"], doc))
+
+
+_add_section_properties()

@@ -1,7 +1,7 @@
-"""Kaplan-Meier survival of alliances and cumulative incidence by termination cause (docs/model.md section 15).
+"""Kaplan-Meier survival of alliances and cumulative incidence by termination cause (docs/model.md section 6).
 
-Computed from the duration-by-cause histogram ``Results.duration[point]`` ([7 causes, T+1]; cause 0 = censored at
-the horizon). Event times are the periods lived, 1..T; there are many ties, handled exactly (no jitter).
+Computed from the histogram ``Results.duration_by_cause[point]`` ([7 causes, T+1]; cause 0 = censored at the
+horizon). Event times are the periods lived, 1..T; there are many ties, handled exactly (no jitter).
 
 Overall survival (Kaplan-Meier, any cause is an event):
     S(t) = prod_{s <= t} (1 - d(s) / n(s)),  Var S(t) = S(t)^2 sum_{s <= t} d(s) / (n(s) (n(s) - d(s)))  (Greenwood)
@@ -52,7 +52,7 @@ def _from_histogram(duration: np.ndarray) -> pd.DataFrame:
     third = np.where(upto, diff * third_coef[:, None, :], 0.0).sum(axis=2)
     cif_var = np.maximum(first + second - 2.0 * third, 0.0)
 
-    time = np.arange(horizon + 1)
+    durations = np.arange(horizon + 1)
     table = {
         "at_risk": np.concatenate([[total], n]),
         "events": np.concatenate([[0.0], d]),
@@ -65,7 +65,7 @@ def _from_histogram(duration: np.ndarray) -> pd.DataFrame:
     for k, cause in enumerate(CAUSES[1:]):
         table[f"cif_{cause}"] = np.concatenate([[0.0], cif[k]])
         table[f"cif_{cause}_se"] = np.sqrt(np.concatenate([[0.0], cif_var[k]]))
-    frame = pd.DataFrame(table, index=pd.Index(time, name="time"))
+    frame = pd.DataFrame(table, index=pd.Index(durations, name="duration"))
     for col in ("at_risk", "events", "censored", *[f"events_{c}" for c in CAUSES[1:]]):
         frame[col] = frame[col].astype(np.int64)
     return frame
@@ -75,18 +75,18 @@ def survival(results, point=0) -> pd.DataFrame:
     """Kaplan-Meier survival and cause-specific cumulative incidence of one sweep point.
 
     ``results``: a :class:`learnrace.Results` (or a [7, T+1] duration-by-cause array); ``point``: index or name.
-    Returns a DataFrame indexed by ``time`` = periods lived (0..T) with columns ``at_risk``, ``events``, ``censored``,
-    ``survival`` and ``survival_se`` (Greenwood), and per termination cause ``events_<cause>``, ``cif_<cause>``
-    (cumulative incidence) and ``cif_<cause>_se``. The causes are ``learnrace.CAUSES[1:]``.
+    Returns a DataFrame indexed by ``duration`` = periods lived (0..T) with columns ``at_risk``, ``events``,
+    ``censored``, ``survival`` and ``survival_se`` (Greenwood), and per termination cause ``events_<cause>``,
+    ``cif_<cause>`` (cumulative incidence) and ``cif_<cause>_se``. The causes are ``learnrace.CAUSES[1:]``.
     """
     if isinstance(results, np.ndarray):
         return _from_histogram(results)
-    return _from_histogram(results.duration[results.point_index(point)])
+    return _from_histogram(results.duration_by_cause[results.point_index(point)])
 
 
 def expand_durations(duration: np.ndarray):
     """(durations, causes) with one entry per dyad from a [7, T+1] histogram: for lifelines or other tools."""
     duration = np.asarray(duration)
-    causes, lengths = np.nonzero(duration)
-    counts = duration[causes, lengths].astype(np.int64)
-    return np.repeat(lengths, counts), np.repeat(causes, counts)
+    causes, lived = np.nonzero(duration)
+    counts = duration[causes, lived].astype(np.int64)
+    return np.repeat(lived, counts), np.repeat(causes, counts)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from ._optional import require
 
 _CODES = pd.CategoricalDtype(list(labels.PAIR_CODES), ordered=True)
 
@@ -57,9 +58,9 @@ def occupancy_frame(res) -> pd.DataFrame:
     return df
 
 
-def duration_frame(res) -> pd.DataFrame:
-    """point, cause, duration (1..T), count."""
-    df = _long(res, res.duration, {"cause": np.array(labels.CAUSES), "duration": None})
+def duration_by_cause_frame(res) -> pd.DataFrame:
+    """point, cause, duration (periods lived, 1..T), count."""
+    df = _long(res, res.duration_by_cause, {"cause": np.array(labels.CAUSES), "duration": None})
     return df[df["duration"] > 0].reset_index(drop=True)
 
 
@@ -76,10 +77,10 @@ def histograms_frame(res) -> pd.DataFrame:
 
 
 def moments_frame(res) -> pd.DataFrame:
-    """point, moment, mean, sd, dyads."""
+    """point, moment, mean, sd, dyads_simulated."""
     df = _long(res, res.moment_mean, {"moment": np.array(labels.MOMENTS)}, value="mean")
     df["sd"] = res.moment_sd.ravel()
-    df["dyads"] = np.repeat(res.dyads, len(labels.MOMENTS))
+    df["dyads_simulated"] = np.repeat(res.dyads_simulated, len(labels.MOMENTS))
     return df
 
 
@@ -105,7 +106,7 @@ def trajectories_frame(res) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-def dyads_frame(res) -> pd.DataFrame:
+def sampled_dyads_frame(res) -> pd.DataFrame:
     """One row per sampled dyad that was simulated: point, slot, dyad, intents, knowledge, equity, cause, duration,
     gains."""
     tr = res.trajectories
@@ -128,24 +129,24 @@ FRAMES: Dict[str, Callable] = {
     "transitions": transitions_frame,
     "transitions_by_bin": transitions_by_bin_frame,
     "occupancy": occupancy_frame,
-    "duration": duration_frame,
+    "duration_by_cause": duration_by_cause_frame,
     "histograms": histograms_frame,
     "moments": moments_frame,
     "trajectories": trajectories_frame,
-    "dyads": dyads_frame,
+    "sampled_dyads": sampled_dyads_frame,
     "points": points_frame,
 }
 
 
 def summary_frame(res) -> pd.DataFrame:
     """Headline table, one row per point."""
-    dur = res.duration.astype(np.float64)  # [P, 7, T+1]
+    dur = res.duration_by_cause.astype(np.float64)  # [P, 7, T+1]
     n = np.maximum(dur.sum(axis=(1, 2)), 1.0)
-    lengths = np.arange(dur.shape[-1], dtype=np.float64)
+    durations = np.arange(dur.shape[-1], dtype=np.float64)
     out = pd.DataFrame(index=pd.Index(res.point_names, name="point"))
     out["kernel"] = res.kernels
-    out["dyads"] = res.dyads.astype(np.int64)
-    out["mean_duration"] = (dur.sum(axis=1) * lengths).sum(axis=1) / n
+    out["dyads_simulated"] = res.dyads_simulated.astype(np.int64)
+    out["mean_duration"] = (dur.sum(axis=1) * durations).sum(axis=1) / n
     for c, cause in enumerate(labels.CAUSES):
         out[f"share_{cause}"] = dur[:, c, :].sum(axis=1) / n
     mean, sd = res.moment_mean, res.moment_sd
@@ -157,13 +158,13 @@ def summary_frame(res) -> pd.DataFrame:
     total = np.maximum(occ.sum(axis=1), 1.0)
     for name in ("integration", "moderation", "deadlock", "asymmetric exploitation", "disintegration"):
         idx = [s.index for s in labels.PAIR_STATES if s.larsson == name]
-        out[f"time_in_{name.replace(' ', '_')}"] = occ[:, idx].sum(axis=1) / total
+        out[f"period_share_{name.replace(' ', '_')}"] = occ[:, idx].sum(axis=1) / total
     return out
 
 
 def to_xarray(res):
-    """All arrays as an ``xarray.Dataset`` with labelled dimensions."""
-    import xarray as xr
+    """All arrays as an ``xarray.Dataset`` with labelled dimensions (needs the ``xarray`` extra)."""
+    xr = require("xarray", "Results.to_xarray")
 
     T = res.periods
     edges = res.histogram_edges
@@ -176,7 +177,7 @@ def to_xarray(res):
         "bin": np.arange(res.transitions_by_bin.shape[2]),
         "period": np.arange(T),
         "cause": list(labels.CAUSES),
-        "length": np.arange(T + 1),
+        "duration": np.arange(T + 1),
         "moment": list(labels.MOMENTS),
         "slot": np.arange(res.trajectories["pair"].shape[1]),
     }
@@ -184,10 +185,10 @@ def to_xarray(res):
         "transitions": (("point", "from_state", "to_state"), res.transitions),
         "transitions_by_bin": (("point", "factor", "bin", "from_state", "to_state"), res.transitions_by_bin),
         "occupancy": (("point", "period", "pair_state"), res.occupancy),
-        "duration": (("point", "cause", "length"), res.duration),
+        "duration_by_cause": (("point", "cause", "duration"), res.duration_by_cause),
         "moment_mean": (("point", "moment"), res.moment_mean),
         "moment_sd": (("point", "moment"), res.moment_sd),
-        "dyads": (("point",), res.dyads),
+        "dyads_simulated": (("point",), res.dyads_simulated),
     }
     for name, e in edges.items():
         dim = name.replace("_hist", "_bin")

@@ -68,6 +68,12 @@ void write_double_array_attribute(const Object& object, const std::string& name,
   if (!values.empty()) check(H5Awrite(attr.get(), native_type<double>(), values.data()), "H5Awrite", where);
 }
 
+void write_int_array_attribute(const Object& object, const std::string& name, const std::vector<int64_t>& values) {
+  const std::string where = attr_where(object, name);
+  const Handle attr = create(object, name, file_type<int64_t>(), Dataspace::simple({values.size()}, where));
+  if (!values.empty()) check(H5Awrite(attr.get(), native_type<int64_t>(), values.data()), "H5Awrite", where);
+}
+
 bool has_attribute(const Object& object, const std::string& name) {
   return check_tri(H5Aexists(object.id(), name.c_str()), "H5Aexists", attr_where(object, name));
 }
@@ -114,6 +120,15 @@ std::vector<double> read_double_array_attribute(const Object& object, const std:
   const Dataspace space = Dataspace::adopt(H5Aget_space(attr.get()), "H5Aget_space", where);
   std::vector<double> values(space.element_count());
   if (!values.empty()) check(H5Aread(attr.get(), native_type<double>(), values.data()), "H5Aread", where);
+  return values;
+}
+
+std::vector<int64_t> read_int_array_attribute(const Object& object, const std::string& name) {
+  const std::string where = attr_where(object, name);
+  const Handle attr = open(object, name);
+  const Dataspace space = Dataspace::adopt(H5Aget_space(attr.get()), "H5Aget_space", where);
+  std::vector<int64_t> values(space.element_count());
+  if (!values.empty()) check(H5Aread(attr.get(), native_type<int64_t>(), values.data()), "H5Aread", where);
   return values;
 }
 

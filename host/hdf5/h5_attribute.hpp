@@ -1,4 +1,4 @@
-// Attributes of groups and datasets: scalar int64 / float64 / UTF-8 string and float64 arrays.
+// Attributes of groups and datasets: scalar int64 / float64 / UTF-8 string and int64 / float64 arrays.
 // Readers accept fixed- and variable-length strings and any integer / float width (converted).
 #pragma once
 
@@ -18,6 +18,7 @@ void write_double_attribute(const Object& object, const std::string& name, doubl
 void write_string_attribute(const Object& object, const std::string& name, const std::string& value);
 void write_double_array_attribute(const Object& object, const std::string& name, const std::vector<double>& values);
 
+void write_int_array_attribute(const Object& object, const std::string& name, const std::vector<int64_t>& values);
 bool has_attribute(const Object& object, const std::string& name);
 void delete_attribute(const Object& object, const std::string& name);
 /// Stored type and shape of an existing attribute.
@@ -28,6 +29,8 @@ int64_t read_int_attribute(const Object& object, const std::string& name);
 double read_double_attribute(const Object& object, const std::string& name);
 std::string read_string_attribute(const Object& object, const std::string& name);
 std::vector<double> read_double_array_attribute(const Object& object, const std::string& name);
+/// Every value of an integer attribute (the attribute's data is stored in the file, so its size is bounded).
+std::vector<int64_t> read_int_array_attribute(const Object& object, const std::string& name);
 
 }  // namespace h5
 }  // namespace learnrace

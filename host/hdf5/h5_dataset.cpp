@@ -42,6 +42,8 @@ Dataset Dataset::create(const Group& parent, const std::string& name, hid_t file
       check(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle", where);
       check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(storage.deflate_level)), "H5Pset_deflate", where);
     }
+    // Last, as h5py does: the checksum covers the stored (compressed) bytes, so a corrupted chunk fails to read.
+    check(H5Pset_fletcher32(dcpl.id()), "H5Pset_fletcher32", where);
   }
   const hid_t id =
       check_id(H5Dcreate2(parent.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
@@ -60,6 +62,25 @@ Dims Dataset::dims() const { return Dataspace::adopt(H5Dget_space(id()), "H5Dget
 TypeInfo Dataset::type() const {
   const Datatype t = Datatype::adopt(H5Dget_type(id()), "H5Dget_type", where());
   return describe_type(t.id(), where());
+}
+
+StorageInfo Dataset::storage() const {
+  StorageInfo info;
+  info.stored_bytes = H5Dget_storage_size(id());
+  const Datatype t = Datatype::adopt(H5Dget_type(id()), "H5Dget_type", where());
+  info.element_bytes = H5Tget_size(t.id());
+  const PropertyList dcpl = PropertyList::adopt(H5Dget_create_plist(id()), "H5Dget_create_plist", where());
+  info.layout = H5Pget_layout(dcpl.id());
+  info.external_files = H5Pget_external_count(dcpl.id());
+  const int n = H5Pget_nfilters(dcpl.id());
+  for (int i = 0; i < n; ++i) {
+    unsigned flags = 0;
+    size_t n_values = 0;
+    unsigned config = 0;
+    info.filters.push_back(
+        H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &n_values, nullptr, 0, nullptr, &config));
+  }
+  return info;
 }
 
 void Dataset::write(const void* buffer, hid_t mem_type) const {

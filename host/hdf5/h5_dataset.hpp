@@ -15,9 +15,18 @@ namespace learnrace {
 namespace h5 {
 
 struct Storage {
-  bool compress = false;  // chunked, shuffle + deflate (when the deflate filter is available)
+  bool compress = false;  // chunked, shuffle + deflate (when the deflate filter is available) + Fletcher32
   int deflate_level = 4;
   size_t chunk_bytes = 1 << 20;  // upper bound on one chunk
+};
+
+/// How a stored dataset keeps its data (for checks before reading an untrusted file).
+struct StorageInfo {
+  hsize_t stored_bytes = 0;  // H5Dget_storage_size: bytes allocated in the file
+  size_t element_bytes = 0;  // size of one stored element
+  H5D_layout_t layout = H5D_LAYOUT_ERROR;
+  int external_files = 0;  // data kept in other files
+  std::vector<H5Z_filter_t> filters;
 };
 
 class Dataset : public Object {
@@ -28,6 +37,7 @@ class Dataset : public Object {
 
   Dims dims() const;
   TypeInfo type() const;
+  StorageInfo storage() const;
 
   /// Whole dataset from / into a buffer of product(dims()) elements of `mem_type`.
   void write(const void* buffer, hid_t mem_type) const;

@@ -15,6 +15,10 @@ class PropertyList {
   static PropertyList create(hid_t cls, const std::string& where) {
     return PropertyList(Handle(check_id(H5Pcreate(cls), "H5Pcreate", where), H5Pclose));
   }
+  /// Takes ownership of an id returned by H5Dget_create_plist etc. (checked).
+  static PropertyList adopt(hid_t id, const char* call, const std::string& where) {
+    return PropertyList(Handle(check_id(id, call, where), H5Pclose));
+  }
   hid_t id() const noexcept { return handle_.get(); }
 
  private:

@@ -5,7 +5,6 @@
 
 #include "h5_error.hpp"
 #include "h5_run_file.hpp"
-#include "h5_run_reader.hpp"
 #include "summary.hpp"
 
 namespace learnrace {
@@ -20,17 +19,19 @@ void row(std::ostream& out, const char* label, const std::string& value) {
 
 void print_file_info(const std::string& path, std::ostream& out) {
   const h5::ErrorPrintingOff quiet;
-  const RunFileHeader h = read_run_header(path);
-  const PointTable table = read_point_table(path);
-  run_reader::ReadParts parts;
-  parts.trajectories = false;  // not needed for the headlines
+  ReadParts parts;
+  parts.trajectories = false;  // not needed for the headlines (their datasets are still checked)
   parts.params = false;        // the file is described even if this build no longer accepts its config
-  const RunResult result = run_reader::read_run(path, parts);
+  const RunFileContents contents = read_run_contents(path, parts);
+  const RunFileHeader& h = contents.header;
+  const PointTable& table = contents.points;
+  const RunResult& result = contents.result;
 
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f s", h.seconds);
   row(out, "file", path);
-  row(out, "schema", h.filetype + " version " + std::to_string(h.version));
+  row(out, "schema",
+      h.filetype + " version [" + std::to_string(h.version_major) + ", " + std::to_string(h.version_minor) + "]");
   row(out, "learnrace", h.learnrace_version + " (git " + h.git_describe + ")");
   row(out, "backend", h.backend);
   row(out, "seed", std::to_string(h.seed));

@@ -1,4 +1,6 @@
-// read_run_file / read_run_header / read_point_table: the checked reader of docs/output_schema.md.
+// read_run_file / read_run_header / read_point_table / read_run_contents: the checked reader of
+// docs/output_schema.md. Everything is validated against the output schema registry before anything is
+// allocated.
 #include "h5_run_reader.hpp"
 
 #include <cerrno>
@@ -21,7 +23,11 @@ h5::File open_checked(const std::string& path) {
     if (!probe) throw std::runtime_error("cannot open '" + path + "': " + std::strerror(errno));
   }
   if (!h5::is_hdf5_file(path)) throw FileFormatError(path, "", path + ": not an HDF5 file");
-  return h5::File::open(path, h5::FileMode::ReadOnly);
+  try {
+    return h5::File::open(path, h5::FileMode::ReadOnly);
+  } catch (const h5::H5Error& e) {
+    throw FileFormatError(path, "", path + ": not a readable HDF5 file (" + e.what() + ")");
+  }
 }
 
 bool same_type(const h5::TypeInfo& a, const h5::TypeInfo& b) {
@@ -36,19 +42,70 @@ h5::TypeInfo string_type() {
   return t;
 }
 
+h5::TypeInfo type_info(output_schema::Dtype dtype) {
+  switch (dtype) {
+    case output_schema::Dtype::UInt8:
+      return h5::type_info_of<uint8_t>();
+    case output_schema::Dtype::Int32:
+      return h5::type_info_of<int32_t>();
+    case output_schema::Dtype::UInt64:
+      return h5::type_info_of<uint64_t>();
+    case output_schema::Dtype::Int64:
+      return h5::type_info_of<int64_t>();
+    case output_schema::Dtype::Float32:
+      return h5::type_info_of<float>();
+    case output_schema::Dtype::Float64:
+      return h5::type_info_of<double>();
+    case output_schema::Dtype::String:
+      return string_type();
+  }
+  return string_type();
+}
+
+std::string version_text(int64_t major, int64_t minor) {
+  return "[" + std::to_string(major) + ", " + std::to_string(minor) + "]";
+}
+
+// Bytes of n elements of `element` bytes each, saturating at UINT64_MAX.
+uint64_t element_bytes(const h5::Dims& dims, uint64_t element) {
+  uint64_t bytes = element;
+  for (hsize_t n : dims) {
+    if (n == 0) return 0;
+    bytes = bytes > UINT64_MAX / n ? UINT64_MAX : bytes * n;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 RunFile::RunFile(const std::string& path) : path_(path), file_(open_checked(path)), root_(file_.root()) {
   require_attribute("filetype", H5T_STRING, "a string");
   const std::string filetype = h5::read_string_attribute(root_, "filetype");
-  if (filetype != kRunFileType)
-    fail("filetype",
-         "not a learnrace run file: root attribute 'filetype' is '" + filetype + "', expected '" + kRunFileType + "'");
-  require_attribute("version", H5T_INTEGER, "an integer");
-  const int64_t version = h5::read_int_attribute(root_, "version");
-  if (version != kRunFileVersion)
-    fail("version", "unsupported schema version " + std::to_string(version) + " (this build reads version " +
-                        std::to_string(kRunFileVersion) + ")");
+  if (filetype != output_schema::kFileType)
+    fail("filetype", "not a learnrace run file: root attribute 'filetype' is '" + filetype + "', expected '" +
+                         output_schema::kFileType + "'");
+  check_version();
+}
+
+void RunFile::check_version() const {
+  const std::string expected =
+      "this build reads major version " + std::to_string(output_schema::kVersionMajor) +
+      " (version = " + version_text(output_schema::kVersionMajor, output_schema::kVersionMinor) + ")";
+  if (!h5::has_attribute(root_, "version")) fail("version", "root attribute 'version' is missing");
+  const h5::TypeInfo t = h5::attribute_type(root_, "version");
+  const h5::Dims dims = h5::attribute_dims(root_, "version");
+  if (t.type_class != H5T_INTEGER)
+    fail("version", "root attribute 'version' is " + t.describe() + ", expected [major, minor] integers; " + expected);
+  if (dims.size() <= 1 && h5::product(dims) == 1) {
+    const int64_t old = h5::read_int_attribute(root_, "version");
+    fail("version", "unsupported schema version " + std::to_string(old) + " (a single number: written before " +
+                        "versions were [major, minor]); " + expected);
+  }
+  if (dims != h5::Dims{2})
+    fail("version", "root attribute 'version' has shape " + h5::format_dims(dims) + ", expected [2] ([major, minor])");
+  const std::vector<int64_t> v = h5::read_int_array_attribute(root_, "version");
+  if (v[0] != output_schema::kVersionMajor)
+    fail("version", "unsupported schema version " + version_text(v[0], v[1]) + "; " + expected);
 }
 
 void RunFile::fail(const std::string& item, const std::string& problem) const {
@@ -84,7 +141,9 @@ std::string RunFile::string_attribute(const std::string& name) const {
 RunFileHeader RunFile::header() const {
   RunFileHeader h;
   h.filetype = string_attribute("filetype");
-  h.version = int_attribute("version");
+  const std::vector<int64_t> version = h5::read_int_array_attribute(root_, "version");  // checked on open
+  h.version_major = version.at(0);
+  h.version_minor = version.at(1);
   h.learnrace_version = string_attribute("learnrace_version");
   h.git_describe = string_attribute("git_describe");
   h.seed = int_attribute("seed");
@@ -115,6 +174,27 @@ h5::Dims RunFile::dims_of(const h5::Group& group, const std::string& name, size_
   return dims;
 }
 
+void RunFile::check_storage(const h5::Dataset& d, const std::string& path) const {
+  const h5::StorageInfo s = d.storage();
+  const std::string what = "dataset '" + path + "' ";
+  if (s.external_files > 0) fail(path, what + "keeps its data in external files");
+  if (s.layout != H5D_CONTIGUOUS && s.layout != H5D_CHUNKED && s.layout != H5D_COMPACT)
+    fail(path, what + "has a virtual or unknown storage layout");
+  for (H5Z_filter_t filter : s.filters)
+    if (filter != H5Z_FILTER_SHUFFLE && filter != H5Z_FILTER_DEFLATE && filter != H5Z_FILTER_FLETCHER32)
+      fail(path, what + "uses HDF5 filter " + std::to_string(filter) +
+                     ", not one learnrace writes (shuffle, deflate, fletcher32)");
+  const h5::Dims dims = d.dims();
+  const uint64_t bytes = element_bytes(dims, s.element_bytes);
+  const uint64_t stored = s.stored_bytes;
+  const uint64_t limit = stored > (UINT64_MAX - kExpansionSlackBytes) / kMaxExpansion
+                             ? UINT64_MAX
+                             : stored * kMaxExpansion + kExpansionSlackBytes;
+  if (bytes > limit)
+    fail(path, what + "declares shape " + h5::format_dims(dims) + " (" + std::to_string(bytes) +
+                   " bytes) but the file stores " + std::to_string(stored) + " bytes for it (truncated or crafted)");
+}
+
 h5::Dataset RunFile::dataset(const h5::Group& group, const std::string& name, const h5::TypeInfo& expected,
                              const h5::Dims& dims) const {
   const std::string path = group.child_path(name);
@@ -126,20 +206,36 @@ h5::Dataset RunFile::dataset(const h5::Group& group, const std::string& name, co
   const h5::Dims have = d.dims();
   if (have != dims)
     fail(path, "dataset '" + path + "' has shape " + h5::format_dims(have) + ", expected " + h5::format_dims(dims));
+  check_storage(d, path);
   return d;
 }
 
 std::vector<std::string> RunFile::strings(const h5::Group& group, const std::string& name, hsize_t count) const {
-  return h5::read_strings(dataset(group, name, string_type(), {count}));
+  const h5::Dataset d = dataset(group, name, string_type(), {count});
+  try {
+    return h5::read_strings(d);
+  } catch (const h5::H5Error& e) {
+    fail(group.child_path(name), "cannot read dataset '" + group.child_path(name) + "' (corrupted: " + e.what() + ")");
+  }
 }
 
 namespace {
+
+// Reads a checked dataset; a failure here (a Fletcher32 checksum or deflate error) means corrupted data.
+template <class Read>
+void read_checked(const RunFile& f, const std::string& path, Read&& read) {
+  try {
+    read();
+  } catch (const h5::H5Error& e) {
+    f.fail(path, "cannot read dataset '" + path + "' (corrupted: " + e.what() + ")");
+  }
+}
 
 // /meta must name the axes exactly as this build does: a reordered axis would silently change what
 // the counts mean.
 void check_meta(const RunFile& f) {
   const h5::Group meta = f.group("meta");
-  for (const run_schema::MetaAxis& axis : run_schema::meta_axes()) {
+  for (const output_schema::MetaAxis& axis : output_schema::meta_axes()) {
     const std::vector<std::string> stored = f.strings(meta, axis.name, axis.values.size());
     for (size_t i = 0; i < stored.size(); ++i)
       if (stored[i] != axis.values[i])
@@ -148,34 +244,67 @@ void check_meta(const RunFile& f) {
   }
 }
 
-void read_counts(const RunFile& f, RunResult& r) {
-  const h5::Group counts = f.group("counts");
-  const h5::Group outcomes = f.group("outcomes");
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
-  for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
-    const h5::Group& group = s.group == "counts" ? counts : outcomes;
-    h5::Dims dims = {n_points};
-    dims.insert(dims.end(), s.dims.begin(), s.dims.end());
-    const h5::TypeInfo type = s.is_signed ? h5::type_info_of<int64_t>() : h5::type_info_of<uint64_t>();
-    const h5::Dataset d = f.dataset(group, s.name, type, dims);
-    const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
-    for (hsize_t i = 0; i < n_points; ++i) d.read_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
+h5::Group dataset_group(const RunFile& f, const output_schema::DatasetSpec& spec) { return f.group(spec.group); }
+
+// The run's shape: P from /points, T from the root attribute, B, H and K from the first dataset of the
+// registry with that axis; every dataset is then checked against it.
+OutputShape infer_shape(const RunFile& f, const RunFileHeader& h, hsize_t points) {
+  OutputShape shape;
+  shape.points = static_cast<int64_t>(points);
+  shape.periods = h.periods;
+  auto size_of_axis = [&](int32_t axis) -> int64_t {
+    for (const auto* list : {&output_schema::count_sections(), &output_schema::trajectory_fields()})
+      for (const output_schema::DatasetSpec& spec : *list)
+        for (size_t i = 0; i < spec.axes.size(); ++i)
+          if (spec.axes[i] == axis) {
+            const h5::Dims dims = f.dims_of(dataset_group(f, spec), spec.name, spec.axes.size());
+            if (dims[i] > static_cast<hsize_t>(INT32_MAX))
+              f.fail(spec.path(), "dataset '" + spec.path() + "' has shape " + h5::format_dims(dims) + ": axis '" +
+                                      output_schema::axes()[axis].name + "' is larger than " +
+                                      std::to_string(INT32_MAX));
+            return static_cast<int64_t>(dims[i]);
+          }
+    return 0;
+  };
+  shape.factor_bins = size_of_axis(output_axis::bin);
+  shape.hist_bins = size_of_axis(output_axis::asymmetry_bin);
+  shape.slots = size_of_axis(output_axis::slot);
+  return shape;
+}
+
+// Every count section and trajectory field: type, shape and storage, before anything is allocated.
+void check_datasets(const RunFile& f, const OutputShape& shape) {
+  for (const auto* list : {&output_schema::count_sections(), &output_schema::trajectory_fields()}) {
+    for (const output_schema::DatasetSpec& spec : *list)
+      f.dataset(dataset_group(f, spec), spec.name, type_info(spec.dtype), run_schema::file_dims(spec, shape));
   }
 }
 
-void read_trajectories(const RunFile& f, RunResult& r) {
+void read_counts(const RunFile& f, RunResult& r) {
+  const OutputShape shape = r.layout.shape();
+  OutputShape with_points = shape;
+  with_points.points = r.n_points;
+  for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
+    const h5::TypeInfo type = s.is_signed ? h5::type_info_of<int64_t>() : h5::type_info_of<uint64_t>();
+    const h5::Dataset d =
+        f.dataset(dataset_group(f, *s.spec), s.spec->name, type, run_schema::file_dims(*s.spec, with_points));
+    const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
+    read_checked(f, s.spec->path(), [&] {
+      for (int32_t i = 0; i < r.n_points; ++i)
+        d.read_row(static_cast<hsize_t>(i), r.point_counts(i) + s.offset, mem_type);
+    });
+  }
+}
+
+void read_trajectories(const RunFile& f, const OutputShape& shape, RunResult& r) {
   const h5::Group traj = f.group("trajectories");
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
-  const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
-  const hsize_t slots = f.dims_of(traj, "pair", 3)[1];
-  if (slots > static_cast<hsize_t>(INT32_MAX)) f.fail(traj.child_path("pair"), "too many trajectory slots");
-  r.trajectories.allocate(r.n_points, static_cast<int32_t>(slots), r.layout.periods);
-  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
-    using T = run_schema::field_value_t<decltype(member)>;
-    const h5::Dims dims = by_period ? h5::Dims{n_points, slots, periods} : h5::Dims{n_points, slots};
-    const h5::Dataset d = f.dataset(traj, name, h5::type_info_of<T>(), dims);
+  r.trajectories.allocate(r.n_points, static_cast<int32_t>(shape.slots), r.layout.periods);
+  for_each_trajectory_field([&](const char* name, auto member, bool) {
+    using T = trajectory_value_t<decltype(member)>;
+    const output_schema::DatasetSpec& spec = *output_schema::find_trajectory_field(name);
+    const h5::Dataset d = f.dataset(traj, name, h5::type_info_of<T>(), run_schema::file_dims(spec, shape));
     auto& values = r.trajectories.*member;  // the whole [P, K, T] or [P, K] array
-    if (!values.empty()) d.read(values.data(), h5::native_type<T>());
+    if (!values.empty()) read_checked(f, spec.path(), [&] { d.read(values.data(), h5::native_type<T>()); });
   });
 }
 
@@ -216,67 +345,100 @@ void rebuild_params(const RunFile& f, const RunFileHeader& h, const std::vector<
 
 }  // namespace
 
-RunResult read_run(const std::string& path, const ReadParts& parts) {
-  const h5::ErrorPrintingOff quiet;
-  const RunFile f(path);
-  const RunFileHeader h = f.header();
+PointTable read_points(const RunFile& f) {
+  const h5::Group points = f.group("points");
+  const hsize_t n = f.dims_of(points, "name", 1)[0];
+  if (n == 0) f.fail("/points/name", "dataset '/points/name' is empty: the file holds no points");
+  if (n > static_cast<hsize_t>(INT32_MAX)) f.fail("/points/name", "dataset '/points/name' has too many points");
+  PointTable t;
+  t.names = f.strings(points, "name", n);
+  t.kernels = f.strings(points, "kernel", n);
+  for (const std::string& key : points.link_names()) {
+    if (key == "name" || key == "kernel") continue;
+    const h5::Dataset d = f.dataset(points, key, h5::type_info_of<double>(), {n});
+    ParamColumn c;
+    c.key = key;
+    c.values.resize(n);
+    read_checked(f, points.child_path(key), [&] { d.read(c.values.data(), h5::native_type<double>()); });
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
+
+OutputShape check_run(const RunFile& f, const RunFileHeader& h, const PointTable& points) {
   check_meta(f);
+  const OutputShape shape = infer_shape(f, h, points.names.size());
+  check_datasets(f, shape);
+  return shape;
+}
+
+RunResult read_run(const RunFile& f, const RunFileHeader& h, const PointTable& points, const ReadParts& parts) {
+  const OutputShape shape = check_run(f, h, points);  // everything checked before anything is allocated
 
   RunResult r;
   r.dyads_per_point = static_cast<uint64_t>(h.dyads_per_point);
   r.config_toml = h.config_toml;
   r.backend = h.backend;
   r.seconds = h.seconds;
-
-  const h5::Group points = f.group("points");
-  const hsize_t n_points = f.dims_of(points, "name", 1)[0];
-  if (n_points == 0) f.fail("/points/name", "dataset '/points/name' is empty: the file holds no points");
-  r.point_names = f.strings(points, "name", n_points);
-  const std::vector<std::string> kernels = f.strings(points, "kernel", n_points);
-
-  // The layout follows from T (root attribute) and the bin counts (dataset shapes).
-  const h5::Group counts = f.group("counts");
-  const h5::Group outcomes = f.group("outcomes");
-  ModelParams shape;
-  shape.periods = static_cast<int32_t>(h.periods);
-  shape.factor_bins = static_cast<int32_t>(f.dims_of(counts, "transitions_by_bin", 5)[2]);
-  shape.hist_bins = static_cast<int32_t>(f.dims_of(outcomes, "asymmetry_hist", 2)[1]);
-  if (n_points > static_cast<hsize_t>(INT32_MAX)) f.fail("/points/name", "too many points");
-  r.allocate(static_cast<int32_t>(n_points), OutputLayout::make(shape), 0);  // trajectories: read_trajectories
+  r.point_names = points.names;
+  ModelParams layout_params;
+  layout_params.periods = static_cast<int32_t>(shape.periods);
+  layout_params.factor_bins = static_cast<int32_t>(shape.factor_bins);
+  layout_params.hist_bins = static_cast<int32_t>(shape.hist_bins);
+  r.allocate(static_cast<int32_t>(shape.points), OutputLayout::make(layout_params), 0);  // trajectories below
 
   read_counts(f, r);
-  if (parts.trajectories) read_trajectories(f, r);
-  if (parts.params) rebuild_params(f, h, kernels, r);
+  if (parts.trajectories) read_trajectories(f, shape, r);
+  if (parts.params) rebuild_params(f, h, points.kernels, r);
   return r;
 }
 
 }  // namespace run_reader
 
+namespace {
+// An HDF5 failure that no check above caught (damaged object headers, a truncated file) is a format error too.
+template <class Read>
+auto as_format_error(const std::string& path, Read&& read) {
+  try {
+    return read();
+  } catch (const h5::H5Error& e) {
+    throw FileFormatError(path, "", path + ": not a readable learnrace run file (" + e.what() + ")");
+  }
+}
+}  // namespace
+
 RunFileHeader read_run_header(const std::string& path) {
   const h5::ErrorPrintingOff quiet;
-  return run_reader::RunFile(path).header();
+  return as_format_error(path, [&] { return run_reader::RunFile(path).header(); });
 }
 
-RunResult read_run_file(const std::string& path) { return run_reader::read_run(path, {}); }
+RunFileContents read_run_contents(const std::string& path, const ReadParts& parts) {
+  const h5::ErrorPrintingOff quiet;
+  return as_format_error(path, [&] {
+    const run_reader::RunFile f(path);
+    RunFileContents c;
+    c.header = f.header();
+    c.points = run_reader::read_points(f);
+    c.result = run_reader::read_run(f, c.header, c.points, parts);
+    return c;
+  });
+}
+
+RunResult read_run_file(const std::string& path) { return read_run_contents(path).result; }
+
+RunFileHeader check_run_file(const std::string& path) {
+  const h5::ErrorPrintingOff quiet;
+  return as_format_error(path, [&] {
+    const run_reader::RunFile f(path);
+    const RunFileHeader h = f.header();
+    run_reader::check_run(f, h, run_reader::read_points(f));
+    return h;
+  });
+}
 
 PointTable read_point_table(const std::string& path) {
   const h5::ErrorPrintingOff quiet;
-  const run_reader::RunFile f(path);
-  const h5::Group points = f.group("points");
-  const hsize_t n = f.dims_of(points, "name", 1)[0];
-  PointTable t;
-  t.names = f.strings(points, "name", n);
-  t.kernels = f.strings(points, "kernel", n);
-  for (const std::string& key : points.link_names()) {
-    if (key == "name" || key == "kernel") continue;
-    ParamColumn c;
-    c.key = key;
-    c.values.resize(n);
-    const h5::Dataset d = f.dataset(points, key, h5::type_info_of<double>(), {n});
-    if (n > 0) d.read(c.values.data(), h5::native_type<double>());
-    t.columns.push_back(std::move(c));
-  }
-  return t;
+  return as_format_error(path, [&] { return run_reader::read_points(run_reader::RunFile(path)); });
 }
 
 }  // namespace learnrace

@@ -1,10 +1,4 @@
 // write_run_file: the run file of docs/output_schema.md, via a temporary file and an atomic rename.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 #include <stdexcept>
 
@@ -14,6 +8,7 @@
 #include "h5_file.hpp"
 #include "h5_run_file.hpp"
 #include "h5_run_schema.hpp"
+#include "output_file.hpp"
 #include "output_names.hpp"
 #include "version.hpp"
 
@@ -44,7 +39,7 @@ void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
   require(t.slots >= 0, "negative number of trajectory slots");
   const size_t per_dyad = n * t.per_dyad();
   const size_t per_period = per_dyad * static_cast<size_t>(r.layout.periods);
-  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
+  for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
     const size_t want = by_period ? per_period : per_dyad;
     const auto& v = t.*member;
     require(v.size() == want, "trajectory field '" + std::string(name) + "' has " + std::to_string(v.size()) +
@@ -62,8 +57,8 @@ void validate(const RunResult& r, const std::vector<ParamColumn>& columns) {
 }
 
 void write_root_attributes(const Group& root, const RunResult& r) {
-  h5::write_string_attribute(root, "filetype", kRunFileType);
-  h5::write_int_attribute(root, "version", kRunFileVersion);
+  h5::write_string_attribute(root, "filetype", output_schema::kFileType);
+  h5::write_int_array_attribute(root, "version", {output_schema::kVersionMajor, output_schema::kVersionMinor});
   h5::write_string_attribute(root, "learnrace_version", version_string());
   h5::write_string_attribute(root, "git_describe", git_describe_string());
   h5::write_int_attribute(root, "seed", static_cast<int64_t>(r.params[0].seed));
@@ -76,7 +71,8 @@ void write_root_attributes(const Group& root, const RunResult& r) {
 
 void write_meta(const Group& root) {
   const Group meta = Group::create(root, "meta");
-  for (const run_schema::MetaAxis& axis : run_schema::meta_axes()) h5::write_strings(meta, axis.name, axis.values);
+  for (const output_schema::MetaAxis& axis : output_schema::meta_axes())
+    h5::write_strings(meta, axis.name, axis.values);
 }
 
 void write_points(const Group& root, const RunResult& r, const std::vector<ParamColumn>& columns) {
@@ -88,45 +84,58 @@ void write_points(const Group& root, const RunResult& r, const std::vector<Param
   for (const ParamColumn& c : columns) h5::write_vector(points, c.key, c.values);
 }
 
+// The attributes the registry lists on a dataset (output_schema::dataset_attributes), with this run's values.
+void write_dataset_attributes(const Dataset& d, const std::string& path, const ModelParams& p0) {
+  for (const output_schema::AttributeSpec& a : output_schema::dataset_attributes()) {
+    if (a.object != path) continue;
+    if (a.name == "relation_bin_max")
+      h5::write_double_attribute(d, a.name, static_cast<double>(p0.relation_bin_max));
+    else if (a.name == "range" && path == "/outcomes/joint_learning_hist")
+      h5::write_double_array_attribute(d, a.name, {0.0, static_cast<double>(p0.joint_max)});
+    else if (a.name == "range")
+      h5::write_double_array_attribute(d, a.name, {-1.0, 1.0});
+    else if (a.name == "scale")
+      h5::write_int_attribute(d, a.name, static_cast<int64_t>(kFixedPointScale));
+    else
+      throw std::logic_error("write_run_file: no value for the registry's attribute " + path + " " + a.name);
+  }
+}
+
+OutputShape run_shape(const RunResult& r) {
+  OutputShape shape = r.layout.shape();
+  shape.points = r.n_points;
+  shape.slots = r.trajectories.slots;
+  return shape;
+}
+
 void write_counts(const Group& root, const RunResult& r) {
-  const ModelParams& p0 = r.params[0];
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
+  const OutputShape shape = run_shape(r);
   const Group counts = Group::create(root, "counts");
   const Group outcomes = Group::create(root, "outcomes");
   for (const run_schema::CountSection& s : run_schema::count_sections(r.layout)) {
-    const Group& group = s.group == "counts" ? counts : outcomes;
-    Dims dims = {n_points};
-    dims.insert(dims.end(), s.dims.begin(), s.dims.end());
+    const Group& group = s.spec->group == "counts" ? counts : outcomes;
+    const Dims dims = run_schema::file_dims(*s.spec, shape);
     h5::Storage storage;
-    storage.compress = !s.dims.empty();
+    storage.compress = dims.size() > 1;
     const hid_t file_type = s.is_signed ? h5::file_type<int64_t>() : h5::file_type<uint64_t>();
     // Moments are int64 values kept in uint64 words: same bits, read through the signed type.
     const hid_t mem_type = s.is_signed ? h5::native_type<int64_t>() : h5::native_type<uint64_t>();
-    Dataset d = Dataset::create(group, s.name, file_type, dims, storage);
-    for (hsize_t i = 0; i < n_points; ++i) d.write_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
-
-    if (s.name == "transitions_by_bin")
-      h5::write_double_attribute(d, "relation_bin_max", static_cast<double>(p0.relation_bin_max));
-    if (s.name == "asymmetry_hist" || s.name == "power_shift_hist")
-      h5::write_double_array_attribute(d, "range", {-1.0, 1.0});
-    if (s.name == "joint_learning_hist")
-      h5::write_double_array_attribute(d, "range", {0.0, static_cast<double>(p0.joint_max)});
-    if (s.name == "moments") h5::write_int_attribute(d, "scale", static_cast<int64_t>(kFixedPointScale));
+    Dataset d = Dataset::create(group, s.spec->name, file_type, dims, storage);
+    for (hsize_t i = 0; i < dims[0]; ++i) d.write_row(i, r.point_counts(static_cast<int32_t>(i)) + s.offset, mem_type);
+    write_dataset_attributes(d, s.spec->path(), r.params[0]);
     d.close();
   }
 }
 
 void write_trajectories(const Group& root, const RunResult& r) {
   const Group traj = Group::create(root, "trajectories");
-  const hsize_t n_points = static_cast<hsize_t>(r.n_points);
-  const hsize_t slots = static_cast<hsize_t>(r.trajectories.slots);
-  const hsize_t periods = static_cast<hsize_t>(r.layout.periods);
-  run_schema::for_each_trajectory_field([&](const char* name, auto member, bool by_period) {
-    using T = run_schema::field_value_t<decltype(member)>;
-    const Dims dims = by_period ? Dims{n_points, slots, periods} : Dims{n_points, slots};
+  const OutputShape shape = run_shape(r);
+  for_each_trajectory_field([&](const char* name, auto member, bool) {
+    using T = trajectory_value_t<decltype(member)>;
     h5::Storage storage;
     storage.compress = true;
-    Dataset d = Dataset::create(traj, name, h5::file_type<T>(), dims, storage);
+    Dataset d = Dataset::create(traj, name, h5::file_type<T>(),
+                                run_schema::file_dims(*output_schema::find_trajectory_field(name), shape), storage);
     const auto& values = r.trajectories.*member;  // the whole [P, K, T] or [P, K] array
     if (!values.empty()) d.write(values.data(), h5::native_type<T>());
     d.close();
@@ -152,56 +161,13 @@ std::vector<unsigned char> build_image(const std::string& name, const RunResult&
   return image;
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
-
-// Writes the bytes to a new file and syncs them to disk; every system call is checked.
-void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw std::runtime_error("cannot create '" + path + "': " + errno_text(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write '" + path + "': " + errno_text(err));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot sync '" + path + "' to disk: " + errno_text(err));
-  }
-  if (::close(fd) != 0) throw std::runtime_error("cannot close '" + path + "': " + errno_text(errno));
-}
-
-// Best effort: makes the rename itself durable.
-void sync_parent_directory(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
-void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns) {
+void write_run_file(const std::string& path, const RunResult& result, const std::vector<ParamColumn>& columns,
+                    const std::atomic<bool>* cancel) {
   validate(result, columns);
   const h5::ErrorPrintingOff quiet;
-  const std::string tmp = path + ".tmp";
-  try {
-    write_bytes(tmp, build_image(tmp, result, columns));
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + errno_text(errno));
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  sync_parent_directory(path);
+  replace_file(path, build_image(path, result, columns), cancel);
 }
 
 }  // namespace learnrace

@@ -9,6 +9,7 @@
 
 namespace learnrace::cuda_detail {
 
+// Sized by kMaxPointsPerLaunch, which launch_shape.hpp derives so that both fit constant memory (static_assert).
 __constant__ ModelParams c_params[kMaxPointsPerLaunch];
 // Per-point constants (point_constants of the point's params: Philox round keys, reciprocals).
 __constant__ PointConstants c_point[kMaxPointsPerLaunch];

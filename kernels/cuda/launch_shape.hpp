@@ -2,12 +2,14 @@
 // device code and the host side of backend_cuda.cu).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "backend.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
+#include "point_constants.hpp"
 
 namespace learnrace::cuda_detail {
 
@@ -30,7 +32,17 @@ constexpr int32_t min_blocks_for(int32_t kernel) {
   return kernel == static_cast<int32_t>(KernelType::Strategic) ? LR_MIN_BLOCKS_STRATEGIC : LR_MIN_BLOCKS;
 }
 constexpr uint32_t kFullMask = 0xffffffffu;
-constexpr int32_t kMaxPointsPerLaunch = 64;  // 64 * sizeof(ModelParams) of constant memory
+// Points per launch: each point's ModelParams and PointConstants sit in __constant__ memory (dyad_kernel.cuh),
+// which holds 64 KiB. At most 64 (the measured setting), fewer when the parameters grow.
+constexpr size_t kConstantMemoryBytes = 65536;
+constexpr size_t kConstantBytesPerPoint = sizeof(ModelParams) + sizeof(PointConstants);
+constexpr int32_t max_points_per_launch(size_t bytes_per_point) {
+  return static_cast<int32_t>(std::min<size_t>(64, kConstantMemoryBytes / bytes_per_point));
+}
+constexpr int32_t kMaxPointsPerLaunch = max_points_per_launch(kConstantBytesPerPoint);
+static_assert(kMaxPointsPerLaunch >= 1, "one point's ModelParams and PointConstants exceed CUDA constant memory");
+static_assert(kMaxPointsPerLaunch * kConstantBytesPerPoint <= kConstantMemoryBytes,
+              "c_params and c_point (dyad_kernel.cuh) must fit the 64 KiB of CUDA constant memory");
 constexpr uint32_t kNoSlot = 0xffffffffu;
 
 // Per-warp queues in shared memory, structure of arrays [field][32] (one bank per lane).

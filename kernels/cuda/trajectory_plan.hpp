@@ -7,6 +7,7 @@
 
 #include "backend.hpp"
 #include "cuda/launch_shape.hpp"
+#include "output_fields.hpp"
 #include "params.hpp"
 
 namespace learnrace::cuda_detail {
@@ -25,10 +26,14 @@ inline void slot_range(const ModelParams& p, uint64_t begin, uint64_t end, uint3
 
 /// The host gave every trajectory array (per-period arrays are empty, so may be null, when T_max is 0).
 inline bool has_trajectory_buffers(const PointBuffers& b, int32_t periods) {
-  const bool per_period = periods == 0 || (b.traj_pair && b.traj_x_a && b.traj_x_b && b.traj_trust && b.traj_stakes &&
-                                           b.traj_orientation && b.traj_relation && b.traj_power_a);
-  return per_period && b.traj_dyad && b.traj_intent_a && b.traj_intent_b && b.traj_knowledge_a && b.traj_knowledge_b &&
-         b.traj_equity_a && b.traj_cause && b.traj_duration && b.traj_gain_a && b.traj_gain_b;
+  bool per_period = true, per_dyad = true;
+#define LR_X(member, name, store, record, fill, doc) per_period = per_period && b.traj_##member != nullptr;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+#define LR_X(member, name, store, record, fill, doc) per_dyad = per_dyad && b.traj_##member != nullptr;
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
+  return (periods == 0 || per_period) && per_dyad;
 }
 
 /// One trajectory array: host pointer (at the chunk's first slot), device pointer, bytes.
@@ -60,24 +65,14 @@ inline size_t plan_trajectories(const ChunkRequest& r, const std::vector<ModelPa
     PointBuffers& dv = table[i].buf;
     const uint64_t periods = static_cast<uint64_t>(params[i].periods);
     const uint64_t rows = static_cast<uint64_t>(n) * periods, row0 = d.slot_lo * periods;
-    take(h.traj_pair, 1, rows, row0, reinterpret_cast<void**>(&dv.traj_pair));
-    take(h.traj_x_a, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_x_a));
-    take(h.traj_x_b, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_x_b));
-    take(h.traj_trust, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_trust));
-    take(h.traj_stakes, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_stakes));
-    take(h.traj_orientation, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_orientation));
-    take(h.traj_relation, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_relation));
-    take(h.traj_power_a, 4, rows, row0, reinterpret_cast<void**>(&dv.traj_power_a));
-    take(h.traj_dyad, 8, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_dyad));
-    take(h.traj_intent_a, 1, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_intent_a));
-    take(h.traj_intent_b, 1, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_intent_b));
-    take(h.traj_knowledge_a, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_knowledge_a));
-    take(h.traj_knowledge_b, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_knowledge_b));
-    take(h.traj_equity_a, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_equity_a));
-    take(h.traj_cause, 1, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_cause));
-    take(h.traj_duration, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_duration));
-    take(h.traj_gain_a, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_gain_a));
-    take(h.traj_gain_b, 4, n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_gain_b));
+#define LR_X(member, name, store, record, fill, doc) \
+  take(h.traj_##member, sizeof(store), rows, row0, reinterpret_cast<void**>(&dv.traj_##member));
+    LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+#define LR_X(member, name, store, record, fill, doc) \
+  take(h.traj_##member, sizeof(store), n, d.slot_lo, reinterpret_cast<void**>(&dv.traj_##member));
+    LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
   }
   return used;
 }

@@ -31,7 +31,7 @@ def main():
     with h5py.File(a.path, "r") as f:
         at = f.attrs
         expect(isinstance(at["filetype"], str) and at["filetype"] == "learnrace-run", "filetype")
-        expect(int(at["version"]) == 1, "version")
+        expect(list(at["version"]) == [3, 0], "version")
         for key in ("learnrace_version", "git_describe", "backend", "config_toml"):
             expect(isinstance(at[key], str), f"attribute {key} is not str: {type(at[key])}")
         expect(int(at["periods"]) == T, "periods")
@@ -49,14 +49,17 @@ def main():
         tr = f["counts/transitions"]
         expect(tr.shape == (P, 25, 25) and tr.dtype == np.uint64, f"transitions {tr.shape} {tr.dtype}")
         B = f["counts/transitions_by_bin"].shape[2]
-        expect(f["counts/transitions_by_bin"].shape == (P, 7, B, 25, 25), "transitions_by_bin shape")
+        F = len(f["meta/factors"])
+        expect(F == 7 and f["counts/transitions_by_bin"].shape == (P, F, B, 25, 25), "transitions_by_bin shape")
         expect(f["counts/occupancy"].shape == (P, T, 25), "occupancy shape")
-        dur = f["outcomes/duration"][()]
+        dur = f["outcomes/duration_by_cause"][()]
         expect(dur.shape == (P, 7, T + 1), "duration shape")
         mom = f["outcomes/moments"]
         expect(mom.shape == (P, 10, 2) and mom.dtype == np.int64 and int(mom.attrs["scale"]) == 2**20, "moments")
         expect(list(f["outcomes/asymmetry_hist"].attrs["range"]) == [-1.0, 1.0], "asymmetry_hist range")
-        dyads = f["outcomes/dyads"][()]
+        chunked = [n for n in ("counts/transitions", "counts/occupancy", "outcomes/duration_by_cause") if f[n].chunks]
+        expect(len(chunked) == 3 and all(f[n].fletcher32 for n in chunked), "Fletcher32 on chunked datasets")
+        dyads = f["outcomes/dyads_simulated"][()]
         expect(dyads.tolist() == [a.dyads] * P, f"dyads {dyads}")
 
         # Count identities: every live dyad-period in exactly one transition cell, per factor too;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "config.hpp"
 #include "driver.hpp"
@@ -45,6 +46,17 @@ class ScratchDir {
 inline bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+/// The temporary files of `target` (TARGET.tmp-<pid>-<random>) in its directory.
+inline std::vector<std::string> temp_files_of(const std::string& target) {
+  const std::filesystem::path t(target);
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(t.parent_path(), ec))
+    if (entry.path().filename().string().rfind(t.filename().string() + ".tmp", 0) == 0)
+      found.push_back(entry.path().string());
+  return found;
 }
 
 inline std::string slurp(const std::string& path) {

@@ -1,108 +1,13 @@
 // The learnrace executable end to end: exit codes, messages, and that a failed run writes nothing.
-#include <dirent.h>
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
-#include <fstream>
-#include <sstream>
-#include <thread>
-
-extern char** environ;
+#include "cli_test_support.hpp"
 
 namespace {
 
-#ifdef LEARNRACE_CLI
-const char* const kCli = LEARNRACE_CLI;
-#else
-const char* const kCli = nullptr;
-#endif
-
-const std::string kSmoke = std::string(LEARNRACE_SOURCE_DIR) + "/experiments/smoke.toml";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (const dirent* e = readdir(d))
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") names.push_back(e->d_name);
-    closedir(d);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-class Cli : public ::testing::Test {
- protected:
-  struct Result {
-    int code = -1;
-    std::string out, err;
-  };
-
-  void SetUp() override {
-    if (!kCli) GTEST_SKIP() << "the learnrace executable is not built (no HDF5)";
-    char dir_template[] = "/tmp/learnrace_cli_XXXXXX";
-    dir_ = mkdtemp(dir_template);
-    work_ = dir_ + "/work";
-    mkdir(work_.c_str(), 0755);
-  }
-  void TearDown() override {
-    if (dir_.empty()) return;
-    for (const std::string& sub : {work_, dir_}) {
-      for (const std::string& name : list_dir(sub)) std::remove((sub + "/" + name).c_str());
-      rmdir(sub.c_str());
-    }
-  }
-
-  /// Starts the CLI with stdout/stderr going to files in dir_; returns its pid.
-  pid_t start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv_strings = {kCli};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    EXPECT_EQ(posix_spawn(&pid, kCli, &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    return pid;
-  }
-  Result wait_for(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_file(dir_ + "/stdout");
-    r.err = read_file(dir_ + "/stderr");
-    std::remove((dir_ + "/stdout").c_str());
-    std::remove((dir_ + "/stderr").c_str());
-    return r;
-  }
-  Result run(const std::vector<std::string>& args) { return wait_for(start(args)); }
-
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = work_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  std::string dir_, work_;
-};
+using cli_test::Cli;
+using cli_test::kCli;
+using cli_test::kSmoke;
+using cli_test::list_dir;
+using cli_test::read_file;
 
 TEST_F(Cli, BadConfigExits2NamesTheKeyAndWritesNothing) {
   const std::string bad = write("bad.toml", "[run]\ndyads = 10\n[shocks.trust]\nsigm = 0.2\n");
@@ -205,7 +110,7 @@ TEST_F(Cli, InterruptedRunExits1AndWritesNothing) {
   kill(pid, SIGINT);
   const Result r = wait_for(pid);
   EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_NE(r.err.find("interrupted; nothing written"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("interrupted (SIGINT); nothing written"), std::string::npos) << r.err;
   EXPECT_TRUE(list_dir(work_).empty());
 }
 

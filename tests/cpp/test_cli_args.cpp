@@ -45,7 +45,7 @@ TEST(CliArgs, RunDefaults) {
   EXPECT_EQ(o.output, "out.h5");
   EXPECT_FALSE(o.overrides.dyads.has_value());
   EXPECT_FALSE(o.overrides.seed.has_value());
-  EXPECT_EQ(o.backend, BackendKind::Cpu);
+  EXPECT_EQ(o.backend, BackendKind::Auto);  // the same default as learnrace.run(backend="auto")
   EXPECT_EQ(o.threads, 0);
   EXPECT_EQ(o.chunk_dyads, 0u);
   EXPECT_FALSE(o.quiet);

@@ -506,6 +506,14 @@ TEST(ConfigFiles, BaselineDocumentsEveryKeyAndUsesTheDefaults) {
   std::set<std::string> written;
   for (const Leaf& leaf : collect_leaves(root, {"points", "sweep", "events"}, {path, ""})) written.insert(leaf.key);
   for (const std::string& key : all_keys()) EXPECT_TRUE(written.count(key)) << key << " missing from baseline.toml";
+  // run.dyads is the one key not at its default; the file says so and names the code's default.
+  const std::string default_dyads = "(default " + std::to_string(RunConfig{}.dyads) + ")";
+  const std::string dyads_line = text.str().substr(text.str().find("\ndyads = ") + 1);
+  EXPECT_NE(dyads_line.substr(0, dyads_line.find('\n')).find(default_dyads), std::string::npos)
+      << "baseline.toml's run.dyads comment must say " << default_dyads;
+  EXPECT_NE(text.str().find("except run.dyads: the baseline runs 1000000 dyads per point, the default is " +
+                            std::to_string(RunConfig{}.dyads)),
+            std::string::npos);
 }
 
 TEST(ConfigFiles, SmokeIsSmall) {

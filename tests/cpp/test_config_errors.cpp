@@ -122,6 +122,7 @@ const ErrorCase kWrongTypes[] = {
      {"expected a number"}},
     {"PointsNotTables", "points = 3\n", "points", {"[[points]]"}},
     {"PointNameNotString", "[[points]]\nname = 3\n", "points.name", {"non-empty string", "points[0]"}},
+    {"PointNameWithNul", "[[points]]\nname = \"a\\u0000b\"\n", "points.name", {"NUL character", "points[0]"}},
 };
 INSTANTIATE_TEST_SUITE_P(WrongType, ConfigErrorCase, ::testing::ValuesIn(kWrongTypes), case_name);
 
@@ -143,6 +144,24 @@ const ErrorCase kOutOfRange[] = {
     {"Infinity", "[flows]\nkappa_c = inf\n", "flows.kappa_c", {"must be finite"}},
     {"BeyondFloat", "[kernel.strategic]\ngate_g0 = 1e39\n", "kernel.strategic.gate_g0", {"32-bit float"}},
     {"UnderflowsToZero", "[capacity]\nr0 = 1e-50\n", "capacity.r0", {"32-bit float", "a number > 0"}},
+    // The limits a key has without a bound of its own are stated, so the message never contradicts itself.
+    {"BeyondFloatStatesTheLimit",
+     "[capacity]\nr0 = 1e39\n",
+     "capacity.r0",
+     {"1e+39 is out of range; allowed: a number > 0 and <= 3.4028235e+38 (the largest 32-bit float)"}},
+    {"BeyondFloatUnbounded", "[kernel.strategic]\ngate_g0 = -1e39\n", "kernel.strategic.gate_g0", {"|x| <= 3.4028235e+38"}},
+    {"DistributionBeyondFloat",
+     "[initial]\ntrust_A = {dist = \"fixed\", value = 1e39}\n",
+     "initial.trust_A.value",
+     {"|x| <= 3.4028235e+38", "1e+39"}},
+    {"IntegerJustBeyond2Pow53",
+     "[run]\ndyads = 9007199254740993\n",
+     "run.dyads",
+     {"9007199254740993 is out of range; allowed: an integer >= 1 and <= 9007199254740992 (2^53)"}},
+    {"StrideJustBeyond2Pow53",
+     "[output]\ntrajectory_stride = 9007199254740993\n",
+     "output.trajectory_stride",
+     {"9007199254740993 is out of range"}},
     {"Cap", "[intent.receptivity_cap]\nsubstitution = 2\n", "intent.receptivity_cap.substitution", {"[0, 1]"}},
     {"Hazard", "[termination]\nhazard = -0.01\n", "termination.hazard", {"[0, 1]"}},
     {"Epsilon", "[kernel.propositional]\nepsilon = 1.01\n", "kernel.propositional.epsilon", {"[0, 1]"}},

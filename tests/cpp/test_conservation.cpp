@@ -84,7 +84,7 @@ TEST_P(Conservation, TransitionsDurationsAndOccupancyAgree) {
 
 TEST_P(Conservation, EachBinnedTableSumsToTheUnbinnedOne) {
   const test::Counts c = test::counts_of(run(), GetParam());
-  for (int32_t f = 0; f < kBinnedAxes; ++f) {
+  for (int32_t f = 0; f < kBinnedFactors; ++f) {
     uint64_t used_bins = 0;
     for (int32_t b = 0; b < c.l.factor_bins; ++b)
       used_bins += c.binned_row(f, b, pair_index(0, 0)) > 0 || c.binned_row(f, b, pair_index(4, 4)) > 0;
@@ -106,7 +106,7 @@ TEST_P(Conservation, EachHistogramSumsToTheDyads) {
     EXPECT_EQ(sum, kDyads);
   }
   // Each power-outcome row counts every dyad once; gains are split between the firms.
-  for (int32_t row : {kPowerGainedRow, kPowerReversalRow}) {
+  for (int32_t row : {kPowerRow_gained, kPowerRow_reversal}) {
     uint64_t sum = 0;
     for (int32_t k = 0; k < kPowerColumns; ++k) sum += c.c[c.l.power_outcomes + row * kPowerColumns + k];
     EXPECT_EQ(sum, kDyads);
@@ -181,19 +181,17 @@ TEST_P(Conservation, TrajectoriesMatchASingleDyadSimulation) {
     EXPECT_EQ(float_bits(tr.gain_b[slot]), float_bits(rec.gain_b));
     EXPECT_EQ(float_bits(tr.knowledge_a[slot]), float_bits(rec.knowledge_a));
     EXPECT_EQ(float_bits(tr.equity_a[slot]), float_bits(rec.equity_a));
+    EXPECT_EQ(float_bits(tr.power_start[slot]), float_bits(rec.power_start));
     ASSERT_EQ(sink.rows.size(), static_cast<size_t>(rec.duration));
     for (int32_t t = 0; t < rec.duration; ++t) {
       const size_t i = static_cast<size_t>(slot) * tr.periods + t;
       const TrajectoryRow& row = sink.rows[t];
       ASSERT_EQ(sink.row_periods[t], t);
-      ASSERT_EQ(tr.pair[i], row.pair) << "slot " << slot << " t " << t;
-      ASSERT_EQ(tr.x_a[i], row.x_a);
-      ASSERT_EQ(tr.x_b[i], row.x_b);
-      ASSERT_EQ(tr.trust[i], row.trust_a);
-      ASSERT_EQ(tr.stakes[i], row.stakes_a);
-      ASSERT_EQ(tr.orientation[i], row.orientation_a);
-      ASSERT_EQ(tr.relation[i], row.relation);
-      ASSERT_EQ(tr.power_a[i], row.power_a);
+      // Every per-period field of the registry, as stored (the store type of the file) and as simulated.
+#define LR_X(member, name, store, record, fill, doc) \
+  ASSERT_EQ(tr.member[i], static_cast<store>(row.member)) << #name << " slot " << slot << " t " << t;
+      LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
     }
   }
 }

@@ -11,6 +11,8 @@
 // (golden_small_run.actual.txt) so it can be diffed against the stored file.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -88,7 +90,7 @@ std::string render(const RunResult& r) {
     };
     for (int32_t from = 0; from < kPairStates; ++from)
       row("transitions", {from}, l.transition_index(from, 0), kPairStates);
-    for (int32_t f = 0; f < kFactors; ++f)
+    for (int32_t f = 0; f < kBinnedFactors; ++f)
       for (int32_t b = 0; b < l.factor_bins; ++b)
         for (int32_t from = 0; from < kPairStates; ++from)
           row("transitions_by_bin", {f, b, from}, l.binned_index(f, b, from, 0), kPairStates);
@@ -98,6 +100,7 @@ std::string render(const RunResult& r) {
     row("hist_asymmetry", {}, l.hist_asymmetry, l.hist_bins);
     row("hist_power_shift", {}, l.hist_power_shift, l.hist_bins);
     row("hist_joint", {}, l.hist_joint, l.hist_bins);
+    row("power_outcomes", {}, l.power_outcomes, kPowerRows * kPowerColumns);
     out << i << " moments:";
     for (int32_t k = 0; k < 2 * kMoments; ++k) out << ' ' << static_cast<int64_t>(c[l.moments + k]);
     out << '\n';
@@ -109,10 +112,16 @@ std::string render(const RunResult& r) {
       std::string pairs;
       for (int32_t t = 0; t < tr.periods && tr.pair[row0 + t] != 255; ++t)
         pairs += static_cast<char>('a' + tr.pair[row0 + t]);
+      // Every float field of the registry, per period and per dyad (the integer ones are written out below).
       Fnv1a64 h;
-      for (const float* v : {tr.x_a, tr.x_b, tr.trust, tr.stakes, tr.orientation, tr.relation, tr.power_a})
-        h.add_range(v, row0, tr.periods);
-      for (const float* v : {tr.knowledge_a, tr.knowledge_b, tr.equity_a, tr.gain_a, tr.gain_b}) h.add_range(v, s, 1);
+#define LR_X(member, name, store, record, fill, doc) \
+  if constexpr (std::is_same<store, float>::value) h.add_range(tr.member, row0, tr.periods);
+      LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+#define LR_X(member, name, store, record, fill, doc) \
+  if constexpr (std::is_same<store, float>::value) h.add_range(tr.member, s, 1);
+      LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
       char hash[17];
       std::snprintf(hash, sizeof hash, "%016" PRIx64, h.h);
       out << i << " trajectory " << s << " dyad " << tr.dyad[s] << " cause " << int(tr.cause[s]) << " duration "

@@ -89,24 +89,10 @@ void expect_identical(const RunResult& cpu, const RunResult& gpu) {
   const Trajectories& x = cpu.trajectories;
   const Trajectories& y = gpu.trajectories;
   EXPECT_EQ(x.slots, y.slots);
-  expect_same_bits(x.pair, y.pair, n, "traj pair");
-  expect_same_bits(x.x_a, y.x_a, n, "traj x_a");
-  expect_same_bits(x.x_b, y.x_b, n, "traj x_b");
-  expect_same_bits(x.trust, y.trust, n, "traj trust");
-  expect_same_bits(x.stakes, y.stakes, n, "traj stakes");
-  expect_same_bits(x.orientation, y.orientation, n, "traj orientation");
-  expect_same_bits(x.relation, y.relation, n, "traj relation");
-  expect_same_bits(x.power_a, y.power_a, n, "traj power_a");
-  expect_same_bits(x.dyad, y.dyad, n, "traj dyad");
-  expect_same_bits(x.intent_a, y.intent_a, n, "traj intent_a");
-  expect_same_bits(x.intent_b, y.intent_b, n, "traj intent_b");
-  expect_same_bits(x.knowledge_a, y.knowledge_a, n, "traj knowledge_a");
-  expect_same_bits(x.knowledge_b, y.knowledge_b, n, "traj knowledge_b");
-  expect_same_bits(x.equity_a, y.equity_a, n, "traj equity_a");
-  expect_same_bits(x.cause, y.cause, n, "traj cause");
-  expect_same_bits(x.duration, y.duration, n, "traj duration");
-  expect_same_bits(x.gain_a, y.gain_a, n, "traj gain_a");
-  expect_same_bits(x.gain_b, y.gain_b, n, "traj gain_b");
+  // Every trajectory field of the output schema registry.
+  for_each_trajectory_field([&](const char* name, auto member, bool) {
+    expect_same_bits(x.*member, y.*member, n, std::string("traj ") + name);
+  });
 }
 
 /// Sanity of one result, so that "identical" never means "identically empty".

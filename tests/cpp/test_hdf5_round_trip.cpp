@@ -58,7 +58,7 @@ TEST_F(Hdf5RoundTrip, TheExperimentProducedSomethingToCompare) {
 
 TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
   EXPECT_TRUE(exists(path));
-  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_TRUE(temp_files_of(path).empty());
   const RunResult back = read_run_file(path);
 
   EXPECT_EQ(back.point_names, original.point_names);
@@ -83,30 +83,18 @@ TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
   const Trajectories& b = back.trajectories;
   EXPECT_EQ(b.slots, a.slots);
   EXPECT_EQ(b.periods, a.periods);
-  EXPECT_TRUE(same_bits(b.pair, a.pair));
-  EXPECT_TRUE(same_bits(b.x_a, a.x_a));
-  EXPECT_TRUE(same_bits(b.x_b, a.x_b));
-  EXPECT_TRUE(same_bits(b.trust, a.trust));
-  EXPECT_TRUE(same_bits(b.stakes, a.stakes));
-  EXPECT_TRUE(same_bits(b.orientation, a.orientation));
-  EXPECT_TRUE(same_bits(b.relation, a.relation));
-  EXPECT_TRUE(same_bits(b.power_a, a.power_a));
-  EXPECT_TRUE(same_bits(b.dyad, a.dyad));
-  EXPECT_TRUE(same_bits(b.intent_a, a.intent_a));
-  EXPECT_TRUE(same_bits(b.intent_b, a.intent_b));
-  EXPECT_TRUE(same_bits(b.knowledge_a, a.knowledge_a));
-  EXPECT_TRUE(same_bits(b.knowledge_b, a.knowledge_b));
-  EXPECT_TRUE(same_bits(b.equity_a, a.equity_a));
-  EXPECT_TRUE(same_bits(b.cause, a.cause));
-  EXPECT_TRUE(same_bits(b.duration, a.duration));
-  EXPECT_TRUE(same_bits(b.gain_a, a.gain_a));
-  EXPECT_TRUE(same_bits(b.gain_b, a.gain_b));
+  // Every trajectory field of the registry.
+#define LR_X(member, name, store, record, fill, doc) EXPECT_TRUE(same_bits(b.member, a.member)) << #name;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
 }
 
 TEST_F(Hdf5RoundTrip, HeaderAttributesAreWritten) {
   const RunFileHeader h = read_run_header(path);
   EXPECT_EQ(h.filetype, "learnrace-run");
-  EXPECT_EQ(h.version, 1);
+  EXPECT_EQ(h.version_major, 3);
+  EXPECT_EQ(h.version_minor, 0);
   EXPECT_EQ(h.seed, 20260101);
   EXPECT_EQ(h.backend, "cpu");
   EXPECT_EQ(h.dyads_per_point, 3000);
@@ -146,7 +134,7 @@ TEST_F(Hdf5RoundTrip, RewritingReplacesTheFile) {
   RunResult other = small_run(500);
   write_run_file(path, other, test_columns());
   EXPECT_EQ(read_run_header(path).dyads_per_point, 500);
-  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_TRUE(temp_files_of(path).empty());
 }
 
 TEST_F(Hdf5RoundTrip, ValidForH5dump) {
@@ -182,7 +170,7 @@ TEST_F(Hdf5RoundTrip, InfoPrintsSchemaConfigAndHeadlines) {
   print_file_info(path, out);
   const std::string text = out.str();
   for (const std::string& item :
-       {std::string("learnrace-run version 1"), std::string("backend         cpu"),
+       {std::string("learnrace-run version [3, 0]"), std::string("backend         cpu"),
         std::string("seed            20260101"), std::string("dyads/point     3000"),
         std::string("periods         100"), std::string("propositional (propositional)"),
         std::string("strategic (strategic)"), std::string("  [[points]]"), std::string("median dur")})

@@ -140,28 +140,19 @@ bool same_bits(const T* a, const T* b, size_t n) {
   return n == 0 || std::memcmp(a, b, n * sizeof(T)) == 0;
 }
 
-/// Every trajectory array of a point, bitwise; `what` names the first that differs ("" if none).
+/// Every trajectory array of a point (each field of the output schema registry), bitwise; the name of the first
+/// that differs ("" if none).
 inline std::string first_trajectory_difference(const TrajectoryView& a, const TrajectoryView& b) {
   if (a.slots != b.slots || a.periods != b.periods) return "shape";
   const size_t k = static_cast<size_t>(a.slots), rows = k * static_cast<size_t>(a.periods);
-  if (!same_bits(a.pair, b.pair, rows)) return "pair";
-  if (!same_bits(a.x_a, b.x_a, rows)) return "x_a";
-  if (!same_bits(a.x_b, b.x_b, rows)) return "x_b";
-  if (!same_bits(a.trust, b.trust, rows)) return "trust";
-  if (!same_bits(a.stakes, b.stakes, rows)) return "stakes";
-  if (!same_bits(a.orientation, b.orientation, rows)) return "orientation";
-  if (!same_bits(a.relation, b.relation, rows)) return "relation";
-  if (!same_bits(a.power_a, b.power_a, rows)) return "power_a";
-  if (!same_bits(a.dyad, b.dyad, k)) return "dyad";
-  if (!same_bits(a.intent_a, b.intent_a, k)) return "intent_a";
-  if (!same_bits(a.intent_b, b.intent_b, k)) return "intent_b";
-  if (!same_bits(a.knowledge_a, b.knowledge_a, k)) return "knowledge_a";
-  if (!same_bits(a.knowledge_b, b.knowledge_b, k)) return "knowledge_b";
-  if (!same_bits(a.equity_a, b.equity_a, k)) return "equity_a";
-  if (!same_bits(a.cause, b.cause, k)) return "cause";
-  if (!same_bits(a.duration, b.duration, k)) return "duration";
-  if (!same_bits(a.gain_a, b.gain_a, k)) return "gain_a";
-  if (!same_bits(a.gain_b, b.gain_b, k)) return "gain_b";
+#define LR_X(member, name, store, record, fill, doc) \
+  if (!same_bits(a.member, b.member, rows)) return #member;
+  LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+#define LR_X(member, name, store, record, fill, doc) \
+  if (!same_bits(a.member, b.member, k)) return #member;
+  LR_TRAJECTORY_DYAD_FIELDS(LR_X)
+#undef LR_X
   return "";
 }
 

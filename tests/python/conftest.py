@@ -32,16 +32,8 @@ def small_results() -> learnrace.Results:
     return learnrace.run(small_experiment(), backend="cpu", progress=False)
 
 
-def needs_writer():
-    return pytest.mark.skipif(
-        not learnrace._core.has_hdf5_writer, reason="this build has no HDF5 writer (branch hdf5 not merged)"
-    )
-
-
 @pytest.fixture(scope="session")
 def run_file(tmp_path_factory, small_results) -> str:
-    if not learnrace._core.has_hdf5_writer:
-        pytest.skip("this build has no HDF5 writer (branch hdf5 not merged)")
     path = tmp_path_factory.mktemp("runs") / "small.h5"
     small_results.save(path)
     return str(path)

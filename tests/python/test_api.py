@@ -12,8 +12,8 @@ import tomli_w
 import learnrace
 from conftest import SEED, SMALL_DYADS, small_experiment
 
-SECTIONS = ("transitions", "transitions_by_bin", "occupancy", "duration", "asymmetry_hist", "power_shift_hist",
-            "joint_learning_hist", "moments", "dyads")  # fmt: skip
+SECTIONS = ("transitions", "transitions_by_bin", "occupancy", "duration_by_cause", "asymmetry_hist",
+            "power_shift_hist", "joint_learning_hist", "moments", "dyads_simulated")  # fmt: skip
 
 
 def assert_same_results(a: learnrace.Results, b: learnrace.Results) -> None:
@@ -33,13 +33,13 @@ def test_dict_toml_text_and_path_give_the_same_run(tmp_path, small_results):
     from_str_path = learnrace.run(str(path), backend="cpu", progress=False)
     for other in (from_text, from_path, from_str_path):
         assert_same_results(small_results, other)
-    assert small_results.dyads[0] == SMALL_DYADS
+    assert small_results.dyads_simulated[0] == SMALL_DYADS
     assert small_results.seed == SEED
 
 
 def test_overrides_change_dyads_and_seed(small_results):
     res = learnrace.run(small_experiment(), backend="cpu", dyads=500, seed=7, progress=False)
-    assert res.dyads_per_point == 500 and res.dyads.tolist() == [500]
+    assert res.dyads_per_point == 500 and res.dyads_simulated.tolist() == [500]
     assert res.seed == 7
     assert not np.array_equal(res.transitions, small_results.transitions)
 

@@ -1,4 +1,4 @@
-"""The `learnrace` console script: run and info, exit codes."""
+"""The `learnrace` console script: run, info and export, exit codes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import tomli_w
 
@@ -43,7 +44,7 @@ def test_run_writes_a_file_and_info_reads_it(experiment, tmp_path):
                       "--backend", "cpu")  # fmt: skip
     assert r.returncode == 0, r.stderr
     res = learnrace.open(out)
-    assert res.dyads.tolist() == [800] and res.seed == 5 and res.backend == "cpu"
+    assert res.dyads_simulated.tolist() == [800] and res.seed == 5 and res.backend == "cpu"
     info = learnrace_cli("info", str(out))
     assert info.returncode == 0, info.stderr
     assert "learnrace-run" in info.stdout and "seed" in info.stdout
@@ -52,7 +53,7 @@ def test_run_writes_a_file_and_info_reads_it(experiment, tmp_path):
 def test_quiet_run_prints_nothing_and_version(experiment, tmp_path):
     r = learnrace_cli("run", str(experiment), "-o", str(tmp_path / "q.h5"), "-q", "--chunk", "100")
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
-    assert learnrace.open(tmp_path / "q.h5").dyads.tolist() == [1000]
+    assert learnrace.open(tmp_path / "q.h5").dyads_simulated.tolist() == [1000]
     v = learnrace_cli("--version")
     assert v.returncode == 0 and v.stdout.startswith("learnrace ")
 
@@ -110,4 +111,43 @@ def test_ctrl_c_exits_1_and_writes_nothing(tmp_path):
     assert proc.returncode == 1, (seen + err).decode(errors="replace")
     assert b"interrupted" in err
     assert time.monotonic() - start < 5, "the run stops at the next chunk boundary"
-    assert not out.exists() and not (tmp_path / "big.h5.tmp").exists()
+    assert not out.exists() and not list(tmp_path.glob("big.h5.tmp*"))
+
+
+def test_export_writes_tidy_csv_files(run_file, tmp_path):
+    out = tmp_path / "csv"
+    r = learnrace_cli("export", run_file, "--csv", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["durations.csv", "points.csv", "summary.csv", "transitions.csv"]
+    res = learnrace.open(run_file)
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["point"].tolist() == res.point_names
+    assert summary["dyads_simulated"].tolist() == res.dyads_simulated.tolist()
+    transitions = pd.read_csv(out / "transitions.csv")
+    assert list(transitions.columns) == ["point", "from_state", "to_state", "count"]
+    assert transitions["count"].sum() == res.transitions.sum()
+    row = transitions[(transitions["from_state"] == "COL/COL") & (transitions["to_state"] == "COL/COL")]
+    assert row["count"].item() == res.transitions[0, 24, 24]
+    durations = pd.read_csv(out / "durations.csv")
+    assert list(durations.columns) == ["point", "cause", "duration", "count"]
+    assert durations["count"].sum() == res.dyads_simulated.sum()
+    assert set(durations["cause"]) <= set(learnrace.CAUSES) and durations["duration"].min() >= 1
+    points = pd.read_csv(out / "points.csv")
+    assert points["point"].tolist() == res.point_names and "kernel" in points.columns
+
+
+def test_export_refuses_missing_files_and_a_file_as_directory(run_file, tmp_path):
+    assert learnrace_cli("export", str(tmp_path / "none.h5"), "--csv", str(tmp_path)).returncode == 2
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    r = learnrace_cli("export", run_file, "--csv", str(blocker))
+    assert r.returncode == 2 and "not a directory" in r.stderr
+
+
+def test_default_backend_is_auto_as_in_the_api():
+    import inspect
+
+    from learnrace.cli import _parser
+
+    args = _parser().parse_args(["run", "e.toml", "-o", "x.h5"])
+    assert args.backend == "auto" == inspect.signature(learnrace.run).parameters["backend"].default

@@ -144,10 +144,10 @@ def test_moderated_clauses_use_the_clustered_fit(runs):
 
 def test_moderator_table_and_dose_response_shapes(runs):
     table = propositions.moderator_table(runs, "P8", point="planted")
-    assert list(table["factor"]) == ["T", "S", "L", "R"]
+    assert list(table["factor"]) == ["trust", "stakes", "orientation", "relation"]
     assert list(table["named"]) == [True, True, False, True]
     assert {"odds_ratio", "ci_low", "ci_high", "trend_z", "trend_p"} <= set(table.columns)
-    dose = propositions.dose_response(runs, "P8", factor="S", point="planted", bins=4)
+    dose = propositions.dose_response(runs, "P8", factor="stakes", point="planted", bins=4)
     assert list(dose["bin"]) == [0, 1, 2, 3]
     assert dose["n"].sum() == table.attrs["n"]
     assert dose["rate"].is_monotonic_increasing  # planted beta_S = 1: the rate rises across stakes quartiles
@@ -212,7 +212,7 @@ def test_trend_test_cells_hold_for_many_bins(runs):
     from learnrace.propositions.moderated import trend_test
 
     data = extract(runs, "planted")
-    z_many, _ = trend_test(data, BY_NAME["P8"], "S", bins=100)
+    z_many, _ = trend_test(data, BY_NAME["P8"], "stakes", bins=100)
     assert np.isfinite(z_many) and z_many > 0  # planted beta_S = 1: the rate rises with stakes
 
 
@@ -255,3 +255,14 @@ def test_a_sojourn_ratio_without_exits_in_a_group_is_not_estimable():
     assert fit is None
     out = _sojourn_result(fit, BY_NAME["P4"], {"n": 6})
     assert np.isnan(out["effect"]) and not out["meets"] and "not estimable" in out["note"] and out["n"] == 6
+
+
+def test_test_points_returns_one_frame_with_a_point_column(runs):
+    both = propositions.test_points(runs, points=["planted", "strategic"], clauses=["P8", "H1"])
+    assert isinstance(both, pd.DataFrame)
+    assert list(both.columns[:2]) == ["point", "clause"]
+    assert both["point"].tolist() == ["planted", "planted", "strategic", "strategic"]
+    alone = propositions.test(runs, point="strategic", clauses=["P8", "H1"])
+    pd.testing.assert_frame_equal(
+        both[both["point"] == "strategic"].drop(columns="point").reset_index(drop=True), alone, check_like=False
+    )

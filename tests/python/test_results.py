@@ -18,12 +18,12 @@ def test_shapes_and_dtypes(small_results):
     H = r.asymmetry_hist.shape[1]
     assert P == 1 and T > 0 and B > 0 and H > 0
     assert r.transitions.shape == (P, 25, 25) and r.transitions.dtype == np.uint64
-    assert r.transitions_by_bin.shape == (P, 4, B, 25, 25)
+    assert r.transitions_by_bin.shape == (P, len(learnrace.FACTORS), B, 25, 25)
     assert r.occupancy.shape == (P, T, 25)
-    assert r.duration.shape == (P, 7, T + 1)
+    assert r.duration_by_cause.shape == (P, 7, T + 1)
     assert r.power_shift_hist.shape == r.joint_learning_hist.shape == (P, H)
     assert r.moments.shape == (P, 9, 2) and r.moments.dtype == np.int64
-    assert r.dyads.shape == (P,)
+    assert r.dyads_simulated.shape == (P,)
     K = r.trajectories["pair"].shape[1]
     for name in r.trajectories.per_period:
         assert r.trajectories[name].shape == (P, K, T), name
@@ -35,16 +35,18 @@ def test_shapes_and_dtypes(small_results):
 def test_counts_are_consistent(small_results):
     r = small_results
     n = SMALL_DYADS
-    assert r.dyads[0] == n
-    assert r.duration[0].sum() == n
-    assert r.duration[0, :, 0].sum() == 0, "duration index 0 is unused"
+    assert r.dyads_simulated[0] == n
+    assert r.duration_by_cause[0].sum() == n
+    assert r.duration_by_cause[0, :, 0].sum() == 0, "duration index 0 is unused"
     for name in ("asymmetry_hist", "power_shift_hist", "joint_learning_hist"):
         assert getattr(r, name)[0].sum() == n, name
     dyad_periods = r.transitions[0].sum()
     assert dyad_periods == r.occupancy[0].sum()
-    lengths = np.arange(r.periods + 1)
-    assert dyad_periods == (r.duration[0].sum(axis=0) * lengths).sum(), "every lived period is one transition"
-    for f in range(4):
+    durations = np.arange(r.periods + 1)
+    assert dyad_periods == (r.duration_by_cause[0].sum(axis=0) * durations).sum(), (
+        "every lived period is one transition"
+    )
+    for f in range(len(learnrace.FACTORS)):
         np.testing.assert_array_equal(r.transitions_by_bin[0, f].sum(axis=0), r.transitions[0])
     # Everyone is alive in period 0.
     assert r.occupancy[0, 0].sum() == n
@@ -75,7 +77,7 @@ def test_moments_decode_to_plausible_values(small_results):
     assert 0 <= m["x_A"] <= 1 and 0 <= m["final_trust"] <= 1
     assert np.all(sd >= 0)
     # The trajectory sample agrees with the fixed-point means within sampling error.
-    tr = r.to_pandas("dyads")
+    tr = r.to_pandas("sampled_dyads")
     gain_a = tr["gain_A"].to_numpy(dtype=float)
     k = labels.MOMENTS.index("gain_A")
     assert abs(gain_a.mean() - mean[k]) < 4 * sd[k] / np.sqrt(len(gain_a)) + 1e-6
@@ -85,12 +87,12 @@ SECTIONS = (
     "transitions",
     "transitions_by_bin",
     "occupancy",
-    "duration",
+    "duration_by_cause",
     "asymmetry_hist",
     "power_shift_hist",
     "joint_learning_hist",
     "moments",
-    "dyads",
+    "dyads_simulated",
 )
 SWEEP_DYADS = 600
 
@@ -147,11 +149,11 @@ def test_point_views_hold_each_points_own_counts(sweep_results):
     # The [P, ...] views stride over the points' blocks of the C++ counts [P][words]: point p's slice is point p.
     res = sweep_results
     handle = res._source.handle
-    assert res.dyads.tolist() == [SWEEP_DYADS] * 3
+    assert res.dyads_simulated.tolist() == [SWEEP_DYADS] * 3
     for p in range(3):
         flat = handle.counts(p)
         np.testing.assert_array_equal(res.transitions[p], flat[:625].reshape(25, 25))
-        assert res.duration[p].sum() == SWEEP_DYADS
+        assert res.duration_by_cause[p].sum() == SWEEP_DYADS
         assert res.asymmetry_hist[p].sum() == SWEEP_DYADS
         np.testing.assert_array_equal(res.trajectories["dyad"][p], np.arange(12) * 50)
     assert not np.array_equal(res.transitions[0], res.transitions[2])
@@ -210,19 +212,21 @@ def test_points_table(small_results):
 
 def test_tidy_frames(small_results):
     r = small_results
-    frames = r.to_pandas()
-    assert set(frames) >= {"transitions", "occupancy", "duration", "histograms", "moments", "trajectories", "dyads"}
+    frames = r.frames()
+    assert set(frames) >= {"transitions", "occupancy", "duration_by_cause", "histograms", "moments", "trajectories",
+                           "sampled_dyads"}  # fmt: skip
+    assert all(isinstance(f, pd.DataFrame) for f in frames.values())
     tr = frames["transitions"]
     assert len(tr) == 625 and tr["count"].sum() == r.transitions.sum()
     row = tr[(tr["from_state"] == "COL/CPT") & (tr["to_state"] == "CPT/CPT")]
     assert row["count"].item() == r.transitions[0, 5 * 4 + 3, 5 * 3 + 3]
-    assert frames["duration"]["count"].sum() == SMALL_DYADS
+    assert frames["duration_by_cause"]["count"].sum() == SMALL_DYADS
     traj = frames["trajectories"]
     assert {"point", "dyad", "period", "pair_state", "strategy_A", "x_A", "power_A"} <= set(traj.columns)
     assert len(traj) == int((r.trajectories["pair"] != 255).sum())
     first = traj.iloc[0]
     assert first["pair_state"] == f"{first['strategy_A']}/{first['strategy_B']}"
-    assert len(frames["dyads"]) == int((r.trajectories["cause"] != 255).sum())
+    assert len(frames["sampled_dyads"]) == int((r.trajectories["cause"] != 255).sum())
     h = frames["histograms"]
     assert set(h["histogram"]) == {"asymmetry", "power_shift", "joint_learning"}
     with pytest.raises(ValueError):
@@ -244,5 +248,5 @@ def test_summary(small_results):
     assert isinstance(s, pd.DataFrame) and list(s.index) == small_results.point_names
     shares = s[[c for c in s.columns if c.startswith("share_")]].sum(axis=1)
     np.testing.assert_allclose(shares, 1.0)
-    assert s["dyads"].iloc[0] == SMALL_DYADS
+    assert s["dyads_simulated"].iloc[0] == SMALL_DYADS
     assert 1 <= s["mean_duration"].iloc[0] <= small_results.periods

@@ -15,7 +15,7 @@ from learnrace.survival import expand_durations
 @pytest.fixture(scope="module")
 def histogram():
     res = learnrace.run({"run": {"dyads": 4000, "seed": 11}}, backend="cpu", progress=False)
-    return res, res.duration[0]
+    return res, res.duration_by_cause[0]
 
 
 def test_km_survival_matches_lifelines(histogram):

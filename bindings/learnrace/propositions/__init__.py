@@ -81,10 +81,10 @@ EXTRA_COLUMNS = [
     "avo_stay_ci_high",
     "n_avo",
     "named",
-    "or_T",
-    "or_S",
-    "or_L",
-    "or_R",
+    "or_trust",
+    "or_stakes",
+    "or_orientation",
+    "or_relation",
     "discriminant",
     "trend_z",
     "trend_p",
@@ -243,10 +243,16 @@ def test(
     return df
 
 
-def test_points(results, points=None, **kwargs) -> dict:
-    """``test`` on several points (default: all); a dict point name -> table."""
+def test_points(results, points=None, **kwargs) -> pd.DataFrame:
+    """``test`` on several points (default: all): one frame, the rows of each point after a leading ``point``
+    column (the point's name)."""
     names = results.point_names if points is None else [results.point_names[results.point_index(p)] for p in points]
-    return {name: test(results, point=name, **kwargs) for name in names}
+    frames = []
+    for name in names:
+        df = test(results, point=name, **kwargs)
+        df.insert(0, "point", name)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
 
 
 def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: str = "model") -> pd.DataFrame:
@@ -271,8 +277,8 @@ def moderator_table(results, clause: str, point=0, alpha: float = 0.01, scale: s
 
 
 def dose_response(results, clause: str, factor: str | None = None, point=0, bins: int = 5, scale: str = "model"):
-    """Rate of a moderated clause's predicted move by quantile bin of each moderator (or of ``factor``: T, S, L,
-    R), within the condition."""
+    """Rate of a moderated clause's predicted move by quantile bin of each moderator (or of ``factor``: ``trust``,
+    ``stakes``, ``orientation`` or ``relation``), within the condition."""
     _check_bins(bins)
     c = _select([clause])[0]
     if c.kind != "moderated":
@@ -280,7 +286,7 @@ def dose_response(results, clause: str, factor: str | None = None, point=0, bins
     factors = FACTOR_KEYS if factor is None else [factor]
     bad = [f for f in factors if f not in FACTOR_KEYS]
     if bad:
-        raise ValueError(f"unknown factor(s) {bad}: use T, S, L or R")
+        raise ValueError(f"unknown factor(s) {bad}: use {', '.join(FACTOR_KEYS)}")
     data = extract(results, point, scale)
     return pd.concat([dose_response_rows(data, c, f, bins) for f in factors], ignore_index=True)
 

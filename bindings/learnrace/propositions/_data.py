@@ -16,10 +16,11 @@ from typing import Dict
 
 import numpy as np
 
-from ..labels import AVO, UNREACHED
+from ..labels import AVO, MODERATORS, UNREACHED
 
-FACTOR_KEYS = ("T", "S", "L", "R")
-FACTOR_NAMES = {"T": "trust", "S": "stakes", "L": "orientation", "R": "relation"}
+# The four moderators by their names in data (trajectory fields, table columns, arguments); T, S, L, R label them
+# in formulas and figures only (labels.MODERATOR_LABELS).
+FACTOR_KEYS = MODERATORS
 SCALES = ("model", "raw")
 
 
@@ -187,7 +188,7 @@ def extract(res, point, scale: str = "model") -> PointData:
     dyad_id = np.asarray(tr["dyad"][p]).astype(np.int64)
     src = pair[k_idx, t_idx].astype(np.int64)
     dst = pair[k_idx, t_idx + 1].astype(np.int64)
-    raw = np.stack([np.asarray(tr[FACTOR_NAMES[f]][p])[k_idx, t_idx] for f in FACTOR_KEYS], axis=1)
+    raw = np.stack([np.asarray(tr[f][p])[k_idx, t_idx] for f in FACTOR_KEYS], axis=1)
     r0 = _param(res, p, "capacity.r0", 5.0)
     mods = moderator_scale(raw, r0, scale)
     transitions = Transitions(

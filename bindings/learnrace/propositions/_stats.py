@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
+
+from .._optional import require
+
+stats = require("scipy.stats", "learnrace.propositions")
 
 
 def _sm():
-    try:
-        import statsmodels.api as sm
-    except ImportError as exc:  # pragma: no cover - statsmodels is an optional dependency
-        raise ImportError("learnrace.propositions needs statsmodels and scipy: pip install 'learnrace[stats]'") from exc
-    return sm
+    return require("statsmodels.api", "learnrace.propositions")
 
 
 def z_crit(alpha: float) -> float:

@@ -52,7 +52,9 @@ class Clause:
     movers: Tuple[int, ...] = ()
     destination: int | None = None
     moves: Tuple[Move, ...] = ()  # moderated
-    named: Tuple[str, ...] = ()  # moderated: the factors the proposition names (T, S, L, R)
+    named: Tuple[
+        str, ...
+    ] = ()  # moderated: the moderators the proposition names (trust, stakes, orientation, relation)
     threshold: float = float("nan")
 
 
@@ -166,7 +168,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "learning stakes and prior related interaction empower the accommodating firm to collaborate",
         moves=(Move(ACC, COL, "x", COL),),
-        named=("S", "R"),
+        named=("stakes", "relation"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -177,7 +179,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "learning stakes and prior related interaction empower accommodation towards compromise",
         moves=(Move(ACC, CPR, "x", CPR), Move(ACC, ACC, "both", CPR)),
-        named=("S", "R"),
+        named=("stakes", "relation"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -188,7 +190,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "trust, long-term orientation and prior related interaction turn asymmetric exploitation into compromise",
         moves=(Move(COL, CPT, "both", CPR),),
-        named=("T", "L", "R"),
+        named=("trust", "orientation", "relation"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -199,7 +201,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "trust, long-term orientation and prior related interaction turn competition into compromise",
         moves=(Move(CPT, CPR, "x", CPR), Move(CPT, CPT, "both", CPR)),
-        named=("T", "L", "R"),
+        named=("trust", "orientation", "relation"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -210,7 +212,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "learning stakes, trust and prior related interaction move compromise to collaboration",
         moves=(Move(COL, CPR, "both", COL), Move(CPR, CPR, "both", COL)),
-        named=("S", "T", "R"),
+        named=("stakes", "trust", "relation"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -221,7 +223,7 @@ CLAUSES: Tuple[Clause, ...] = (
         OR,
         "trust and long-term orientation sustain mutual collaboration (integration)",
         moves=(Move(COL, COL, "both", COL),),
-        named=("T", "L"),
+        named=("trust", "orientation"),
         threshold=OR_MIN,
     ),
     Clause(

@@ -1,0 +1,50 @@
+"""Checks of :func:`learnrace.run`'s keyword arguments, made in Python before the engine is called: a wrong value or
+type is a :class:`learnrace.ConfigError` naming the argument and the allowed values (never a pybind11 signature
+dump, an overflow or a crash)."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from ._errors import ConfigError
+
+BACKENDS = ("auto", "cpu", "cuda")
+MAX_INTEGER = 2**53  # dyads and chunk sizes stay exact in a double
+MAX_SEED = 2**32 - 1
+
+
+def _max_threads() -> int:
+    try:
+        from . import _core
+
+        return int(_core.max_threads)
+    except (ImportError, AttributeError):  # pragma: no cover - only without a built extension
+        return 4096
+
+
+def _integer(name: str, value: Any, lo: int, hi: int, note: str = "") -> int:
+    allowed = f"an integer in [{lo}, {hi}]{note}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConfigError(f"{name}: {value!r} is not {allowed} (got {type(value).__name__})", name)
+    value = int(value)
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}: {value} is out of range; allowed: {allowed}", name)
+    return value
+
+
+def check_run_arguments(backend, dyads, seed, progress, threads, chunk_dyads) -> dict:
+    """The engine's keyword arguments, checked and normalised (``threads``/``chunk_dyads`` None -> 0 = default)."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise ConfigError(f"backend: {backend!r} is not one of {', '.join(map(repr, BACKENDS))}", "backend")
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        raise ConfigError(
+            f"progress: {progress!r} is not True, False, None or a callable f(dyads_done, dyads_total)", "progress"
+        )
+    return dict(
+        backend=backend,
+        dyads=None if dyads is None else _integer("dyads", dyads, 1, MAX_INTEGER, " (2^53)"),
+        seed=None if seed is None else _integer("seed", seed, 0, MAX_SEED),
+        threads=0 if threads is None else _integer("threads", threads, 0, _max_threads(), " (0: all cores)"),
+        chunk_dyads=0 if chunk_dyads is None else _integer("chunk_dyads", chunk_dyads, 1, MAX_INTEGER, " (2^53)"),
+    )

@@ -1,0 +1,39 @@
+"""Optional dependencies: which pip extra of learnrace provides each one, and the import that names that extra when
+the package is missing. pyproject.toml's [project.optional-dependencies] lists the same packages (a test checks it).
+
+    pip install "learnrace[plots]"     matplotlib             learnrace.plots
+    pip install "learnrace[stats]"     scipy, statsmodels     learnrace.propositions
+    pip install "learnrace[xarray]"    xarray                 Results.to_xarray
+    pip install "learnrace[progress]"  tqdm                   tqdm progress bars (else a plain bar)
+    pip install "learnrace[all]"       all of the above
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# Top-level module -> (PyPI package, extra).
+EXTRAS = {
+    "matplotlib": ("matplotlib", "plots"),
+    "scipy": ("scipy", "stats"),
+    "statsmodels": ("statsmodels", "stats"),
+    "xarray": ("xarray", "xarray"),
+    "tqdm": ("tqdm", "progress"),
+}
+
+
+def install_hint(module: str) -> str:
+    """'pip install "learnrace[stats]"' (or "learnrace[all]") for the extra that provides `module`."""
+    package, extra = EXTRAS[module.split(".")[0]]
+    return f'pip install "learnrace[{extra}]" (or "learnrace[all]" for every optional feature)'
+
+
+def require(module: str, feature: str) -> ModuleType:
+    """Imports `module` (e.g. "matplotlib.pyplot"); if its package is missing, ImportError says which feature needs
+    it and which extra installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        package, _ = EXTRAS[module.split(".")[0]]
+        raise ImportError(f"{feature} needs {package}, which is not installed: {install_hint(module)}") from exc

@@ -1,0 +1,67 @@
+// Temporary output files: their names, which stale ones are removed, and a write cancelled before its rename.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "output_file.hpp"
+#include "run_cancelled.hpp"
+#ifdef LEARNRACE_HAVE_HDF5
+#include "h5_run_file.hpp"
+#include "hdf5_test_support.hpp"
+#endif
+
+namespace learnrace {
+namespace {
+
+TEST(TempNames, OneFormatThatTheCleanupRecognises) {
+  const std::string a = temp_path_for("/data/run.h5"), b = temp_path_for("/data/run.h5");
+  EXPECT_NE(a, b) << "two temporary names of one process differ";
+  const std::string prefix = "/data/run.h5.tmp-" + std::to_string(getpid()) + "-";
+  ASSERT_EQ(a.rfind(prefix, 0), 0u) << a;
+  EXPECT_EQ(a.size(), prefix.size() + 8);
+  EXPECT_LE(a.size() - std::string("/data/run.h5").size(), kTempSuffixMaxBytes);
+  pid_t pid = 0;
+  EXPECT_TRUE(parse_temp_name("run.h5", a.substr(6), &pid));
+  EXPECT_EQ(pid, getpid());
+  for (const char* other : {"run.h5.tmp", "run.h5.tmp-12-0123abc", "run.h5.tmp-12-0123ABCD", "run.h5.tmp--0123abcd",
+                            "run.h5.tmp-0-0123abcd", "run.h5x.tmp-12-0123abcd", "xrun.h5.tmp-12-0123abcd",
+                            "run.h5.tmp-12345678901-0123abcd", "run.h5.tmp-12-0123abcd-"})
+    EXPECT_FALSE(parse_temp_name("run.h5", other, &pid)) << other;
+}
+
+#ifdef LEARNRACE_HAVE_HDF5
+using testing_support::ScratchDir;
+using testing_support::slurp;
+using testing_support::small_run;
+using testing_support::spit;
+using testing_support::temp_files_of;
+
+TEST(TempNames, AWriteCancelledBeforeItsRenameKeepsTheOldFile) {
+  ScratchDir dir;
+  const std::string path = dir.file("run.h5");
+  spit(path, "the old file");
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(write_run_file(path, small_run(50), {}, &cancel), RunCancelled);
+  EXPECT_EQ(slurp(path), "the old file");
+  EXPECT_TRUE(temp_files_of(path).empty());
+}
+
+TEST(TempNames, OutputChecksNameTheProblem) {
+  ScratchDir dir;
+  EXPECT_NO_THROW(check_output_writable(dir.file("ok.h5")));
+  EXPECT_TRUE(temp_files_of(dir.file("ok.h5")).empty()) << "the probe file is removed again";
+  try {
+    check_output_writable(dir.file(std::string(240, 'x')));
+    FAIL() << "a name without room for the temporary suffix was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the file name is 240 bytes; at most"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(check_output_writable(dir.file("missing/run.h5")), std::runtime_error);
+  EXPECT_THROW(check_output_writable(dir.path()), std::runtime_error);
+}
+#endif
+
+}  // namespace
+}  // namespace learnrace

@@ -1,0 +1,77 @@
+"""Crafted and damaged run files (crafted_files.py): learnrace.open, the C++ reader and `learnrace info` refuse each
+with a FileFormatError (exit 2, one line) naming the item, and never allocate by the file's declared sizes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from crafted_files import CASES, make
+from test_cli import learnrace_cli
+
+import learnrace
+from learnrace import _core
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    small = learnrace.run({"run": {"dyads": 400, "seed": 3}, "output": {"trajectory_stride": 50}}, progress=False)
+    valid = tmp_path_factory.mktemp("valid") / "valid.h5"
+    small.save(valid)
+    return dict((path.stem, (path, item)) for path, item in make(valid, tmp_path_factory.mktemp("crafted")))
+
+
+def read_everything(path):
+    """Open and read every array: what a user's analysis does."""
+    with learnrace.open(path) as res:
+        for s in learnrace._sources.schema()["count_sections"]:
+            np.asarray(getattr(res, s["name"]))
+        for name in res.trajectories:
+            np.asarray(res.trajectories[name])
+
+
+def test_there_are_at_least_twenty_crafted_files():
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_python_reader_refuses_with_the_item(crafted, case):
+    path, item = crafted[case]
+    with pytest.raises(learnrace.FileFormatError) as info:
+        read_everything(path)
+    assert info.value.item == item, str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_cpp_reader_refuses_with_the_item(crafted, case):
+    path, item = crafted[case]
+    with pytest.raises(learnrace.FileFormatError) as info:
+        _core.read_file(str(path))
+    assert info.value.item == item, str(info.value)
+
+
+@pytest.mark.parametrize("case", ["version_string_1", "version_float_1_5", "periods_zero", "periods_huge",
+                                  "flipped_byte_transitions", "truncated", "foreign_filter_lzf"])  # fmt: skip
+def test_info_exits_two_with_one_line(crafted, case):
+    path, item = crafted[case]
+    r = learnrace_cli("info", str(path))
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
+    assert r.stderr.startswith(f"learnrace: {path}: ") and item in r.stderr
+
+
+def test_a_flipped_byte_fails_the_checksum(crafted):
+    path, _ = crafted["flipped_byte_transitions"]
+    res = learnrace.open(path)  # metadata are intact
+    with pytest.raises(learnrace.FileFormatError, match="corrupted") as info:
+        np.asarray(res.transitions)
+    assert info.value.item == "/counts/transitions"
+    res.close()
+
+
+def test_chunked_datasets_carry_a_checksum(run_file):
+    import h5py
+
+    with h5py.File(run_file, "r") as f:
+        chunked = [d for d in (f["counts/transitions"], f["counts/occupancy"], f["trajectories/pair"]) if d.chunks]
+        assert chunked and all(d.fletcher32 for d in chunked)
