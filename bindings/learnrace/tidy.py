@@ -150,10 +150,15 @@ def summary_frame(res) -> pd.DataFrame:
     for c, cause in enumerate(labels.CAUSES):
         out[f"share_{cause}"] = dur[:, c, :].sum(axis=1) / n
     mean, sd = res.moment_mean, res.moment_sd
-    for m in ("asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "final_trust"):
+    for m in ("asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "final_trust_A", "final_trust_B"):
         k = labels.MOMENTS.index(m)
         out[f"{m}_mean"] = mean[:, k]
         out[f"{m}_sd"] = sd[:, k]
+    # Hamel 2a: who gained bargaining power over the alliance's life, and reversals of dependence.
+    power = res.power_outcomes.astype(np.float64)  # [P, 2 (gained, reversal), 3 (A, B, neither)]
+    for j, firm in enumerate(("A", "B")):
+        out[f"power_gained_{firm}"] = power[:, 0, j] / n  # shares of the dyads
+        out[f"reversal_to_{firm}"] = power[:, 1, j] / n
     occ = res.occupancy.astype(np.float64).sum(axis=1)  # [P, 25] dyad-periods by pair state
     total = np.maximum(occ.sum(axis=1), 1.0)
     for name in ("integration", "moderation", "deadlock", "asymmetric exploitation", "disintegration"):

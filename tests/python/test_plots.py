@@ -189,10 +189,10 @@ def test_trajectory_mean_has_bands_and_n():
          "points": [{"name": "a"}, {"name": "b", "shocks": {"trust": {"sigma": 0.4}}}]},
         backend="cpu", progress=False,
     )  # fmt: skip
-    ax = plots.trajectory_mean(res, "trust", min_n=5)
+    ax = plots.trajectory_mean(res, "trust_A", min_n=5)
     assert len(ax.get_lines()) == 2 and len(ax.collections) == 2
     n_ax = ax.child_axes[0]
-    trust = res.trajectories["trust"]
+    trust = res.trajectories["trust_A"]
     for i, line in enumerate(n_ax.get_lines()):
         np.testing.assert_array_equal(line.get_ydata(), np.isfinite(trust[i]).sum(axis=0))
     mean = ax.get_lines()[0].get_ydata()

@@ -22,7 +22,8 @@ def test_shapes_and_dtypes(small_results):
     assert r.occupancy.shape == (P, T, 25)
     assert r.duration_by_cause.shape == (P, 7, T + 1)
     assert r.power_shift_hist.shape == r.joint_learning_hist.shape == (P, H)
-    assert r.moments.shape == (P, 9, 2) and r.moments.dtype == np.int64
+    assert r.moments.shape == (P, 10, 2) and r.moments.dtype == np.int64
+    assert r.power_outcomes.shape == (P, 2, 3) and (r.power_outcomes.sum(axis=2) == r.dyads_simulated[:, None]).all()
     assert r.dyads_simulated.shape == (P,)
     K = r.trajectories["pair"].shape[1]
     for name in r.trajectories.per_period:
@@ -74,7 +75,7 @@ def test_moments_decode_to_plausible_values(small_results):
     m = dict(zip(labels.MOMENTS, mean))
     assert -1 <= m["asymmetry"] <= 1 and 0 <= m["abs_asymmetry"] <= 1
     assert abs(m["asymmetry"]) <= m["abs_asymmetry"]
-    assert 0 <= m["x_A"] <= 1 and 0 <= m["final_trust"] <= 1
+    assert 0 <= m["x_A"] <= 1 and 0 <= m["final_trust_A"] <= 1 and 0 <= m["final_trust_B"] <= 1
     assert np.all(sd >= 0)
     # The trajectory sample agrees with the fixed-point means within sampling error.
     tr = r.to_pandas("sampled_dyads")
@@ -91,6 +92,7 @@ SECTIONS = (
     "asymmetry_hist",
     "power_shift_hist",
     "joint_learning_hist",
+    "power_outcomes",
     "moments",
     "dyads_simulated",
 )
