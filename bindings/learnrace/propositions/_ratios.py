@@ -13,7 +13,7 @@ Each is valid in its own regime; the union is valid in both, and the calibration
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class RatioEstimate:
     ci_low: float
     ci_high: float
     p_value: float
-    wald: Optional[Tuple[float, float, float]]  # (lo, hi, p) of the clustered GLM; None with no event in a group
+    wald: Tuple[float, float, float] | None  # (lo, hi, p) of the clustered GLM; None with no event in a group
     exact: Tuple[float, float, float]  # (lo, hi, p) of the exact conditional test
     events_condition: int
     events_reference: int
@@ -70,7 +70,7 @@ class RatioEstimate:
         }
 
 
-def rate_ratio(y, indicator, strata, groups, alpha: float) -> Optional[RatioEstimate]:
+def rate_ratio(y, indicator, strata, groups, alpha: float) -> RatioEstimate | None:
     """Ratio of P(y = 1) in the ``indicator`` rows to the other rows, common across ``strata`` (one intercept per
     stratum), with the union of the exact conditional and the dyad-clustered Wald interval. Strata without both
     groups or without any event carry no information on a common ratio and are dropped; None when nothing is left.

@@ -15,7 +15,7 @@ contradicting side it is the Bonferroni p min over s of min(1, m p_s) over the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -28,7 +28,7 @@ class SojournComparison:
     ci_low: float
     ci_high: float
     p_value: float
-    reference: Optional[int]  # the state with the smallest ratio
+    reference: int | None  # the state with the smallest ratio
     comparisons: int  # m
     n_target: int
     exits_target: int
