@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
-# The pmf of a binomial is kept where it exceeds this fraction of its mode; the mass dropped is below 1e-300 and
-# the convolution of the strata stays small for large counts.
+# The pmf of a binomial is kept where it exceeds this fraction of its mode; the mass dropped is negligible and
+# the convolution of the strata stays short for large counts.
 _PMF_FLOOR = 1e-300
 _LOG_THETA_BRACKET = 60.0  # |log theta| searched for the interval ends (e^60 ~ 1e26)
 
@@ -34,39 +34,49 @@ class ExactRatio:
     events_total: int
 
 
-def _binom_pmf(total: int, prob: float):
-    """(offset, pmf) of Binomial(total, prob), truncated to where the pmf is above _PMF_FLOOR."""
-    if prob <= 0.0:
-        return 0, np.ones(1)
-    if prob >= 1.0:
-        return total, np.ones(1)
-    k = np.arange(total + 1)
-    pmf = stats.binom.pmf(k, total, prob)
-    keep = np.nonzero(pmf > _PMF_FLOOR)[0]
-    if len(keep) == 0:  # numerically degenerate: all the mass on the mode
-        mode = int(np.floor((total + 1) * prob))
-        return min(mode, total), np.ones(1)
-    return int(keep[0]), pmf[keep[0] : keep[-1] + 1]
+class _Strata:
+    """Per-stratum totals E_s, exposures and log binomial coefficients (computed once per test)."""
+
+    def __init__(self, totals, n_cond, n_ref):
+        self.totals, self.n_cond, self.n_ref = totals, n_cond, n_ref
+        self.k = [np.arange(e + 1, dtype=np.float64) for e in totals]
+        self.log_coef = [special.gammaln(e + 1.0) - special.gammaln(k + 1.0) - special.gammaln(e - k + 1.0)
+                         for e, k in zip(totals, self.k)]  # fmt: skip
+
+    def sum_distribution(self, theta: float):
+        """(offset, pmf) of T = sum of Binomial(E_s, pi_s(theta)), each pmf truncated where it is below
+        _PMF_FLOOR times its mode (the mass dropped is negligible)."""
+        offset, pmf = 0, np.ones(1)
+        for e, nc, nr, k, lc in zip(self.totals, self.n_cond, self.n_ref, self.k, self.log_coef):
+            log_p = np.log(nc * theta) - np.log(nc * theta + nr)
+            log_q = np.log(nr) - np.log(nc * theta + nr)
+            logf = lc + k * log_p + (e - k) * log_q
+            f = np.exp(logf - logf.max())
+            keep = np.nonzero(f > _PMF_FLOOR)[0]
+            offset += int(keep[0])
+            pmf = np.convolve(pmf, f[keep[0] : keep[-1] + 1])
+        return offset, pmf / pmf.sum()
+
+    def tails(self, t: int, theta: float):
+        """(P(T >= t), P(T <= t)) at ratio theta."""
+        offset, pmf = self.sum_distribution(theta)
+        i = t - offset
+        upper = float(pmf[max(i, 0) :].sum()) if i < len(pmf) else 0.0
+        lower = float(pmf[: i + 1].sum()) if i >= 0 else 0.0
+        return min(upper, 1.0), min(lower, 1.0)
 
 
-def _sum_distribution(totals, probs):
-    """(offset, pmf) of the sum of independent Binomial(totals[s], probs[s])."""
-    offset, pmf = 0, np.ones(1)
-    for e, p in zip(totals, probs):
-        o, f = _binom_pmf(int(e), float(p))
-        offset += o
-        pmf = np.convolve(pmf, f)
-    return offset, pmf / pmf.sum()
-
-
-def _tails(t: int, theta: float, totals, n_cond, n_ref):
-    """(P(T >= t), P(T <= t)) at ratio theta."""
-    probs = n_cond * theta / (n_cond * theta + n_ref)
-    offset, pmf = _sum_distribution(totals, probs)
-    i = t - offset
-    upper = float(pmf[max(i, 0) :].sum()) if i < len(pmf) else 0.0
-    lower = float(pmf[: i + 1].sum()) if i >= 0 else 0.0
-    return min(upper, 1.0), min(lower, 1.0)
+def _one_stratum(t: int, e: int, n_cond: float, n_ref: float, alpha: float):
+    """Closed form with one stratum: the Clopper-Pearson interval of pi mapped to theta = pi / (1 - pi) * n_r / n_c
+    (beta quantiles), and twice the smaller binomial tail at theta = 1."""
+    to_theta = n_ref / n_cond
+    lo = 0.0 if t == 0 else float(stats.beta.ppf(alpha / 2, t, e - t + 1))
+    hi = 1.0 if t == e else float(stats.beta.ppf(1 - alpha / 2, t + 1, e - t))
+    lo = lo / (1 - lo) * to_theta
+    hi = np.inf if hi >= 1.0 else hi / (1 - hi) * to_theta
+    pi0 = n_cond / (n_cond + n_ref)
+    p = min(1.0, 2.0 * min(float(stats.binom.sf(t - 1, e, pi0)), float(stats.binom.cdf(t, e, pi0))))
+    return lo, hi, p
 
 
 def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
@@ -85,9 +95,12 @@ def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
     t, t_max = int(kc.sum()), int(totals.sum())
     if t_max == 0:
         return ExactRatio(0.0, np.inf, 1.0, t, t_max)
+    if len(totals) == 1:
+        return ExactRatio(*_one_stratum(t, t_max, float(nc[0]), float(nr[0]), alpha), t, t_max)
+    strata = _Strata(totals, nc, nr)
 
     def tail_at(log_theta: float, which: int) -> float:
-        return _tails(t, float(np.exp(log_theta)), totals, nc, nr)[which]
+        return strata.tails(t, float(np.exp(log_theta)))[which]
 
     half = alpha / 2.0
     b = _LOG_THETA_BRACKET
@@ -97,14 +110,14 @@ def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
     elif tail_at(b, 0) <= half:
         lo = float(np.exp(b))
     else:
-        lo = float(np.exp(optimize.brentq(lambda x: tail_at(x, 0) - half, -b, b, xtol=1e-10)))
+        lo = float(np.exp(optimize.brentq(lambda x: tail_at(x, 0) - half, -b, b, xtol=1e-9)))
     # P(T <= t) falls with theta: the upper end solves P(T <= t; theta) = alpha / 2 (inf when t = t_max).
     if t == t_max or tail_at(b, 1) >= half:
         hi = np.inf
     elif tail_at(-b, 1) <= half:
         hi = float(np.exp(-b))
     else:
-        hi = float(np.exp(optimize.brentq(lambda x: tail_at(x, 1) - half, -b, b, xtol=1e-10)))
-    upper, lower = _tails(t, 1.0, totals, nc, nr)
+        hi = float(np.exp(optimize.brentq(lambda x: tail_at(x, 1) - half, -b, b, xtol=1e-9)))
+    upper, lower = strata.tails(t, 1.0)
     p = min(1.0, 2.0 * min(upper, lower))
     return ExactRatio(lo, hi, p, t, t_max)

@@ -97,9 +97,19 @@ def rate_ratio(y, indicator, strata, groups, alpha: float) -> RatioEstimate | No
     if e_c == 0 or e_r == 0:
         effect = 0.0 if e_c == 0 else np.inf
         return RatioEstimate(effect, ex[0], ex[1], ex[2], None, ex, e_c, e_r, int(keep.sum()))
-    yk, ik, sk, gk = y[keep], indicator[keep], code[keep], groups[keep]
-    X = st.design(ik.astype(np.float64), st.dummies(sk))
-    c = st.coef(st.fit_glm(yk, X, gk, "poisson"), 1)
+    # The design holds only indicators, so the rows can be aggregated to (dyad, group, stratum) cells of counts
+    # with log-exposure offsets: the Poisson estimate and the dyad-clustered sandwich are unchanged (each cell's
+    # score is the sum of its rows'); only the N of statsmodels' small-sample factor (N - 1) / (N - p) becomes the
+    # number of cells.
+    _, dyad = np.unique(groups[keep], return_inverse=True)
+    key = (dyad.reshape(-1).astype(np.int64) * 2 + indicator[keep]) * k + code[keep]  # < rows * 2 * strata
+    cell_keys, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    cells = np.column_stack([cell_keys // (2 * k), (cell_keys // k) % 2, cell_keys % k])
+    events = np.bincount(inverse, weights=y[keep].astype(np.float64))
+    exposure = np.bincount(inverse).astype(np.float64)
+    X = st.design(cells[:, 1].astype(np.float64), st.dummies(cells[:, 2]))
+    c = st.coef(st.fit_glm(events, X, cells[:, 0], "poisson", offset=np.log(exposure)), 1)
     effect, lo, hi = c.exp(alpha)
     wald = (lo, hi, c.p_value)
     return RatioEstimate(

@@ -23,16 +23,27 @@ from ._data import PointData
 from .clauses import Clause
 from .verdicts import directional_estimate, not_estimable, ratio_criteria
 
+# The rank correlations of the checks: name -> (x, y) columns of PointData.dyads (H4 has two).
+CORRELATIONS = {
+    "H1": ("posture_gap", "asymmetry"),
+    "H3": ("asymmetry", "power_shift"),
+    "H4 asymmetry": ("equity_A", "asymmetry"),
+    "H4 power shift": ("equity_A", "power_shift"),
+    "H5": ("duration", "joint_learning"),
+}
+# Bootstrap stream of each correlation (a fixed one each, so an interval does not depend on the other clauses).
+STREAMS = {"H1": 1, "H3": 3, "H4 asymmetry": 41, "H4 power shift": 42, "H5": 5}
+
 INTERNALIZATION = INTENTS.index("internalization")
 SUBSTITUTION = INTENTS.index("substitution")
 
 
-def _boot(bootstrap, stream: int):
+def _boot(bootstrap, name: str):
     """(replicates, seed) for one correlation: a fixed stream per correlation, so that a clause's interval does
     not depend on which other clauses were tested. ``bootstrap`` = (replicates, seed); replicates 0: the
     normal-theory SE (no bootstrap)."""
     reps, seed = bootstrap
-    return None if reps == 0 else (reps, [seed, stream])
+    return None if reps == 0 else (reps, [seed, STREAMS[name]])
 
 
 def _positive_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, boot, **extra) -> Dict:
@@ -77,8 +88,8 @@ def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str,
 
 
 def h1(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
-    d = data.dyads
-    return _positive_correlation(d["posture_gap"], d["asymmetry"], clause, alpha, min_n, "H1", _boot(bootstrap, 1))
+    x, y = (data.dyads[k] for k in CORRELATIONS["H1"])
+    return _positive_correlation(x, y, clause, alpha, min_n, "H1", _boot(bootstrap, "H1"))
 
 
 def h2(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap=None) -> Dict:
@@ -119,7 +130,8 @@ def h3(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> 
         "unilateral_share_high_asymmetry": float(unilateral[high].mean()) if high.any() else np.nan,
         "unilateral_share_low_asymmetry": float(unilateral[~high].mean()) if (~high).any() else np.nan,
     }
-    return _positive_correlation(a, d["power_shift"], clause, alpha, min_n, "H3", _boot(bootstrap, 3), **extra)
+    x, y = (d[k] for k in CORRELATIONS["H3"])
+    return _positive_correlation(x, y, clause, alpha, min_n, "H3", _boot(bootstrap, "H3"), **extra)
 
 
 def h4(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
@@ -137,12 +149,14 @@ def h4(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> 
             n=len(e),
         )
     parts = {
-        "asymmetry": _weak_correlation(e, d["asymmetry"], clause, alpha, min_n, "H4", _boot(bootstrap, 41)),
-        "power_shift": _weak_correlation(e, d["power_shift"], clause, alpha, min_n, "H4", _boot(bootstrap, 42)),
+        part: _weak_correlation(
+            *(d[k] for k in CORRELATIONS[f"H4 {part}"]), clause, alpha, min_n, "H4", _boot(bootstrap, f"H4 {part}")
+        )
+        for part in ("asymmetry", "power shift")
     }
     extra = {
         "rho_equity_asymmetry": parts["asymmetry"]["effect"],
-        "rho_equity_power_shift": parts["power_shift"]["effect"],
+        "rho_equity_power_shift": parts["power shift"]["effect"],
         "rho_equity_power_end": st.spearman(e, d["power_A_end"], alpha)[0],
         "rho_asymmetry_power_end": st.spearman(d["asymmetry"], d["power_A_end"], alpha)[0],
     }
@@ -169,9 +183,8 @@ def h5(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> 
     d = data.dyads
     terminated = d["cause"] != 0
     rho_t, *_ = st.spearman(d["duration"][terminated], d["joint_learning"][terminated], alpha)
-    return _weak_correlation(
-        d["duration"], d["joint_learning"], clause, alpha, min_n, "H5", _boot(bootstrap, 5), rho_terminated_only=rho_t
-    )
+    x, y = (d[k] for k in CORRELATIONS["H5"])
+    return _weak_correlation(x, y, clause, alpha, min_n, "H5", _boot(bootstrap, "H5"), rho_terminated_only=rho_t)
 
 
 CHECKS = {"H1": h1, "H2": h2, "H3": h3, "H4": h4, "H5": h5}

@@ -1,0 +1,346 @@
+"""Calibration of learnrace.propositions.test (docs/statistics.md, "Calibration").
+
+Three studies, every one with fixed seeds, each rate printed with its exact (Clopper-Pearson) 95% interval:
+
+1. Model null, small samples: the ``null`` point of experiments/propositions.toml (p_barrier = 0 and every named
+   beta of P6-P9 = 0: every planted lift and odds ratio is exactly 1) for ``--seeds`` seeds of ``--dyads`` dyads.
+   Per clause: how often the 99% interval lies above / below 1 (the false-positive rates, nominal 0.5% per side),
+   the same for the clustered Wald part alone (the old interval), and how often the verdict is "supported" or
+   "contradicted".
+   The lifts are also fitted with min_events = 1 in both regimes (low and all; the true lift is 1 in both) and
+   broken down by the number of predicted moves. The same runs give the coverage of the H1, H3, H4, H5
+   rank-correlation intervals (bootstrap vs the normal-theory SE) on the ``null`` and ``propositional`` points,
+   the truth being the mean over the seeds.
+2. Model null, large samples: ``--large-seeds`` seeds of ``--large-dyads`` dyads (the rare clauses P1b, P2b, P3b
+   become testable).
+3. P3a under a synthetic null: 8 learning states with one exit hazard, dyads with a frailty (a common hazard
+   multiplier, so moves of a dyad are correlated); the new simultaneous comparison against the old "runner-up =
+   lowest observed hazard" Wald ratio.
+
+usage: python bench/calibrate_propositions.py [--seeds 400] [--dyads 4000] [--large-seeds 20]
+       [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--csv PREFIX]
+Prints the markdown tables of docs/statistics.md's Calibration section (bench/statistics_tables.py writes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPERIMENT = ROOT / "experiments" / "propositions.toml"
+ALPHA = 0.01
+LIFTS = ("P1a", "P1b", "P2a", "P2b", "P3b", "P5")
+NULL_CLAUSES = (*LIFTS, "P6a", "P6b", "P7a", "P7b", "P8", "P9")  # true effect exactly 1 at the null point
+EVENT_BINS = (1, 5, 10, 20, 50, np.inf)
+
+
+def config(points, dyads: int, seed: int) -> dict:
+    """experiments/propositions.toml with only ``points`` (by name), ``dyads`` dyads (every one sampled) and
+    ``seed``: the null is the file's own null point, so it follows whatever keys the file uses to build it."""
+    with open(EXPERIMENT, "rb") as f:
+        exp = tomllib.load(f)
+    by_name = {p["name"]: p for p in exp["points"]}
+    cfg = {k: v for k, v in exp.items() if k != "points"}
+    cfg["run"] = {**cfg.get("run", {}), "dyads": dyads, "seed": seed}
+    cfg["output"] = {**cfg.get("output", {}), "trajectory_stride": 1, "trajectory_max": dyads}
+    cfg["points"] = [by_name[p] for p in points]
+    return cfg
+
+
+def rate(k: int, n: int) -> str:
+    """'share [95% Clopper-Pearson interval]' in percent, or '-' when n = 0."""
+    if n == 0:
+        return "-"
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(0.95, method="exact")
+    return f"{100 * k / n:.1f}% [{100 * ci.low:.1f}, {100 * ci.high:.1f}]"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Studies 1 and 2: the model's null point
+
+
+def _clause_rows(table: pd.DataFrame, seed: int, study: str) -> list:
+    keep = [
+        "clause",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "wald_ci_low",
+        "wald_ci_high",
+        "p_value",
+        "p_holm",
+        "verdict",
+        "n_events",
+    ]
+    rows = table[keep].to_dict("records")
+    for r in rows:
+        r.update(seed=seed, study=study)
+    return rows
+
+
+def model_seed(args) -> tuple:
+    """One seed of study 1 (``small``) or 2 (``large``): the table rows of the null point, the lifts again with
+    min_events = 1, and (small only) the rank correlations with both standard errors."""
+    seed, dyads, bootstrap, study = args
+    import learnrace
+    from learnrace import propositions
+    from learnrace.propositions import _stats as st
+    from learnrace.propositions._data import extract
+    from learnrace.propositions.hamel import CORRELATIONS, STREAMS
+
+    points = ["null", "propositional"] if study == "small" else ["null"]
+    res = learnrace.run(config(points, dyads, seed), backend="cpu", progress=False, threads=1)
+    table = propositions.test(res, point="null", bootstrap=bootstrap, seed=seed)
+    rows = _clause_rows(table, seed, study)
+    few_rows = []
+    for regime in ("low", "all"):  # every regime: the true lift is 1 at the null in both
+        few = propositions.test(res, point="null", clauses=list(LIFTS), regime=regime, min_events=1, bootstrap=0)
+        few_rows += [dict(r, regime=regime) for r in _clause_rows(few, seed, study)]
+    corr = []
+    if study == "small":
+        for point in points:
+            dy = extract(res, point).dyads
+            for name, (xk, yk) in CORRELATIONS.items():
+                rho, lo, hi, se, n = st.spearman(dy[xk], dy[yk], ALPHA, (bootstrap, [seed, STREAMS[name]]))
+                corr.append(dict(seed=seed, point=point, correlation=name, rho=rho, lo=lo, hi=hi, se_boot=se, n=n))
+    return rows, few_rows, corr
+
+
+def run_model_study(seeds: int, dyads: int, bootstrap: int, study: str, workers: int):
+    jobs = [(s, dyads, bootstrap, study) for s in range(1, seeds + 1)]
+    rows, few, corr = [], [], []
+    t0 = time.time()
+    with get_context("spawn").Pool(workers) as pool:
+        for i, (r, f, c) in enumerate(pool.imap_unordered(model_seed, jobs), 1):
+            rows += r
+            few += f
+            corr += c
+            if i % max(1, seeds // 10) == 0 or i == seeds:
+                print(f"  {study}: {i}/{seeds} seeds [{time.time() - t0:.0f} s]", flush=True)
+    return pd.DataFrame(rows), pd.DataFrame(few), pd.DataFrame(corr)
+
+
+def null_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Per clause with true effect 1: false-positive rates of the reported (union) interval and of its clustered
+    Wald part, and verdict rates."""
+    out = []
+    for clause in NULL_CLAUSES:
+        g = df[df["clause"] == clause]
+        t = g[g["verdict"] != "untestable"]
+        n = len(t)
+        wald = t[t["wald_ci_low"].notna()] if clause in LIFTS else t.assign(wald_ci_low=t["ci_low"],
+                                                                            wald_ci_high=t["ci_high"])  # fmt: skip
+        out.append(
+            {
+                "clause": clause,
+                "seeds": len(g),
+                "testable": n,
+                "CI above 1": rate((t["ci_low"] > 1).sum(), n),
+                "CI below 1": rate((t["ci_high"] < 1).sum(), n),
+                "coverage of 1": rate(((t["ci_low"] <= 1) & (t["ci_high"] >= 1)).sum(), n),
+                "Wald above 1": rate((wald["wald_ci_low"] > 1).sum(), len(wald)) if clause in LIFTS else "(same)",
+                "Wald below 1": rate((wald["wald_ci_high"] < 1).sum(), len(wald)) if clause in LIFTS else "(same)",
+                "supported": rate((g["verdict"] == "supported").sum(), len(g)),
+                "contradicted": rate((g["verdict"] == "contradicted").sum(), len(g)),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def event_table(few: pd.DataFrame) -> pd.DataFrame:
+    """The lifts (min_events = 1, both regimes) pooled over clauses, by the number of predicted moves in the
+    condition: how often each interval excludes the true lift 1 (either side; nominal 1%)."""
+    t = few[few["verdict"] != "untestable"].copy()
+    t["bin"] = pd.cut(t["n_events"], EVENT_BINS, right=False)
+    out = []
+    for b, g in t.groupby("bin", observed=True):
+        w = g[g["wald_ci_low"].notna()]
+        lo, hi = b.left, b.right
+        label = f"{int(lo)}-{int(hi) - 1}" if np.isfinite(hi) else f">= {int(lo)}"
+        out.append(
+            {
+                "predicted moves": label,
+                "fits": len(g),
+                "union CI excludes 1": rate(((g["ci_low"] > 1) | (g["ci_high"] < 1)).sum(), len(g)),
+                "Wald CI excludes 1": rate(((w["wald_ci_low"] > 1) | (w["wald_ci_high"] < 1)).sum(), len(w)),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def correlation_table(corr: pd.DataFrame) -> pd.DataFrame:
+    """Coverage of the 99% intervals of the rank correlations (truth: the mean over the seeds), with the dyad
+    bootstrap SE and with the normal-theory SE sqrt(1.06 / (n - 3)), and the spread of atanh(rho) over the seeds
+    relative to each SE."""
+    z = stats.norm.ppf(1 - ALPHA / 2)
+    out = []
+    for (point, name), g in corr.groupby(["point", "correlation"], sort=False):
+        truth = g["rho"].mean()
+        zr = np.arctanh(g["rho"])
+        se_n = np.sqrt(1.06 / (g["n"] - 3))
+        n_lo, n_hi = np.tanh(zr - z * se_n), np.tanh(zr + z * se_n)
+        out.append(
+            {
+                "point": point,
+                "correlation": name,
+                "mean rho": f"{truth:.3f}",
+                "coverage, bootstrap SE": rate(((g["lo"] <= truth) & (truth <= g["hi"])).sum(), len(g)),
+                "coverage, normal-theory SE": rate(((n_lo <= truth) & (truth <= n_hi)).sum(), len(g)),
+                "spread / bootstrap SE": f"{zr.std(ddof=1) / g['se_boot'].mean():.2f}",
+                "spread / normal-theory SE": f"{zr.std(ddof=1) / se_n.mean():.2f}",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Study 3: P3a under a synthetic null
+
+
+def equal_hazard_chains(rng, dyads: int, periods: int, states: int, hazard: float, frailty_sd: float):
+    """Rows (state, exits, dyad): each dyad starts in a random state and each period leaves it with probability
+    min(1, hazard * u_dyad) (u lognormal with log-SD ``frailty_sd``, mean 1) to a random other state."""
+    u = np.exp(rng.normal(-(frailty_sd**2) / 2, frailty_sd, dyads))
+    h = np.minimum(1.0, hazard * u)
+    state = np.empty((dyads, periods), dtype=np.int64)
+    exits = rng.random((dyads, periods)) < h[:, None]
+    s = rng.integers(0, states, dyads)
+    for t in range(periods):
+        state[:, t] = s
+        jump = rng.integers(1, states, dyads)
+        s = np.where(exits[:, t], (s + jump) % states, s)
+    return state.ravel(), exits.ravel(), np.repeat(np.arange(dyads), periods)
+
+
+def old_p3a(state, exits, dyad, target, others, min_n):
+    """The former P3a: the runner-up is the other state with the lowest observed hazard, one clustered Wald ratio."""
+    from learnrace.propositions import _stats as st
+
+    hz = [(exits[state == s].mean(), s) for s in others if (state == s).sum() >= min_n]
+    ref = min(hz)[1]
+    rows = (state == target) | (state == ref)
+    fit = st.fit_glm(exits[rows], st.design((state[rows] == ref).astype(float)), dyad[rows], "poisson")
+    return st.coef(fit, 1).exp(ALPHA)
+
+
+def p3a_study(reps: int, settings) -> pd.DataFrame:
+    from learnrace.propositions.clauses import LIFT_MIN
+    from learnrace.propositions.sojourn import longest_sojourn
+    from learnrace.propositions.verdicts import ratio_criteria
+
+    out = []
+    for label, dyads, periods, frailty in settings:
+        rng = np.random.default_rng([20261129, dyads, periods])
+        new, old = [], []
+        for _ in range(reps):
+            state, exits, dyad = equal_hazard_chains(rng, dyads, periods, 8, 0.2, frailty)
+            r = longest_sojourn(state, exits, dyad, 0, list(range(1, 8)), ALPHA, 30, 5)
+            meets, contra = ratio_criteria(r.effect, r.ci_low, r.ci_high, LIFT_MIN)
+            new.append((r.effect, r.ci_low, r.ci_high, r.p_value < ALPHA and meets, r.p_value < ALPHA and contra))
+            old.append(old_p3a(state, exits, dyad, 0, range(1, 8), 30))
+        new, old = np.array(new, dtype=float), np.array(old)
+        out.append(
+            {
+                "setting": label,
+                "reps": reps,
+                "old: mean ratio": f"{old[:, 0].mean():.3f}",
+                "old: CI below 1": rate((old[:, 2] < 1).sum(), reps),
+                "old: CI above 1": rate((old[:, 1] > 1).sum(), reps),
+                "new: mean smallest ratio": f"{new[:, 0].mean():.3f}",
+                "new: CI below 1": rate((new[:, 2] < 1).sum(), reps),
+                "new: CI above 1": rate((new[:, 1] > 1).sum(), reps),
+                "new: supported": rate(int(new[:, 3].sum()), reps),
+                "new: contradicted": rate(int(new[:, 4].sum()), reps),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+P3A_SETTINGS = (
+    # label, dyads, periods, frailty log-SD
+    ("1,000 dyads x 10 periods, no frailty", 1000, 10, 0.0),
+    ("1,000 dyads x 10 periods, frailty SD 0.5", 1000, 10, 0.5),
+    ("200 dyads x 10 periods, frailty SD 0.5", 200, 10, 0.5),
+)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def md(df: pd.DataFrame) -> str:
+    from mdtable import markdown
+
+    return markdown(df)
+
+
+def calibrate(seeds=400, dyads=4000, large_seeds=20, large_dyads=200_000, p3a_reps=400, workers=2, bootstrap=200,
+              csv=None) -> dict:  # fmt: skip
+    """Run the three studies; returns {name: markdown table} and the run times."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    t0 = time.time()
+    small, small_few, corr = run_model_study(seeds, dyads, bootstrap, "small", workers)
+    t1 = time.time()
+    large, large_few, _ = (
+        run_model_study(large_seeds, large_dyads, 0, "large", workers)
+        if large_seeds
+        else (pd.DataFrame(columns=small.columns), pd.DataFrame(columns=small_few.columns), None)
+    )
+    t2 = time.time()
+    p3a = p3a_study(p3a_reps, P3A_SETTINGS)
+    t3 = time.time()
+    if csv:
+        small.to_csv(f"{csv}_null_small.csv", index=False)
+        large.to_csv(f"{csv}_null_large.csv", index=False)
+        pd.concat([small_few, large_few]).to_csv(f"{csv}_lifts_min_events_1.csv", index=False)
+        corr.to_csv(f"{csv}_spearman.csv", index=False)
+    return {
+        "null_small": md(null_table(small)),
+        "null_large": md(null_table(large)) if large_seeds else "",
+        "events": md(event_table(pd.concat([small_few, large_few]))),
+        "spearman": md(correlation_table(corr)),
+        "p3a": md(p3a),
+        "seconds": {"small": t1 - t0, "large": t2 - t1, "p3a": t3 - t2},
+        "args": dict(
+            seeds=seeds,
+            dyads=dyads,
+            large_seeds=large_seeds,
+            large_dyads=large_dyads,
+            p3a_reps=p3a_reps,
+            workers=workers,
+            bootstrap=bootstrap,
+        ),  # fmt: skip
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", type=int, default=400, help="seeds of the small-sample null study")
+    ap.add_argument("--dyads", type=int, default=4000, help="dyads per seed of the small-sample null study")
+    ap.add_argument("--large-seeds", type=int, default=20, help="seeds of the large-sample null study (0: skip)")
+    ap.add_argument("--large-dyads", type=int, default=200_000)
+    ap.add_argument("--p3a-reps", type=int, default=400, help="replicates per setting of the P3a synthetic null")
+    ap.add_argument("--workers", type=int, default=2, help="processes (each runs the engine on one thread)")
+    ap.add_argument("--bootstrap", type=int, default=200, help="dyad-bootstrap replicates of the rank correlations")
+    ap.add_argument("--csv", default=None, help="also write the per-seed rows to PREFIX_*.csv")
+    a = ap.parse_args()
+    out = calibrate(a.seeds, a.dyads, a.large_seeds, a.large_dyads, a.p3a_reps, a.workers, a.bootstrap, a.csv)
+    for name, text in out.items():
+        print(f"\n## {name}\n\n{text}")
+
+
+if __name__ == "__main__":
+    main()
