@@ -1,12 +1,12 @@
-"""The clause table: what each proposition predicts, as a testable unit (MODEL.md sections 5a and 8).
+"""The clause table: what each proposition predicts, as a testable unit (docs/model.md section 10).
 
 Larsson et al. (1998) P1-P5 are *tendencies* (barrier moves): facing a partner playing ``partner``, a firm playing
 one of ``movers`` tends to move to ``destination``. P3a and P4 are *persistence* claims. P6-P9 are *moderated*
 empowering moves: in the pair states of the condition, the predicted move becomes more likely as the named
 situational factors rise. H1-H5 are checks derived from Hamel (1991), tested on per-dyad outcomes.
 
-The readings follow MODEL.md section 5a (the propositional kernel's table); the proposition texts themselves were
-not checked in this project (docs/model.md section 10), so the ``source`` strings are paraphrases.
+The readings follow the propositional kernel's table (docs/model.md section 10); the proposition texts themselves
+were not checked in this project, so the ``source`` strings are paraphrases.
 """
 
 from __future__ import annotations
