@@ -255,8 +255,9 @@ def test_a_sojourn_ratio_without_an_informative_stratum_is_untestable():
 
 
 def test_the_table_says_what_holds_by_construction(runs):
-    planted = propositions.test(runs, point="planted").set_index("clause")
-    strategic = propositions.test(runs, point="strategic").set_index("clause")
+    some = ["P8", "H1", "H2", "H3", "H4", "H5"]
+    planted = propositions.test(runs, point="planted", clauses=some, bootstrap=0).set_index("clause")
+    strategic = propositions.test(runs, point="strategic", clauses=some, bootstrap=0).set_index("clause")
     assert planted.loc["P8", "by_construction"].startswith("planted")
     assert strategic.loc["P8", "by_construction"] == ""  # the strategic kernel is the test of the theory
     for clause in ("H1", "H2", "H3", "H4"):
