@@ -18,8 +18,10 @@ Three studies, every one with fixed seeds, each rate printed with its exact (Clo
    lowest observed hazard" Wald ratio.
 
 usage: python bench/calibrate_propositions.py [--seeds 400] [--dyads 4000] [--large-seeds 20]
-       [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--csv PREFIX]
-Prints the markdown tables of docs/statistics.md's Calibration section (bench/statistics_tables.py writes them).
+       [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--prefix calibration]
+Prints the markdown of docs/statistics.md's Calibration section (bench/statistics_tables.py writes it there). The
+per-seed rows go to PREFIX_null.csv, PREFIX_lifts.csv, PREFIX_spearman.csv and PREFIX_p3a.csv as they finish; an
+interrupted run resumes where it stopped (delete the files to start afresh).
 """
 
 from __future__ import annotations
@@ -119,20 +121,58 @@ def model_seed(args) -> tuple:
     return rows, few_rows, corr
 
 
-def run_model_study(seeds: int, dyads: int, bootstrap: int, study: str, workers: int):
+def _append(path: Path, rows: list) -> None:
+    if rows:
+        pd.DataFrame(rows).to_csv(path, mode="a", header=not path.exists(), index=False)
+
+
+def _read(path: Path, keys) -> pd.DataFrame:
+    """Rows saved so far; a seed interrupted between two files may have been written twice: keep one copy."""
+    return pd.read_csv(path).drop_duplicates(subset=keys, keep="last") if path.exists() else pd.DataFrame()
+
+
+def files(prefix: str) -> dict:
+    return {k: Path(f"{prefix}_{k}.csv") for k in ("null", "lifts", "spearman", "p3a")}
+
+
+def run_model_studies(prefix: str, seeds: int, dyads: int, large_seeds: int, large_dyads: int, bootstrap: int,
+                      workers: int) -> None:  # fmt: skip
+    """Studies 1 and 2, resumable: each seed's rows are appended to PREFIX_null.csv, PREFIX_lifts.csv and
+    PREFIX_spearman.csv as soon as it finishes, and seeds already in PREFIX_null.csv are skipped. The large seeds
+    are spread among the small ones, so an interrupted run has some of both."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    jobs = [(s, dyads, bootstrap, study) for s in range(1, seeds + 1)]
-    rows, few, corr = [], [], []
+    f = files(prefix)
+    done = _read(f["null"], ["study", "seed", "clause"])
+    done = set(zip(done.get("study", []), done.get("seed", [])))
+    small = [(s, dyads, bootstrap, "small") for s in range(1, seeds + 1) if ("small", s) not in done]
+    large = [(s, large_dyads, 0, "large") for s in range(1, large_seeds + 1) if ("large", s) not in done]
+    step = max(1, len(small) // (len(large) + 1))
+    jobs = []
+    for i, job in enumerate(small):
+        if large and i % step == 0:
+            jobs.append(large.pop(0))
+        jobs.append(job)
+    jobs += large
+    if not jobs:
+        return
     t0 = time.time()
     with get_context("spawn").Pool(workers) as pool:
-        for i, (r, f, c) in enumerate(pool.imap_unordered(model_seed, jobs), 1):
-            rows += r
-            few += f
-            corr += c
-            if i % max(1, seeds // 10) == 0 or i == seeds:
-                print(f"  {study}: {i}/{seeds} seeds [{time.time() - t0:.0f} s]", flush=True)
-    return pd.DataFrame(rows), pd.DataFrame(few), pd.DataFrame(corr)
+        for i, (rows, few, corr) in enumerate(pool.imap_unordered(model_seed, jobs), 1):
+            _append(f["lifts"], few)
+            _append(f["spearman"], corr)
+            _append(f["null"], rows)  # last: a seed counts as done once its table rows are saved
+            if i % max(1, len(jobs) // 20) == 0 or i == len(jobs):
+                print(f"  model studies: {i}/{len(jobs)} seeds [{time.time() - t0:.0f} s]", flush=True)
+
+
+def load_model_studies(prefix: str):
+    """(small, large, lifts, spearman) rows saved by run_model_studies."""
+    f = files(prefix)
+    null = _read(f["null"], ["study", "seed", "clause"])
+    few = _read(f["lifts"], ["study", "seed", "clause", "regime"])
+    corr = _read(f["spearman"], ["seed", "point", "correlation"])
+    return null[null["study"] == "small"], null[null["study"] == "large"], few, corr
 
 
 def null_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -321,32 +361,25 @@ def render(small, large, few, corr, p3a, note: str) -> str:
         "**Rank correlations: coverage of the 99% intervals** (small-sample runs, null and propositional points; "
         "truth = the mean over the seeds; spread = SD of atanh(rho) over the seeds divided by the mean SE).",
         markdown(correlation_table(corr)),
-        f"**P3a under a synthetic null** ({P3A_REPS} replicates per setting): 8 learning states with one exit "
-        "hazard 0.2 (a dyad's hazard times a lognormal frailty), target state vs the 7 others; *old*: the runner-up "
-        "chosen as the lowest observed hazard, one clustered Wald ratio; *new*: every state, simultaneous interval.",
+        f"**P3a under a synthetic null** ({int(p3a['reps'].iloc[0])} replicates per setting): 8 learning states "
+        "with one exit hazard 0.2 (a dyad's hazard times a lognormal frailty), target state vs the 7 others; "
+        "*old*: the runner-up chosen as the lowest observed hazard, one clustered Wald ratio; *new*: every state, "
+        "simultaneous interval.",
         markdown(p3a),
     ]
     return "\n\n".join(parts)
 
 
-def calibrate(seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, large_dyads=LARGE_DYADS, p3a_reps=P3A_REPS,
-              workers=2, bootstrap=BOOTSTRAP, csv=None) -> str:  # fmt: skip
-    """Run the three studies; returns the markdown of the Calibration section."""
+def calibrate(prefix: str, seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, large_dyads=LARGE_DYADS,
+              p3a_reps=P3A_REPS, workers=2, bootstrap=BOOTSTRAP) -> str:  # fmt: skip
+    """Run (or resume) the three studies, saving their rows under ``prefix``; returns the Calibration section."""
     t0 = time.time()
-    small, small_few, corr = run_model_study(seeds, dyads, bootstrap, "small", workers)
-    large, large_few, _ = (
-        run_model_study(large_seeds, large_dyads, 0, "large", workers)
-        if large_seeds
-        else (pd.DataFrame(columns=small.columns), pd.DataFrame(columns=small_few.columns), None)
-    )
-    few = pd.concat([small_few, large_few])
-    p3a = p3a_study(p3a_reps, P3A_SETTINGS)
-    if csv:
-        small.to_csv(f"{csv}_null_small.csv", index=False)
-        large.to_csv(f"{csv}_null_large.csv", index=False)
-        few.to_csv(f"{csv}_lifts_min_events_1.csv", index=False)
-        corr.to_csv(f"{csv}_spearman.csv", index=False)
-    return render(small, large, few, corr, p3a, f"{os.cpu_count()} cores, {time.time() - t0:.0f} s, {workers} workers")
+    run_model_studies(prefix, seeds, dyads, large_seeds, large_dyads, bootstrap, workers)
+    p3a_file = files(prefix)["p3a"]
+    if not p3a_file.exists():
+        p3a_study(p3a_reps, P3A_SETTINGS).to_csv(p3a_file, index=False)
+    note = f"{os.cpu_count()} cores, {time.time() - t0:.0f} s, {workers} workers"
+    return render(*load_model_studies(prefix), pd.read_csv(p3a_file), note)
 
 
 def main() -> None:
@@ -358,9 +391,9 @@ def main() -> None:
     ap.add_argument("--p3a-reps", type=int, default=P3A_REPS, help="replicates per setting of the P3a synthetic null")
     ap.add_argument("--workers", type=int, default=2, help="processes (each runs the engine on one thread)")
     ap.add_argument("--bootstrap", type=int, default=BOOTSTRAP, help="dyad-bootstrap replicates of the correlations")
-    ap.add_argument("--csv", default=None, help="also write the per-seed rows to PREFIX_*.csv")
+    ap.add_argument("--prefix", default="calibration", help="the rows go to PREFIX_*.csv (an existing run resumes)")
     a = ap.parse_args()
-    print(calibrate(a.seeds, a.dyads, a.large_seeds, a.large_dyads, a.p3a_reps, a.workers, a.bootstrap, a.csv))
+    print(calibrate(a.prefix, a.seeds, a.dyads, a.large_seeds, a.large_dyads, a.p3a_reps, a.workers, a.bootstrap))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,12 @@
 power curve.
 
 usage: python bench/statistics_tables.py [--write docs/statistics.md] [--sections results calibration power]
-       [--workers 2] [--calibration-csv PREFIX] [--power-csv CSV]
+       [--workers 2] [--calibration-prefix PREFIX] [--power-csv CSV]
 
 Each section of the page sits between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->`` markers; --write
-replaces what is between them (and nothing else), without --write the sections are printed. --calibration-csv
-renders the calibration from the per-seed rows a previous ``bench/calibrate_propositions.py --csv PREFIX`` wrote
-instead of rerunning it (the P3a study, which is not saved, reruns), --power-csv the power table from a previous
+replaces what is between them (and nothing else), without --write the sections are printed. --calibration-prefix
+keeps the calibration's per-seed rows (``bench/calibrate_propositions.py --prefix``): seeds already there are not
+rerun, so an interrupted calibration resumes; --power-csv renders the power table from a previous
 ``bench/power_curve.py --out OUT`` (OUT.csv). Run from the repository root (paths are relative to it).
 """
 
@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,22 +61,11 @@ def results_section() -> str:
     return head + "\n\n" + "\n\n".join(parts)
 
 
-def calibration_section(workers: int, csv: str | None) -> str:
-    if csv:
-        small = pd.read_csv(f"{csv}_null_small.csv")
-        large = pd.read_csv(f"{csv}_null_large.csv")
-        few = pd.read_csv(f"{csv}_lifts_min_events_1.csv")
-        corr = pd.read_csv(f"{csv}_spearman.csv")
-        seconds = "rendered from saved per-seed rows"
-        p3a = calib.p3a_study(calib.P3A_REPS, calib.P3A_SETTINGS)
-    else:
-        t0 = time.time()
-        small, few_small, corr = calib.run_model_study(calib.SEEDS, calib.DYADS, calib.BOOTSTRAP, "small", workers)
-        large, few_large, _ = calib.run_model_study(calib.LARGE_SEEDS, calib.LARGE_DYADS, 0, "large", workers)
-        few = pd.concat([few_small, few_large])
-        p3a = calib.p3a_study(calib.P3A_REPS, calib.P3A_SETTINGS)
-        seconds = f"{time.time() - t0:.0f} s with {workers} workers"
-    return calib.render(small, large, few, corr, p3a, f"{machine()}, {seconds}")
+def calibration_section(workers: int, prefix: str | None) -> str:
+    if prefix:
+        return calib.calibrate(prefix, workers=workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        return calib.calibrate(str(Path(tmp) / "calibration"), workers=workers)
 
 
 def power_section(workers: int, csv: str | None) -> str:
@@ -108,7 +98,8 @@ def main() -> None:
     ap.add_argument("--write", metavar="PAGE", help="replace the generated sections of PAGE")
     ap.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     ap.add_argument("--workers", type=int, default=2, help="processes for the calibration and the power curve")
-    ap.add_argument("--calibration-csv", metavar="PREFIX", help="render the calibration from saved per-seed rows")
+    ap.add_argument("--calibration-prefix", metavar="PREFIX", help="keep the calibration rows in PREFIX_*.csv "
+                    "(a run that stopped resumes; complete files are only rendered)")  # fmt: skip
     ap.add_argument("--power-csv", metavar="CSV", help="render the power curve from a saved power_curve.py --out CSV")
     a = ap.parse_args()
     page = Path(a.write).read_text() if a.write else None
@@ -118,7 +109,7 @@ def main() -> None:
         if name == "results":
             body = results_section()
         elif name == "calibration":
-            body = calibration_section(a.workers, a.calibration_csv)
+            body = calibration_section(a.workers, a.calibration_prefix)
         else:
             body = power_section(a.workers, a.power_csv)
         print(f"{name}: {time.time() - t0:.0f} s", flush=True)
