@@ -127,8 +127,11 @@ def _append(path: Path, rows: list) -> None:
 
 
 def _read(path: Path, keys) -> pd.DataFrame:
-    """Rows saved so far; a seed interrupted between two files may have been written twice: keep one copy."""
-    return pd.read_csv(path).drop_duplicates(subset=keys, keep="last") if path.exists() else pd.DataFrame()
+    """Rows saved so far; a seed interrupted between two files may have been written twice: keep one copy. Only
+    empty fields are missing values (pandas would read the point name "null" as one)."""
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, keep_default_na=False, na_values=[""]).drop_duplicates(subset=keys, keep="last")
 
 
 def files(prefix: str) -> dict:
