@@ -87,10 +87,10 @@ def power_section(workers: int, csv: str | None) -> str:
 
 
 def replace_section(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
+    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end: {name} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"docs page has no '<!-- generated: {name} -->' ... '<!-- end: {name} -->' markers")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
 
 
 def main() -> None:
@@ -113,9 +113,8 @@ def main() -> None:
         else:
             body = power_section(a.workers, a.power_csv)
         print(f"{name}: {time.time() - t0:.0f} s", flush=True)
-        if page is None:
-            print(body)
-        else:
+        print(body, flush=True)  # also on the console: nothing is lost if the page cannot be written
+        if page is not None:
             page = replace_section(page, name, body)
             Path(a.write).write_text(page)  # after each section: a later failure keeps what is done
 
