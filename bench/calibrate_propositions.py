@@ -17,7 +17,7 @@ Three studies, every one with fixed seeds, each rate printed with its exact (Clo
    multiplier, so moves of a dyad are correlated); the new simultaneous comparison against the old "runner-up =
    lowest observed hazard" Wald ratio.
 
-usage: python bench/calibrate_propositions.py [--seeds 200] [--dyads 4000] [--large-seeds 10]
+usage: python bench/calibrate_propositions.py [--seeds 100] [--dyads 4000] [--large-seeds 5]
        [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--prefix calibration]
 Prints the markdown of docs/statistics.md's Calibration section (bench/statistics_tables.py writes it there). The
 per-seed rows go to PREFIX_null.csv, PREFIX_lifts.csv, PREFIX_spearman.csv and PREFIX_p3a.csv as they finish; an
@@ -335,7 +335,7 @@ P3A_SETTINGS = (
 # ----------------------------------------------------------------------------------------------------------------
 
 
-SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 200, 4000, 10, 200_000, 400, 200
+SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 100, 4000, 5, 200_000, 400, 200
 
 
 def seed_range(df: pd.DataFrame) -> str:
