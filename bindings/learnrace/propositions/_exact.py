@@ -15,7 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+
+from .._optional import require
+
+optimize = require("scipy.optimize", "learnrace.propositions")
+special = require("scipy.special", "learnrace.propositions")
+stats = require("scipy.stats", "learnrace.propositions")
 
 # The pmf of a binomial is kept where it exceeds this fraction of its mode; the mass dropped is negligible and
 # the convolution of the strata stays short for large counts.
