@@ -17,7 +17,7 @@ Three studies, every one with fixed seeds, each rate printed with its exact (Clo
    multiplier, so moves of a dyad are correlated); the new simultaneous comparison against the old "runner-up =
    lowest observed hazard" Wald ratio.
 
-usage: python bench/calibrate_propositions.py [--seeds 100] [--dyads 4000] [--large-seeds 5]
+usage: python bench/calibrate_propositions.py [--seeds 200] [--dyads 4000] [--large-seeds 10]
        [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--prefix calibration]
 Prints the markdown of docs/statistics.md's Calibration section (bench/statistics_tables.py writes it there). The
 per-seed rows go to PREFIX_null.csv, PREFIX_lifts.csv, PREFIX_spearman.csv and PREFIX_p3a.csv as they finish; an
@@ -139,7 +139,7 @@ def files(prefix: str) -> dict:
 
 
 def run_model_studies(prefix: str, seeds: int, dyads: int, large_seeds: int, large_dyads: int, bootstrap: int,
-                      workers: int) -> None:  # fmt: skip
+                      workers: int) -> int:  # fmt: skip
     """Studies 1 and 2, resumable: each seed's rows are appended to PREFIX_null.csv, PREFIX_lifts.csv and
     PREFIX_spearman.csv as soon as it finishes, and seeds already in PREFIX_null.csv are skipped. The large seeds
     are spread among the small ones, so an interrupted run has some of both."""
@@ -158,7 +158,7 @@ def run_model_studies(prefix: str, seeds: int, dyads: int, large_seeds: int, lar
         jobs.append(job)
     jobs += large
     if not jobs:
-        return
+        return 0
     t0 = time.time()
     with get_context("spawn").Pool(workers) as pool:
         for i, (rows, few, corr) in enumerate(pool.imap_unordered(model_seed, jobs), 1):
@@ -167,6 +167,7 @@ def run_model_studies(prefix: str, seeds: int, dyads: int, large_seeds: int, lar
             _append(f["null"], rows)  # last: a seed counts as done once its table rows are saved
             if i % max(1, len(jobs) // 20) == 0 or i == len(jobs):
                 print(f"  model studies: {i}/{len(jobs)} seeds [{time.time() - t0:.0f} s]", flush=True)
+    return len(jobs)
 
 
 def load_model_studies(prefix: str):
@@ -335,7 +336,7 @@ P3A_SETTINGS = (
 # ----------------------------------------------------------------------------------------------------------------
 
 
-SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 100, 4000, 5, 200_000, 400, 200
+SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 200, 4000, 10, 200_000, 400, 200
 
 
 def seed_range(df: pd.DataFrame) -> str:
@@ -382,11 +383,16 @@ def calibrate(prefix: str, seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, la
               p3a_reps=P3A_REPS, workers=2, bootstrap=BOOTSTRAP) -> str:  # fmt: skip
     """Run (or resume) the three studies, saving their rows under ``prefix``; returns the Calibration section."""
     t0 = time.time()
-    run_model_studies(prefix, seeds, dyads, large_seeds, large_dyads, bootstrap, workers)
+    ran = run_model_studies(prefix, seeds, dyads, large_seeds, large_dyads, bootstrap, workers)
     p3a_file = files(prefix)["p3a"]
     if not p3a_file.exists():
         p3a_study(p3a_reps, P3A_SETTINGS).to_csv(p3a_file, index=False)
-    note = f"{os.cpu_count()} cores, {time.time() - t0:.0f} s, {workers} workers"
+    note = (
+        f"{os.cpu_count()} cores, {time.time() - t0:.0f} s with {workers} workers for {ran} seeds; "
+        f"the other rows were read from {prefix}_*.csv, saved by an earlier run"
+        if ran < seeds + large_seeds
+        else f"{os.cpu_count()} cores, {time.time() - t0:.0f} s with {workers} workers"
+    )
     small, large, few, corr = load_model_studies(prefix)
     # Rows of seeds beyond the ones asked for (a larger earlier run under the same prefix) are left out.
     small, corr = small[small["seed"] <= seeds], corr[corr["seed"] <= seeds]
