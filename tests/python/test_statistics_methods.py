@@ -279,6 +279,9 @@ def test_contradicted_is_symmetric_to_supported():
 
 
 def moderator_table(ors, cis, ps, named):
+    """A GLM table as fit_moderators returns it; log OR and SE from the (1 - alpha) interval."""
+    log_or = np.log(ors)
+    se = [np.log(c[1] / c[0]) / (2 * st.z_crit(ALPHA)) for c in cis]
     return pd.DataFrame(
         {
             "factor": ["T", "S", "L", "R"],
@@ -286,6 +289,8 @@ def moderator_table(ors, cis, ps, named):
             "odds_ratio": ors,
             "ci_low": [c[0] for c in cis],
             "ci_high": [c[1] for c in cis],
+            "log_or": log_or,
+            "se": se,
             "p_value": ps,
         }
     )
@@ -297,10 +302,14 @@ def test_moderated_contradiction_needs_an_effect_beyond_one_over_the_threshold()
     table = moderator_table([1.27, 0.95, 1.0, 1.1], [(1.2, 1.35), (0.93, 0.97), (0.9, 1.1), (1.05, 1.15)],
                             [1e-20, 1e-8, 0.9, 1e-5], "STR")  # fmt: skip
     trends = {"S": (-5.0, 1e-6), "T": (6.0, 1e-9), "R": (3.0, 0.002)}
-    weakest, side, p, meets, contra = moderated_criteria(table, trends, 1.2, ALPHA)
+    weakest, side, p, meets, contra, ci = moderated_criteria(table, trends, 1.2, ALPHA)
     assert weakest["factor"] == "S" and side == "contradict" and p == pytest.approx(3e-8)
     assert not meets and not contra
-    table.loc[1, ["odds_ratio", "ci_low", "ci_high"]] = [0.8, 0.75, 0.86]
+    # The smallest of k = 3 named ORs is shown with its 1 - alpha / 3 interval (Bonferroni, like its p-value).
+    assert ci[0] < 0.93 and ci[1] > 0.97
+    assert np.log(ci[1] / ci[0]) == pytest.approx(2 * st.z_crit(ALPHA / 3) * weakest["se"])
+    table = moderator_table([1.27, 0.8, 1.0, 1.1], [(1.2, 1.35), (0.75, 0.853), (0.9, 1.1), (1.05, 1.15)],
+                            [1e-20, 1e-8, 0.9, 1e-5], "STR")  # fmt: skip
     assert moderated_criteria(table, trends, 1.2, ALPHA)[4]
     trends["S"] = (1.0, 0.3)  # the binned trend does not fall: not contradicted
     assert not moderated_criteria(table, trends, 1.2, ALPHA)[4]
@@ -311,8 +320,9 @@ def test_moderated_support_needs_the_binned_trend_to_agree():
     table = moderator_table([1.3, 1.0, 1.28, 1.0], [(1.25, 1.35), (0.9, 1.1), (1.25, 1.31), (0.9, 1.1)],
                             [1e-30, 0.5, 1e-40, 0.5], "TL")  # fmt: skip
     trends = {"T": (8.0, 1e-15), "L": (-7.1, 1e-12)}
-    weakest, side, p, meets, contra = moderated_criteria(table, trends, 1.2, ALPHA)
+    weakest, side, p, meets, contra, ci = moderated_criteria(table, trends, 1.2, ALPHA)
     assert weakest["factor"] == "L" and side == "support" and p == 1e-30 and not meets and not contra
+    assert ci == (1.25, 1.31)  # the support side shows the moderator's own interval (intersection-union)
     trends["L"] = (1.5, 0.13)  # rising but not significantly
     assert not moderated_criteria(table, trends, 1.2, ALPHA)[3]
     trends["L"] = (7.1, 1e-12)

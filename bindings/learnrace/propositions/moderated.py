@@ -133,14 +133,16 @@ def trend_test(data: PointData, clause: Clause, factor: str, bins: int = 5):
 
 def moderated_criteria(table: pd.DataFrame, trends: Dict[str, Tuple[float, float]], threshold: float, alpha: float):
     """Verdict inputs of a moderated clause from its GLM table (one row per moderator: factor, named, odds_ratio,
-    ci_low, ci_high, p_value) and the binned trend test (z, p) of each named moderator.
+    ci_low, ci_high, log_or, se, p_value) and the binned trend test (z, p) of each named moderator.
 
     Support side (every named OR > 1): p = the largest named Wald p (intersection-union: every named moderator must
-    be significant); ``meets`` when every named OR >= threshold with its interval above 1 *and* every named
-    moderator's binned trend rises significantly (z > 0, trend p < alpha). Contradicting side (some named OR < 1):
-    the effect is the smallest named OR, p = min(1, k p) for it (Bonferroni over the k named); ``meets_contra``
-    when that OR <= 1 / threshold with its interval below 1 and its trend falls significantly (z < 0, p < alpha).
-    Returns (the weakest named moderator's row, side, p, meets, meets_contra)."""
+    be significant), the interval shown is the smallest named OR's (1 - alpha) one; ``meets`` when every named OR
+    >= threshold with its interval above 1 *and* every named moderator's binned trend rises significantly (z > 0,
+    trend p < alpha). Contradicting side (some named OR < 1): the effect is the smallest named OR, selected among
+    the k named, so its p is min(1, k p) and its interval the (1 - alpha / k) one (Bonferroni: the interval lies
+    below 1 exactly when that p < alpha); ``meets_contra`` when that OR <= 1 / threshold with this interval below 1
+    and its trend falls significantly (z < 0, p < alpha).
+    Returns (the weakest named moderator's row, side, p, meets, meets_contra, (ci_low, ci_high) of the effect)."""
     named = table[table["named"]]
     weakest = named.loc[named["odds_ratio"].idxmin()]
     k = len(named)
@@ -151,6 +153,7 @@ def moderated_criteria(table: pd.DataFrame, trends: Dict[str, Tuple[float, float
 
     if (named["odds_ratio"] > 1).all():
         side, p = "support", float(named["p_value"].max())
+        ci = (float(weakest["ci_low"]), float(weakest["ci_high"]))
         meets = bool(
             (named["odds_ratio"] >= threshold).all()
             and (named["ci_low"] > 1).all()
@@ -159,11 +162,11 @@ def moderated_criteria(table: pd.DataFrame, trends: Dict[str, Tuple[float, float
         contra = False
     else:
         side, p = "contradict", float(min(1.0, k * weakest["p_value"]))
+        half = st.z_crit(alpha / k) * float(weakest["se"])
+        ci = (float(np.exp(weakest["log_or"] - half)), float(np.exp(weakest["log_or"] + half)))
         meets = False
-        contra = bool(
-            weakest["odds_ratio"] <= 1.0 / threshold and weakest["ci_high"] < 1 and trend_agrees(weakest["factor"], -1)
-        )
-    return weakest, side, p, meets, contra
+        contra = bool(weakest["odds_ratio"] <= 1.0 / threshold and ci[1] < 1 and trend_agrees(weakest["factor"], -1))
+    return weakest, side, p, meets, contra, ci
 
 
 def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_events: int, bins: int = 5) -> Dict:
@@ -187,7 +190,7 @@ def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_eve
         )
     )
     trends = {f: trend_test(data, clause, f, bins) for f in clause.named}
-    weakest, side, p, meets, contra = moderated_criteria(table, trends, clause.threshold, alpha)
+    weakest, side, p, meets, contra, ci = moderated_criteria(table, trends, clause.threshold, alpha)
     for f in FACTOR_KEYS:
         extra[f"trend_z_{f}"] = trends[f][0] if f in trends else np.nan
     weak_trend = min(trends, key=lambda f: trends[f][0] if np.isfinite(trends[f][0]) else -np.inf)
@@ -199,8 +202,8 @@ def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_eve
         notes.append(f"binned trend not rising significantly for {', '.join(disagree)}")
     return {
         "effect": float(weakest["odds_ratio"]),
-        "ci_low": float(weakest["ci_low"]),
-        "ci_high": float(weakest["ci_high"]),
+        "ci_low": ci[0],
+        "ci_high": ci[1],
         "p_value": p,
         "side": side,
         "meets": meets,
