@@ -24,7 +24,12 @@ CAUSE_STYLES = {
 }
 CAUSE_COLORS = {cause: color for cause, (color, _) in CAUSE_STYLES.items()}
 STRATEGY_COLORS = {"AVO": "#7f7f7f", "ACC": "#2ca02c", "CPR": "#ff7f0e", "CPT": "#d62728", "COL": "#1f77b4"}
-VERDICT_COLORS = {"supported": "#c7e9c0", "not supported": "#f0f0f0", "contradicted": "#fcbba1"}
+VERDICT_COLORS = {
+    "supported": "#c7e9c0",
+    "not supported": "#f0f0f0",
+    "contradicted": "#fcbba1",
+    "untestable": "#deebf7",
+}
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 

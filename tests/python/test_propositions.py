@@ -82,7 +82,9 @@ def test_planted_barriers_are_supported_and_removed_barriers_are_not(runs):
     planted = propositions.test(runs, point="planted", clauses=TENDENCIES)
     assert verdicts(planted) == {c: "supported" for c in TENDENCIES}
     removed = propositions.test(runs, point="no_barrier", clauses=TENDENCIES)
-    assert set(verdicts(removed).values()) == {"not supported"}
+    assert set(verdicts(removed).values()) <= {"not supported", "untestable"}
+    untested = removed["verdict"] == "untestable"
+    assert removed.loc[untested, "p_value"].isna().all() and removed.loc[untested, "note"].str.contains("too few").all()
 
 
 def test_strategic_kernel_runs_through_the_whole_table(runs):
@@ -109,7 +111,8 @@ def test_table_p_holm_is_the_holm_adjustment_of_its_p_values(runs):
     table = propositions.test(runs, point="planted")
     np.testing.assert_allclose(table["p_holm"].to_numpy(), propositions.holm(table["p_value"].to_numpy()))
     tested = table["p_holm"] < 0.01
-    assert (table.loc[~tested, "verdict"] == "not supported").all()
+    assert table.loc[~tested, "verdict"].isin(["not supported", "untestable"]).all()
+    assert (table.loc[table["p_value"].isna(), "verdict"] == "untestable").all()
 
 
 def test_clustered_standard_errors_account_for_repeated_dyads():
@@ -243,18 +246,48 @@ def test_results_without_trajectories_raise_missing_output():
         propositions.test(res)
 
 
-def test_a_sojourn_ratio_without_exits_in_a_group_is_not_estimable():
-    from learnrace.propositions.tendencies import _ratio_fit, _sojourn_result
+def test_a_sojourn_ratio_without_an_informative_stratum_is_untestable():
+    from learnrace.propositions.tendencies import _ratio_result
 
-    # Stratum 0 has condition rows only, stratum 1 reference rows only: no stratum holds both groups, so nothing
-    # is left to estimate a common ratio from.
-    y = np.array([1, 0, 1, 0, 1, 0])
-    indicator = np.array([1, 1, 1, 0, 0, 0])
-    strata = np.array([0, 0, 0, 1, 1, 1])
-    fit = _ratio_fit(y, indicator, strata, np.arange(6), 0.01)
-    assert fit is None
-    out = _sojourn_result(fit, BY_NAME["P4"], {"n": 6})
-    assert np.isnan(out["effect"]) and not out["meets"] and "not estimable" in out["note"] and out["n"] == 6
+    out = _ratio_result(None, BY_NAME["P4"], {"n": 6}, "sojourn ratio")
+    assert np.isnan(out["effect"]) and not out["meets"] and not out["testable"] and out["n"] == 6
+    assert "not estimable" in out["note"]
+
+
+def test_the_table_says_what_holds_by_construction(runs):
+    some = ["P8", "H1", "H2", "H3", "H4", "H5"]
+    planted = propositions.test(runs, point="planted", clauses=some, bootstrap=0).set_index("clause")
+    strategic = propositions.test(runs, point="strategic", clauses=some, bootstrap=0).set_index("clause")
+    assert planted.loc["P8", "by_construction"].startswith("planted")
+    assert strategic.loc["P8", "by_construction"] == ""  # the strategic kernel is the test of the theory
+    for clause in ("H1", "H2", "H3", "H4"):
+        assert "flow and power equations" in planted.loc[clause, "by_construction"]
+        assert "flow and power equations" in strategic.loc[clause, "by_construction"]
+    assert strategic.loc["H5", "by_construction"] == ""
+    assert "planted" in planted.attrs["construction"] and "strategic kernel" in planted.attrs["construction"]
+
+
+def test_p5_checks_use_intervals(runs):
+    # Planted barriers: adoption of AVO facing AVO beats every other partner state with the lower end of each
+    # ratio's interval above 1, and the (AVO, AVO) stay share's interval (not only its estimate) reaches 0.9.
+    p5 = propositions.test(runs, point="planted", clauses="P5").iloc[0]
+    assert p5["verdict"] == "supported"
+    assert p5["highest_facing_avo"] and p5["avo_vs_other_ci_low"] > 1
+    assert p5["avo_stay_ci_low"] >= 0.9 and p5["avo_stay_ci_low"] <= p5["avo_stay"] <= p5["avo_stay_ci_high"]
+
+
+def test_bootstrap_is_reproducible_and_replaces_the_normal_theory_se(runs):
+    a = propositions.test(runs, point="planted", clauses=["H1", "H3"], bootstrap=50, seed=3)
+    b = propositions.test(runs, point="planted", clauses=["H3", "H1"], bootstrap=50, seed=3)
+    np.testing.assert_array_equal(a.set_index("clause").loc[["H1", "H3"], "ci_low"],
+                                  b.set_index("clause").loc[["H1", "H3"], "ci_low"])  # fmt: skip
+    normal = propositions.test(runs, point="planted", clauses="H3", bootstrap=0).iloc[0]
+    assert normal["se_z"] == pytest.approx(np.sqrt(1.06 / (DYADS - 3)))
+    assert a.set_index("clause").loc["H3", "se_z"] != normal["se_z"]
+    with pytest.raises(ValueError, match="bootstrap"):
+        propositions.test(runs, clauses="H1", bootstrap=1)
+    with pytest.raises(ValueError, match="seed"):
+        propositions.test(runs, clauses="H1", seed=-1)
 
 
 def test_test_points_returns_one_frame_with_a_point_column(runs):

@@ -10,11 +10,18 @@ Every formula, threshold and caveat is in docs/statistics.md. In short:
 * P1-P5 (tendencies, persistence): the unit is a move of a live sampled dyad from its pair state at t to t+1, seen
   from the mover (the other organization). Judged in the low-empowerment regime (all four moderators in their
   bottom tercile) by default. Effect: lift (risk ratio) of the predicted move over the same mover strategies facing
-  other partner states, or a mean-sojourn ratio (P3a, P4); modified-Poisson GLM with dyad-clustered SE.
+  other partner states, or a mean-sojourn ratio (P3a against every other learning state, P4); the interval is the
+  union of the exact conditional one (holds with few events) and the dyad-clustered Wald one.
 * P6-P9 (moderated): logistic GLM of the predicted move on the four standardised moderators within the condition,
-  dyad-clustered SE; effect: the smallest odds ratio per SD among the named moderators.
-* H1-H5: per-dyad correlations and ratios.
-* Holm correction across all clauses; verdict ``supported`` / ``not supported`` / ``contradicted``.
+  dyad-clustered SE; effect: the smallest odds ratio per SD among the named moderators; the binned dose-response
+  trend must agree.
+* H1-H5: per-dyad correlations (dyad-bootstrap SEs) and ratios.
+* Holm correction across all clauses; verdict ``supported`` / ``not supported`` / ``contradicted`` (symmetric
+  effect-size thresholds) / ``untestable`` (too few moves or events).
+
+Under the propositional kernel P1-P9 are planted (support is by construction: the tests recover what the kernel
+codes) and H1-H4 follow from the flow and power equations in every kernel; the strategic kernel is the test of the
+theory. The ``by_construction`` column of ``test`` says so per row.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from .hamel import CHECKS
 from .moderated import dose_response_rows, fit_moderators
 from .moderated import moderated as _moderated  # keep propositions.moderated the submodule
 from .tendencies import moderation_sojourn, mover_sojourn, tendency
-from .verdicts import CONTRADICTED, NOT_SUPPORTED, SUPPORTED, VERDICTS, decide, holm
+from .verdicts import CONTRADICTED, NOT_SUPPORTED, SUPPORTED, UNTESTABLE, VERDICTS, decide, holm
 
 __all__ = [
     "CLAUSES",
@@ -39,6 +46,7 @@ __all__ = [
     "CONTRADICTED",
     "NOT_SUPPORTED",
     "SUPPORTED",
+    "UNTESTABLE",
     "VERDICTS",
     "MissingOutputError",
     "clause_table",
@@ -63,6 +71,7 @@ COLUMNS = [
     "n",
 ]
 EXTRA_COLUMNS = [
+    "by_construction",
     "kind",
     "threshold",
     "regime",
@@ -75,7 +84,15 @@ EXTRA_COLUMNS = [
     "reference_state",
     "sojourn_condition",
     "sojourn_reference",
+    "wald_ci_low",
+    "wald_ci_high",
+    "wald_p",
+    "exact_ci_low",
+    "exact_ci_high",
+    "exact_p",
+    "comparisons",
     "highest_facing_avo",
+    "avo_vs_other_ci_low",
     "avo_stay",
     "avo_stay_ci_low",
     "avo_stay_ci_high",
@@ -88,6 +105,11 @@ EXTRA_COLUMNS = [
     "discriminant",
     "trend_z",
     "trend_p",
+    "trend_z_T",
+    "trend_z_S",
+    "trend_z_L",
+    "trend_z_R",
+    "se_z",
     "mean_gain_internalization",
     "mean_gain_substitution",
     "unilateral_share_high_asymmetry",
@@ -99,6 +121,27 @@ EXTRA_COLUMNS = [
     "rho_terminated_only",
     "note",
 ]
+
+
+# What a clause's support shows under each kernel (docs/statistics.md, "What holds by construction").
+PLANTED = (
+    "planted: the propositional kernel codes this move (docs/model.md section 10), so support is by construction "
+    "and checks that the test recovers it; the strategic kernel is the test of the theory"
+)
+MECHANICAL = (
+    "follows from the knowledge-flow and power equations (docs/model.md sections 7-9) in every kernel; support "
+    "is by construction"
+)
+MECHANICAL_CLAUSES = ("H1", "H2", "H3", "H4")
+
+
+def by_construction(clause: str, kernel: str) -> str:
+    """Why a clause's support is expected by construction under ``kernel`` ("" when it is a real test)."""
+    if clause in MECHANICAL_CLAUSES:
+        return MECHANICAL
+    if kernel == "propositional" and clause.startswith("P"):
+        return PLANTED
+    return ""
 
 
 def clause_table() -> pd.DataFrame:
@@ -142,7 +185,7 @@ def _check_bins(bins) -> None:
         raise ValueError(f"bins must be an integer >= 2, not {bins!r}")
 
 
-def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins):
+def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins, bootstrap):
     if clause.kind == "tendency":
         return tendency(data, clause, regime, alpha, min_n, min_events)
     if clause.kind == "persistence":
@@ -151,7 +194,7 @@ def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins):
         return mover_sojourn(data, clause, regime, alpha, min_n, min_events)
     if clause.kind == "moderated":
         return _moderated(data, clause, alpha, min_n, min_events, bins)
-    return CHECKS[clause.name](data, clause, alpha, min_n)
+    return CHECKS[clause.name](data, clause, alpha, min_n, bootstrap)
 
 
 def test(
@@ -164,6 +207,8 @@ def test(
     min_transitions: int = 30,
     min_events: int = 5,
     bins: int = 5,
+    bootstrap: int = 200,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Test every clause on one point of ``results``; one row per clause.
 
@@ -187,30 +232,43 @@ def test(
     clauses : str or iterable of str, optional
         One clause name or a subset of them (Holm then runs over that subset).
     min_transitions, min_events : int
-        Below these counts in the condition a clause is not tested: verdict ``not supported``, p NaN, and ``note``
-        says why (``n`` still reports what there was).
+        Below these counts in the condition a clause is not tested: verdict ``untestable``, p NaN, and ``note``
+        says why (``n`` still reports what there was). The calibration in docs/statistics.md supports
+        ``min_events = 5`` for the exact-conditional lifts.
     bins : int
         Quantile bins of the dose-response trend test (at least 2).
+    bootstrap : int
+        Dyad-bootstrap replicates for the standard errors of the H1, H3, H4, H5 rank correlations (0: the
+        normal-theory SE, which is too small at high rho with ties).
+    seed : int
+        Seed of the bootstrap (the table is reproducible for a given seed).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``clause, condition, predicted_move, statistic, effect, ci_low, ci_high, p_value, p_holm, verdict,
-        n`` then extras (see docs/statistics.md). ``df.attrs`` holds the point, kernel, regime, alpha and sample
-        sizes.
+        n`` then extras (see docs/statistics.md); ``by_construction`` says which supports are expected by
+        construction (P1-P9 under the propositional kernel, H1-H4 always). ``df.attrs`` holds the point, kernel,
+        regime, alpha, sample sizes and ``construction`` (the same statement for the table).
     """
     _check_alpha(alpha)
     _check_bins(bins)
+    for name, value, low in (("bootstrap", bootstrap, 0), ("seed", seed, 0)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
+    if bootstrap == 1:
+        raise ValueError("bootstrap must be 0 (no bootstrap) or at least 2 replicates, not 1")
     if regime not in ("low", "all"):
         raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
     chosen = _select(clauses)
     data = extract(results, point, scale)
     rows = []
     for c in chosen:
-        r = _run_clause(data, c, regime, alpha, min_transitions, min_events, bins)
+        r = _run_clause(data, c, regime, alpha, min_transitions, min_events, bins, (bootstrap, seed))
         rows.append(
             {
                 "clause": c.name,
+                "by_construction": by_construction(c.name, data.kernel),
                 "condition": c.condition,
                 "predicted_move": c.predicted_move,
                 "statistic": c.statistic,
@@ -222,7 +280,10 @@ def test(
         )
     df = pd.DataFrame(rows)
     df["p_holm"] = holm(df["p_value"].to_numpy())
-    df["verdict"] = [decide(s, m, ph, alpha) for s, m, ph in zip(df["side"], df["meets"], df["p_holm"])]
+    df["verdict"] = [
+        decide(s, m, mc, ph, alpha, t)
+        for s, m, mc, ph, t in zip(df["side"], df["meets"], df["meets_contra"], df["p_holm"], df["testable"])
+    ]
     df["n"] = df["n"].astype("Int64")
     for col in EXTRA_COLUMNS:
         if col not in df.columns:
@@ -239,6 +300,13 @@ def test(
         sampled_dyads=int(len(data.dyads["dyad"])),
         observed_moves=int(len(data.transitions)),
         low_regime_moves=int(data.regime_mask("low").sum()),
+        construction=(
+            "propositional kernel: P1-P9 are planted, so their support is by construction; H1-H4 follow from the "
+            "flow and power equations in every kernel. The strategic kernel is the test of the theory."
+            if data.kernel == "propositional"
+            else "H1-H4 follow from the flow and power equations in every kernel (support by construction); "
+            "P1-P9 are not coded by this kernel, so their verdicts test the theory."
+        ),
     )
     return df
 

@@ -94,9 +94,11 @@ def design(*columns) -> np.ndarray:
     return np.column_stack([np.ones(n), *parts])
 
 
-def spearman(x, y, alpha: float):
-    """Spearman rho with a Fisher-z (1 - alpha) interval, SE = sqrt(1.06 / (n - 3)) (Fieller, Hartley & Pearson
-    1957). Returns (rho, lo, hi, se_z, n); NaN when a variable is constant or n < 10."""
+def spearman(x, y, alpha: float, bootstrap=None):
+    """Spearman rho with a Fisher-z (1 - alpha) interval. The SE of atanh(rho) is the dyad-bootstrap one when
+    ``bootstrap`` = (replicates, seed) is given (``_bootstrap.fisher_z_se``), else the normal-theory
+    sqrt(1.06 / (n - 3)) (Fieller, Hartley & Pearson 1957), which is too small at high rho with ties. Returns
+    (rho, lo, hi, se_z, n); NaN when a variable is constant or n < 10."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -105,7 +107,12 @@ def spearman(x, y, alpha: float):
     if n < 10 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return np.nan, np.nan, np.nan, np.nan, n
     rho = float(stats.spearmanr(x, y).statistic)
-    se = float(np.sqrt(1.06 / (n - 3)))
+    if bootstrap is None:
+        se = float(np.sqrt(1.06 / (n - 3)))
+    else:
+        from ._bootstrap import fisher_z_se
+
+        se = fisher_z_se(x, y, *bootstrap)
     zr = np.arctanh(np.clip(rho, -0.999999, 0.999999))
     h = z_crit(alpha) * se
     return rho, float(np.tanh(zr - h)), float(np.tanh(zr + h)), se, n

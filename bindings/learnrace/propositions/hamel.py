@@ -21,29 +21,51 @@ from ..labels import INTENTS
 from . import _stats as st
 from ._data import PointData
 from .clauses import Clause
-from .verdicts import directional_estimate, not_estimable
+from .verdicts import directional_estimate, not_estimable, ratio_criteria
+
+# The rank correlations of the checks: name -> (x, y) columns of PointData.dyads (H4 has two).
+CORRELATIONS = {
+    "H1": ("posture_gap", "asymmetry"),
+    "H3": ("asymmetry", "power_shift"),
+    "H4 asymmetry": ("equity_A", "asymmetry"),
+    "H4 power shift": ("equity_A", "power_shift"),
+    "H5": ("duration", "joint_learning"),
+}
+# Bootstrap stream of each correlation (a fixed one each, so an interval does not depend on the other clauses).
+STREAMS = {"H1": 1, "H3": 3, "H4 asymmetry": 41, "H4 power shift": 42, "H5": 5}
 
 INTERNALIZATION = INTENTS.index("internalization")
 SUBSTITUTION = INTENTS.index("substitution")
 
 
-def _positive_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
-    rho, lo, hi, se, n = st.spearman(x, y, alpha)
+def _boot(bootstrap, name: str):
+    """(replicates, seed) for one correlation: a fixed stream per correlation, so that a clause's interval does
+    not depend on which other clauses were tested. ``bootstrap`` = (replicates, seed); replicates 0: the
+    normal-theory SE (no bootstrap)."""
+    reps, seed = bootstrap
+    return None if reps == 0 else (reps, [seed, STREAMS[name]])
+
+
+def _positive_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, boot, **extra) -> Dict:
+    rho, lo, hi, se, n = st.spearman(x, y, alpha, boot)
     if not np.isfinite(rho) or n < min_n:
         return not_estimable(f"{what}: not estimable (n = {n}, or a variable is constant)", n=n, **extra)
     p = float(2 * st.stats.norm.sf(abs(np.arctanh(rho)) / se))
-    return directional_estimate(rho, lo, hi, p, null=0.0, meets=rho >= clause.threshold, n=n, **extra)
+    meets = rho >= clause.threshold and lo > 0  # symmetric: contradicted at rho <= -threshold, interval below 0
+    contra = rho <= -clause.threshold and hi < 0
+    return directional_estimate(rho, lo, hi, p, null=0.0, meets=meets, meets_contra=contra, n=n, se_z=se, **extra)
 
 
-def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, **extra) -> Dict:
+def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str, boot, **extra) -> Dict:
     """Equivalence: supported when the (1 - alpha) CI of rho lies inside (-bound, bound). The p-value is the doubled
     TOST p (so p < alpha iff that CI is inside the bounds); when |rho| >= bound it is instead the doubled p of
     H0: |rho| <= bound in the estimate's direction (p < alpha iff the CI lies beyond the bound: contradicted)."""
-    rho, lo, hi, se, n = st.spearman(x, y, alpha)
+    rho, lo, hi, se, n = st.spearman(x, y, alpha, boot)
     if not np.isfinite(rho) or n < min_n:
         return not_estimable(f"{what}: not estimable (n = {n}, or a variable is constant)", n=n, **extra)
-    zr, zb = np.arctanh(rho), np.arctanh(clause.threshold)
-    if abs(rho) < clause.threshold:
+    b = clause.threshold
+    zr, zb = np.arctanh(rho), np.arctanh(b)
+    if abs(rho) < b:
         p_one = max(st.p_beyond(zr, zb, se, upper=False), st.p_beyond(zr, -zb, se, upper=True))
         side = "support"
     else:
@@ -55,19 +77,22 @@ def _weak_correlation(x, y, clause: Clause, alpha: float, min_n: int, what: str,
         "ci_high": hi,
         "p_value": st.two_sided_from_one(p_one),
         "side": side,
-        "meets": side == "support",
+        "meets": bool(side == "support" and -b < lo and hi < b),
+        "meets_contra": bool(side == "contradict" and (lo > b or hi < -b)),
+        "testable": True,
         "n": n,
+        "se_z": se,
         "note": "",
         **extra,
     }
 
 
-def h1(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
-    d = data.dyads
-    return _positive_correlation(d["posture_gap"], d["asymmetry"], clause, alpha, min_n, "H1")
+def h1(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
+    x, y = (data.dyads[k] for k in CORRELATIONS["H1"])
+    return _positive_correlation(x, y, clause, alpha, min_n, "H1", _boot(bootstrap, "H1"))
 
 
-def h2(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+def h2(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap=None) -> Dict:
     d = data.dyads
     intent = np.concatenate([d["intent_A"], d["intent_B"]])
     gain = np.concatenate([d["gain_A"], d["gain_B"]])
@@ -90,12 +115,13 @@ def h2(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
     c = st.coef(fit, 1)
     ratio, lo, hi = c.exp(alpha)
     ratio, lo, hi = 1.0 / ratio, 1.0 / hi, 1.0 / lo  # internalization / substitution
+    meets, contra = ratio_criteria(ratio, lo, hi, clause.threshold)
     return directional_estimate(
-        ratio, lo, hi, c.p_value, null=1.0, meets=ratio >= clause.threshold, n=n_int + n_sub, **extra
+        ratio, lo, hi, c.p_value, null=1.0, meets=meets, meets_contra=contra, n=n_int + n_sub, **extra
     )
 
 
-def h3(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+def h3(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
     d = data.dyads
     a = d["asymmetry"]
     high = np.abs(a) >= 0.5
@@ -104,10 +130,11 @@ def h3(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
         "unilateral_share_high_asymmetry": float(unilateral[high].mean()) if high.any() else np.nan,
         "unilateral_share_low_asymmetry": float(unilateral[~high].mean()) if (~high).any() else np.nan,
     }
-    return _positive_correlation(a, d["power_shift"], clause, alpha, min_n, "H3", **extra)
+    x, y = (d[k] for k in CORRELATIONS["H3"])
+    return _positive_correlation(x, y, clause, alpha, min_n, "H3", _boot(bootstrap, "H3"), **extra)
 
 
-def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+def h4(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
     """Hamel 2b: the legal structure (equity share e_A) has only a minor influence over the *pattern* of learning
     and bargaining power: |rho(e_A, a)| < 0.3 and |rho(e_A, power shift)| < 0.3, both as equivalence tests
     (intersection-union: p = the larger p). If either correlation lies beyond the bound the clause is on the
@@ -122,12 +149,14 @@ def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
             n=len(e),
         )
     parts = {
-        "asymmetry": _weak_correlation(e, d["asymmetry"], clause, alpha, min_n, "H4"),
-        "power_shift": _weak_correlation(e, d["power_shift"], clause, alpha, min_n, "H4"),
+        part: _weak_correlation(
+            *(d[k] for k in CORRELATIONS[f"H4 {part}"]), clause, alpha, min_n, "H4", _boot(bootstrap, f"H4 {part}")
+        )
+        for part in ("asymmetry", "power shift")
     }
     extra = {
         "rho_equity_asymmetry": parts["asymmetry"]["effect"],
-        "rho_equity_power_shift": parts["power_shift"]["effect"],
+        "rho_equity_power_shift": parts["power shift"]["effect"],
         "rho_equity_power_end": st.spearman(e, d["power_A_end"], alpha)[0],
         "rho_asymmetry_power_end": st.spearman(d["asymmetry"], d["power_A_end"], alpha)[0],
     }
@@ -144,16 +173,18 @@ def h4(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
     return {
         **pick,
         "p_value": p,
+        "meets": all(r["meets"] for r in parts.values()),  # both correlations inside the bounds
         "note": f"larger |rho| is with the {which}",
         **extra,
     }
 
 
-def h5(data: PointData, clause: Clause, alpha: float, min_n: int) -> Dict:
+def h5(data: PointData, clause: Clause, alpha: float, min_n: int, bootstrap) -> Dict:
     d = data.dyads
     terminated = d["cause"] != 0
     rho_t, *_ = st.spearman(d["duration"][terminated], d["joint_learning"][terminated], alpha)
-    return _weak_correlation(d["duration"], d["joint_learning"], clause, alpha, min_n, "H5", rho_terminated_only=rho_t)
+    x, y = (d[k] for k in CORRELATIONS["H5"])
+    return _weak_correlation(x, y, clause, alpha, min_n, "H5", _boot(bootstrap, "H5"), rho_terminated_only=rho_t)
 
 
 CHECKS = {"H1": h1, "H2": h2, "H3": h3, "H4": h4, "H5": h5}

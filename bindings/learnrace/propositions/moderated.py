@@ -131,6 +131,44 @@ def trend_test(data: PointData, clause: Clause, factor: str, bins: int = 5):
     return c.z, c.p_value
 
 
+def moderated_criteria(table: pd.DataFrame, trends: Dict[str, Tuple[float, float]], threshold: float, alpha: float):
+    """Verdict inputs of a moderated clause from its GLM table (one row per moderator: factor, named, odds_ratio,
+    ci_low, ci_high, log_or, se, p_value) and the binned trend test (z, p) of each named moderator.
+
+    Support side (every named OR > 1): p = the largest named Wald p (intersection-union: every named moderator must
+    be significant), the interval shown is the smallest named OR's (1 - alpha) one; ``meets`` when every named OR
+    >= threshold with its interval above 1 *and* every named moderator's binned trend rises significantly (z > 0,
+    trend p < alpha). Contradicting side (some named OR < 1): the effect is the smallest named OR, selected among
+    the k named, so its p is min(1, k p) and its interval the (1 - alpha / k) one (Bonferroni: the interval lies
+    below 1 exactly when that p < alpha); ``meets_contra`` when that OR <= 1 / threshold with this interval below 1
+    and its trend falls significantly (z < 0, p < alpha).
+    Returns (the weakest named moderator's row, side, p, meets, meets_contra, (ci_low, ci_high) of the effect)."""
+    named = table[table["named"]]
+    weakest = named.loc[named["odds_ratio"].idxmin()]
+    k = len(named)
+
+    def trend_agrees(f, sign):
+        z, p = trends.get(f, (np.nan, np.nan))
+        return bool(np.isfinite(z) and sign * z > 0 and p < alpha)
+
+    if (named["odds_ratio"] > 1).all():
+        side, p = "support", float(named["p_value"].max())
+        ci = (float(weakest["ci_low"]), float(weakest["ci_high"]))
+        meets = bool(
+            (named["odds_ratio"] >= threshold).all()
+            and (named["ci_low"] > 1).all()
+            and all(trend_agrees(f, +1) for f in named["factor"])
+        )
+        contra = False
+    else:
+        side, p = "contradict", float(min(1.0, k * weakest["p_value"]))
+        half = st.z_crit(alpha / k) * float(weakest["se"])
+        ci = (float(np.exp(weakest["log_or"] - half)), float(np.exp(weakest["log_or"] + half)))
+        meets = False
+        contra = bool(weakest["odds_ratio"] <= 1.0 / threshold and ci[1] < 1 and trend_agrees(weakest["factor"], -1))
+    return weakest, side, p, meets, contra, ci
+
+
 def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_events: int, bins: int = 5) -> Dict:
     table, n, events = fit_moderators(data, clause, alpha)
     extra = {"n": n, "n_condition": n, "n_events": events, "rate_condition": events / n if n else np.nan}
@@ -139,14 +177,7 @@ def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_eve
         return not_estimable(why, **extra)
     for _, r in table.iterrows():
         extra[f"or_{r['factor']}"] = r["odds_ratio"]
-    named = table[table["named"]]
     unnamed = table[~table["named"]]
-    weakest = named.loc[named["odds_ratio"].idxmin()]
-    negative = named[named["odds_ratio"] < 1]
-    if negative.empty:
-        side, p = "support", float(named["p_value"].max())  # intersection-union: every named OR > 1
-    else:
-        side, p = "contradict", float(min(1.0, len(named) * negative["p_value"].min()))  # Bonferroni within clause
     flagged = unnamed[
         ((unnamed["ci_low"] > 1) | (unnamed["ci_high"] < 1)) & (np.abs(unnamed["log_or"]) >= np.log(OR_MIN))
     ]
@@ -159,15 +190,26 @@ def moderated(data: PointData, clause: Clause, alpha: float, min_n: int, min_eve
         )
     )
     trends = {f: trend_test(data, clause, f, bins) for f in clause.named}
+    weakest, side, p, meets, contra, ci = moderated_criteria(table, trends, clause.threshold, alpha)
+    for f in FACTOR_KEYS:
+        extra[f"trend_z_{f}"] = trends[f][0] if f in trends else np.nan
     weak_trend = min(trends, key=lambda f: trends[f][0] if np.isfinite(trends[f][0]) else -np.inf)
+    notes = [f"weakest named moderator: {weakest['factor']}"]
+    disagree = [
+        f for f in clause.named if not (np.isfinite(trends[f][0]) and trends[f][0] > 0 and trends[f][1] < alpha)
+    ]
+    if side == "support" and disagree:
+        notes.append(f"binned trend not rising significantly for {', '.join(disagree)}")
     return {
         "effect": float(weakest["odds_ratio"]),
-        "ci_low": float(weakest["ci_low"]),
-        "ci_high": float(weakest["ci_high"]),
+        "ci_low": ci[0],
+        "ci_high": ci[1],
         "p_value": p,
         "side": side,
-        "meets": bool(side == "support" and weakest["odds_ratio"] >= clause.threshold),
-        "note": f"weakest named moderator: {weakest['factor']}",
+        "meets": meets,
+        "meets_contra": contra,
+        "testable": True,
+        "note": "; ".join(notes),
         "named": ",".join(clause.named),
         "discriminant": discriminant,
         "trend_z": trends[weak_trend][0],

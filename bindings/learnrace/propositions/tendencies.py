@@ -12,34 +12,11 @@ from typing import Dict
 import numpy as np
 
 from ..labels import AVO, STRATEGY_CODES
-from . import _stats as st
 from ._data import PointData
+from ._ratios import RatioEstimate, proportion, rate_ratio
 from .clauses import LEARNING_STATES, MODERATION, NEAR_ABSORBING, Clause, state_label
-from .verdicts import directional_estimate, not_estimable
-
-
-def _ratio_fit(y, indicator, strata, groups, alpha, invert=False):
-    """Risk ratio of ``indicator`` (1 vs 0) on a 0/1 outcome, common across strata (modified Poisson GLM with
-    stratum intercepts, dyad-clustered SE). Strata without both groups or without any event carry no information
-    about a common ratio and are dropped. ``invert``: report 1 / ratio. Returns (ratio, lo, hi, p, n_used) or None
-    when the ratio is not estimable (no event in one of the two groups)."""
-    y = np.asarray(y, dtype=bool)
-    indicator = np.asarray(indicator, dtype=bool)
-    keep = np.zeros(len(y), dtype=bool)
-    for s in np.unique(strata):
-        m = strata == s
-        if indicator[m].any() and (~indicator[m]).any() and y[m].any():
-            keep |= m
-    y, indicator, strata, groups = y[keep], indicator[keep], strata[keep], groups[keep]
-    if not (y[indicator].any() and y[~indicator].any()):
-        return None
-    X = st.design(indicator.astype(float), st.dummies(strata))
-    fit = st.fit_glm(y, X, groups, "poisson")
-    c = st.coef(fit, 1)
-    ratio, lo, hi = c.exp(alpha)
-    if invert:
-        ratio, lo, hi = 1.0 / ratio, 1.0 / hi, 1.0 / lo
-    return ratio, lo, hi, c.p_value, int(keep.sum())
+from .sojourn import longest_sojourn
+from .verdicts import directional_estimate, not_estimable, ratio_criteria
 
 
 def _unordered_key(a, b) -> np.ndarray:
@@ -47,13 +24,23 @@ def _unordered_key(a, b) -> np.ndarray:
     return 5 * np.minimum(a, b).astype(np.int64) + np.maximum(a, b).astype(np.int64)
 
 
-def _sojourn_result(fit, clause: Clause, extra: Dict) -> Dict:
-    """Verdict inputs of a sojourn ratio from ``_ratio_fit`` (None: no exit left in one group once the strata
-    without both groups are dropped)."""
+def _ratio_result(fit: RatioEstimate | None, clause: Clause, extra: Dict, what: str) -> Dict:
+    """Verdict inputs of a ratio clause from ``rate_ratio`` (None: nothing left to estimate it from)."""
+    checks = extra.pop("_checks", True)
     if fit is None:
-        return not_estimable("sojourn ratio not estimable: no exit in one group within the shared strata", **extra)
-    ratio, lo, hi, p, _ = fit
-    return directional_estimate(ratio, lo, hi, p, null=1.0, meets=ratio >= clause.threshold, **extra)
+        return not_estimable(f"{what} not estimable: no event in the strata that hold both groups", **extra)
+    meets, contra = ratio_criteria(fit.effect, fit.ci_low, fit.ci_high, clause.threshold)
+    return directional_estimate(
+        fit.effect,
+        fit.ci_low,
+        fit.ci_high,
+        fit.p_value,
+        null=1.0,
+        meets=meets and checks,
+        meets_contra=contra,
+        **fit.columns(),
+        **extra,
+    )
 
 
 def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int) -> Dict:
@@ -83,93 +70,92 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
             f"too few moves in the condition ({n_cond} moves, {ev_cond} predicted; need {min_n} and {min_events})",
             **extra,
         )
-    fit = _ratio_fit(y, cond, m.own.astype(np.int64), m.dyad, alpha)
-    if fit is None:
-        return not_estimable("lift not estimable: no predicted move outside the condition", **extra)
-    lift, lo, hi, p, _ = fit
+    fit = rate_ratio(y, cond, m.own.astype(np.int64), m.dyad, alpha)
     checks = [is_modal]
     predicted = STRATEGY_CODES[clause.destination]
     notes = [] if is_modal else [f"modal change is {extra['modal_destination']}, not {predicted}"]
     if clause.name == "P5":
-        highest, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, clause, m, y, regime, alpha)
+        highest, lowest_bound, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, m, y, regime, alpha)
         extra.update(
-            highest_facing_avo=highest, avo_stay=stay, avo_stay_ci_low=stay_lo, avo_stay_ci_high=stay_hi, n_avo=n_avo
+            highest_facing_avo=highest,
+            avo_vs_other_ci_low=lowest_bound,
+            avo_stay=stay,
+            avo_stay_ci_low=stay_lo,
+            avo_stay_ci_high=stay_hi,
+            n_avo=n_avo,
         )
         if not highest:
-            notes.append("avoidance adoption is not highest facing AVO")
-        if not (n_avo >= min_n and stay >= NEAR_ABSORBING):
-            notes.append(f"(AVO, AVO) not near absorbing (P(stay) = {stay:.3g}, n = {n_avo})")
-        checks += [highest, n_avo >= min_n and stay >= NEAR_ABSORBING]
-    meets = lift >= clause.threshold and all(checks)
-    return directional_estimate(lift, lo, hi, p, null=1.0, meets=meets, note="; ".join(notes), **extra)
+            notes.append("avoidance adoption is not shown highest facing AVO (a ratio's CI reaches 1)")
+        absorbing = n_avo >= min_n and stay_lo >= NEAR_ABSORBING
+        if not absorbing:
+            notes.append(
+                f"(AVO, AVO) not shown near absorbing (P(stay) = {stay:.3g}, CI low {stay_lo:.3g}, n = {n_avo})"
+            )
+        checks += [highest, absorbing]
+    extra["note"] = "; ".join(notes)
+    extra["_checks"] = all(checks)
+    return _ratio_result(fit, clause, extra, "lift")
 
 
-def _p5_checks(data: PointData, clause: Clause, m, y, regime: str, alpha: float):
-    """Avoidance adoption is highest facing AVO (risk ratios by partner state, adjusted for the mover's strategy:
-    every other partner state's ratio to AVO is < 1), and (AVO, AVO) persists with P(stay) >= 0.9."""
-    from statsmodels.stats.proportion import proportion_confint
-
+def _p5_checks(data: PointData, m, y, regime: str, alpha: float):
+    """Avoidance adoption is highest facing AVO: for every other partner state q, the ratio of the adoption rate
+    facing AVO to that facing q (common across the mover's strategies) has its (1 - alpha) interval above 1. And
+    (AVO, AVO) persists: the lower end of the (1 - alpha) interval of P(stay) is >= 0.9. Returns (highest, the
+    smallest lower end of the AVO-vs-q ratios, P(stay), its interval, n of (AVO, AVO) moves)."""
     partners = m.partner.astype(np.int64)
-    levels = [q for q in range(5) if y[partners == q].any()]
-    highest = False
-    if AVO in levels and len(levels) > 1:
-        keep = np.isin(partners, levels)
-        X = st.design(st.dummies(partners[keep], levels), st.dummies(m.own[keep].astype(np.int64)))
-        fit = st.fit_glm(y[keep], X, m.dyad[keep], "poisson")
-        highest = bool(np.all(np.asarray(fit.params)[1 : len(levels)] < 0))  # AVO (code 0) is the reference
-    elif levels == [AVO]:
-        highest = True
+    own = m.own.astype(np.int64)
+    bounds = []
+    for q in range(5):
+        if q == AVO or not (partners == q).any():
+            continue
+        rows = (partners == AVO) | (partners == q)
+        fit = rate_ratio(y[rows], partners[rows] == AVO, own[rows], m.dyad[rows], alpha)
+        bounds.append(fit.ci_low if fit is not None else np.nan)
+    lowest = float(np.min(bounds)) if bounds else np.nan  # NaN propagates: not shown
+    highest = bool((partners == AVO).any() and bounds and np.all(np.asarray(bounds) > 1.0))
     tr = data.transitions
     avo = data.regime_mask(regime) & (tr.a == AVO) & (tr.b == AVO)
     n_avo = int(avo.sum())
-    stays = int((tr.pair_next[avo] == tr.pair[avo]).sum())
     if n_avo == 0:
-        return highest, np.nan, np.nan, np.nan, 0
-    lo, hi = proportion_confint(stays, n_avo, alpha=alpha, method="wilson")
-    return highest, stays / n_avo, float(lo), float(hi), n_avo
+        return highest, lowest, np.nan, np.nan, np.nan, 0
+    stay, lo, hi = proportion(tr.pair_next[avo] == tr.pair[avo], tr.dyad[avo], alpha)
+    return highest, lowest, stay, lo, hi, n_avo
 
 
 def moderation_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int):
-    """P3a: mean sojourn of (CPR, CPR) over that of the longest-lived other learning state (one-period exit
-    hazards h; sojourn 1/h under the Markov reading; ratio = h_runner_up / h_moderation)."""
+    """P3a: mean sojourn of (CPR, CPR) against every other learning state with at least ``min_n`` moves (one-period
+    exit hazards h; sojourn 1/h under the Markov reading; ratio = h_other / h_moderation), with simultaneous
+    intervals over the comparisons (``sojourn.longest_sojourn``)."""
     tr = data.transitions
     reg = data.regime_mask(regime)
-    key = _unordered_key(tr.a, tr.b)
-    key_next = _unordered_key(tr.a_next, tr.b_next)
+    key = _unordered_key(tr.a, tr.b)[reg]
     # Leaving the unordered state is an exit; a swap such as (CPR, COL) -> (COL, CPR) is not.
-    exits = key_next != key
-    table = {}
-    for s in LEARNING_STATES:
-        mask = reg & (key == 5 * s[0] + s[1])
-        n = int(mask.sum())
-        table[s] = (n, int(exits[mask].sum()), mask)
-    n_mod, e_mod, m_mod = table[MODERATION]
-    others = [(e / n, s) for s, (n, e, _) in table.items() if s != MODERATION and n >= min_n]
+    exits = (_unordered_key(tr.a_next, tr.b_next)[reg]) != key
+    codes = [5 * s[0] + s[1] for s in LEARNING_STATES]
+    target = 5 * MODERATION[0] + MODERATION[1]
+    res = longest_sojourn(key, exits, tr.dyad[reg], target, [c for c in codes if c != target], alpha, min_n, min_events)
     extra = {
-        "n_condition": n_mod,
-        "n_events": e_mod,
-        "rate_condition": e_mod / n_mod if n_mod else np.nan,
-        "sojourn_condition": n_mod / e_mod if e_mod else np.inf,
+        "n": res.n_target + res.n_reference,
+        "n_condition": res.n_target,
+        "n_events": res.exits_target,
+        "rate_condition": res.exits_target / res.n_target if res.n_target else np.nan,
+        "sojourn_condition": res.n_target / res.exits_target if res.exits_target else np.inf,
+        "comparisons": res.comparisons,
     }
-    if n_mod < min_n or not others:
-        extra["n"] = n_mod
-        return not_estimable(f"too few moves from (CPR, CPR) or from other learning states (n = {n_mod})", **extra)
-    h_ref, ref = min(others)
-    n_ref, e_ref, m_ref = table[ref]
-    extra.update(
-        n=n_mod + n_ref,
-        reference_state=state_label(ref),
-        rate_other=h_ref,
-        sojourn_reference=n_ref / e_ref if e_ref else np.inf,
+    if res.reference is not None:
+        ref = (res.reference // 5, res.reference % 5)
+        extra.update(
+            reference_state=state_label(ref),
+            rate_other=res.exits_reference / res.n_reference,
+            sojourn_reference=res.n_reference / res.exits_reference if res.exits_reference else np.inf,
+        )
+    if res.untestable:
+        return not_estimable(res.untestable, **extra)
+    meets, contra = ratio_criteria(res.effect, res.ci_low, res.ci_high, clause.threshold)
+    extra["note"] = f"{res.comparisons} comparisons; simultaneous (Bonferroni) interval of the smallest ratio"
+    return directional_estimate(
+        res.effect, res.ci_low, res.ci_high, res.p_value, null=1.0, meets=meets, meets_contra=contra, **extra
     )
-    if e_mod < min_events:
-        return not_estimable(f"too few exits from (CPR, CPR) ({e_mod} < {min_events}): ratio not estimable", **extra)
-    if e_ref == 0:
-        return not_estimable(f"no exit from the runner-up {state_label(ref)}: ratio not estimable", **extra)
-    rows = m_mod | m_ref
-    is_ref = m_ref[rows]
-    fit = _ratio_fit(exits[rows], is_ref, np.zeros(int(rows.sum()), dtype=np.int64), tr.dyad[rows], alpha)
-    return _sojourn_result(fit, clause, extra)
 
 
 def mover_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int):
@@ -192,7 +178,9 @@ def mover_sojourn(data: PointData, clause: Clause, regime: str, alpha: float, mi
     }
     if n_cond < min_n or n_other < min_n:
         return not_estimable(f"too few moves ({n_cond} in the condition, {n_other} outside; need {min_n})", **extra)
-    if e_cond < min_events or e_other == 0:
-        return not_estimable(f"too few exits ({e_cond} in the condition, {e_other} outside)", **extra)
-    fit = _ratio_fit(exits, cond, m.own.astype(np.int64), m.dyad, alpha, invert=True)
-    return _sojourn_result(fit, clause, extra)
+    if e_cond < min_events or e_other < min_events:
+        return not_estimable(
+            f"too few exits ({e_cond} in the condition, {e_other} outside; need {min_events} each)", **extra
+        )
+    fit = rate_ratio(exits, cond, m.own.astype(np.int64), m.dyad, alpha)
+    return _ratio_result(None if fit is None else fit.inverted(), clause, extra, "sojourn ratio")
