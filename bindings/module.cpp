@@ -30,6 +30,7 @@
 #include "driver.hpp"
 #include "h5_run_file.hpp"
 #include "output_file.hpp"
+#include "proposition_table.hpp"
 #include "run_handle.hpp"
 #include "summary.hpp"
 #include "version.hpp"
@@ -211,6 +212,33 @@ std::string cuda_reason() {
   return cuda_backend_available(&why) ? std::string() : why;
 }
 
+/// kernels/proposition_table.hpp, the one table of Larsson's P1-P9 moves, for learnrace.propositions.clauses.
+py::list proposition_table() {
+  py::list rows;
+  const char* const movers[] = {"", "x", "y", "both"};
+  for (const PairRule& r : kPairRules) {
+    py::dict row;
+    row["x"] = r.x;
+    row["y"] = r.y;
+    row["barrier_x"] = r.barrier_x;
+    row["barrier_y"] = r.barrier_y;
+    row["barrier_clause"] = std::string(r.barrier_clause);
+    row["proposition"] = r.proposition == NoProposition ? std::string() : kPropositionInfo[r.proposition].name;
+    row["mover"] = std::string(movers[r.mover]);
+    row["empower_x"] = r.empower_x;
+    row["empower_y"] = r.empower_y;
+    rows.append(row);
+  }
+  return rows;
+}
+
+/// The factors each empowering proposition names, as letters (T, S, L, R).
+py::dict proposition_factors() {
+  py::dict out;
+  for (const PropositionInfo& info : kPropositionInfo) out[info.name] = std::string(info.factors);
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -328,6 +356,9 @@ PYBIND11_MODULE(_core, m) {
   m.attr("git_describe") = git_describe_string();
   m.attr("section_names") = bindings::section_names();
   m.attr("trajectory_names") = bindings::trajectory_names();
+  m.def("proposition_table", &proposition_table,
+        "the propositional kernel's table (kernels/proposition_table.hpp): one row per unordered pair state");
+  m.def("proposition_factors", &proposition_factors, "the factors each of P6a ... P9 names (T, S, L, R)");
   m.def("output_schema", &bindings::output_schema_dict,
         "the output schema registry: every dataset, axis and attribute of a run file (docs/output_schema.md)");
 }

@@ -247,9 +247,10 @@ def strategy_shares(results, point=0, ax=None, firm: str = "both"):
 
 
 def trajectory_mean(results, name: str = "trust_A", points=None, ax=None, min_n: int = 10):
-    """Per-period mean of a per-period trajectory variable (``trust_A``, ``stakes_B``, ..., ``relation``, ``suspicion_A``,
-    ``power_A``, ``x_A``, ``x_B``) over the sampled dyads still alive, with a 95% band (mean +- 1.96 sd / sqrt(n)),
-    one line per point; a panel below gives n, the sampled dyads alive in each period. Periods with fewer than
+    """Per-period mean of a per-period trajectory variable (``trust_A``, ``stakes_B``, ..., ``relation``,
+    ``suspicion_A``, ``power_A``, ``x_A``, ``x_B``) over the sampled dyads still alive, with a 95% band
+    (mean +- 1.96 sd / sqrt(n)), one line per point; a panel below gives n, the sampled dyads alive in each period.
+    Periods with fewer than
     ``min_n`` dyads alive are not drawn. Returns the Axes of the means (the n panel is ``ax.child_axes[0]``).
 
     The sample is ``output.trajectory_stride`` / ``output.trajectory_max``: raise ``trajectory_max`` (or lower the

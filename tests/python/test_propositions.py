@@ -38,13 +38,17 @@ def experiment(**kernel) -> dict:
 
 @pytest.fixture(scope="module")
 def runs() -> learnrace.Results:
-    """Four points in one run: planted (defaults), moderation removed (beta = 0), barriers removed
-    (p_barrier = 0), and the strategic kernel."""
+    """Four points in one run: planted (defaults), moderation removed (beta = 0, and no counter-move of a firm that
+    detected exploitation, which would pre-empt empowering moves more often where suspicion and low trust go
+    together), barriers removed (no barrier, P5 or counter-move), and the strategic kernel."""
     config = experiment()
     config["points"] = [
         {"name": "planted"},
-        {"name": "no_moderation", "kernel": {"propositional": NULL_BETAS}},
-        {"name": "no_barrier", "kernel": {"propositional": {"p_barrier": 0.0}}},
+        {"name": "no_moderation", "kernel": {"propositional": {**NULL_BETAS, "p_counter": 0.0}}},
+        {
+            "name": "no_barrier",
+            "kernel": {"propositional": {"barrier": {"b0": -10000.0}, "p_avoid": 0.0, "p_counter": 0.0}},
+        },
         {"name": "strategic", "kernel": {"type": "strategic"}},
     ]
     return learnrace.run(config, backend="cpu", progress=False)
@@ -76,9 +80,9 @@ def test_removed_moderators_are_not_supported(runs):
 
 
 def test_planted_barriers_are_supported_and_removed_barriers_are_not(runs):
-    # Default p_barrier = 0.3: lifts of 2-6 (docs/statistics.md). p_barrier = 0: the predicted barrier moves then
-    # only come from exploration (epsilon = 0.01 per firm, uniform over strategies), at the same rate whatever the
-    # partner plays, so the true lift is 1 (or the clause has too few events to be tested).
+    # Default barriers (docs/statistics.md for the lifts). No barrier, P5 or counter-move: the predicted barrier
+    # moves then only come from exploration (epsilon = 0.01 per firm, uniform over strategies), at the same rate
+    # whatever the partner plays, so the true lift is 1 (or the clause has too few events to be tested).
     planted = propositions.test(runs, point="planted", clauses=TENDENCIES)
     assert verdicts(planted) == {c: "supported" for c in TENDENCIES}
     removed = propositions.test(runs, point="no_barrier", clauses=TENDENCIES)

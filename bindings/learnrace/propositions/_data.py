@@ -1,11 +1,13 @@
 """Analysis units built from a run's sampled trajectories (docs/statistics.md, "Units").
 
-* transitions: one row per observed move of a live sampled dyad, pair state at t -> pair state at t+1, with the
-  four moderators at the start of t (what conditioned the move). A move is observed when the dyad is live at t and
-  at t+1; the move drawn in a dyad's final period is counted in ``Results.transitions`` but is not in the
-  trajectories, so it is not used here.
-* movers: the same moves seen from each firm: own strategy at t, partner's strategy at t, own strategy at t+1
-  (two rows per transition, one per firm; both keep the dyad as the cluster).
+* transitions: one row per observed move of a live sampled dyad, pair state at t -> pair state at t+1, with each
+  firm's moderators at the start of t (its own trust, stakes, orientation, and the dyad's relation: what conditioned
+  its move). A move is observed when the dyad is live at t and at t+1; the move drawn in a dyad's final period is
+  counted in ``Results.transitions`` but is not in the trajectories, so it is not used here. Pair-level moderators
+  (``mods``) are the less favourable of the two firms, factor by factor: a joint move needs both firms
+  (docs/model.md section 11), so the weaker firm's factor is the one that binds.
+* movers: the same moves seen from each firm: own strategy at t, partner's strategy at t, own strategy at t+1, and
+  the firm's OWN moderators (two rows per transition, one per firm; both keep the dyad as the cluster).
 * dyads: one row per sampled dyad with its intents, endowments, equity, final state and outcomes.
 """
 
@@ -65,7 +67,8 @@ def moderator_scale(raw: np.ndarray, r0: float, scale: str) -> np.ndarray:
 
 @dataclass
 class Transitions:
-    """Observed moves of sampled dyads (pair level). Strategy codes are int8; ``mods`` is [n, 4] (T, S, L, R)."""
+    """Observed moves of sampled dyads (pair level). Strategy codes are int8; ``mods_a`` / ``mods_b`` are [n, 4]
+    (trust, stakes, orientation of firm A / B, and relation); ``mods`` is their elementwise minimum (pair level)."""
 
     dyad: np.ndarray
     t: np.ndarray
@@ -73,7 +76,16 @@ class Transitions:
     b: np.ndarray
     a_next: np.ndarray
     b_next: np.ndarray
-    mods: np.ndarray
+    mods_a: np.ndarray
+    mods_b: np.ndarray
+
+    @property
+    def mods(self) -> np.ndarray:
+        return np.minimum(self.mods_a, self.mods_b)
+
+    def mover_mods(self, firm_is_a: np.ndarray) -> np.ndarray:
+        """Each row's moderators of one firm: A's where ``firm_is_a``, else B's."""
+        return np.where(np.asarray(firm_is_a)[:, None], self.mods_a, self.mods_b)
 
     def __len__(self) -> int:
         return len(self.dyad)
@@ -110,7 +122,7 @@ class Movers:
             own=np.concatenate([tr.a, tr.b]),
             partner=np.concatenate([tr.b, tr.a]),
             own_next=np.concatenate([tr.a_next, tr.b_next]),
-            mods=np.concatenate([tr.mods, tr.mods]),
+            mods=np.concatenate([tr.mods_a, tr.mods_b]),  # each firm's own factors
         )
 
     def subset(self, mask: np.ndarray) -> Movers:
@@ -126,26 +138,31 @@ class PointData:
     kernel: str
     scale: str
     transitions: Transitions
-    terciles: np.ndarray  # [4] upper edge of the bottom tercile of each moderator (analysis scale)
+    terciles: np.ndarray  # [4] upper edge of the bottom tercile of each pair-level moderator (analysis scale)
+    mover_terciles: np.ndarray  # [4] the same over the firms' own moderators (both firms' rows)
     dyads: Dict[str, np.ndarray]
     params: Dict[str, float]
     _movers: Dict[str, Movers] = field(default_factory=dict, repr=False)
 
     def regime_mask(self, regime: str) -> np.ndarray:
-        """Transitions in the regime: ``"low"`` = every moderator at or below its bottom-tercile edge; ``"all"`` =
-        every row."""
-        mods = self.transitions.mods
-        if regime == "all":
-            return np.ones(len(mods), dtype=bool)
-        if regime == "low":
-            return np.all(mods <= self.terciles[None, :], axis=1)
-        raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
+        """Transitions in the regime: ``"low"`` = every pair-level moderator (the less favourable firm's) at or
+        below its bottom-tercile edge; ``"all"`` = every row."""
+        return _regime(self.transitions.mods, self.terciles, regime)
 
     def movers(self, regime: str) -> Movers:
-        """Mover rows (two per transition) of the transitions in the regime."""
+        """Mover rows (two per transition) in the regime, judged by each mover's OWN moderators."""
         if regime not in self._movers:
-            self._movers[regime] = Movers.from_transitions(self.transitions.subset(self.regime_mask(regime)))
+            every = Movers.from_transitions(self.transitions)
+            self._movers[regime] = every.subset(_regime(every.mods, self.mover_terciles, regime))
         return self._movers[regime]
+
+
+def _regime(mods: np.ndarray, terciles: np.ndarray, regime: str) -> np.ndarray:
+    if regime == "all":
+        return np.ones(len(mods), dtype=bool)
+    if regime == "low":
+        return np.all(mods <= terciles[None, :], axis=1)
+    raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
 
 
 def _require_trajectories(res, point: int) -> None:
@@ -158,19 +175,6 @@ def _require_trajectories(res, point: int) -> None:
         )
     if res.periods < 2:
         raise MissingOutputError("the proposition tests need run.periods >= 2 (no move is observed otherwise)")
-
-
-def _power_start(w_legal: float, know_a, know_b, equity_a) -> np.ndarray:
-    """P_A(0) in float32 with the engine's operations in the engine's order (learning.hpp bargaining_power_a at
-    x_A = x_B = 0: D_B = U_A, D_A = U_B), so that P_A(end) - P_A(0) reproduces the engine's power shift bit for bit."""
-    f32 = np.float32
-    ka = np.asarray(know_a).astype(f32)
-    kb = np.asarray(know_b).astype(f32)
-    total = kb + ka
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relational = np.where(total > 0, ka / np.where(total > 0, total, f32(1)), f32(0.5)).astype(f32)
-    w = f32(w_legal)
-    return (w * np.asarray(equity_a).astype(f32) + (f32(1) - w) * relational).astype(f32)
 
 
 def extract(res, point, scale: str = "model") -> PointData:
@@ -188,9 +192,14 @@ def extract(res, point, scale: str = "model") -> PointData:
     dyad_id = np.asarray(tr["dyad"][p]).astype(np.int64)
     src = pair[k_idx, t_idx].astype(np.int64)
     dst = pair[k_idx, t_idx + 1].astype(np.int64)
-    raw = np.stack([np.asarray(tr[f][p])[k_idx, t_idx] for f in FACTOR_KEYS], axis=1)
     r0 = _param(res, p, "capacity.r0", 5.0)
-    mods = moderator_scale(raw, r0, scale)
+
+    def firm_mods(firm: str) -> np.ndarray:
+        # trust_A, stakes_A, orientation_A, relation (the dyad's) at the start of each observed move
+        names = [f"{f}_{firm}" for f in FACTOR_KEYS[:3]] + [FACTOR_KEYS[3]]
+        raw = np.stack([np.asarray(tr[f][p])[k_idx, t_idx] for f in names], axis=1)
+        return moderator_scale(raw, r0, scale)
+
     transitions = Transitions(
         dyad=dyad_id[k_idx],
         t=t_idx.astype(np.int32),
@@ -198,11 +207,14 @@ def extract(res, point, scale: str = "model") -> PointData:
         b=(src % 5).astype(np.int8),
         a_next=(dst // 5).astype(np.int8),
         b_next=(dst % 5).astype(np.int8),
-        mods=mods,
+        mods_a=firm_mods("A"),
+        mods_b=firm_mods("B"),
     )
-    terciles = (
-        np.quantile(mods, 1.0 / 3.0, axis=0) if len(mods) else np.full(4, np.nan)
-    )  # over observed moves of this point
+    # Bottom-tercile edges over the observed moves of this point: pair level, and over both firms' own factors.
+    mods = transitions.mods
+    own = np.concatenate([transitions.mods_a, transitions.mods_b])
+    terciles = np.quantile(mods, 1.0 / 3.0, axis=0) if len(mods) else np.full(4, np.nan)
+    mover_terciles = np.quantile(own, 1.0 / 3.0, axis=0) if len(own) else np.full(4, np.nan)
 
     # Per-dyad records and the final state of each sampled dyad.
     duration = np.asarray(tr["duration"][p]).astype(np.int64)
@@ -231,8 +243,9 @@ def extract(res, point, scale: str = "model") -> PointData:
     u_a = know_a_raw.astype(np.float64)
     u_b = know_b_raw.astype(np.float64)
     equity = equity_raw.astype(np.float64)
-    power_0 = _power_start(w_legal, know_a_raw, know_b_raw, equity_raw)
-    # In float32 like the engine, so a dyad whose power never moved has a shift of exactly 0 (ties in H3/H4).
+    # P_A(0) as the engine computed it (a trajectory field): P_A(end) - P_A(0) in float32 like the engine, so a dyad
+    # whose power never moved has a shift of exactly 0 (ties in H3/H4).
+    power_0 = np.asarray(tr["power_A_start"][p]).astype(np.float32)
     power_shift = (power_end.astype(np.float32) - power_0).astype(np.float64)
     g_a = np.asarray(tr["gain_A"][p]).astype(np.float64)
     g_b = np.asarray(tr["gain_B"][p]).astype(np.float64)
@@ -268,7 +281,7 @@ def extract(res, point, scale: str = "model") -> PointData:
     params = {
         "r0": r0,
         "w_legal": w_legal,
-        "p_barrier": _param(res, p, "kernel.propositional.p_barrier", np.nan),
+        "barrier_b0": _param(res, p, "kernel.propositional.barrier.b0", np.nan),
         "epsilon": _param(res, p, "kernel.propositional.epsilon", np.nan),
     }
     return PointData(
@@ -278,6 +291,7 @@ def extract(res, point, scale: str = "model") -> PointData:
         scale=scale,
         transitions=transitions,
         terciles=terciles,
+        mover_terciles=mover_terciles,
         dyads=dyads,
         params=params,
     )

@@ -15,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Tuple
 
-from ..labels import ACC, AVO, COL, CPR, CPT, STRATEGY_CODES
+import numpy as np
+
+from .. import _core
+from ..labels import ACC, COL, CPR, CPT, MODERATOR_LABELS, STRATEGY_CODES
 
 # Effect-size thresholds of the verdict rules (docs/statistics.md, "Verdicts").
 LIFT_MIN = 1.25  # P1-P5: lift (risk ratio) or mean-sojourn ratio
@@ -62,7 +65,74 @@ def _c(code: int) -> str:
     return STRATEGY_CODES[code]
 
 
-LIFT = "lift (risk ratio): P(mover -> destination | condition) / P(same -> destination | other partner states)"
+# The moves of each clause come from the engine's one proposition table (kernels/proposition_table.hpp, through
+# _core.proposition_table): the barrier moves of P1-P5 and the empowering moves of P6-P9 with the factors they name.
+_TABLE = tuple(_core.proposition_table())
+_NAME_OF_LETTER = {letter: name for name, letter in MODERATOR_LABELS.items()}
+
+
+def _tendency(clause: str) -> dict:
+    """partner, movers, destination of a barrier clause: the firms that move in its pair states (for a persistence
+    clause such as P4, the firms that stay)."""
+    partners, movers, destinations = set(), [], set()
+    for r in _TABLE:
+        if r["barrier_clause"] != clause:
+            continue
+        for me, other, to in ((r["x"], r["y"], r["barrier_x"]), (r["y"], r["x"], r["barrier_y"])):
+            if to == me and clause != "P4":
+                continue  # this firm has no barrier move here
+            partners.add(other)
+            destinations.add(to)
+            if me not in movers:
+                movers.append(me)
+    if len(partners) != 1 or len(destinations) != 1:
+        raise RuntimeError(f"the engine's table does not give {clause} one partner and one destination")
+    return {"partner": partners.pop(), "movers": tuple(sorted(movers)), "destination": destinations.pop()}
+
+
+def _barrier_destinations() -> dict:
+    """(mover strategy, partner strategy) -> where a barrier clause (P1-P5) predicts the mover goes."""
+    out = {}
+    for r in _TABLE:
+        for me, other, to in ((r["x"], r["y"], r["barrier_x"]), (r["y"], r["x"], r["barrier_y"])):
+            if to != me:
+                out[(me, other)] = to
+    return out
+
+
+BARRIER_DESTINATION = _barrier_destinations()
+
+
+def predicted_elsewhere(own: np.ndarray, partner: np.ndarray, destination: int) -> np.ndarray:
+    """Rows whose (mover, partner) states have a barrier clause predicting ``destination``: they are left out of a
+    tendency's reference group, which is the mover's rate where no proposition predicts the move."""
+    hit = np.zeros(len(own), dtype=bool)
+    for (me, other), to in BARRIER_DESTINATION.items():
+        if to == destination:
+            hit |= (own == me) & (partner == other)
+    return hit
+
+
+def _moderated(clause: str) -> dict:
+    """moves and named factors of an empowering clause."""
+    moves = []
+    for r in _TABLE:
+        if r["proposition"] != clause:
+            continue
+        if r["mover"] == "both":
+            moves.append(Move(r["x"], r["y"], "both", r["empower_x"]))
+        elif r["mover"] == "x":
+            moves.append(Move(r["x"], r["y"], "x", r["empower_x"]))
+        else:  # the firm playing y moves
+            moves.append(Move(r["y"], r["x"], "x", r["empower_y"]))
+    named = tuple(_NAME_OF_LETTER[letter] for letter in _core.proposition_factors()[clause])
+    return {"moves": tuple(moves), "named": named}
+
+
+LIFT = (
+    "lift (risk ratio): P(mover -> destination | condition) / P(same -> destination | partner states where no "
+    "proposition predicts that move)"
+)
 SOJOURN = "mean-sojourn ratio"
 OR = "min odds ratio per SD over the named moderators (logistic GLM, dyad-clustered SE)"
 
@@ -74,9 +144,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> CPT",
         LIFT,
         "against a collaborating partner, a collaborating or compromising firm tends to move to competition",
-        partner=COL,
-        movers=(COL, CPR),
-        destination=CPT,
+        **_tendency("P1a"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -86,9 +154,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> AVO",
         LIFT,
         "an accommodating firm facing collaboration tends to move to avoidance",
-        partner=COL,
-        movers=(ACC,),
-        destination=AVO,
+        **_tendency("P1b"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -98,9 +164,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> CPT",
         LIFT,
         "facing a competing partner, a collaborating or compromising firm tends to move to competition",
-        partner=CPT,
-        movers=(COL, CPR),
-        destination=CPT,
+        **_tendency("P2a"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -110,9 +174,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> AVO",
         LIFT,
         "accommodation against competition, and mutual competition, tend to move to avoidance",
-        partner=CPT,
-        movers=(ACC, CPT),
-        destination=AVO,
+        **_tendency("P2b"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -131,9 +193,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> AVO",
         LIFT,
         "an accommodating firm facing compromise tends to move to avoidance",
-        partner=CPR,
-        movers=(ACC,),
-        destination=AVO,
+        **_tendency("P3b"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -143,9 +203,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover stays ACC",
         SOJOURN + ": ACC firm facing ACC / ACC firm facing other partner states",
         "mutual accommodation persists",
-        partner=ACC,
-        movers=(ACC,),
-        destination=ACC,
+        **_tendency("P4"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -155,9 +213,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "mover -> AVO; (AVO, AVO) near absorbing",
         LIFT + "; plus highest AVO adoption facing AVO and P(stay | AVO,AVO) >= 0.9",
         "a firm facing an avoiding partner tends to avoid; mutual avoidance persists and leads to disintegration",
-        partner=AVO,
-        movers=(ACC, CPR, CPT, COL),
-        destination=AVO,
+        **_tendency("P5"),
         threshold=LIFT_MIN,
     ),
     Clause(
@@ -167,8 +223,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "ACC firm -> COL",
         OR,
         "learning stakes and prior related interaction empower the accommodating firm to collaborate",
-        moves=(Move(ACC, COL, "x", COL),),
-        named=("stakes", "relation"),
+        **_moderated("P6a"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -178,8 +233,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "ACC firm -> CPR; (ACC, ACC) -> (CPR, CPR)",
         OR,
         "learning stakes and prior related interaction empower accommodation towards compromise",
-        moves=(Move(ACC, CPR, "x", CPR), Move(ACC, ACC, "both", CPR)),
-        named=("stakes", "relation"),
+        **_moderated("P6b"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -189,8 +243,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "-> (CPR, CPR)",
         OR,
         "trust, long-term orientation and prior related interaction turn asymmetric exploitation into compromise",
-        moves=(Move(COL, CPT, "both", CPR),),
-        named=("trust", "orientation", "relation"),
+        **_moderated("P7a"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -200,8 +253,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "CPT firm -> CPR; (CPT, CPT) -> (CPR, CPR)",
         OR,
         "trust, long-term orientation and prior related interaction turn competition into compromise",
-        moves=(Move(CPT, CPR, "x", CPR), Move(CPT, CPT, "both", CPR)),
-        named=("trust", "orientation", "relation"),
+        **_moderated("P7b"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -211,8 +263,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "-> (COL, COL)",
         OR,
         "learning stakes, trust and prior related interaction move compromise to collaboration",
-        moves=(Move(COL, CPR, "both", COL), Move(CPR, CPR, "both", COL)),
-        named=("stakes", "trust", "relation"),
+        **_moderated("P8"),
         threshold=OR_MIN,
     ),
     Clause(
@@ -222,8 +273,7 @@ CLAUSES: Tuple[Clause, ...] = (
         "stays (COL, COL)",
         OR,
         "trust and long-term orientation sustain mutual collaboration (integration)",
-        moves=(Move(COL, COL, "both", COL),),
-        named=("trust", "orientation"),
+        **_moderated("P9"),
         threshold=OR_MIN,
     ),
     Clause(

@@ -1,10 +1,12 @@
 """P6-P9: moderated empowering moves.
 
 Within the condition (the pair states the proposition covers, both orientations, every moderator level), a
-logistic GLM of the predicted move on the four standardised moderators T, S, L, R (plus pair-state intercepts when
-the condition has several states), with dyad-clustered standard errors. Each named moderator's odds ratio per SD
-must be >= 1.2 with its 99% CI above 1; the unnamed ones are reported (discriminant check). A binned dose-response
-with a clustered logistic trend test is reported for each named moderator. Formulas: docs/statistics.md.
+logistic GLM of the predicted move on the mover's four standardised moderators T, S, L, R (plus pair-state
+intercepts when the condition has several states), with dyad-clustered standard errors. The mover's moderators are
+its own factors when one firm moves, and the less favourable firm's, factor by factor, when both move. Each named
+moderator's odds ratio per SD must be >= 1.2 with its 99% CI above 1; the unnamed ones are reported (discriminant
+check). A binned dose-response with a clustered logistic trend test is reported for each named moderator.
+Formulas: docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -21,20 +23,25 @@ from .verdicts import not_estimable
 
 
 def condition_rows(tr: Transitions, moves: Tuple[Move, ...]):
-    """Rows of ``tr`` in the clause's pair states, the predicted-move outcome and a state code per row."""
+    """Rows of ``tr`` in the clause's pair states: the mask, and for the rows in it the predicted-move outcome, a
+    state code and the mover's moderators [n, 4] (the moving firm's own; for a "both" move the pair level)."""
     mask = np.zeros(len(tr), dtype=bool)
     y = np.zeros(len(tr), dtype=bool)
     state = np.full(len(tr), -1, dtype=np.int64)
+    mods = np.zeros((len(tr), len(FACTOR_KEYS)), dtype=np.float64)
+    pair_mods = tr.mods
     for i, mv in enumerate(moves):
         here = ((tr.a == mv.x) & (tr.b == mv.y)) | ((tr.a == mv.y) & (tr.b == mv.x))
         if mv.who == "both":
             hit = (tr.a_next == mv.to) & (tr.b_next == mv.to)
+            mods[here] = pair_mods[here]
         else:  # the firm playing x (x != y, so exactly one firm plays it)
             hit = np.where(tr.a == mv.x, tr.a_next == mv.to, tr.b_next == mv.to)
+            mods[here] = tr.mover_mods(tr.a == mv.x)[here]
         mask |= here
         y |= here & hit
         state[here] = i
-    return mask, y[mask], state[mask]
+    return mask, y[mask], state[mask], mods[mask]
 
 
 def _standardise(mods: np.ndarray) -> np.ndarray:
@@ -46,11 +53,10 @@ def fit_moderators(data: PointData, clause: Clause, alpha: float, cov: str = "cl
     """The clause's GLM. Returns (frame with one row per moderator, n, events, clusters) or None when the condition
     has no moves or no variation in the outcome."""
     tr = data.transitions
-    mask, y, state = condition_rows(tr, clause.moves)
+    mask, y, state, mods = condition_rows(tr, clause.moves)
     n, events = int(mask.sum()), int(y.sum())
     if n == 0 or events == 0 or events == n:
         return None, n, events
-    mods = tr.mods[mask]
     varying = mods.std(axis=0) > 0
     if not varying.all():
         return None, n, events
@@ -86,8 +92,8 @@ def _bins(x: np.ndarray, bins: int) -> np.ndarray:
 def dose_response_rows(data: PointData, clause: Clause, factor: str, bins: int = 5) -> pd.DataFrame:
     """Rate of the predicted move by quantile bin of one moderator (within the condition)."""
     tr = data.transitions
-    mask, y, _ = condition_rows(tr, clause.moves)
-    x = tr.mods[mask, FACTOR_KEYS.index(factor)]
+    mask, y, _, mods = condition_rows(tr, clause.moves)
+    x = mods[:, FACTOR_KEYS.index(factor)]
     b = _bins(x, bins) if len(x) else np.zeros(0, dtype=np.int64)
     rows = []
     for i in range(int(b.max()) + 1 if len(b) else 0):
@@ -114,8 +120,8 @@ def trend_test(data: PointData, clause: Clause, factor: str, bins: int = 5):
     counts, which leaves the estimate and the cluster sandwich unchanged (only the N in statsmodels' small-sample
     factor (N - 1) / (N - k) becomes the number of cells)."""
     tr = data.transitions
-    mask, y, state = condition_rows(tr, clause.moves)
-    x = tr.mods[mask, FACTOR_KEYS.index(factor)]
+    mask, y, state, mods = condition_rows(tr, clause.moves)
+    x = mods[:, FACTOR_KEYS.index(factor)]
     score = _bins(x, bins)
     if len(np.unique(score)) < 2 or y.all() or not y.any():
         return np.nan, np.nan

@@ -14,7 +14,7 @@ import numpy as np
 from ..labels import AVO, STRATEGY_CODES
 from ._data import PointData
 from ._ratios import RatioEstimate, proportion, rate_ratio
-from .clauses import LEARNING_STATES, MODERATION, NEAR_ABSORBING, Clause, state_label
+from .clauses import LEARNING_STATES, MODERATION, NEAR_ABSORBING, Clause, predicted_elsewhere, state_label
 from .sojourn import longest_sojourn
 from .verdicts import directional_estimate, not_estimable, ratio_criteria
 
@@ -44,12 +44,17 @@ def _ratio_result(fit: RatioEstimate | None, clause: Clause, extra: Dict, what: 
 
 
 def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int) -> Dict:
-    """Lift of ``mover -> destination`` facing ``partner`` over the same mover strategies facing any other partner
-    state, plus the modal-change check (and for P5 the highest-adoption and near-absorbing checks)."""
+    """Lift of ``mover -> destination`` facing ``partner`` over the same mover strategies facing the partner states
+    where no proposition predicts that move (another clause predicting the same move, e.g. P2a's COL -> CPT facing
+    CPT for P1a, would make the reference a second condition), plus the modal-change check (and for P5 the
+    highest-adoption and near-absorbing checks). ``lift_vs_all_other`` is the lift over every other partner state."""
     mv = data.movers(regime)
     m = mv.subset(np.isin(mv.own, clause.movers))
     y = m.own_next == clause.destination
     cond = m.partner == clause.partner
+    m_all, y_all, cond_all = m, y, cond
+    keep = cond | ~predicted_elsewhere(m.own, m.partner, clause.destination)
+    m, y, cond = m.subset(keep), y[keep], cond[keep]
     n_cond, n_other = int(cond.sum()), int((~cond).sum())
     ev_cond, ev_other = int(y[cond].sum()), int(y[~cond].sum())
     changed = cond & (m.own_next != m.own)
@@ -71,11 +76,17 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
             **extra,
         )
     fit = rate_ratio(y, cond, m.own.astype(np.int64), m.dyad, alpha)
+    n_all_other = int((~cond_all).sum())
+    extra["lift_vs_all_other"] = (
+        extra["rate_condition"] / (y_all[~cond_all].sum() / n_all_other)
+        if n_all_other and y_all[~cond_all].any()
+        else np.nan
+    )
     checks = [is_modal]
     predicted = STRATEGY_CODES[clause.destination]
     notes = [] if is_modal else [f"modal change is {extra['modal_destination']}, not {predicted}"]
     if clause.name == "P5":
-        highest, lowest_bound, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, m, y, regime, alpha)
+        highest, lowest_bound, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, m_all, y_all, regime, alpha)
         extra.update(
             highest_facing_avo=highest,
             avo_vs_other_ci_low=lowest_bound,
