@@ -37,8 +37,8 @@ __all__ = [
     "survival",
 ]
 
-# Submodules loaded on first use (matplotlib and statsmodels are heavy): learnrace.plots, learnrace.propositions.
-_LAZY = ("plots", "propositions", "tidy", "labels", "export")
+# Submodules loaded on first use (matplotlib, scipy and statsmodels are heavy): learnrace.plots, .propositions, .scenarios.
+_LAZY = ("plots", "propositions", "scenarios", "tidy", "labels", "export")
 
 
 def __getattr__(name: str):
