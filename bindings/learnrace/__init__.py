@@ -37,8 +37,9 @@ __all__ = [
     "survival",
 ]
 
-# Submodules loaded on first use (matplotlib and statsmodels are heavy): learnrace.plots, learnrace.propositions.
-_LAZY = ("plots", "propositions", "tidy", "labels")
+# Submodules loaded on first use (matplotlib, statsmodels and SALib are heavy): learnrace.plots, learnrace.propositions,
+# and the study modules learnrace.design, learnrace.sensitivity, learnrace.plots_study.
+_LAZY = ("plots", "propositions", "tidy", "labels", "design", "sensitivity", "plots_study")
 
 
 def __getattr__(name: str):

@@ -235,7 +235,7 @@ def _parse_values(key: str, values: Any) -> tuple:
         _number(key, "each value", v)
     kinds = {"name" if isinstance(v, str) else "bool" if isinstance(v, bool) else "number" for v in values}
     if len(kinds) > 1:
-        raise _param_error(key, f"values mix {' and '.join(sorted(kinds))}s: {values!r}")
+        raise _param_error(key, f"values mix {' and '.join(k + 's' for k in sorted(kinds))}: {values!r}")
     seen = set()
     for v in values:
         if v in seen:
@@ -439,13 +439,13 @@ def _with_points(d: Design, frame: pd.DataFrame) -> Design:
             bad = ~((v >= p.low) & (v <= p.high))
             if bad.any():
                 i = int(np.argmax(bad))
-                raise ValueError(f"{p.key} = {column.iloc[i]!r} at row {i} is outside [{p.low}, {p.high}]")
+                raise ValueError(f"{p.key} = {_plain(column.iloc[i])!r} at row {i} is outside [{p.low}, {p.high}]")
             points[p.key] = v
         else:
             allowed = set(p.values)
             for i, v in enumerate(column):
                 if _plain(v) not in allowed:
-                    raise ValueError(f"{p.key} = {v!r} at row {i} is not one of {list(p.values)}")
+                    raise ValueError(f"{p.key} = {_plain(v)!r} at row {i} is not one of {list(p.values)}")
             points[p.key] = _values_array([_plain(v) for v in column])
     d = dataclasses.replace(d, points=points)
     points.attrs[ATTRS_KEY] = d.to_dict()
