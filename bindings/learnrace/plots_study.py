@@ -134,7 +134,7 @@ def sensitivity(
         frame.loc[pair, "parameter"] = frame.loc[pair, "parameter"] + " x " + frame.loc[pair, "parameter_2"]
     if axes is None:
         n = len(outcomes)
-        height = 0.9 + 0.32 * frame["parameter"].nunique() * max(1, len(wanted) / 2)
+        height = 1.2 + 0.35 * frame["parameter"].nunique() * max(1, len(wanted) / 2)
         fig, axes = plt.subplots(1, n, figsize=(4.2 * n + 1.6, height), sharey=True, squeeze=False)
         axes = axes[0]
     else:
@@ -165,7 +165,7 @@ def sensitivity(
         ax.set_xlabel(f"index ({conf:.0%} CI)" if np.isfinite(conf) else "index")
     axes[0].set_yticks(range(len(order)), order)
     axes[0].set_ylim(-0.6, len(order) - 0.4)
-    axes[-1].legend(fontsize=8, loc="lower right")
+    axes[-1].legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig
 
