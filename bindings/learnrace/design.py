@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ConfigError
+from ._optional import require
 
 KINDS = ("grid", "random", "latin", "sobol", "morris")
 ALIASES = {"saltelli": "sobol", "lhs": "latin", "latin_hypercube": "latin"}
@@ -336,10 +337,10 @@ def _parse(
             raise _setting_error("n", f"a {kind} design needs n (the number of {_n_meaning(kind)})")
         n = _int_setting("n", n, 2 if kind == "morris" else 1, MAX_POINTS)
     seed = _int_setting("seed", seed, 0, MAX_SEED)
-    if second_order is not None and kind != "sobol":
-        raise _setting_error("second_order", f"applies to sobol designs, not {kind}")
     if second_order is not None and not isinstance(second_order, (bool, np.bool_)):
         raise _setting_error("second_order", f"must be true or false, not {second_order!r}")
+    if second_order and kind != "sobol":
+        raise _setting_error("second_order", f"applies to sobol designs, not {kind}")
     if levels is not None and kind != "morris":
         raise _setting_error("levels", f"applies to morris designs, not {kind}")
     levels = _int_setting("levels", DEFAULT_LEVELS if levels is None else levels, 2, 1000)
@@ -397,15 +398,11 @@ def _unit_sample(d: Design) -> np.ndarray:
     if d.kind == "random":
         return np.random.default_rng(d.seed).random((d.n, len(d.parameters)))
     if d.kind == "latin":
-        from SALib.sample import latin
-
-        return latin.sample(problem, d.n, seed=d.seed)
+        return require("SALib.sample.latin", "a latin design").sample(problem, d.n, seed=d.seed)
     if d.kind == "sobol":
-        from SALib.sample import sobol
-
+        sobol = require("SALib.sample.sobol", "a sobol design")
         return sobol.sample(problem, d.n, calc_second_order=d.second_order, seed=d.seed)
-    from SALib.sample import morris
-
+    morris = require("SALib.sample.morris", "a morris design")
     with warnings.catch_warnings():
         # levels are checked by _parse; SALib's odd-levels warning is repeated there
         warnings.filterwarnings("ignore", message="num_levels should be an even number")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ._optional import require
 from .design import POINT_COLUMN
+
+plt = require("matplotlib.pyplot", "learnrace.plots_study")
 
 INDEX_STYLE = {
     "S1": ("o", "#1f77b4", "first order S1"),

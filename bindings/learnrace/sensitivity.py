@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ._optional import require
 from .design import POINT_COLUMN, Design, as_design
 
 TIDY_COLUMNS = ["outcome", "parameter", "index", "estimate", "ci_low", "ci_high", "confidence"]
@@ -88,9 +89,7 @@ def _settings(d: Design, confidence, resamples, seed):
 
 
 def _z(confidence: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + confidence / 2))
+    return float(require("scipy.stats", "learnrace.sensitivity").norm.ppf(0.5 + confidence / 2))
 
 
 def _rows(outcome, parameter, index, estimate, half_width, confidence, **extra):
@@ -138,8 +137,7 @@ def sobol(
     Returns a tidy frame: outcome, parameter, index ("S1", "ST", "S2"), estimate, ci_low, ci_high, confidence; with
     S2 also ``parameter_2`` (the second parameter of the pair; empty for S1 and ST).
     """
-    from SALib.analyze import sobol as salib_sobol
-
+    salib_sobol = require("SALib.analyze.sobol", "learnrace.sensitivity.sobol")
     d, names, Y = outcome_matrix(design, outcomes, columns)
     if d.kind != "sobol":
         raise ValueError(f"Sobol' indices need a sobol design, not {d.kind}")
@@ -230,8 +228,7 @@ def morris(
     resampled elementary effects); sigma and mu get the same kind of interval from resampled trajectories.
     Returns a tidy frame: outcome, parameter, index ("mu_star", "sigma", "mu"), estimate, ci_low, ci_high, confidence.
     """
-    from SALib.analyze import morris as salib_morris
-
+    salib_morris = require("SALib.analyze.morris", "learnrace.sensitivity.morris")
     d, names, Y = outcome_matrix(design, outcomes, columns)
     if d.kind != "morris":
         raise ValueError(f"Morris indices need a morris design, not {d.kind}")
@@ -285,8 +282,7 @@ def analyse(design: Any, outcomes: pd.DataFrame, **options) -> pd.DataFrame:
 def share_ci(successes, n, confidence: float = 0.95, method: str = "wilson"):
     """``(low, high)`` of a share ``successes / n``: Wilson score (default) or Clopper-Pearson ("clopper-pearson")
     interval (statsmodels' proportion_confint). Array-like inputs; NaN where n == 0."""
-    from statsmodels.stats.proportion import proportion_confint
-
+    proportion_confint = require("statsmodels.stats.proportion", "learnrace.sensitivity.share_ci").proportion_confint
     if method not in SHARE_METHODS:
         raise ValueError(f"method must be one of {sorted(SHARE_METHODS)}, not {method!r}")
     if not 0 < confidence < 1:
@@ -414,8 +410,7 @@ def to_xarray(design: Any, outcomes: pd.DataFrame, counts: pd.DataFrame | None =
     """A grid study as an ``xarray.Dataset`` with one dimension per parameter (coordinates: the grid values in the
     design's order) and one variable per outcome; with ``counts`` also ``<outcome>.ci_low`` and ``<outcome>.ci_high``.
     Raises ValueError for a design that is not a grid."""
-    import xarray as xr
-
+    xr = require("xarray", "learnrace.sensitivity.to_xarray")
     d = as_design(design)
     if d.kind != "grid":
         raise ValueError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -253,6 +254,7 @@ BAD = [
     (RANGES, {"kind": "morris", "n": 1}, "study.n", "must be in \\[2, 10000000\\]"),
     ({"a.b": [1, 2]}, {"n": 4}, "study.n", "a grid design has no n"),
     (RANGES, {"kind": "latin", "n": 4, "second_order": True}, "study.second_order", "applies to sobol"),
+    (RANGES, {"kind": "sobol", "n": 4, "second_order": 1}, "study.second_order", "must be true or false, not 1"),
     (RANGES, {"kind": "sobol", "n": 4, "levels": 4}, "study.levels", "applies to morris"),
     (RANGES, {"kind": "latin", "n": 4, "seed": -1}, "study.seed", "in \\[0, 4294967295\\], not -1"),
     (RANGES, {"kind": "latin", "n": 4, "confidence": 1.0}, "study.confidence", "in \\(0, 1\\)"),
@@ -282,3 +284,12 @@ def test_bad_study_tables_are_config_errors(text, key, message):
     with pytest.raises(ConfigError, match=message) as e:
         design.load_study(text)
     assert e.value.key == key
+
+
+def test_a_sampling_design_without_salib_names_the_study_extra(monkeypatch):
+    for name in [k for k in sys.modules if k == "SALib" or k.startswith("SALib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "SALib", None)  # `import SALib` raises ImportError
+    with pytest.raises(ImportError, match=r'a latin design needs SALib.*pip install "learnrace\[study\]"'):
+        design.make(RANGES, kind="latin", n=4)
+    assert design.make({"a.b": [1, 2]}).n_points == 2  # a grid needs no SALib
