@@ -161,6 +161,7 @@ class Design:
             "parameters": [p.to_dict() for p in self.parameters],
             "problem": self.problem(),
             "n_points": self.n_points,
+            "generator": _generator(self.kind),
         }
 
     def to_json(self) -> str:
@@ -361,6 +362,20 @@ def _parse(
         resamples=resamples,
         points=pd.DataFrame(),
     )
+
+
+def _generator(kind: str) -> str:
+    """What made the points: regenerating a sampling design from its seed needs the same SALib (and scipy)."""
+    if kind == "grid":
+        return "learnrace"
+    if kind == "random":
+        return f"numpy {np.__version__}"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"SALib {version('SALib')}"
+    except PackageNotFoundError:
+        return "SALib"
 
 
 def _n_meaning(kind: str) -> str:

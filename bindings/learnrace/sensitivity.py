@@ -29,12 +29,14 @@ SHARE_METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
 # -------------------------------------------------------------------------------------------------------- outcomes
 
 
-def outcome_matrix(design: Any, outcomes: pd.DataFrame, columns: Sequence[str] | None = None):
+def outcome_matrix(
+    design: Any, outcomes: pd.DataFrame, columns: Sequence[str] | None = None, allow_missing: bool = False
+):
     """``(design, names, Y)``: the outcome columns as a float array [points x outcomes] in the design's point order.
 
     columns: the outcomes to use (default: every column except ``point`` and the design's parameters). Raises
-    ValueError for a missing or repeated point, a point the design does not have, a non-numeric outcome or a missing
-    value (naming the outcome and the point).
+    ValueError for a missing or repeated point, a point the design does not have, a non-numeric outcome or, unless
+    ``allow_missing``, a missing or infinite value (naming the outcome and the point).
     """
     d = as_design(design)
     if not isinstance(outcomes, pd.DataFrame):
@@ -61,9 +63,13 @@ def outcome_matrix(design: Any, outcomes: pd.DataFrame, columns: Sequence[str] |
         if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]):
             raise ValueError(f"outcome {c!r} is not numeric ({frame[c].dtype})")
         bad = ~np.isfinite(frame[c].to_numpy(dtype=np.float64))
+        if allow_missing:
+            bad &= frame[c].notna().to_numpy()
         if bad.any():
+            i = int(np.argmax(bad))
             raise ValueError(
-                f"outcome {c!r} is {frame[c].iloc[int(np.argmax(bad))]} at point {names.iloc[int(np.argmax(bad))]!r}"
+                f"outcome {c!r} is {frame[c].iloc[i]} at point {names.iloc[i]!r}; the indices need a value at every "
+                "point (leave the outcome out with columns=[...])"
             )
     return d, [str(c) for c in columns], frame.to_numpy(dtype=np.float64)
 
@@ -326,7 +332,8 @@ def summarise(
     confidence: float | None = None,
     share_method: str = "wilson",
 ) -> pd.DataFrame:
-    """One row per (point, outcome): the point's name and parameters, the outcome's estimate and its CI.
+    """One row per (point, outcome): the point's name and parameters, the outcome's estimate and its CI. A missing
+    estimate (NaN, e.g. a share of no dyads) stays missing, with no interval.
 
     counts: one row per (point, outcome) with columns ``point``, ``outcome``, ``n`` and ``successes`` (a share:
     estimate = successes / n; Wilson or Clopper-Pearson interval, ``share_method``) or ``sd`` (a mean: normal
@@ -335,7 +342,7 @@ def summarise(
 
     Returns: point, the parameters, outcome, estimate, ci_low, ci_high, confidence, ci_method, n, successes, sd.
     """
-    d, names, Y = outcome_matrix(design, outcomes)
+    d, names, Y = outcome_matrix(design, outcomes, allow_missing=True)
     confidence = d.confidence if confidence is None else float(confidence)
     long = pd.DataFrame(
         {

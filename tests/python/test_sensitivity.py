@@ -172,7 +172,7 @@ def test_outcomes_are_matched_to_points_by_name_not_by_row():
         sa.sobol(d, pd.concat([out, out.iloc[:1]]))
     broken = out.copy()
     broken.loc[5, "y"] = np.nan
-    with pytest.raises(ValueError, match="outcome 'y' is nan at point 'p00005'"):
+    with pytest.raises(ValueError, match=r"outcome 'y' is nan at point 'p00005'.*columns=\[\.\.\.\]"):
         sa.sobol(d, broken)
     with pytest.raises(ValueError, match="needs a 'point' column"):
         sa.sobol(d, out[["y"]])
@@ -242,6 +242,13 @@ def test_summarise_joins_parameters_outcomes_and_their_cis():
     # without counts: estimates only
     bare = sa.summarise(d, outcomes)
     assert bare["ci_low"].isna().all() and (bare["ci_method"] == "").all()
+    # a share of no dyads is missing, with no interval (the indices would refuse it)
+    empty = outcomes.copy()
+    empty.loc[1, "race_won"] = np.nan
+    none = counts.copy()
+    none.loc[(none["outcome"] == "race_won") & (none["point"] == "p00001"), ["n", "successes"]] = 0
+    row = sa.summarise(d, empty, none).query("point == 'p00001' and outcome == 'race_won'").iloc[0]
+    assert np.isnan(row["estimate"]) and np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
 
 
 def test_summarise_rejects_counts_that_do_not_match_the_outcome():
