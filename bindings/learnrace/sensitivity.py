@@ -24,6 +24,9 @@ from .design import POINT_COLUMN, Design, as_design
 TIDY_COLUMNS = ["outcome", "parameter", "index", "estimate", "ci_low", "ci_high", "confidence"]
 SUMMARY_COLUMNS = ["outcome", "estimate", "ci_low", "ci_high", "confidence", "ci_method", "n", "successes", "sd"]
 SHARE_METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
+# The bootstrap holds a few [samples x resamples] arrays at once (SALib's Sobol': the resample indices and four
+# arrays of outputs, 8 bytes each): samples x resamples is capped so that stays under about 2 GB.
+MAX_BOOTSTRAP = 50_000_000
 
 
 # -------------------------------------------------------------------------------------------------------- outcomes
@@ -91,6 +94,12 @@ def _settings(d: Design, confidence, resamples, seed):
         raise ValueError(f"confidence must be in (0, 1), not {confidence!r}")
     if int(resamples) != resamples or resamples < 2:
         raise ValueError(f"resamples must be an integer >= 2, not {resamples!r}")
+    samples = d.n  # Sobol': base samples; Morris: trajectories
+    if samples * resamples > MAX_BOOTSTRAP:
+        raise ValueError(
+            f"the bootstrap of {samples} samples x {resamples} resamples exceeds {MAX_BOOTSTRAP:,} numbers per array; "
+            f"use resamples <= {MAX_BOOTSTRAP // samples}"
+        )
     return float(confidence), int(resamples), d.seed if seed is None else int(seed)
 
 

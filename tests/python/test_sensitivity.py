@@ -185,6 +185,14 @@ def test_outcomes_are_matched_to_points_by_name_not_by_row():
         sa.analyse(latin, ishigami_outcomes(latin))
 
 
+def test_bootstrap_size_is_bounded_before_anything_is_allocated():
+    d = design.make(ISHIGAMI, kind="sobol", n=64, seed=1)
+    with pytest.raises(ValueError, match="64 samples x 1000000 resamples exceeds 50,000,000 .* resamples <= 781250"):
+        sa.sobol(d, ishigami_outcomes(d), resamples=1_000_000)
+    with pytest.raises(ValueError, match="resamples must be an integer >= 2, not 1"):
+        sa.sobol(d, ishigami_outcomes(d), resamples=1)
+
+
 def test_constant_outcome_gives_nan_indices_and_a_warning():
     d = design.make(ISHIGAMI, kind="sobol", n=16, seed=1)
     out = ishigami_outcomes(d, flat=0.25)
