@@ -269,7 +269,7 @@ def _grid_values(key: str, spec: Mapping) -> tuple:
 
 
 def _parse_parameter(key: Any, spec: Any, kind: str, levels: int) -> Parameter:
-    if not isinstance(key, str) or not key or key.strip() != key or ".." in key or key.startswith("."):
+    if not isinstance(key, str) or not key or key.strip() != key or ".." in key or key[0] == "." or key[-1] == ".":
         raise ConfigError(f"study.parameters: {key!r} is not a dotted configuration key", str(key))
     if key == POINT_COLUMN or key == "name":
         raise _param_error(key, f"{key!r} names the points and cannot be a parameter")

@@ -249,6 +249,8 @@ BAD = [
     ({"point": [1, 2]}, {}, "point", "names the points"),
     ({"a.b": ["x", "y", "z"]}, {"kind": "morris", "n": 4}, "a.b", "levels = 4 needs exactly 4 values, not 3"),
     ({}, {}, "study.parameters", "no parameters"),
+    ({"shocks.trust.": [1, 2]}, {}, "shocks.trust.", "is not a dotted configuration key"),
+    (RANGES, {"kind": "latin", "n": 4.0}, "study.n", "must be an integer, not 4.0"),
     (RANGES, {"kind": "sobol"}, "study.n", "a sobol design needs n"),
     (RANGES, {"kind": "sobol", "n": 0}, "study.n", "must be in \\[1, 10000000\\], not 0"),
     (RANGES, {"kind": "morris", "n": 1}, "study.n", "must be in \\[2, 10000000\\]"),
