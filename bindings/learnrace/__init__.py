@@ -37,8 +37,10 @@ __all__ = [
     "survival",
 ]
 
-# Submodules loaded on first use (matplotlib, scipy and statsmodels are heavy): learnrace.plots, .propositions, .scenarios.
-_LAZY = ("plots", "propositions", "scenarios", "tidy", "labels", "export")
+# Submodules loaded on first use (matplotlib, scipy, statsmodels and SALib are heavy): learnrace.plots,
+# learnrace.propositions, learnrace.scenarios, and the study modules learnrace.design, learnrace.sensitivity,
+# learnrace.plots_study.
+_LAZY = ("plots", "propositions", "scenarios", "tidy", "labels", "export", "design", "sensitivity", "plots_study")
 
 
 def __getattr__(name: str):

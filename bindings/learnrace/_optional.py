@@ -5,6 +5,8 @@ the package is missing. pyproject.toml's [project.optional-dependencies] lists t
     pip install "learnrace[stats]"     scipy, statsmodels     learnrace.propositions
     pip install "learnrace[xarray]"    xarray                 Results.to_xarray
     pip install "learnrace[progress]"  tqdm                   tqdm progress bars (else a plain bar)
+    pip install "learnrace[study]"     SALib (+ scipy, statsmodels, matplotlib, xarray)
+                                                              learnrace.design, .sensitivity, .plots_study
     pip install "learnrace[all]"       all of the above
 """
 
@@ -20,6 +22,7 @@ EXTRAS = {
     "statsmodels": ("statsmodels", "stats"),
     "xarray": ("xarray", "xarray"),
     "tqdm": ("tqdm", "progress"),
+    "SALib": ("SALib", "study"),
 }
 
 

@@ -101,8 +101,8 @@ def test_every_optional_module_has_its_extra_and_all_and_test_are_complete():
     extras = _pyproject()["project"]["optional-dependencies"]
     features = set()
     for module, (package, extra) in _optional.EXTRAS.items():
-        assert package in _names(extras[extra]), f"{package} ({module}) missing from the [{extra}] extra"
-        features.add(package)
+        assert package.lower() in _names(extras[extra]), f"{package} ({module}) missing from the [{extra}] extra"
+        features.add(package.lower())  # PyPI names are case-insensitive (SALib)
     assert features <= _names(extras["all"])
     assert _names(extras["all"]) <= _names(extras["test"])
     assert {"pytest", "lifelines", "nbclient"} <= _names(extras["test"])
