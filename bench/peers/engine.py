@@ -27,14 +27,16 @@ def find_binary() -> str | None:
     return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
 
 
-def run_cli(binary: str, dyads: int, periods: int, seed: int, threads: int = 0) -> Tuple[PeerResult, Params]:
-    """Run the C++ CLI on the CPU backend and read its run file (h5py)."""
+def run_cli(
+    binary: str, dyads: int, periods: int, seed: int, threads: int = 0, backend: str = "cpu"
+) -> Tuple[PeerResult, Params]:
+    """Run the C++ CLI (on the CPU backend unless told otherwise) and read its run file (h5py)."""
     import h5py
 
     with tempfile.TemporaryDirectory(prefix="peers-") as tmp:
         exp, out = Path(tmp) / "experiment.toml", Path(tmp) / "run.h5"
         exp.write_text(experiment_toml(dyads, periods, seed))
-        cmd = [binary, "run", str(exp), "-o", str(out), "--backend", "cpu", "--threads", str(threads), "-q"]
+        cmd = [binary, "run", str(exp), "-o", str(out), "--backend", backend, "--threads", str(threads), "-q"]
         subprocess.run(cmd, check=True)
         with h5py.File(out, "r") as f:
             result = PeerResult(
