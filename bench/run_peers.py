@@ -199,7 +199,12 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         "",
     ]
     for (mode, dyads), rows in results.items():
-        where = "one core (everything pinned to CPU 0; engine --threads 1)" if mode == "1" else "all cores"
+        if args.gpu:
+            where = "on the GPU (CUDA engine; JAX on its default device)"
+        elif mode == "1":
+            where = "one core (everything pinned to CPU 0; engine --threads 1)"
+        else:
+            where = "all cores"
         lines += [f"## {dyads} dyads, {where}", ""] + table(rows, impls, reference) + [""]
     return "\n".join(lines) + "\n"
 
