@@ -26,9 +26,11 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,12 +42,22 @@ SEED = 1
 
 
 # ----------------------------------------------------------------------------------------------- worker (one run)
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, binary: str, backend: str) -> dict:
-    """One timed run in this process; returns seconds and live dyad-periods."""
+    """One timed run in this process: wall seconds, CPU seconds (all threads), live dyad-periods."""
     from peers import engine
 
     if impl == "engine":
+        # CPU time of the CLI process, less that of a one-dyad run (process start, configuration, file writing).
+        c0 = _children_cpu()
+        _, params = engine.run_cli(binary, 1, periods, seed, threads, backend=backend)
+        c1 = _children_cpu()
         result, _ = engine.run_cli(binary, dyads, periods, seed, threads, backend=backend)
+        cpu = (_children_cpu() - c1) - (c1 - c0)
     else:
         _, params = engine.run_cli(binary, 1, periods, seed, 1)  # the engine's parameters, from its run file
         if impl == "numpy":
@@ -58,10 +70,13 @@ def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, binary:
             from peers import mesa_peer as peer
         else:
             raise ValueError(f"unknown implementation {impl!r}")
+        c0 = time.process_time()
         result = peer.simulate(params, dyads, seed)
+        cpu = time.process_time() - c0
     return {
         "impl": impl,
         "seconds": result.seconds,
+        "cpu_seconds": cpu,
         "dyad_periods": result.dyad_periods,
         "mean_duration": result.mean_duration,
     }
@@ -122,12 +137,17 @@ def fmt_rate(v: float) -> str:
     return f"{v:.3g}"
 
 
+def _spread(values: list) -> str:
+    return " - ".join(f"{v:.3g}" for v in (min(values), statistics.median(values), max(values)))
+
+
 def table(rows: list, impls: tuple, reference: str) -> list:
-    """Markdown rows: per implementation the median (min - max) dyad-periods/s and the per-round ratios."""
+    """Markdown rows: per implementation its throughput per wall second and per CPU second, median (min - max),
+    and the ratios reference / implementation per round, min - median - max."""
     lines = [
-        f"| implementation | runs | dyad-periods/s median (min - max) | mean duration | {reference} / peer: "
-        "min - median - max |",
-        "| --- | --- | --- | --- | --- |",
+        f"| implementation | runs | dyad-periods/s, wall: median (min - max) | {reference} / peer, wall | "
+        f"dyad-periods per CPU-s: median (min - max) | {reference} / peer, CPU | mean duration |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     by_round = {}
     for r in rows:
@@ -136,22 +156,19 @@ def table(rows: list, impls: tuple, reference: str) -> list:
         mine = [r for r in rows if r["impl"] == impl]
         if not mine:
             continue
-        rates = [r["dyad_periods"] / r["seconds"] for r in mine]
-        ratios = []
-        for runs in by_round.values():
-            if impl in runs and reference in runs:
-                ref = runs[reference]["dyad_periods"] / runs[reference]["seconds"]
-                ratios.append(ref / (runs[impl]["dyad_periods"] / runs[impl]["seconds"]))
-        ratio = (
-            "-"
-            if impl == reference or not ratios
-            else " - ".join(f"{v:.3g}" for v in (min(ratios), statistics.median(ratios), max(ratios)))
-        )
+        cells = []
+        for time_key in ("seconds", "cpu_seconds"):
+            rates = [r["dyad_periods"] / r[time_key] for r in mine]
+            ratios = [
+                (runs[reference]["dyad_periods"] / runs[reference][time_key])
+                / (runs[impl]["dyad_periods"] / runs[impl][time_key])
+                for runs in by_round.values()
+                if impl in runs and reference in runs
+            ]
+            cells.append(f"{fmt_rate(statistics.median(rates))} ({fmt_rate(min(rates))} - {fmt_rate(max(rates))})")
+            cells.append("-" if impl == reference or not ratios else _spread(ratios))
         mean_d = statistics.mean(r["mean_duration"] for r in mine)
-        lines.append(
-            f"| {impl} | {len(mine)} | {fmt_rate(statistics.median(rates))} ({fmt_rate(min(rates))} - "
-            f"{fmt_rate(max(rates))}) | {mean_d:.2f} | {ratio} |"
-        )
+        lines.append(f"| {impl} | {len(mine)} | {' | '.join(cells)} | {mean_d:.2f} |")
     return lines
 
 
@@ -189,7 +206,9 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         f"table; seeds {SEED}..{SEED + args.repeat - 1} (round r: seed {SEED} + r, the same for every "
         "implementation).",
         "- Time: each implementation's own simulation wall time (engine: the run file's `seconds`; JAX: after "
-        "compiling). Throughput = its live dyad-periods / time. Ratios: per round, then min - median - max.",
+        "compiling), and the CPU time it used (all its threads; engine: the CLI process's, less that of a one-dyad "
+        "run). On a shared machine the CPU time is the steadier measure of work per core. Throughput = its live "
+        "dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
         "histograms four outcomes, sums ten moments and samples trajectories; the peers count only transitions and "
         "dyads by cause and duration (the outputs compared in tests/python/test_peers.py). JAX runs every dyad "
