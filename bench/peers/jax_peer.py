@@ -131,7 +131,7 @@ def _period(p: Params, s: dict, e, u):
     rel_cov = 1 - 2 * decay
     pair = STRATEGIES * strategy[0] + strategy[1]
     cut = jnp.asarray(CUT_TRANSPARENCY)[strategy]
-    counter = detected & (u[0:2] < p.p_counter) & (cut != strategy)
+    counter = detected & (partner != AVO) & (u[0:2] < p.p_counter) & (cut != strategy)
     nxt = jnp.where(counter, cut, strategy)
     prop = jnp.asarray(PAIR_PROPOSITION)[pair]
     b0 = jnp.asarray(np.append(p.beta0, 0.0), jnp.float32)[prop]

@@ -133,7 +133,8 @@ class DyadAgent(mesa.Agent):
         counter = [False, False]
         for i, f in enumerate(self.firms):
             cut = _CUT[f.strategy]
-            if detected[i] and rnd.random() < p.p_counter and cut != f.strategy:
+            partner_avoids = self.firms[1 - i].strategy == AVO  # nothing left to halt: P5 decides
+            if detected[i] and not partner_avoids and rnd.random() < p.p_counter and cut != f.strategy:
                 counter[i], nxt[i] = True, cut
         prop = _PROPOSITION[pair]
         empowered = False

@@ -148,14 +148,14 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
         rel_cov = 1 - 2 * decay
         pair = STRATEGIES * strategy[0] + strategy[1]
         cut = CUT_TRANSPARENCY[strategy]
-        counter = detected & (u[0:2] < F32(p.p_counter)) & (cut != strategy)
+        counter = detected & (strategy[::-1] != AVO) & (u[0:2] < F32(p.p_counter)) & (cut != strategy)
         nxt = np.where(counter, cut, strategy)
         prop = PAIR_PROPOSITION[pair]
         b = beta[:, prop]
         eta = beta0[prop] + b[3] * rel_cov + b[0] * z[:, 0] + b[1] * z[:, 1] + b[2] * z[:, 2]
         mover = PAIR_MOVER[pair]
         eta_pair = np.where(mover == 1, eta[0], np.where(mover == 2, eta[1], np.minimum(eta[0], eta[1])))
-        empowered = (prop >= 0) & ~counter[0] & ~counter[1] & (u[2] * (1 + np.exp(-eta_pair)) < 1)
+        empowered = (prop >= 0) & ~counter[0] & ~counter[1] & (u[2] < 1 / (1 + np.exp(-eta_pair)))
         nxt = np.where(empowered, PAIR_EMPOWER[:, pair], nxt)
         barrier = PAIR_BARRIER[:, pair]
         bar_eta = (
