@@ -1,4 +1,4 @@
-"""Do a peer's statistics agree with the engine's within sampling error? (docs: tests/python/test_peers.py)
+"""Do a peer's statistics agree with the engine's within sampling error? (used by tests/python/test_peers.py)
 
 Four checks, each at family-wise level ALPHA = 0.01 (so a correct peer fails one with probability at most 4 %; the
 tests use fixed seeds, so the verdict is reproducible):
