@@ -104,7 +104,7 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
     explore_edges = (eps * np.array([0.2, 0.4, 0.6, 0.8], F32))[:, None, None]
 
     transitions = np.zeros(PAIRS * PAIRS, np.int64)
-    ended_cause, ended_duration, ended_id = [], [], []
+    ended_cause, ended_duration = [], []  # of the dyads that ended, period by period
     cells, cell_ids = [], []
     for t in range(T):
         n = F.shape[1]
@@ -207,7 +207,6 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
         if ended.any():
             ended_cause.append(cause[ended])
             ended_duration.append(np.full(int(ended.sum()), t + 1))
-            ended_id.append(I[_ID, ended])
             keep = ~ended
             F, I = F[:, keep], I[:, keep]  # noqa: E741
     cause = np.concatenate(ended_cause + [np.zeros(F.shape[1], np.int64)])
