@@ -141,14 +141,14 @@ def _spread(values: list) -> str:
     return " - ".join(f"{v:.3g}" for v in (min(values), statistics.median(values), max(values)))
 
 
-def table(rows: list, impls: tuple, reference: str) -> list:
-    """Markdown rows: per implementation its throughput per wall second and per CPU second, median (min - max),
-    and the ratios reference / implementation per round, min - median - max."""
-    lines = [
-        f"| implementation | runs | dyad-periods/s, wall: median (min - max) | {reference} / peer, wall | "
-        f"dyad-periods per CPU-s: median (min - max) | {reference} / peer, CPU | mean duration |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
+def table(rows: list, impls: tuple, reference: str, cpu: bool = True) -> list:
+    """Markdown rows: per implementation its throughput per wall second (and, with `cpu`, per CPU second), median
+    (min - max), and the ratios reference / implementation per round, min - median - max."""
+    time_keys = ("seconds", "cpu_seconds") if cpu else ("seconds",)
+    header = f"| implementation | runs | dyad-periods/s, wall: median (min - max) | {reference} / peer, wall | "
+    if cpu:
+        header += f"dyad-periods per CPU-s: median (min - max) | {reference} / peer, CPU | "
+    lines = [header + "mean duration |", "| --- " * (3 + 2 * len(time_keys)) + "|"]
     by_round = {}
     for r in rows:
         by_round.setdefault(r["round"], {})[r["impl"]] = r
@@ -157,7 +157,7 @@ def table(rows: list, impls: tuple, reference: str) -> list:
         if not mine:
             continue
         cells = []
-        for time_key in ("seconds", "cpu_seconds"):
+        for time_key in time_keys:
             rates = [r["dyad_periods"] / r[time_key] for r in mine]
             ratios = [
                 (runs[reference]["dyad_periods"] / runs[reference][time_key])
@@ -206,9 +206,14 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         f"table; seeds {SEED}..{SEED + args.repeat - 1} (round r: seed {SEED} + r, the same for every "
         "implementation).",
         "- Time: each implementation's own simulation wall time (engine: the run file's `seconds`; JAX: after "
-        "compiling), and the CPU time it used (all its threads; engine: the CLI process's, less that of a one-dyad "
-        "run). On a shared machine the CPU time is the steadier measure of work per core. Throughput = its live "
-        "dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
+        "compiling)"
+        + (
+            ""
+            if args.gpu
+            else ", and the CPU time it used (all its threads; engine: the CLI process's, less that of a one-dyad "
+            "run). On a shared machine the CPU time is the steadier measure of work per core"
+        )
+        + ". Throughput = its live dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
         "histograms four outcomes, sums ten moments and samples trajectories; the peers count only transitions and "
         "dyads by cause and duration (the outputs compared in tests/python/test_peers.py). JAX runs every dyad "
@@ -224,7 +229,7 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
             where = "one core (everything pinned to CPU 0; engine --threads 1)"
         else:
             where = "all cores"
-        lines += [f"## {dyads} dyads, {where}", ""] + table(rows, impls, reference) + [""]
+        lines += [f"## {dyads} dyads, {where}", ""] + table(rows, impls, reference, cpu=not args.gpu) + [""]
     return "\n".join(lines) + "\n"
 
 
