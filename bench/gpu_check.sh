@@ -11,7 +11,8 @@
 # Environment: OUT (where the report and logs go), BUILD (build dir, default build-gpu),
 # SIZES (default "1e6 1e7 1e8"), REPEAT (default 5), JOBS (default nproc), DETAIL=1 (also export
 # ncu per-instruction source counters of the propositional kernel), SKIP_TESTS=1, SKIP_NCU=1,
-# SKIP_PYTHON=1 (no pip install + pytest), AB_SRC (older source tree of the A/B build timed against
+# SKIP_PYTHON=1 (no pip install + pytest), SKIP_PEERS=1 (no CUDA engine vs JAX step; PEERS_DYADS, default
+# "1e6 1e7", and PEERS_REPEAT, default 2, size it), AB_SRC (older source tree of the A/B build timed against
 # the main one; default .deps/ab-src when present), AB_FLAGS (else: this tree with these compiler
 # flags); both empty: no A/B.
 set -u
@@ -166,6 +167,15 @@ if [ -n "$AB_WHAT" ]; then
   done
 fi
 report
+
+# --- peers: the CUDA engine vs JAX on the same GPU, same dyads and periods (bench/run_peers.py --gpu). It needs
+# JAX's GPU backend (jax[cuda12]) on the machine; without it the step records why and passes. ---
+if [ "${SKIP_PEERS:-0}" != 1 ]; then
+  # shellcheck disable=SC2086 # PEERS_DYADS is a list
+  TMO=420 step peers_gpu env LEARNRACE_BIN="$BUILD/bin/learnrace" python3 "$ROOT/bench/run_peers.py" --gpu \
+    --dyads ${PEERS_DYADS:-1e6 1e7} --repeat "${PEERS_REPEAT:-2}" --out "$WORK/peers_gpu.md"
+  report
+fi
 
 # --- ncu: instructions, issue-slot use, occupancy of one launch (1e7 dyads x 100 periods) ---
 METRICS=smsp__thread_inst_executed.sum,smsp__inst_executed.sum,sm__inst_issued.avg.pct_of_peak_sustained_active

@@ -165,6 +165,15 @@ def main():
             title = "Static SASS of the main build; in parentheses its difference from the ab build (sass_report.py):"
             lines += ["", title] + sass_section(ab_sass, 4)
 
+    # Peers: the CUDA engine vs JAX on the GPU (bench/run_peers.py --gpu writes peers_gpu.md; it skips without JAX)
+    peers = read(os.path.join(work, "peers_gpu.md")).strip()
+    if peers:
+        body = [("#" + ln) if ln.startswith("#") else ln for ln in peers.splitlines()]  # nest under the report
+        lines += [""] + body
+    elif os.path.exists(os.path.join(work, "peers_gpu.status")):
+        said = [ln for ln in read(os.path.join(work, "peers_gpu.log")).splitlines() if ln.strip()]
+        lines += ["", "## Peers on the GPU: CUDA engine vs JAX", "", said[-1] if said else status(work, "peers_gpu")]
+
     # ncu
     res = resources(read(os.path.join(work, "resources.log")))
     lines += [

@@ -6,7 +6,8 @@ set -euo pipefail
 APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
               libgtest-dev googletest pybind11-dev clang-format)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm SALib
-              pytest nbclient nbformat ipykernel scikit-build-core pybind11)
+              pytest nbclient nbformat ipykernel scikit-build-core pybind11
+              "jax[cpu]" mesa)  # jax, mesa: bench/peers (the pyproject extra `peers`)
 # Pinned so `ruff check` / `ruff format --check` give the same verdict everywhere.
 RUFF_VERSION=0.17.6
 
@@ -29,6 +30,7 @@ for p in "${PIP_PACKAGES[@]}"; do
   mod=${p//-/_}
   case "$p" in
     tomli-w) mod=tomli_w ;; scikit-build-core) mod=scikit_build_core ;; ipykernel) mod=ipykernel ;;
+    "jax[cpu]") mod=jax ;;
   esac
   "$PY" -c "import $mod" >/dev/null 2>&1 || pip_missing+=("$p")
 done

@@ -31,8 +31,11 @@ git archive "$AB_REV" | tar -x -C .deps/ab-src
 git rev-parse --short "$AB_REV" >.deps/ab-src/.ab_revision
 
 # The GPU image (seen 2026-11-22) has numpy, pandas, scipy, h5py, statsmodels, matplotlib and pytest, not
-# these pure-Python ones (lifelines and what it adds to that list). --no-deps keeps .whl small (carry <= 64 MiB).
+# these pure-Python ones (lifelines and what it adds to that list; mesa and tqdm for bench/peers' Mesa test).
+# --no-deps keeps .whl small (carry <= 64 MiB). JAX does not fit (jaxlib alone is ~100 MB): on a machine without it
+# the JAX tests skip and gpu_check.sh's CUDA engine vs JAX step records that JAX is missing.
 rm -rf .whl && mkdir -p .whl
 python3 -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps -d .whl \
-  tomli-w lifelines autograd autograd-gamma formulaic interface-meta narwhals wrapt scikit-build-core pybind11 pathspec
+  tomli-w lifelines autograd autograd-gamma formulaic interface-meta narwhals wrapt scikit-build-core pybind11 pathspec \
+  mesa tqdm
 du -sh .deps .whl

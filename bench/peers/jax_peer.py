@@ -1,0 +1,246 @@
+"""The propositional kernel in JAX: one dyad's period as a pure function of scalars, ``jax.vmap``-ped over the dyads
+and ``lax.scan``-ned over the periods, the whole run one ``jax.jit``-compiled function (CPU here, GPU where one is).
+
+Written as a JAX user would write it: fixed shapes, so every dyad runs every period (a dyad that has ended keeps
+computing, masked out of the counts: lax.scan cannot drop it), and the random numbers of a period are drawn for
+all dyads at once from a key folded with the period. Spec: kernels/simulate_dyad.hpp with the kernel headers it
+includes; scenario events are left out. Its own RNG (jax.random), so results agree with the engine's in
+distribution, not bit for bit. Outputs: transition counts and dyads by cause and duration.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from .model import (
+    AVO,
+    CUT_TRANSPARENCY,
+    FIXED,
+    INTERNALIZATION,
+    LOGIT_NORMAL,
+    NORMAL,
+    PAIR_BARRIER,
+    PAIR_EMPOWER,
+    PAIR_MOVER,
+    PAIR_PROPOSITION,
+    PAIRS,
+    RECEPTIVITY_LEVEL,
+    STRATEGIES,
+    TRANSPARENCY_LEVEL,
+    UNIFORM,
+    Dist,
+    Params,
+    PeerResult,
+    duration_table,
+    per_dyad_counts,
+)
+
+
+def _real(d: Dist, key, n: int):
+    if d.kind == FIXED:
+        return jnp.full(n, d.a, jnp.float32)
+    if d.kind == UNIFORM:
+        return jax.random.uniform(key, (n,), jnp.float32, d.a, d.b)
+    v = d.a + d.b * jax.random.normal(key, (n,), jnp.float32)
+    return v if d.kind == NORMAL else jax.nn.sigmoid(v)
+
+
+def _latent(d: Dist, key, n: int):
+    if d.kind == LOGIT_NORMAL:
+        return d.a + d.b * jax.random.normal(key, (n,), jnp.float32)
+    return jax.scipy.special.logit(jnp.clip(_real(d, key, n), 1e-6, 1 - 1e-6))
+
+
+def _start(p: Params, key, n: int) -> dict:
+    """Every dyad's initial state: per firm arrays [n, 2] (factors [n, 2, 3])."""
+    keys = iter(jax.random.split(key, 16))
+    level = jnp.stack(
+        [jnp.stack([_latent(p.init_factor[f][k], next(keys), n) for k in range(3)], -1) for f in (0, 1)], 1
+    )
+    knowledge = jnp.stack([jnp.maximum(_real(p.init_knowledge[f], next(keys), n), 1e-3) for f in (0, 1)], 1)
+    intent = jnp.stack([jax.random.choice(next(keys), 3, (n,), p=jnp.asarray(p.init_intent[f])) for f in (0, 1)], 1)
+    strategy = jnp.stack(
+        [jax.random.choice(next(keys), STRATEGIES, (n,), p=jnp.asarray(p.init_strategy[f])) for f in (0, 1)], 1
+    )
+    zeros = jnp.zeros((n, 2), jnp.float32)
+    return dict(
+        level=level,
+        z=level,
+        knowledge=knowledge,
+        intent=intent.astype(jnp.int32),
+        strategy=strategy.astype(jnp.int32),
+        x=zeros,
+        y=zeros,
+        q=zeros,
+        exploit_run=jnp.zeros((n, 2), jnp.int32),
+        violated=jnp.zeros((n, 2), bool),
+        relation=jnp.maximum(_real(p.init_relation, next(keys), n), 0.0),
+        equity=jnp.clip(_real(p.init_equity, next(keys), n), 0.0, 1.0),
+        avoid_run=jnp.zeros(n, jnp.int32),
+    )
+
+
+def _period(p: Params, s: dict, e, u):
+    """One period of one dyad: state ``s`` (scalars; per firm [2], factors [2, 3]), 11 standard normals ``e``
+    (common T S L, own A T S L, own B T S L, perception A B) and 14 uniforms ``u`` (counter A B, empower,
+    barrier A B, explore A B, jump A T S L, B T S L, hazard). Returns the next state, the transition cell and
+    the termination cause (0 while the dyad goes on)."""
+    level_of = jnp.asarray(p.level, jnp.float32)
+    receptivity_cap = jnp.asarray(p.receptivity_cap, jnp.float32)[s["intent"]]
+    expected_outflow = jnp.asarray(p.expected_outflow, jnp.float32)[s["intent"]]
+    tolerance = jnp.asarray(p.exploit_tolerance, jnp.int32)[s["intent"]]
+    strategy, z, x = s["strategy"], s["z"], s["x"]
+    partner = strategy[::-1]
+
+    # --- knowledge flows, learning, bargaining power ---
+    decay = jnp.exp(-s["relation"] / p.r0)
+    grown = 1 - decay
+    alpha = p.alpha0 + (1 - p.alpha0) * grown
+    gamma = p.gamma0 + (1 - p.gamma0) * grown
+    tau = level_of[jnp.asarray(TRANSPARENCY_LEVEL)[strategy]] * gamma
+    rho = jnp.minimum(level_of[jnp.asarray(RECEPTIVITY_LEVEL)[strategy]] * alpha, receptivity_cap)
+    inflow = jnp.minimum(tau[::-1], rho)  # [t_BA, t_AB]
+    outflow = inflow[::-1]
+    t_ba, t_ab = inflow[0], inflow[1]
+    total = t_ab + t_ba
+    created = p.kappa_c * total + p.kappa_x * t_ab * t_ba
+    larger = jnp.maximum(t_ab, t_ba)
+    share = created * jnp.minimum(t_ab, t_ba) / jnp.where(larger > 0, larger, 1.0)
+    x = x + p.lam * inflow * (1 - x)
+    y = s["y"] + p.lam * jnp.where(inflow >= outflow, created, share)
+    dep = (1 - x[::-1]) * s["knowledge"]  # [D_B, D_A]
+    dep_total = dep[0] + dep[1]
+    relational = jnp.where(dep_total > 0, dep[0] / jnp.where(dep_total > 0, dep_total, 1.0), 0.5)
+    power_a = p.w_legal * s["equity"] + (1 - p.w_legal) * relational
+
+    # --- perceived exploitation ---
+    volume = 0.5 * total
+    perceived = p.perception_noise * decay * volume * e[9:11] + (1 - p.disguise[::-1]) * outflow - inflow
+    unexpected = perceived - expected_outflow
+    q = s["q"] + p.perception_weight * (unexpected - s["q"])
+    detected = q > p.detect_threshold
+    belief = jnp.clip(q / p.detect_threshold, 0.0, 1.0)
+
+    # --- strategy change (the propositional kernel) ---
+    rel_cov = 1 - 2 * decay
+    pair = STRATEGIES * strategy[0] + strategy[1]
+    cut = jnp.asarray(CUT_TRANSPARENCY)[strategy]
+    counter = detected & (partner != AVO) & (u[0:2] < p.p_counter) & (cut != strategy)
+    nxt = jnp.where(counter, cut, strategy)
+    prop = jnp.asarray(PAIR_PROPOSITION)[pair]
+    b0 = jnp.asarray(np.append(p.beta0, 0.0), jnp.float32)[prop]
+    b = jnp.asarray(np.vstack([p.beta, np.zeros(4)]), jnp.float32)[prop]
+    eta = b0 + b[3] * rel_cov + z @ b[:3]  # per firm
+    mover = jnp.asarray(PAIR_MOVER)[pair]
+    eta_pair = jnp.where(mover == 1, eta[0], jnp.where(mover == 2, eta[1], jnp.minimum(eta[0], eta[1])))
+    empowered = (prop >= 0) & ~counter[0] & ~counter[1] & (u[2] < jax.nn.sigmoid(eta_pair))
+    nxt = jnp.where(empowered, jnp.asarray(PAIR_EMPOWER)[:, pair], nxt)
+    barrier = jnp.asarray(PAIR_BARRIER)[:, pair]
+    bar_eta = (
+        p.barrier_b0
+        - p.barrier_trust * z[:, 0]
+        - p.barrier_orientation * z[:, 2]
+        - p.barrier_relation * rel_cov
+        + p.barrier_suspicion * belief
+    )
+    p_bar = jnp.where(partner == AVO, p.p_avoid, jax.nn.sigmoid(bar_eta))
+    moves = ~empowered & ~counter & (barrier != strategy) & (u[3:5] < p_bar)
+    nxt = jnp.where(moves, barrier, nxt)
+    explore = u[5:7]
+    picked = jnp.sum(explore[:, None] >= p.epsilon * jnp.array([0.2, 0.4, 0.6, 0.8]), axis=1)
+    nxt = jnp.where(explore < p.epsilon, picked, nxt).astype(jnp.int32)
+    cell = PAIRS * pair + STRATEGIES * nxt[0] + nxt[1]
+
+    # --- factors: endogenous trust, correlated shocks with jumps; relation ---
+    trust_start = jax.nn.sigmoid(z[:, 0])
+    violated = s["violated"] | detected
+    level = s["level"]
+    trust = level[:, 0] + p.eta_up * jnp.minimum(t_ab, t_ba) - p.eta_down * jnp.maximum(unexpected, 0.0)
+    trust = jnp.where(violated, jnp.minimum(trust, p.trust_cap_logit), trust)
+    z = z.at[:, 0].add(trust - level[:, 0])
+    level = level.at[:, 0].set(trust)
+    u_jump = u[7:13].reshape(2, 3)
+    u_jump = jnp.where(p.jump_common, u_jump[0], u_jump)
+    jumps = jnp.where(u_jump < p.p_jump, jnp.where(u_jump < 0.5 * p.p_jump, -p.jump_size, p.jump_size), 0.0)
+    shock = p.shock_common * e[0:3] + p.shock_own * e[3:9].reshape(2, 3)
+    z = level + p.phi * (z - level) + shock + jumps
+    relation = (1 - p.delta_r) * s["relation"] + 0.5 * total
+
+    # --- termination ---
+    avoid_run = jnp.where((strategy[0] == AVO) & (strategy[1] == AVO), s["avoid_run"] + 1, 0)
+    exploit_run = jnp.where(detected & (trust_start < p.exploit_trust), s["exploit_run"] + 1, 0)
+    power = jnp.stack([power_a, 1 - power_a])
+    won = (s["intent"] == INTERNALIZATION) & (x >= p.exit_knowledge)
+    if p.exit_needs_power:
+        won = won & (power >= p.exit_power)
+    withdraws = exploit_run >= tolerance
+    conditions = [avoid_run >= p.avoid_periods, won[0], won[1], withdraws[0], withdraws[1], u[13] < p.hazard]
+    cause = jnp.select(conditions, [1, 2, 3, 4, 5, 6], 0)
+    nxt_state = dict(
+        s,
+        level=level,
+        z=z,
+        x=x,
+        y=y,
+        q=q,
+        violated=violated,
+        exploit_run=exploit_run,
+        avoid_run=avoid_run,
+        relation=relation,
+        strategy=nxt,
+    )
+    return nxt_state, cell, cause
+
+
+@partial(jax.jit, static_argnums=(0, 2, 3))
+def _run(p: Params, key, n: int, record: bool):
+    key_start, key_periods = jax.random.split(key)
+    state = _start(p, key_start, n)
+    step = jax.vmap(partial(_period, p))
+
+    def body(carry, t):
+        state, alive, cause, duration, transitions = carry
+        k_normal, k_uniform = jax.random.split(jax.random.fold_in(key_periods, t))
+        e = jax.random.normal(k_normal, (n, 11), jnp.float32)
+        u = jax.random.uniform(k_uniform, (n, 14), jnp.float32)
+        state, cell, ended = step(state, e, u)
+        transitions = transitions.at[cell].add(alive.astype(jnp.int32))
+        newly = alive & (ended != 0)
+        cause = jnp.where(newly, ended, cause)
+        duration = jnp.where(newly, t + 1, duration)
+        cells = jnp.where(alive, cell, -1) if record else None
+        alive = alive & (ended == 0)
+        return (state, alive, cause, duration, transitions), cells
+
+    init = (
+        state,
+        jnp.ones(n, bool),
+        jnp.zeros(n, jnp.int32),
+        jnp.full(n, p.periods, jnp.int32),
+        jnp.zeros(PAIRS * PAIRS, jnp.int32),
+    )
+    (_, _, cause, duration, transitions), cells = lax.scan(body, init, jnp.arange(p.periods))
+    return transitions, cause, duration, cells
+
+
+def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResult:
+    """Simulate ``dyads`` dyads for up to p.periods periods (compiles on the first call for a given size: time a
+    second call). ``record``: also return per-dyad transition counts."""
+    t0 = time.perf_counter()
+    transitions, cause, duration, cells = _run(p, jax.random.key(seed), dyads, record)
+    transitions = np.asarray(jax.block_until_ready(transitions), np.int64)
+    seconds = time.perf_counter() - t0
+    result = PeerResult(
+        transitions.reshape(PAIRS, PAIRS), duration_table(np.asarray(cause), np.asarray(duration), p.periods), seconds
+    )
+    if record:
+        cells = np.asarray(cells)  # [T, n], -1 where the dyad had ended
+        period, dyad = np.nonzero(cells >= 0)
+        result.per_dyad = per_dyad_counts(dyad, cells[period, dyad], dyads)
+    return result
