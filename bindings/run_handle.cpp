@@ -110,6 +110,7 @@ py::dict output_schema_dict() {
       d["shape"] = s.shape_text();
       d["kind"] = os::kind_name(s.kind);
       d["doc"] = s.doc;
+      if (!s.fill.empty()) d["fill"] = s.fill;
       out.append(d);
     }
     return out;

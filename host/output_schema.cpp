@@ -1,6 +1,8 @@
 #include "output_schema.hpp"
 
-#include <stdexcept>
+#include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "output_names.hpp"
 
@@ -53,6 +55,18 @@ std::vector<int32_t> with_point_axis(const AxisList& list) {
   std::vector<int32_t> ids = {output_axis::point};
   for (int32_t i = 0; i < list.rank; ++i) ids.push_back(list.id[i]);
   return ids;
+}
+
+// The fill value of a trajectory field as the document shows it.
+template <class T>
+std::string fill_text(T value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(value)) return "NaN";
+  }
+  if constexpr (std::is_same_v<T, uint64_t>) {
+    if (value == std::numeric_limits<uint64_t>::max()) return "2^64 - 1";
+  }
+  return std::to_string(static_cast<int64_t>(value));
 }
 
 Kind section_kind(SectionKind k) { return k == SectionKind::per_dyad_period ? Kind::PerDyadPeriod : Kind::PerDyad; }
@@ -155,7 +169,7 @@ const std::vector<DatasetSpec>& count_sections() {
     std::vector<DatasetSpec> v;
 #define LR_X(member, group, name, kind, type, axes, doc)                                                \
   v.push_back({kGroup_##group, #name, dtype_of<type>(), with_point_axis(section_axes(Section::member)), \
-               section_kind(SectionKind::kind), doc, static_cast<int32_t>(Section::member)});
+               section_kind(SectionKind::kind), doc, static_cast<int32_t>(Section::member), ""});
     const char* const kGroup_counts = kGroupCounts;
     const char* const kGroup_outcomes = kGroupOutcomes;
     LR_COUNT_SECTIONS(LR_X)
@@ -172,12 +186,12 @@ const std::vector<DatasetSpec>& trajectory_fields() {
     const std::vector<int32_t> per_period = {point, slot, period}, per_dyad = {point, slot};
 #define LR_X(member, name, store, record, fill, doc)                                              \
   v.push_back({"trajectories", #name, dtype_of<store>(), per_period, Kind::PerSampledPeriod, doc, \
-               static_cast<int32_t>(v.size())});
+               static_cast<int32_t>(v.size()), fill_text(static_cast<store>(fill))});
     LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
 #undef LR_X
 #define LR_X(member, name, store, record, fill, doc)                                          \
   v.push_back({"trajectories", #name, dtype_of<store>(), per_dyad, Kind::PerSampledDyad, doc, \
-               static_cast<int32_t>(v.size())});
+               static_cast<int32_t>(v.size()), fill_text(static_cast<store>(fill))});
     LR_TRAJECTORY_DYAD_FIELDS(LR_X)
 #undef LR_X
     return v;

@@ -81,7 +81,8 @@ struct DatasetSpec {
   std::vector<int32_t> axes;  // output_axis ids, the leading `point` axis included
   Kind kind;
   std::string doc;
-  int32_t index;  // Section code of a count section, position among the trajectory fields
+  int32_t index;     // Section code of a count section, position among the trajectory fields
+  std::string fill;  // trajectory fields: the value of slots and periods never reached ("NaN", "255", ...)
 
   std::string path() const { return "/" + group + "/" + name; }
   std::vector<std::string> axis_names() const;

@@ -34,10 +34,14 @@ def _values(values: List[str]) -> str:
 
 
 def _datasets(specs) -> List[str]:
-    return _table(
-        ["dataset", "shape", "type", "kind", "axes", "meaning"],
-        [[f"`{s['name']}`", s["shape"], s["dtype"], s["kind"], ", ".join(s["axes"]), s["doc"]] for s in specs],
-    )
+    fill = any("fill" in s for s in specs)  # trajectory fields: the value of what was never reached
+    header = ["dataset", "shape", "type", "kind", "axes", "meaning"] + (["fill"] if fill else [])
+    rows = [
+        [f"`{s['name']}`", s["shape"], s["dtype"], s["kind"], ", ".join(s["axes"]), s["doc"]]
+        + ([s.get("fill", "")] if fill else [])
+        for s in specs
+    ]
+    return _table(header, rows)
 
 
 def render() -> str:

@@ -132,6 +132,8 @@ class H5Source:
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _unchanged(self) -> None:
+        if not self._file:
+            raise ValueError(f"{self.path}: the run file was closed (Results.close); open it again with learnrace.open")
         if self._fingerprint() != self._stamp:
             raise FileFormatError(
                 f"{self.path}: the file was changed in place since it was opened; open it again with learnrace.open"

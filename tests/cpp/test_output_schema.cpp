@@ -83,6 +83,14 @@ TEST(OutputSchema, TrajectoryFieldsAreTheArraysOfTrajectories) {
   EXPECT_EQ(names, registry);
 }
 
+TEST(OutputSchema, FillValuesAreDocumentedFromTheRegistry) {
+  EXPECT_EQ(os::find_trajectory_field("pair")->fill, "255");
+  EXPECT_EQ(os::find_trajectory_field("x_A")->fill, "NaN");
+  EXPECT_EQ(os::find_trajectory_field("dyad")->fill, "2^64 - 1");
+  EXPECT_EQ(os::find_trajectory_field("duration")->fill, "0");
+  EXPECT_EQ(os::find_count_section("transitions")->fill, "");
+}
+
 TEST(OutputSchema, UnreachedSlotsHoldEachFieldsFillValue) {
   Trajectories t;
   t.allocate(2, 3, 4);

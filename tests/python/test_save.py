@@ -67,8 +67,10 @@ def test_a_file_changed_in_place_raises_instead_of_mixing(two_runs, tmp_path):
 def test_results_close_and_context_manager(run_file):
     with learnrace.open(run_file) as res:
         assert res.transitions.sum() > 0
-    with pytest.raises(Exception):  # noqa: B017 - h5py's closed-file error type varies by version
+    with pytest.raises(ValueError, match="the run file was closed"):
         np.asarray(res.occupancy)
+    with pytest.raises(ValueError, match="the run file was closed"):
+        res.save(run_file + ".copy.h5")
 
 
 # ---------------------------------------------------------------------------------------------- atomic save
