@@ -16,8 +16,8 @@ const char* const kStrategyNames[kStrategies] = {"Avoidance", "Accommodation", "
                                                  "Collaboration"};
 const char* const kStrategyCodes[kStrategies] = {"AVO", "ACC", "CPR", "CPT", "COL"};
 
-const std::set<std::string> kEventKeys = {"variable", "firm", "at", "from", "until", "probability",
-                                          "once",     "set",  "shift", "scale"};
+const std::set<std::string> kEventKeys = {"variable",    "firm", "at",  "from",  "until",
+                                          "probability", "once", "set", "shift", "scale"};
 
 std::vector<EventVariableSpec> build() {
   const double inf = FLT_MAX;
@@ -80,9 +80,9 @@ std::string categories_text(const EventVariableSpec& v) {
 
 int32_t read_period(const ConfigValue& v, const std::string& key, const ConfigScope& scope) {
   if (v.type != ConfigValue::Type::Integer)
-    throw_config_error(scope, &v, key,
-                       "wrong type: expected a period number (an integer >= 0; the first period is 0), got " +
-                           compact_text(v, true));
+    throw_config_error(
+        scope, &v, key,
+        "wrong type: expected a period number (an integer >= 0; the first period is 0), got " + compact_text(v, true));
   if (v.integer < 0 || v.integer > 100000)
     throw_config_error(scope, &v, key,
                        compact_text(v) + " is out of range; allowed: an integer in [0, 100000] (periods count from 0)");
@@ -110,10 +110,11 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
   Event e;
   // --- variable and whom it belongs to ---
   const ConfigValue* var = t.find("variable");
-  if (!var) throw_config_error(scope, &t, key + ".variable", "missing: an event needs a variable (" + variable_list() + ")");
+  if (!var)
+    throw_config_error(scope, &t, key + ".variable", "missing: an event needs a variable (" + variable_list() + ")");
   if (var->type != ConfigValue::Type::String)
-    throw_config_error(scope, var, key + ".variable", "wrong type: expected one of " + variable_list() + ", got " +
-                                                          compact_text(*var, true));
+    throw_config_error(scope, var, key + ".variable",
+                       "wrong type: expected one of " + variable_list() + ", got " + compact_text(*var, true));
   const EventVariableSpec* spec = find_event_variable(var->text);
   if (!spec)
     throw_config_error(scope, var, key + ".variable",
@@ -144,10 +145,12 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
     const std::string op_name(op);
     if (spec->categorical) {
       if (op_name != "set")
-        throw_config_error(scope, v, vkey, "'" + var->text + "' can only be set (to one of " + categories_text(*spec) + ")");
+        throw_config_error(scope, v, vkey,
+                           "'" + var->text + "' can only be set (to one of " + categories_text(*spec) + ")");
       const int c = v->type == ConfigValue::Type::String ? category_of(*spec, v->text) : -1;
       if (c < 0)
-        throw_config_error(scope, v, vkey, compact_text(*v, true) + " is not allowed; allowed: " + categories_text(*spec));
+        throw_config_error(scope, v, vkey,
+                           compact_text(*v, true) + " is not allowed; allowed: " + categories_text(*spec));
       e.op = OpSet;
       e.value = static_cast<float>(c);
       continue;
@@ -164,14 +167,16 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
       e.value = static_cast<float>(read_number(*v, vkey, scope, what));
     } else {
       const double x = read_number(*v, vkey, scope, "a number >= 0");
-      if (!(x >= 0.0)) throw_config_error(scope, v, vkey, compact_text(*v) + " is out of range; allowed: a number >= 0");
+      if (!(x >= 0.0))
+        throw_config_error(scope, v, vkey, compact_text(*v) + " is out of range; allowed: a number >= 0");
       e.op = OpScale;
       e.value = static_cast<float>(x);
     }
   }
   if (ops != 1)
-    throw_config_error(scope, &t, key, ops == 0 ? "missing: an event needs exactly one of set, shift, scale"
-                                                : "inconsistent: give exactly one of set, shift, scale");
+    throw_config_error(scope, &t, key,
+                       ops == 0 ? "missing: an event needs exactly one of set, shift, scale"
+                                : "inconsistent: give exactly one of set, shift, scale");
   // --- when ---
   const ConfigValue* at = t.find("at");
   const ConfigValue* from = t.find("from");
@@ -187,18 +192,21 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
     e.first = read_period(*from, key + ".from", scope);
     e.last = until ? read_period(*until, key + ".until", scope) : kNeverEnds;
     if (e.last < e.first)
-      throw_config_error(scope, until, key + ".until",
-                         "inconsistent: until = " + std::to_string(e.last) + " is before from = " + std::to_string(e.first));
+      throw_config_error(
+          scope, until, key + ".until",
+          "inconsistent: until = " + std::to_string(e.last) + " is before from = " + std::to_string(e.first));
   }
   if (const ConfigValue* prob = t.find("probability")) {
     const double x = read_number(*prob, key + ".probability", scope, "a number in (0, 1]");
     if (!(x > 0.0 && x <= 1.0))
-      throw_config_error(scope, prob, key + ".probability", compact_text(*prob) + " is out of range; allowed: a number in (0, 1]");
+      throw_config_error(scope, prob, key + ".probability",
+                         compact_text(*prob) + " is out of range; allowed: a number in (0, 1]");
     e.probability = static_cast<float>(x);
   }
   if (const ConfigValue* once = t.find("once")) {
     if (once->type != ConfigValue::Type::Boolean)
-      throw_config_error(scope, once, key + ".once", "wrong type: expected true or false, got " + compact_text(*once, true));
+      throw_config_error(scope, once, key + ".once",
+                         "wrong type: expected true or false, got " + compact_text(*once, true));
     e.once = once->boolean ? 1 : 0;
   }
   return e;
@@ -219,7 +227,8 @@ const EventVariableSpec* find_event_variable(const std::string& name) {
 
 std::vector<Event> read_events(const ConfigValue& list, const std::string& key, const ConfigScope& scope) {
   if (list.type != ConfigValue::Type::Array)
-    throw_config_error(scope, &list, key, "wrong type: expected [[" + key + "]] tables, got " + compact_text(list, true));
+    throw_config_error(scope, &list, key,
+                       "wrong type: expected [[" + key + "]] tables, got " + compact_text(list, true));
   if (list.items.size() > static_cast<size_t>(kMaxEvents))
     throw_config_error(scope, &list, key,
                        "inconsistent size: at most " + std::to_string(kMaxEvents) + " events per point, got " +

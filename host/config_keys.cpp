@@ -94,8 +94,7 @@ std::vector<ScalarKey> build_scalar_keys() {
                      [](Settings& s) -> float& { return s.params.trust_recovery_cap; }));
   k.push_back(number("relation.delta_r", unit(), [](Settings& s) -> float& { return s.params.delta_r; }));
   // [perception]: perceived exploitation
-  k.push_back(
-      number("perception.noise", at_least(0), [](Settings& s) -> float& { return s.params.perception_noise; }));
+  k.push_back(number("perception.noise", at_least(0), [](Settings& s) -> float& { return s.params.perception_noise; }));
   k.push_back(number("perception.weight", open_unit_closed_top(),
                      [](Settings& s) -> float& { return s.params.perception_weight; }));
   k.push_back(
@@ -196,18 +195,24 @@ std::vector<DistributionKey> build_distribution_keys() {
   const std::vector<K> unit_dists = {K::Fixed, K::Uniform, K::LogitNormal, K::Beta};
   const std::vector<K> positive_dists = {K::Fixed, K::Uniform, K::Normal};
   std::vector<DistributionKey> d;
-  d.push_back({"initial.trust_A", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Trust]; }});
-  d.push_back({"initial.trust_B", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Trust]; }});
-  d.push_back({"initial.stakes_A", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Stakes]; }});
-  d.push_back({"initial.stakes_B", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Stakes]; }});
-  d.push_back({"initial.orientation_A", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmA][Orientation]; }});
-  d.push_back({"initial.orientation_B", Support::OpenUnit, unit_dists, {}, {},
-               [](ModelParams& p) -> Distribution& { return p.init_factor[FirmB][Orientation]; }});
+  d.push_back({"initial.trust_A", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmA][Trust];
+               }});
+  d.push_back({"initial.trust_B", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmB][Trust];
+               }});
+  d.push_back({"initial.stakes_A", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmA][Stakes];
+               }});
+  d.push_back({"initial.stakes_B", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmB][Stakes];
+               }});
+  d.push_back({"initial.orientation_A", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmA][Orientation];
+               }});
+  d.push_back({"initial.orientation_B", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
+                 return p.init_factor[FirmB][Orientation];
+               }});
   d.push_back({"initial.relation", Support::NonNegative, positive_dists, {}, {}, [](ModelParams& p) -> Distribution& {
                  return p.init_relation;
                }});

@@ -1,8 +1,8 @@
 // The /points parameter table: one column per configurable numeric scalar, one row per point.
 #include <algorithm>
 #include <cmath>
-#include <string>
 #include <limits>
+#include <string>
 
 #include "config.hpp"
 #include "config_distributions.hpp"

@@ -43,22 +43,23 @@ enum BinnedFactor : int32_t {
 LR_HD constexpr int32_t binned_axis(int32_t firm, int32_t factor) {
   return factor == Relation ? int32_t{kBinned_relation} : firm * kFirmFactors + factor;
 }
-static_assert(binned_axis(FirmA, Trust) == kBinned_trust_A && binned_axis(FirmB, Orientation) == kBinned_orientation_B &&
+static_assert(binned_axis(FirmA, Trust) == kBinned_trust_A &&
+                  binned_axis(FirmB, Orientation) == kBinned_orientation_B &&
                   binned_axis(FirmB, Relation) == kBinned_relation,
               "binned factor codes follow (firm, Factor)");
 
 // Summary moments (axis `moment`), stored as fixed-point sums (value * 2^20 truncated to int64) and sums of squares.
 // X(code, name): the enumerator (position = code) and what /meta/moments stores.
-#define LR_MOMENTS(X)                     \
-  X(MomentAsymmetry, asymmetry)           \
-  X(MomentAbsAsymmetry, abs_asymmetry)    \
-  X(MomentPowerShift, power_shift)        \
-  X(MomentJointLearning, joint_learning)  \
-  X(MomentGainA, gain_A)                  \
-  X(MomentGainB, gain_B)                  \
-  X(MomentXA, x_A)                        \
-  X(MomentXB, x_B)                        \
-  X(MomentFinalTrustA, final_trust_A)     \
+#define LR_MOMENTS(X)                    \
+  X(MomentAsymmetry, asymmetry)          \
+  X(MomentAbsAsymmetry, abs_asymmetry)   \
+  X(MomentPowerShift, power_shift)       \
+  X(MomentJointLearning, joint_learning) \
+  X(MomentGainA, gain_A)                 \
+  X(MomentGainB, gain_B)                 \
+  X(MomentXA, x_A)                       \
+  X(MomentXB, x_B)                       \
+  X(MomentFinalTrustA, final_trust_A)    \
   X(MomentFinalTrustB, final_trust_B)
 enum Moment : int32_t {
 #define LR_X(code, name) code,
@@ -102,7 +103,7 @@ struct OutputShape {
   X(from_state, kPairStates, "pair_states", "pair state at t (5 * code_A + code_B)")                                \
   X(to_state, kPairStates, "pair_states", "pair state at t + 1")                                                    \
   X(pair_state, kPairStates, "pair_states", "pair state (5 * code_A + code_B)")                                     \
-  X(factor, kBinnedFactors, "factors", "a firm's situational factor, or R, whose value at t is binned")            \
+  X(factor, kBinnedFactors, "factors", "a firm's situational factor, or R, whose value at t is binned")             \
   X(bin, s.factor_bins, "",                                                                                         \
     "factor bin: equal width on [0, 1) for trust, stakes, orientation; on [0, relation_bin_max) for relation, the " \
     "last bin open")                                                                                                \
@@ -173,7 +174,7 @@ LR_HD constexpr int64_t axis_size(int32_t id, const OutputShape& s) {
   X(hist_joint, outcomes, joint_learning_hist, per_dyad, uint64_t, (joint_learning_bin),                            \
     "joint learning G_A + G_B on [0, joint_max], the last bin open")                                                \
   X(power_outcomes, outcomes, power_outcomes, per_dyad, uint64_t, (power_row, power_column),                        \
-    "dyads by who gained bargaining power (row gained) and by reversal of dependence (row reversal)")              \
+    "dyads by who gained bargaining power (row gained) and by reversal of dependence (row reversal)")               \
   X(moments, outcomes, moments, per_dyad, int64_t, (moment, statistic),                                             \
     "fixed-point sum and sum of squares of each moment (value * 2^20, attribute scale)")                            \
   X(dyads, outcomes, dyads_simulated, per_dyad, uint64_t, (), "dyads simulated")
@@ -217,33 +218,33 @@ LR_HD constexpr uint64_t axis_elements(const AxisList& axes, const OutputShape& 
 #define LR_FILL_MAX_U64 (~uint64_t{0})
 // Per period of a sampled dyad, [P, K, T]: each firm's factors at the start of the period (what conditions its
 // strategy change), x and P after its flows, suspicion after its perception.
-#define LR_TRAJECTORY_PERIOD_FIELDS(X)                                                                           \
-  X(pair, pair, uint8_t, int32_t, 255, "pair state played in the period (5 * code_A + code_B)")                  \
-  X(x_a, x_A, float, float, LR_FILL_NAN, "knowledge of B internalised by A, after the period's flows")           \
-  X(x_b, x_B, float, float, LR_FILL_NAN, "knowledge of A internalised by B, after the period's flows")           \
-  X(trust_a, trust_A, float, float, LR_FILL_NAN, "A's trust at the start of the period")                         \
-  X(trust_b, trust_B, float, float, LR_FILL_NAN, "B's trust at the start of the period")                         \
-  X(stakes_a, stakes_A, float, float, LR_FILL_NAN, "A's learning stakes at the start of the period")             \
-  X(stakes_b, stakes_B, float, float, LR_FILL_NAN, "B's learning stakes at the start of the period")             \
-  X(orientation_a, orientation_A, float, float, LR_FILL_NAN, "A's long-term orientation at the start")           \
-  X(orientation_b, orientation_B, float, float, LR_FILL_NAN, "B's long-term orientation at the start")           \
-  X(relation, relation, float, float, LR_FILL_NAN, "prior related interaction at the start of the period")       \
-  X(power_a, power_A, float, float, LR_FILL_NAN, "bargaining power of A, after the period's flows")              \
-  X(suspicion_a, suspicion_A, float, float, LR_FILL_NAN, "A's suspicion after the period's perception")          \
+#define LR_TRAJECTORY_PERIOD_FIELDS(X)                                                                     \
+  X(pair, pair, uint8_t, int32_t, 255, "pair state played in the period (5 * code_A + code_B)")            \
+  X(x_a, x_A, float, float, LR_FILL_NAN, "knowledge of B internalised by A, after the period's flows")     \
+  X(x_b, x_B, float, float, LR_FILL_NAN, "knowledge of A internalised by B, after the period's flows")     \
+  X(trust_a, trust_A, float, float, LR_FILL_NAN, "A's trust at the start of the period")                   \
+  X(trust_b, trust_B, float, float, LR_FILL_NAN, "B's trust at the start of the period")                   \
+  X(stakes_a, stakes_A, float, float, LR_FILL_NAN, "A's learning stakes at the start of the period")       \
+  X(stakes_b, stakes_B, float, float, LR_FILL_NAN, "B's learning stakes at the start of the period")       \
+  X(orientation_a, orientation_A, float, float, LR_FILL_NAN, "A's long-term orientation at the start")     \
+  X(orientation_b, orientation_B, float, float, LR_FILL_NAN, "B's long-term orientation at the start")     \
+  X(relation, relation, float, float, LR_FILL_NAN, "prior related interaction at the start of the period") \
+  X(power_a, power_A, float, float, LR_FILL_NAN, "bargaining power of A, after the period's flows")        \
+  X(suspicion_a, suspicion_A, float, float, LR_FILL_NAN, "A's suspicion after the period's perception")    \
   X(suspicion_b, suspicion_B, float, float, LR_FILL_NAN, "B's suspicion after the period's perception")
 
 // Per sampled dyad, [P, K].
-#define LR_TRAJECTORY_DYAD_FIELDS(X)                                                                        \
-  X(dyad, dyad, uint64_t, uint64_t, LR_FILL_MAX_U64, "dyad id")                                             \
-  X(intent_a, intent_A, uint8_t, int32_t, 255, "intent of A at the start (code into /meta/intents)")        \
-  X(intent_b, intent_B, uint8_t, int32_t, 255, "intent of B at the start (code into /meta/intents)")        \
+#define LR_TRAJECTORY_DYAD_FIELDS(X)                                                                             \
+  X(dyad, dyad, uint64_t, uint64_t, LR_FILL_MAX_U64, "dyad id")                                                  \
+  X(intent_a, intent_A, uint8_t, int32_t, 255, "intent of A at the start (code into /meta/intents)")             \
+  X(intent_b, intent_B, uint8_t, int32_t, 255, "intent of B at the start (code into /meta/intents)")             \
   X(knowledge_a, knowledge_A, float, float, LR_FILL_NAN, "unique knowledge U_A at the end (events may move it)") \
-  X(knowledge_b, knowledge_B, float, float, LR_FILL_NAN, "unique knowledge U_B at the end")                 \
-  X(equity_a, equity_A, float, float, LR_FILL_NAN, "equity share of A")                                     \
-  X(cause, cause, uint8_t, int32_t, 255, "termination cause (code into /meta/causes)")                      \
-  X(duration, duration, int32_t, int32_t, 0, "periods lived")                                               \
-  X(gain_a, gain_A, float, float, LR_FILL_NAN, "learning gain of A")                                        \
-  X(gain_b, gain_B, float, float, LR_FILL_NAN, "learning gain of B")                                        \
+  X(knowledge_b, knowledge_B, float, float, LR_FILL_NAN, "unique knowledge U_B at the end")                      \
+  X(equity_a, equity_A, float, float, LR_FILL_NAN, "equity share of A")                                          \
+  X(cause, cause, uint8_t, int32_t, 255, "termination cause (code into /meta/causes)")                           \
+  X(duration, duration, int32_t, int32_t, 0, "periods lived")                                                    \
+  X(gain_a, gain_A, float, float, LR_FILL_NAN, "learning gain of A")                                             \
+  X(gain_b, gain_B, float, float, LR_FILL_NAN, "learning gain of B")                                             \
   X(power_start, power_A_start, float, float, LR_FILL_NAN, "bargaining power of A at the start, P_A(0)")
 
 /// Per-period record of a sampled dyad (LR_TRAJECTORY_PERIOD_FIELDS, in that order).

@@ -83,18 +83,18 @@ constexpr int32_t kCauses = 7;
 
 // --- scenario events (docs/model.md section 5) ---
 enum EventVariable : int32_t {
-  EventTrust = 0,          // firm: level and value of the factor (set: a value in (0,1); shift: logit units)
-  EventStakes = 1,         // firm
-  EventOrientation = 2,    // firm
-  EventIntent = 3,         // firm: set only (intent code); resets the receptivity cap to the intent's
-  EventStrategy = 4,       // firm: set only (strategy code)
-  EventReceptivityCap = 5, // firm: [0, 1]
-  EventAlpha0 = 6,         // firm: absorptive capacity floor, (0, 1]
-  EventGamma0 = 7,         // firm: communicative capacity floor, (0, 1]
-  EventKnowledge = 8,      // firm: unique knowledge U (>= 1e-3)
-  EventSuspicion = 9,      // firm: suspicion q
-  EventRelation = 10,      // dyad: prior related interaction R (>= 0)
-  EventHazard = 11,        // dyad: exogenous hazard per period, [0, 1]
+  EventTrust = 0,           // firm: level and value of the factor (set: a value in (0,1); shift: logit units)
+  EventStakes = 1,          // firm
+  EventOrientation = 2,     // firm
+  EventIntent = 3,          // firm: set only (intent code); resets the receptivity cap to the intent's
+  EventStrategy = 4,        // firm: set only (strategy code)
+  EventReceptivityCap = 5,  // firm: [0, 1]
+  EventAlpha0 = 6,          // firm: absorptive capacity floor, (0, 1]
+  EventGamma0 = 7,          // firm: communicative capacity floor, (0, 1]
+  EventKnowledge = 8,       // firm: unique knowledge U (>= 1e-3)
+  EventSuspicion = 9,       // firm: suspicion q
+  EventRelation = 10,       // dyad: prior related interaction R (>= 0)
+  EventHazard = 11,         // dyad: exogenous hazard per period, [0, 1]
 };
 constexpr int32_t kEventVariables = 12;
 enum EventTarget : int32_t { TargetA = 0, TargetB = 1, TargetBoth = 2, TargetDyad = 3 };

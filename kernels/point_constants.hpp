@@ -12,14 +12,14 @@
 namespace learnrace {
 
 struct PointConstants {
-  PhiloxRoundKeys keys;      // philox_round_keys(seed, point_key)
-  float inv_r0;              // 1 / r0: relation_decay's exponent is -R * inv_r0
-  float relation_bin_scale;  // factor_bins / relation_bin_max: R in bin units
-  float inv_detect;          // 1 / detect_threshold
-  float trust_cap_logit;     // logit(trust_recovery_cap); +inf-like (3e38) when the cap is 1
+  PhiloxRoundKeys keys;              // philox_round_keys(seed, point_key)
+  float inv_r0;                      // 1 / r0: relation_decay's exponent is -R * inv_r0
+  float relation_bin_scale;          // factor_bins / relation_bin_max: R in bin units
+  float inv_detect;                  // 1 / detect_threshold
+  float trust_cap_logit;             // logit(trust_recovery_cap); +inf-like (3e38) when the cap is 1
   float shock_common[kFirmFactors];  // sigma sqrt(rho): loading of the common normal shock
   float shock_own[kFirmFactors];     // sigma sqrt(1 - rho): loading of the firm's own normal shock
-  int32_t any_random_event;  // some event applies with probability < 1 (draws its uniforms only then)
+  int32_t any_random_event;          // some event applies with probability < 1 (draws its uniforms only then)
 };
 
 LR_HD LR_INLINE PointConstants point_constants(const ModelParams& p) {

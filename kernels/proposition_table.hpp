@@ -65,7 +65,8 @@ struct PropositionInfo {
   const char* factors;
 };
 inline constexpr PropositionInfo kPropositionInfo[kPropositions] = {
-    {"P6a", P6a, "SR"}, {"P6b", P6b, "SR"}, {"P7a", P7a, "TLR"}, {"P7b", P7b, "TLR"}, {"P8", P8, "STR"}, {"P9", P9, "TL"},
+    {"P6a", P6a, "SR"},  {"P6b", P6b, "SR"}, {"P7a", P7a, "TLR"},
+    {"P7b", P7b, "TLR"}, {"P8", P8, "STR"},  {"P9", P9, "TL"},
 };
 
 LR_HD constexpr int32_t factor_of_letter(char letter) {
@@ -108,9 +109,9 @@ LR_HD constexpr uint32_t pack_moves(const PairMoves& m) {
          static_cast<uint32_t>(m.barrier_a) << 11 | static_cast<uint32_t>(m.barrier_b) << 14;
 }
 LR_HD constexpr PairMoves unpack_moves(uint32_t w) {
-  return PairMoves{static_cast<int32_t>(w & 7u) - 1,         static_cast<int32_t>(w >> 3 & 3u),
-                   static_cast<int32_t>(w >> 5 & 7u),        static_cast<int32_t>(w >> 8 & 7u),
-                   static_cast<int32_t>(w >> 11 & 7u),       static_cast<int32_t>(w >> 14 & 7u)};
+  return PairMoves{static_cast<int32_t>(w & 7u) - 1,   static_cast<int32_t>(w >> 3 & 3u),
+                   static_cast<int32_t>(w >> 5 & 7u),  static_cast<int32_t>(w >> 8 & 7u),
+                   static_cast<int32_t>(w >> 11 & 7u), static_cast<int32_t>(w >> 14 & 7u)};
 }
 LR_HD constexpr uint32_t packed_pair_moves(int32_t pair) {
   return pack_moves(pair_moves(pair / kStrategies, pair % kStrategies));

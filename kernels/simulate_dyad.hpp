@@ -70,8 +70,9 @@ LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, DyadState& s) {
 }
 
 namespace detail {
-LR_HD LR_INLINE void start_factors(const ModelParams& p, const RandomGenerator& rng, int32_t firm, uint32_t trust_stream,
-                                   uint32_t stakes_stream, uint32_t orientation_stream, FirmState& f) {
+LR_HD LR_INLINE void start_factors(const ModelParams& p, const RandomGenerator& rng, int32_t firm,
+                                   uint32_t trust_stream, uint32_t stakes_stream, uint32_t orientation_stream,
+                                   FirmState& f) {
   f.level[Trust] = sample_latent(p.init_factor[firm][Trust], rng, trust_stream);
   f.level[Stakes] = sample_latent(p.init_factor[firm][Stakes], rng, stakes_stream);
   f.level[Orientation] = sample_latent(p.init_factor[firm][Orientation], rng, orientation_stream);
@@ -116,9 +117,9 @@ LR_HD LR_INLINE FirmFactors firm_factors(const FirmState& f) {
 
 namespace detail {
 /// The strategic kernel's view of one firm's choice.
-LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmState& self, const FirmState& partner, const FirmFactors& own,
-                                             float self_equity, float belief, float relation_cov, Capacity self_c,
-                                             Capacity partner_c) {
+LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmState& self, const FirmState& partner,
+                                             const FirmFactors& own, float self_equity, float belief,
+                                             float relation_cov, Capacity self_c, Capacity partner_c) {
   return ChoiceContext{self.strategy,
                        partner.strategy,
                        self.receptivity_cap,
@@ -175,10 +176,9 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   const float rel_cov = relation_covariate(decay);
 
   // --- knowledge flows (Larsson Fig. 2) and learning ---
-  const Flows f = compute_flows(p, effective_transparency(p, s.a.strategy, ca),
-                                effective_receptivity(p, s.a.strategy, s.a.receptivity_cap, ca),
-                                effective_transparency(p, s.b.strategy, cb),
-                                effective_receptivity(p, s.b.strategy, s.b.receptivity_cap, cb));
+  const Flows f = compute_flows(
+      p, effective_transparency(p, s.a.strategy, ca), effective_receptivity(p, s.a.strategy, s.a.receptivity_cap, ca),
+      effective_transparency(p, s.b.strategy, cb), effective_receptivity(p, s.b.strategy, s.b.receptivity_cap, cb));
   s.a.x = internalise(s.a.x, f.t_ba, p.lambda);
   s.b.x = internalise(s.b.x, f.t_ab, p.lambda);
   s.a.y = s.a.y + p.lambda * f.appr_a;
@@ -224,8 +224,7 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
     const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
     const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
     const ChoiceContext xa = detail::choice_context(p, s.a, s.b, fa, s.equity_a, belief_a, rel_cov, ca, cb);
-    const ChoiceContext xb =
-        detail::choice_context(p, s.b, s.a, fb, 1.0f - s.equity_a, belief_b, rel_cov, cb, ca);
+    const ChoiceContext xb = detail::choice_context(p, s.b, s.a, fb, 1.0f - s.equity_a, belief_b, rel_cov, cb, ca);
     next_a = strategic_choice(p, xa, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
     next_b = strategic_choice(p, xb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
   }
@@ -241,12 +240,12 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   sink.count_period(lay.binned_index(binned_axis(FirmB, Trust), factor_bin_unit(fb.trust, bins), from, to));
   sink.count_period(lay.binned_index(binned_axis(FirmB, Stakes), factor_bin_unit(fb.stakes, bins), from, to));
   sink.count_period(lay.binned_index(binned_axis(FirmB, Orientation), factor_bin_unit(fb.orientation, bins), from, to));
-  sink.count_period(lay.binned_index(binned_axis(FirmA, Relation),
-                                     relation_bin(s.relation, pc.relation_bin_scale, bins), from, to));
+  sink.count_period(
+      lay.binned_index(binned_axis(FirmA, Relation), relation_bin(s.relation, pc.relation_bin_scale, bins), from, to));
   sink.count_period(lay.occupancy_index(t, from));
   if (slot >= 0) {
-    const TrajectoryRow row{from,      s.a.x,        s.b.x,          fa.trust,       fb.trust,
-                            fa.stakes, fb.stakes,    fa.orientation, fb.orientation, s.relation,
+    const TrajectoryRow row{from,      s.a.x,         s.b.x,          fa.trust,       fb.trust,
+                            fa.stakes, fb.stakes,     fa.orientation, fb.orientation, s.relation,
                             s.power_a, s.a.suspicion, s.b.suspicion};
     sink.trajectory_row(static_cast<uint32_t>(slot), t, row);
   }
@@ -274,8 +273,8 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   s.avoid_run = (s.a.strategy == Avoidance && s.b.strategy == Avoidance) ? s.avoid_run + 1 : 0;
   s.a.exploit_run = (detected_a && fa.trust < p.exploit_trust) ? s.a.exploit_run + 1 : 0;
   s.b.exploit_run = (detected_b && fb.trust < p.exploit_trust) ? s.b.exploit_run + 1 : 0;
-  const TerminationInputs ti{s.avoid_run,     s.a.intent,      s.b.intent, s.a.x,           s.b.x,
-                             s.power_a,       s.a.exploit_run, s.b.exploit_run, s.hazard, u01_open(ja.v[3])};
+  const TerminationInputs ti{s.avoid_run, s.a.intent,      s.b.intent,      s.a.x,    s.b.x,
+                             s.power_a,   s.a.exploit_run, s.b.exploit_run, s.hazard, u01_open(ja.v[3])};
   const int32_t cause = termination_cause(p, ti);
   if (cause == Censored) {
     s.a.strategy = next_a;
@@ -368,8 +367,7 @@ LR_HD void simulate_dyad(const ModelParams& p, const PointConstants pc, const Ou
   }
   const DyadEnd e = dyad_end(s, cause, duration);
   dyad_outcomes(p, lay, e, sink);
-  if (slot >= 0)
-    sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
+  if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
 }
 
 /// simulate_dyad for a single dyad (tests): derives the point's constants itself.

@@ -12,8 +12,8 @@ namespace learnrace {
 
 /// What one firm knows when it chooses (its own side is "self", the other "partner").
 struct ChoiceContext {
-  int32_t current;  // own current strategy
-  int32_t partner;  // partner's current strategy
+  int32_t current;                          // own current strategy
+  int32_t partner;                          // partner's current strategy
   float self_cap, partner_cap;              // receptivity caps (intent, Hamel 3a)
   float self_x, partner_x;                  // internalised fractions
   float self_knowledge, partner_knowledge;  // U
@@ -43,10 +43,10 @@ LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContex
   const float power_next =
       bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge, c.self_equity);
   const float loose = 1.0f - c.orientation;
-  return gain_self * (1.0f + p.w_stakes * c.stakes)                  // stakes raise the value of learning
-         - leak_weight * gain_partner                                  // leak threat
-         + p.w_power * (power_next - power_now) * loose                // Larsson: the power pay-off of the race
-         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation   // continuation value of reciprocity
+  return gain_self * (1.0f + p.w_stakes * c.stakes)                   // stakes raise the value of learning
+         - leak_weight * gain_partner                                 // leak threat
+         + p.w_power * (power_next - power_now) * loose               // Larsson: the power pay-off of the race
+         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
          + c.w_output * 0.5f * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
          - p.cost_transparency * p.level[transparency_level(s)] / c.self_c.gamma  // effort costs
          - p.cost_receptivity * p.level[receptivity_level(s)] / c.self_c.alpha;
@@ -78,8 +78,9 @@ LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceConte
   float best = -3.0e38f;
   for (int32_t s = 0; s < kStrategies; ++s) {
     feasible[s] = may_raise || (transparency_level(s) <= tau_now && receptivity_level(s) <= rho_now);
-    utility[s] = keep * detail::strategic_utility(p, c, s, partner_tau, partner_rho, power_now, leak_weight) +
-                 (1.0f - keep) * detail::strategic_utility(p, c, s, partner_tau_cut, partner_rho, power_now, leak_weight);
+    utility[s] =
+        keep * detail::strategic_utility(p, c, s, partner_tau, partner_rho, power_now, leak_weight) +
+        (1.0f - keep) * detail::strategic_utility(p, c, s, partner_tau_cut, partner_rho, power_now, leak_weight);
     if (feasible[s] && utility[s] > best) best = utility[s];
   }
   float weight[kStrategies];

@@ -70,8 +70,8 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   }
   for (int f = 0; f < kFirms; ++f)
     for (int k = 0; k < kFirmFactors; ++k)
-      compare_distribution(d, "init_factor[" + std::to_string(f) + "][" + std::to_string(k) + "]",
-                           a.init_factor[f][k], b.init_factor[f][k]);
+      compare_distribution(d, "init_factor[" + std::to_string(f) + "][" + std::to_string(k) + "]", a.init_factor[f][k],
+                           b.init_factor[f][k]);
   compare_distribution(d, "init_relation", a.init_relation, b.init_relation);
   compare_distribution(d, "init_knowledge[0]", a.init_knowledge[0], b.init_knowledge[0]);
   compare_distribution(d, "init_knowledge[1]", a.init_knowledge[1], b.init_knowledge[1]);

@@ -462,8 +462,8 @@ name = "s"
   EXPECT_EQ(columns["initial.intent_A.p.internalization"][0], 0.6f);
   EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.25f);
   EXPECT_EQ(columns["initial.strategy_A.p.Avoidance"][3], 0.0f);  // ongoing alliances
-  EXPECT_FALSE(columns.count("initial.trust_A.a"));  // no point uses a beta distribution
-  EXPECT_FALSE(columns.count("events.0.value"));     // no point has events
+  EXPECT_FALSE(columns.count("initial.trust_A.a"));               // no point uses a beta distribution
+  EXPECT_FALSE(columns.count("events.0.value"));                  // no point has events
 }
 
 TEST(ConfigFiles, ModelDocListsExactlyTheRegistryKeys) {

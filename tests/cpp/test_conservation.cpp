@@ -1,7 +1,7 @@
 // Count conservation (docs/model.md section 13): every live dyad-period lands in exactly one transition
 // cell, one cell of each binned axis' table and one occupancy cell; every dyad in exactly one
-// duration cell, one bin of each histogram and one cell of each power-outcome row. Trajectories agree with the counts, with the
-// duration and cause of the sampled dyads, and with a fresh single-dyad simulation.
+// duration cell, one bin of each histogram and one cell of each power-outcome row. Trajectories agree with the counts,
+// with the duration and cause of the sampled dyads, and with a fresh single-dyad simulation.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -120,7 +120,8 @@ TEST(Distributions, LatentOfNonLogitKindsIsLogitOfTheValue) {
   const Distribution d = two_param_dist(DistKind::Uniform, 0.2f, 0.8f);
   for (int i = 0; i < 1000; ++i) {
     const SeededRandomGenerator rng(14u, 0u, static_cast<uint64_t>(i));
-    EXPECT_EQ(sample_latent(d, rng, rng_stream::init_stakes_a), lr_logit(sample_real(d, rng, rng_stream::init_stakes_a)));
+    EXPECT_EQ(sample_latent(d, rng, rng_stream::init_stakes_a),
+              lr_logit(sample_real(d, rng, rng_stream::init_stakes_a)));
   }
 }
 
@@ -170,7 +171,8 @@ TEST(Distributions, CategoricalFrequencies) {
   expect_frequencies(categorical_dist({0.0f, 0.5f, 0.5f}), {0.0, 0.5, 0.5}, 18u, rng_stream::init_intent_b);
   // The default initial strategy and intent distributions.
   const ModelParams p = default_params();
-  expect_frequencies(p.init_strategy[0], {0.0, 0.25, 0.25, 0.25, 0.25}, 19u, rng_stream::init_strategy_a);  // ongoing: no AVO
+  expect_frequencies(p.init_strategy[0], {0.0, 0.25, 0.25, 0.25, 0.25}, 19u,
+                     rng_stream::init_strategy_a);  // ongoing: no AVO
   expect_frequencies(p.init_intent[1], {0.6, 0.2, 0.2}, 20u, rng_stream::init_intent_b);
 }
 

@@ -116,8 +116,9 @@ struct FullCapacity {
 
 Flows figure2_flows(const FullCapacity& fc, int32_t a, int32_t b) {
   const ModelParams& p = fc.p;
-  return compute_flows(p, effective_transparency(p, a, fc.cap), effective_receptivity(p, a, p.receptivity_cap[Internalization], fc.cap),
-                       effective_transparency(p, b, fc.cap), effective_receptivity(p, b, p.receptivity_cap[Internalization], fc.cap));
+  return compute_flows(
+      p, effective_transparency(p, a, fc.cap), effective_receptivity(p, a, p.receptivity_cap[Internalization], fc.cap),
+      effective_transparency(p, b, fc.cap), effective_receptivity(p, b, p.receptivity_cap[Internalization], fc.cap));
 }
 
 TEST(Figure1, EffectiveLevelsWithFullCapacity) {
@@ -134,7 +135,8 @@ TEST(Figure1, EffectiveLevelsWithFullCapacity) {
   };
   for (int32_t s = 0; s < kStrategies; ++s) {
     EXPECT_EQ(effective_transparency(fc.p, s, fc.cap), expected[s][0]) << strategy_name(s);
-    EXPECT_EQ(effective_receptivity(fc.p, s, fc.p.receptivity_cap[Internalization], fc.cap), expected[s][1]) << strategy_name(s);
+    EXPECT_EQ(effective_receptivity(fc.p, s, fc.p.receptivity_cap[Internalization], fc.cap), expected[s][1])
+        << strategy_name(s);
   }
 }
 

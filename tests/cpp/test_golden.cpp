@@ -11,8 +11,6 @@
 // (golden_small_run.actual.txt) so it can be diffed against the stored file.
 #include <gtest/gtest.h>
 
-#include <type_traits>
-
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "backend.hpp"
