@@ -41,7 +41,7 @@ def run_cli(
         with h5py.File(out, "r") as f:
             result = PeerResult(
                 np.asarray(f["counts/transitions"][0], np.int64),
-                np.asarray(f["outcomes/duration"][0], np.int64),
+                np.asarray(f["outcomes/duration_by_cause"][0], np.int64),
                 float(f.attrs["seconds"]),
             )
             return result, Params.from_points(f["points"])
@@ -54,7 +54,7 @@ def run_python(dyads: int, periods: int, seed: int, threads: int = 0) -> Tuple[P
     experiment = {"run": {"dyads": dyads, "periods": periods, "seed": seed}}
     res = learnrace.run(experiment, backend="cpu", threads=threads, progress=False)
     result = PeerResult(
-        np.asarray(res.transitions[0], np.int64), np.asarray(res.duration[0], np.int64), float(res.seconds)
+        np.asarray(res.transitions[0], np.int64), np.asarray(res.duration_by_cause[0], np.int64), float(res.seconds)
     )
     return result, Params.from_points(res.points)
 
