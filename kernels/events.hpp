@@ -83,27 +83,38 @@ LR_HD LR_INLINE void apply_event(const ModelParams& p, const Event& e, DyadState
   if (e.target == TargetB || e.target == TargetBoth) detail::firm_event(p, e, s.b);
 }
 
+namespace detail {
+/// Word w of a draw, by selects (no indexing: the draw stays in registers on the GPU).
+LR_HD LR_INLINE uint32_t draw_word(const Draw4& d, int32_t w) {
+  return w == 0 ? d.v[0] : w == 1 ? d.v[1] : w == 2 ? d.v[2] : d.v[3];
+}
+}  // namespace detail
+
 /// The events due at the start of period t. A random event draws one uniform (stream events_0_3 / events_4_7,
 /// word e % 4) per dyad and period in its window, whether or not it fires.
 LR_HD LR_INLINE void apply_events(const ModelParams& p, const PointConstants& pc, const RandomGenerator& rng,
                                   uint32_t period, int32_t t, DyadState& s) {
   if (p.n_events == 0) return;
-  Draw4 u[2] = {{{0, 0, 0, 0}}, {{0, 0, 0, 0}}};
+  Draw4 u0 = {{0, 0, 0, 0}}, u1 = {{0, 0, 0, 0}};
   if (pc.any_random_event) {
-    u[0] = rng.draw(period, rng_stream::events_0_3);
-    if (p.n_events > 4) u[1] = rng.draw(period, rng_stream::events_4_7);
+    u0 = rng.draw(period, rng_stream::events_0_3);
+    if (p.n_events > 4) u1 = rng.draw(period, rng_stream::events_4_7);
   }
-  // Unrolled over kMaxEvents: constant indices keep u in registers on the GPU.
+  // A loop, not unrolled: the event code is emitted once (unrolled, it was most of the GPU period's static code).
+  // The uniform of event i is picked by selects, so the draws stay in registers.
 #ifdef __CUDA_ARCH__
-#pragma unroll
+#pragma unroll 1
 #endif
-  for (int32_t i = 0; i < kMaxEvents; ++i) {
-    if (i >= p.n_events) break;
+  for (int32_t i = 0; i < p.n_events; ++i) {
     const Event& e = p.events[i];
     if (t < e.first || t > e.last) continue;
     const uint32_t bit = 1u << i;
     if (e.once && (s.fired & bit)) continue;
-    if (e.probability < 1.0f && !(u01_open(u[i >> 2].v[i & 3]) < e.probability)) continue;
+    if (e.probability < 1.0f) {
+      const int32_t w = i & 3;
+      const uint32_t word = i < 4 ? detail::draw_word(u0, w) : detail::draw_word(u1, w);
+      if (!(u01_open(word) < e.probability)) continue;
+    }
     apply_event(p, e, s);
     s.fired |= bit;
   }
