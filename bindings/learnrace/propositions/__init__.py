@@ -129,7 +129,7 @@ PLANTED = (
     "and checks that the test recovers it; the strategic kernel is the test of the theory"
 )
 MECHANICAL = (
-    "follows from the knowledge-flow and power equations (docs/model.md sections 7-9) in every kernel; support "
+    "follows from the knowledge-flow and power equations (docs/model.md sections 6-9) in every kernel; support "
     "is by construction"
 )
 MECHANICAL_CLAUSES = ("H1", "H2", "H3", "H4")
