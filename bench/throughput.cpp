@@ -1,6 +1,8 @@
 // Throughput benchmark of one backend on the default model (docs/model.md section 19 defaults, one sweep point):
 //   throughput --backend cpu|cuda --kernel propositional|strategic --dyads N --periods T
-//              [--chunk C] [--threads K] [--repeat R] [--warmup W] [--seed S]
+//              [--chunk C] [--threads K] [--lanes L] [--repeat R] [--warmup W] [--seed S]
+// --lanes: CPU dyads in lockstep per thread (DriverOptions::cpu_lanes): 0 = the widest this CPU runs (default),
+// 1 = scalar, 8 = AVX2, 16 = AVX-512.
 // Runs the whole driver path (chunks, trajectories, merging) W times untimed, then R times timed,
 // and prints the median. Dyad-periods are counted from the transition counts (every live
 // dyad-period lands in exactly one cell), because dyads end early.
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backend.hpp"
 #include "driver.hpp"
 
 using namespace learnrace;
@@ -25,6 +28,7 @@ struct Options {
   int32_t periods = 100;
   uint64_t chunk = 0;  // 0: all dyads in one chunk
   int threads = 0;
+  int32_t lanes = 0;
   int repeat = 5;
   int warmup = 1;
   uint32_t seed = 1;
@@ -33,7 +37,7 @@ struct Options {
 [[noreturn]] void usage(const char* msg) {
   std::fprintf(stderr,
                "%s\nusage: throughput --backend cpu|cuda --kernel propositional|strategic --dyads N --periods T "
-               "[--chunk C] [--threads K] [--repeat R] [--warmup W] [--seed S]\n",
+               "[--chunk C] [--threads K] [--lanes L] [--repeat R] [--warmup W] [--seed S]\n",
                msg);
   std::exit(2);
 }
@@ -64,6 +68,8 @@ Options parse(int argc, char** argv) {
       o.chunk = parse_count(v);
     else if (a == "--threads")
       o.threads = static_cast<int>(parse_count(v));
+    else if (a == "--lanes")
+      o.lanes = static_cast<int32_t>(parse_count(v));
     else if (a == "--repeat")
       o.repeat = std::max<int>(1, static_cast<int>(parse_count(v)));
     else if (a == "--warmup")
@@ -102,6 +108,7 @@ int main(int argc, char** argv) {
     DriverOptions d;
     d.backend = parse_backend(o.backend);
     d.threads = o.threads;
+    d.cpu_lanes = o.lanes;
     d.chunk_dyads = config.chunk_dyads;  // exactly the chunk asked for, on every backend
 
     for (int i = 0; i < o.warmup; ++i) run_experiment(config, d);
@@ -117,11 +124,11 @@ int main(int argc, char** argv) {
     std::sort(seconds.begin(), seconds.end());
     const double median = seconds[seconds.size() / 2];
     std::printf(
-        "backend=%s kernel=%s dyads=%llu periods=%d chunk=%llu repeat=%d median_s=%.6f min_s=%.6f "
+        "backend=%s lanes=%d kernel=%s dyads=%llu periods=%d chunk=%llu repeat=%d median_s=%.6f min_s=%.6f "
         "dyad_periods=%llu mean_duration=%.3f dyad_periods_per_s=%.4e dyads_per_s=%.4e\n",
-        o.backend.c_str(), o.kernel.c_str(), static_cast<unsigned long long>(o.dyads), o.periods,
-        static_cast<unsigned long long>(config.chunk_dyads), o.repeat, median, seconds.front(),
-        static_cast<unsigned long long>(periods_run),
+        o.backend.c_str(), o.backend == "cpu" ? (o.lanes ? o.lanes : cpu_lanes_widest()) : 0, o.kernel.c_str(),
+        static_cast<unsigned long long>(o.dyads), o.periods, static_cast<unsigned long long>(config.chunk_dyads),
+        o.repeat, median, seconds.front(), static_cast<unsigned long long>(periods_run),
         o.dyads ? static_cast<double>(periods_run) / static_cast<double>(o.dyads) : 0.0,
         median > 0 ? static_cast<double>(periods_run) / median : 0.0,
         median > 0 ? static_cast<double>(o.dyads) / median : 0.0);

@@ -101,6 +101,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     request.dyad_begin = begin;
     request.dyad_end = std::min(config.dyads, begin + chunk);
     request.threads = options.threads;
+    request.cpu_lanes = options.cpu_lanes;
     request.cancel = options.cancel;
     if (backend == BackendKind::Cuda)
       run_chunk_cuda(request);

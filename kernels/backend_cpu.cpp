@@ -11,41 +11,14 @@
 #include <string>
 
 #include "backend.hpp"
+#include "cpu_simd/cpu_simd.hpp"
+#include "cpu_sink.hpp"
 #include "output_layout.hpp"
 #include "simulate_dyad.hpp"
-#include "trajectory_store.hpp"
 
 namespace learnrace {
 
 namespace {
-
-/// Accumulates into a count array of its own (Shared = false) or one that other threads add into at the same time
-/// (Shared = true: relaxed atomic additions); trajectory records go straight to the point's buffers (each sampled
-/// dyad owns its slot, so no two threads write the same element).
-template <bool Shared>
-struct CpuSink {
-  uint64_t* counts;
-  const OutputLayout* layout;
-  const PointBuffers* out;
-  int32_t periods;
-
-  void add(uint64_t index, uint64_t value) {
-    if constexpr (Shared)
-      __atomic_fetch_add(&counts[index], value, __ATOMIC_RELAXED);
-    else
-      counts[index] += value;
-  }
-  void count_period(uint64_t index) { add(index, 1); }
-  void count_end(uint64_t index) { add(index, 1); }
-  void add_moments(const int64_t* fixed) {
-    // Two's-complement wrap-around addition is associative, so int64 sums are stored as uint64.
-    for (int32_t k = 0; k < 2 * kMoments; ++k) add(layout->moments + k, static_cast<uint64_t>(fixed[k]));
-  }
-  void trajectory_row(uint32_t slot, int32_t t, const TrajectoryRow& row) {
-    store_trajectory_row(*out, periods, slot, t, row);
-  }
-  void trajectory_dyad(uint32_t slot, const TrajectoryDyad& d) { store_trajectory_dyad(*out, slot, d); }
-};
 
 uint64_t count_budget_bytes() {
   if (const char* env = std::getenv("LEARNRACE_CPU_COUNT_BUDGET")) {
@@ -56,10 +29,23 @@ uint64_t count_budget_bytes() {
   return kCpuCountBudgetBytes;
 }
 
+/// simulate_dyad over dyads [begin, end), `lanes` at a time in lockstep (a supported lane count).
+template <bool Shared>
+void simulate_range(int32_t lanes, const ModelParams& p, const PointConstants& constants, const OutputLayout& layout,
+                    uint64_t begin, uint64_t end, CpuSink<Shared>& sink) {
+#if defined(LEARNRACE_CPU_SIMD)
+  // The lockstep paths need at least one period (a dyad ends within its periods).
+  if (lanes == 16 && p.periods > 0) return cpu_avx512::simulate_range(p, constants, layout, begin, end, sink);
+  if (lanes == 8 && p.periods > 0) return cpu_avx2::simulate_range(p, constants, layout, begin, end, sink);
+#endif
+  (void)lanes;
+  for (uint64_t dyad = begin; dyad < end; ++dyad) simulate_dyad(p, constants, layout, dyad, sink);
+}
+
 /// Simulates dyads [begin, end) in blocks of kCpuDyadBlock handed out one at a time from `next_block` (dynamic
 /// scheduling); a thread stops taking blocks once `cancel` is set (then `stopped` is set).
 template <bool Shared>
-void simulate_blocks(const ModelParams& p, const PointConstants& constants, const OutputLayout& layout,
+void simulate_blocks(int32_t lanes, const ModelParams& p, const PointConstants& constants, const OutputLayout& layout,
                      const PointBuffers& out, uint64_t* counts, int64_t begin, int64_t end,
                      std::atomic<int64_t>& next_block, const std::atomic<bool>* cancel, std::atomic<bool>& stopped) {
   CpuSink<Shared> sink{counts, &layout, &out, p.periods};
@@ -72,7 +58,7 @@ void simulate_blocks(const ModelParams& p, const PointConstants& constants, cons
     }
     const int64_t lo = begin + b * kCpuDyadBlock;
     const int64_t hi = std::min(end, lo + kCpuDyadBlock);
-    for (int64_t dyad = lo; dyad < hi; ++dyad) simulate_dyad(p, constants, layout, static_cast<uint64_t>(dyad), sink);
+    simulate_range(lanes, p, constants, layout, static_cast<uint64_t>(lo), static_cast<uint64_t>(hi), sink);
   }
 }
 
@@ -84,8 +70,39 @@ int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes) {
   return static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(std::max(threads, 1)), affordable));
 }
 
+bool cpu_lanes_supported(int32_t lanes) {
+  if (lanes == kCpuLanesScalar) return true;
+#if defined(LEARNRACE_CPU_SIMD)
+  __builtin_cpu_init();
+  if (lanes == 8) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (lanes == 16)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+#endif
+  return false;
+}
+
+int32_t cpu_lanes_widest() {
+  int32_t cap = 16;
+  if (const char* env = std::getenv("LEARNRACE_CPU_LANES")) {
+    const std::string v = env;
+    if (v == "1" || v == "8" || v == "16")
+      cap = std::stoi(v);
+    else
+      throw std::invalid_argument("LEARNRACE_CPU_LANES=" + v + ": expected 1 (scalar), 8 (AVX2) or 16 (AVX-512)");
+  }
+  for (int32_t lanes : {16, 8})
+    if (lanes <= cap && cpu_lanes_supported(lanes)) return lanes;
+  return kCpuLanesScalar;
+}
+
 void run_chunk_cpu(const ChunkRequest& request) {
   const int threads = request.threads > 0 ? request.threads : omp_get_max_threads();
+  const int32_t lanes = request.cpu_lanes == kCpuLanesWidest ? cpu_lanes_widest() : request.cpu_lanes;
+  if (!cpu_lanes_supported(lanes))
+    throw std::invalid_argument("CPU backend: cpu_lanes = " + std::to_string(request.cpu_lanes) +
+                                " is not supported here (1 always; 8 needs AVX2 and FMA, 16 needs AVX-512 F/DQ/BW/VL, "
+                                "both an x86-64 build with the SIMD paths; 0 picks the widest)");
   std::atomic<bool> stopped{false};
   for (int32_t point = 0; point < request.n_points; ++point) {
     if (cancel_requested(request.cancel)) throw RunCancelled();
@@ -114,9 +131,9 @@ void run_chunk_cpu(const ChunkRequest& request) {
 #pragma omp barrier
       uint64_t* mine = local.get() + static_cast<uint64_t>(tid % copies) * words;
       if (copies < team)
-        simulate_blocks<true>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
+        simulate_blocks<true>(lanes, p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
       else
-        simulate_blocks<false>(p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
+        simulate_blocks<false>(lanes, p, constants, layout, out, mine, begin, end, next_block, request.cancel, stopped);
 #pragma omp barrier
       // Every copy is complete and `stopped` final. Integer sums: the merge order does not matter. A cancelled
       // chunk is not merged.

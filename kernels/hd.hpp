@@ -1,6 +1,7 @@
 // Portability macros: the model code is compiled by g++ (CPU backend) and nvcc (CUDA backend).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -49,6 +50,24 @@ LR_HD LR_INLINE T lr_clamp(T v, T lo, T hi) {
   return lr_min(lr_max(v, lo), hi);
 }
 LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
+
+// Lane primitives: the lane-generic forms of the model's float math (fastmath.hpp, rng.hpp) are written with these,
+// so that one definition runs on a float (CUDA, the scalar CPU path) and on a CPU SIMD vector of floats, one dyad
+// per lane (kernels/cpu_simd/lanes.hpp defines the same functions for its vector types).
+/// c ? a : b (on vectors: per lane).
+LR_HD LR_INLINE float lr_select(bool c, float a, float b) { return c ? a : b; }
+LR_HD LR_INLINE int32_t lr_select(bool c, int32_t a, int32_t b) { return c ? a : b; }
+/// Rounds toward minus infinity (exact).
+LR_HD LR_INLINE float lr_floor(float x) { return floorf(x); }
+/// Correctly rounded square root (IEEE; CUDA: sqrtf with --prec-sqrt=true).
+LR_HD LR_INLINE float lr_sqrt(float x) { return sqrtf(x); }
+/// Truncation toward zero, like static_cast<int32_t>.
+LR_HD LR_INLINE int32_t lr_trunc_int(float x) { return static_cast<int32_t>(x); }
+/// The float nearest to i (exact for |i| < 2^24).
+LR_HD LR_INLINE float lr_int_float(int32_t i) { return static_cast<float>(i); }
+/// The bits of i as unsigned, and back.
+LR_HD LR_INLINE uint32_t lr_as_uint(int32_t i) { return static_cast<uint32_t>(i); }
+LR_HD LR_INLINE int32_t lr_as_int(uint32_t u) { return static_cast<int32_t>(u); }
 
 /// a * b + c with a single rounding (IEEE 754 fusedMultiplyAdd), so the same bits on the CPU and
 /// on CUDA. Written out where wanted: implicit contraction stays off (-ffp-contract=off,

@@ -80,22 +80,36 @@ class SeededRandomGenerator : private detail::RoundKeysHolder, public RandomGene
   SeededRandomGenerator& operator=(const SeededRandomGenerator&) = delete;
 };
 
+namespace detail {
+/// u01_open, lane-generic (hd.hpp's lane primitives): U is uint32_t or a CPU SIMD vector of them.
+template <class U>
+LR_HD LR_INLINE auto u01_open_lanes(U x) {
+  using F = decltype(bits_float(x));
+  // (k + 0.5) 2^-24 for k = x >> 8, as one fused multiply-add: RN(k 2^-24 + 2^-25) = RN(k + 0.5) 2^-24,
+  // since scaling by a power of two commutes with rounding; the same bits as a separate add and multiply.
+  // k < 2^24: its conversion is exact, signed or not.
+  return lr_min(lr_fma(lr_int_float(lr_as_int(x >> 8)), F(1.0f / 16777216.0f), F(0.5f / 16777216.0f)), F(0.99999994f));
+}
+
+/// normal_pair, lane-generic.
+template <class U, class F>
+LR_HD LR_INLINE void normal_pair_lanes(U a, U b, F* z0, F* z1) {
+  const F r = lr_sqrt(F(-2.0f) * log_lanes(u01_open_lanes(a)));
+  F s, c;
+  sincos_2pi_lanes(u01_open_lanes(b) - F(0.5f / 16777216.0f), &s, &c);
+  *z0 = r * c;
+  *z1 = r * s;
+}
+}  // namespace detail
+
 /// Uniform on the open interval (0, 1) from the top 24 bits, never 0 or 1. For x >> 8 = 2^24 - 1 the
 /// midpoint 2^24 - 0.5 is not a float and rounds (to even) up to 2^24, i.e. u = 1: clamp it to the
 /// largest float below 1, so `u < p` is always true for p = 1.
-LR_HD LR_INLINE float u01_open(uint32_t x) {
-  // (k + 0.5) 2^-24 for k = x >> 8, as one fused multiply-add: RN(k 2^-24 + 2^-25) = RN(k + 0.5) 2^-24,
-  // since scaling by a power of two commutes with rounding; the same bits as a separate add and multiply.
-  return lr_min(lr_fma(static_cast<float>(x >> 8), 1.0f / 16777216.0f, 0.5f / 16777216.0f), 0.99999994f);
-}
+LR_HD LR_INLINE float u01_open(uint32_t x) { return detail::u01_open_lanes(x); }
 
 /// Two standard normals by Box-Muller from two words.
 LR_HD LR_INLINE void normal_pair(uint32_t a, uint32_t b, float* z0, float* z1) {
-  const float r = sqrtf(-2.0f * lr_log(u01_open(a)));
-  float s, c;
-  lr_sincos_2pi(u01_open(b) - 0.5f / 16777216.0f, &s, &c);
-  *z0 = r * c;
-  *z1 = r * s;
+  detail::normal_pair_lanes(a, b, z0, z1);
 }
 
 }  // namespace learnrace

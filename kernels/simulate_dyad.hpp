@@ -18,6 +18,7 @@
 #include "output_layout.hpp"
 #include "params.hpp"
 #include "perception.hpp"
+#include "period_inputs.hpp"
 #include "point_constants.hpp"
 #include "rng.hpp"
 #include "rng_streams.hpp"
@@ -107,14 +108,6 @@ LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants&
 /// instantiates one of the two fixed kernels to save registers.
 constexpr int32_t kAnyKernel = -1;
 
-/// A firm's factors T, S, L in (0, 1) at the start of a period.
-struct FirmFactors {
-  float trust, stakes, orientation;
-};
-LR_HD LR_INLINE FirmFactors firm_factors(const FirmState& f) {
-  return FirmFactors{lr_sigmoid(f.z[Trust]), lr_sigmoid(f.z[Stakes]), lr_sigmoid(f.z[Orientation])};
-}
-
 namespace detail {
 /// The strategic kernel's view of one firm's choice.
 LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmState& self, const FirmState& partner,
@@ -155,22 +148,18 @@ LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& 
 }
 }  // namespace detail
 
-/// Period t of a live dyad: events, flows, perception, strategy change, counts, factors, termination. Returns
-/// the termination cause (Censored while the dyad goes on); the caller stops at p.periods.
-template <int32_t kKernel = kAnyKernel, class Sink>
-LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
-                                    uint64_t dyad, int64_t slot, DyadState& s, int32_t t, Sink& sink) {
-  const RandomGenerator rng(pc.keys, dyad);
-  const uint32_t period = static_cast<uint32_t>(t);
+/// Period t of a live dyad after its scenario events: flows, perception, strategy change, counts, factors,
+/// termination, with the period's random numbers, factor sigmoids and relation decay from `in` (period_inputs.hpp).
+/// Returns the termination cause (Censored while the dyad goes on); the caller stops at p.periods.
+template <int32_t kKernel = kAnyKernel, class Sink, class Inputs>
+LR_HD LR_INLINE int32_t dyad_period_body(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
+                                         int64_t slot, DyadState& s, int32_t t, const Inputs& in, Sink& sink) {
   const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
                                                    : kKernel == static_cast<int32_t>(KernelType::Propositional);
-  // --- scenario events due now ---
-  apply_events(p, pc, rng, period, t, s);
-
   // Factors at the start of the period: they condition this period's strategy change.
-  const FirmFactors fa = firm_factors(s.a);
-  const FirmFactors fb = firm_factors(s.b);
-  const float decay = relation_decay(s.relation, pc.inv_r0);
+  const FirmFactors fa = in.factors(s.a, FirmA);
+  const FirmFactors fb = in.factors(s.b, FirmB);
+  const float decay = in.decay(s.relation, pc.inv_r0);
   const Capacity ca = capacity(s.a.alpha0, s.a.gamma0, decay);
   const Capacity cb = capacity(s.b.alpha0, s.b.gamma0, decay);
   const float rel_cov = relation_covariate(decay);
@@ -186,18 +175,8 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   s.power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
 
   // --- perceived exploitation: each firm's suspicion ---
-  float eps[12];  // trust c/A/B, stakes c/A/B, orientation c/A/B, perception A/B, (unused)
-  {
-    const Draw4 n0 = rng.draw(period, rng_stream::shock_normal_trust);
-    const Draw4 n1 = rng.draw(period, rng_stream::shock_normal_stakes);
-    const Draw4 n2 = rng.draw(period, rng_stream::shock_normal_other);
-    normal_pair(n0.v[0], n0.v[1], &eps[0], &eps[1]);
-    normal_pair(n0.v[2], n0.v[3], &eps[2], &eps[3]);
-    normal_pair(n1.v[0], n1.v[1], &eps[4], &eps[5]);
-    normal_pair(n1.v[2], n1.v[3], &eps[6], &eps[7]);
-    normal_pair(n2.v[0], n2.v[1], &eps[8], &eps[9]);
-    normal_pair(n2.v[2], n2.v[3], &eps[10], &eps[11]);
-  }
+  float eps[kPeriodNormals];  // trust c/A/B, stakes c/A/B, orientation c/A/B, perception A/B, (unused)
+  in.normals(eps);
   const float noise_sd = p.perception_noise * decay;
   const float out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, eps[9]);
   const float out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, eps[10]);
@@ -213,20 +192,17 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   // --- strategy change ---
   int32_t next_a, next_b;
   if (propositional) {
-    const Draw4 tr = rng.draw(period, rng_stream::transition);
-    const Draw4 ex = rng.draw(period, rng_stream::exploration);
-    const PropositionalDraws u{u01_open(tr.v[0]), u01_open(tr.v[1]), u01_open(tr.v[2]), u01_open(tr.v[3]),
-                               u01_open(ex.v[2]), u01_open(ex.v[0]), u01_open(ex.v[1])};
+    const PropositionalDraws u = in.propositional();
     const FirmView va{{s.a.z[Trust], s.a.z[Stakes], s.a.z[Orientation]}, belief_a};
     const FirmView vb{{s.b.z[Trust], s.b.z[Stakes], s.b.z[Orientation]}, belief_b};
     propositional_step(p, s.a.strategy, s.b.strategy, va, vb, rel_cov, detected_a, detected_b, u, &next_a, &next_b);
   } else {
-    const Draw4 da = rng.draw(period, rng_stream::strategic_choice_a);
-    const Draw4 db = rng.draw(period, rng_stream::strategic_choice_b);
+    float ua[kStrategicUniforms], ub[kStrategicUniforms];
+    in.strategic(ua, ub);
     const ChoiceContext xa = detail::choice_context(p, s.a, s.b, fa, s.equity_a, belief_a, rel_cov, ca, cb);
     const ChoiceContext xb = detail::choice_context(p, s.b, s.a, fb, 1.0f - s.equity_a, belief_b, rel_cov, cb, ca);
-    next_a = strategic_choice(p, xa, u01_open(da.v[0]), u01_open(da.v[1]), u01_open(da.v[2]));
-    next_b = strategic_choice(p, xb, u01_open(db.v[0]), u01_open(db.v[1]), u01_open(db.v[2]));
+    next_a = strategic_choice(p, xa, ua[0], ua[1], ua[2]);
+    next_b = strategic_choice(p, xb, ub[0], ub[1], ub[2]);
   }
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
@@ -251,8 +227,8 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   }
 
   // --- situational factors: endogenous trust, shocks, relation ---
-  const Draw4 ja = rng.draw(period, rng_stream::shock_jump_a);
-  const Draw4 jb = rng.draw(period, rng_stream::shock_jump_b);
+  float ja[kJumpUniformsA], jb[kFirmFactors];
+  in.jumps(ja, jb);
   s.a.violated |= detected_a ? 1 : 0;
   s.b.violated |= detected_b ? 1 : 0;
   {
@@ -261,8 +237,8 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
     const float own_b[kFirmFactors] = {eps[2], eps[5], eps[8]};
     float jump_a[kFirmFactors], jump_b[kFirmFactors];
     for (int32_t k = 0; k < kFirmFactors; ++k) {
-      jump_a[k] = u01_open(ja.v[k]);
-      jump_b[k] = p.shock[k].jump_common ? jump_a[k] : u01_open(jb.v[k]);
+      jump_a[k] = ja[k];
+      jump_b[k] = p.shock[k].jump_common ? ja[k] : jb[k];
     }
     detail::update_factors(p, pc, s.a, trust_feedback(p, f.t_ab, f.t_ba, unexpected_a), common, own_a, jump_a);
     detail::update_factors(p, pc, s.b, trust_feedback(p, f.t_ab, f.t_ba, unexpected_b), common, own_b, jump_b);
@@ -274,13 +250,23 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
   s.a.exploit_run = (detected_a && fa.trust < p.exploit_trust) ? s.a.exploit_run + 1 : 0;
   s.b.exploit_run = (detected_b && fb.trust < p.exploit_trust) ? s.b.exploit_run + 1 : 0;
   const TerminationInputs ti{s.avoid_run, s.a.intent,      s.b.intent,      s.a.x,    s.b.x,
-                             s.power_a,   s.a.exploit_run, s.b.exploit_run, s.hazard, u01_open(ja.v[3])};
+                             s.power_a,   s.a.exploit_run, s.b.exploit_run, s.hazard, ja[kFirmFactors]};
   const int32_t cause = termination_cause(p, ti);
   if (cause == Censored) {
     s.a.strategy = next_a;
     s.b.strategy = next_b;
   }
   return cause;
+}
+
+/// Period t of a live dyad: its scenario events, then dyad_period_body with inputs computed as it goes. Returns the
+/// termination cause (Censored while the dyad goes on); the caller stops at p.periods.
+template <int32_t kKernel = kAnyKernel, class Sink>
+LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
+                                    uint64_t dyad, int64_t slot, DyadState& s, int32_t t, Sink& sink) {
+  const StreamInputs in{RandomGenerator(pc.keys, dyad), static_cast<uint32_t>(t)};
+  apply_events(p, pc, in.rng, in.period, t, s);
+  return dyad_period_body<kKernel>(p, pc, lay, slot, s, t, in, sink);
 }
 
 /// What the per-dyad outcomes need from a finished dyad (the CUDA backend queues these).
@@ -347,6 +333,16 @@ LR_HD LR_INLINE TrajectoryDyad trajectory_dyad_record(const ModelParams& p, cons
                         e.cause, e.duration, e.gain_a, e.gain_b,      s.power_start};
 }
 
+/// A dyad's end: its outcome counts and moments, and its record when it is sampled. `duration`: the period that
+/// ended it plus one, or p.periods when it is censored.
+template <class Sink>
+LR_HD LR_INLINE void finish_dyad(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t dyad,
+                                 int64_t slot, const DyadState& s, int32_t cause, int32_t duration, Sink& sink) {
+  const DyadEnd e = dyad_end(s, cause, duration);
+  dyad_outcomes(p, lay, e, sink);
+  if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
+}
+
 /// One dyad over its whole life: the composition the CPU backend runs (the CUDA backend runs the
 /// same pieces, but refills a lane with the next dyad as soon as one terminates). `pc` is
 /// point_constants(p), computed once per point by the caller. Taken by value, like the CUDA kernel's copy: a
@@ -365,9 +361,7 @@ LR_HD void simulate_dyad(const ModelParams& p, const PointConstants pc, const Ou
       break;
     }
   }
-  const DyadEnd e = dyad_end(s, cause, duration);
-  dyad_outcomes(p, lay, e, sink);
-  if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
+  finish_dyad(p, pc, lay, dyad, slot, s, cause, duration, sink);
 }
 
 /// simulate_dyad for a single dyad (tests): derives the point's constants itself.

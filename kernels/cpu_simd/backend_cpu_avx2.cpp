@@ -1,0 +1,32 @@
+// The lockstep SIMD path of the CPU backend for AVX2 and FMA: 8 lanes (cpu_simd/lockstep.hpp). backend_cpu.cpp calls it
+// only on a CPU that runs these instructions.
+#include "cpu_simd/simd_tu_prologue.hpp"  // system headers first, for the baseline instruction set
+
+#pragma GCC push_options
+// GCC 12 reports the deliberately undefined inputs of its own AVX-512 intrinsics (_mm512_undefined_*) as
+// maybe-uninitialized once they are inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC target("avx2,fma")
+
+#define LR_SIMD_NS cpu_avx2
+#define LR_SIMD_LANES 8
+#include "cpu_simd/cpu_simd.hpp"
+#include "cpu_simd/lockstep.hpp"
+
+namespace learnrace::cpu_avx2 {
+
+void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
+                    uint64_t end, CpuSink<false>& sink) {
+  simulate_lockstep_any(p, pc, lay, begin, end, sink);
+}
+
+void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
+                    uint64_t end, CpuSink<true>& sink) {
+  simulate_lockstep_any(p, pc, lay, begin, end, sink);
+}
+
+}  // namespace learnrace::cpu_avx2
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
