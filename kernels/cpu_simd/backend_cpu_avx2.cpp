@@ -11,22 +11,7 @@
 
 #define LR_SIMD_NS cpu_avx2
 #define LR_SIMD_LANES 8
-#include "cpu_simd/cpu_simd.hpp"
-#include "cpu_simd/lockstep.hpp"
-
-namespace learnrace::cpu_avx2 {
-
-void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
-                    uint64_t end, CpuSink<false>& sink) {
-  simulate_lockstep_any(p, pc, lay, begin, end, sink);
-}
-
-void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
-                    uint64_t end, CpuSink<true>& sink) {
-  simulate_lockstep_any(p, pc, lay, begin, end, sink);
-}
-
-}  // namespace learnrace::cpu_avx2
+#include "cpu_simd/entry_points.hpp"
 
 #pragma GCC diagnostic pop
 #pragma GCC pop_options

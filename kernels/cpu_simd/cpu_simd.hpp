@@ -21,7 +21,16 @@ constexpr bool kCpuSimdBuilt = false;
   void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin, \
                       uint64_t end, CpuSink<false>& sink);                                                     \
   void simulate_range(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin, \
-                      uint64_t end, CpuSink<true>& sink);
+                      uint64_t end, CpuSink<true>& sink);                                                      \
+  /* The lane count, and the lane forms over arrays for the tests (n a multiple of the lane count): */         \
+  int32_t lanes();                                                                                             \
+  /* RandomGenerator(keys, dyad[i]).draw(period[i], stream) into words[4i .. 4i + 3] */                        \
+  void lane_draws(const PhiloxRoundKeys& keys, const uint64_t* dyad, const uint32_t* period, uint32_t stream,  \
+                  uint64_t n, uint32_t* words);                                                                \
+  void lane_uniforms(const uint32_t* x, uint64_t n, float* u); /* u01_open */                                  \
+  void lane_normal_pairs(const uint32_t* a, const uint32_t* b, uint64_t n, float* z0, float* z1);              \
+  void lane_exps(const float* x, uint64_t n, float* y);     /* lr_exp */                                       \
+  void lane_sigmoids(const float* x, uint64_t n, float* y); /* lr_sigmoid */
 
 /// 16 lanes (AVX-512 F, DQ, BW, VL): simulate_dyad over dyads [begin, end), the same outputs; p.periods >= 1.
 namespace cpu_avx512 {
