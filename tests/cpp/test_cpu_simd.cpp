@@ -27,10 +27,10 @@ std::vector<int32_t> simd_lanes() {
   return out;
 }
 
-#define SKIP_WITHOUT_SIMD()                                                                        \
-  if (simd_lanes().empty()) {                                                                        \
-    GTEST_SKIP() << "this CPU or build has no lockstep SIMD path (AVX2/AVX-512)";                  \
-  }                                                                                                  \
+#define SKIP_WITHOUT_SIMD()                                                       \
+  if (simd_lanes().empty()) {                                                     \
+    GTEST_SKIP() << "this CPU or build has no lockstep SIMD path (AVX2/AVX-512)"; \
+  }                                                                               \
   static_assert(true)
 
 // ---------------------------------------------------------------------------------------------
