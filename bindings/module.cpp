@@ -117,9 +117,12 @@ class SignalWatch {
 /// see within a block of dyads, even inside the only chunk, and is raised once the worker has stopped. The progress
 /// callback runs on the worker thread with the GIL; an exception it raises stops the run the same way.
 std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backend, int64_t threads,
-                                      uint64_t chunk_dyads, const py::object& progress) {
+                                      uint64_t chunk_dyads, const py::object& progress, std::pair<int, int> split) {
   check_threads(threads);
   DriverOptions options;
+  const DyadRange range = dyad_range(config.dyads, split.first, split.second);
+  options.dyad_begin = range.begin;
+  options.dyad_end = range.end;
   options.backend = resolve_backend(parse_backend(backend));
   options.threads = static_cast<int>(threads);
   options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
@@ -280,9 +283,16 @@ PYBIND11_MODULE(_core, m) {
                              [](const RunHandle&) { return static_cast<double>(kFixedPointScale); })
       .def_property_readonly("parameters", &parameters_dict, "the /points table: dotted key -> float64 [P]")
       .def("section", &bindings::counts_section, py::arg("name"), "count section with a leading point axis")
-      .def("trajectory", &bindings::trajectory_array, py::arg("name"), "trajectory dataset with a point axis")
+      .def(
+          "trajectory",
+          [](const py::object& h, const std::string& name) { return bindings::trajectory_array(h, name); },
+          py::arg("name"), "trajectory dataset with a point axis")
       .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
       .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
+      .def("_counts_buffer", &bindings::counts_buffer,
+           "every count word [P * layout words] as a WRITABLE view (MPI reductions into a run; not public)")
+      .def("_trajectory_buffer", &bindings::trajectory_buffer, py::arg("name"),
+           "a trajectory dataset as a WRITABLE view (MPI gathers into a run; not public)")
       .def(
           "save",
           [](const RunHandle& h, const std::string& path) {
@@ -295,23 +305,33 @@ PYBIND11_MODULE(_core, m) {
       "run_string",
       [](const std::string& toml_text, const std::string& source_name, const std::string& backend,
          std::optional<uint64_t> dyads, std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads,
-         const py::object& progress) {
+         const py::object& progress, std::pair<int, int> split) {
         RunConfig config = load_config_string(toml_text, source_name, make_overrides(dyads, seed));
-        return run_config(std::move(config), backend, threads, chunk_dyads, progress);
+        return run_config(std::move(config), backend, threads, chunk_dyads, progress, split);
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", py::arg("backend") = "auto",
       py::arg("dyads") = py::none(), py::arg("seed") = py::none(), py::arg("threads") = 0, py::arg("chunk_dyads") = 0,
-      py::arg("progress") = py::none(), "run an experiment given as TOML text");
+      py::arg("progress") = py::none(), py::arg("split") = std::pair<int, int>(0, 1),
+      "run an experiment given as TOML text (split (rank, ranks): only that rank's dyads, dyad_range)");
   m.def(
       "run_file",
       [](const std::string& path, const std::string& backend, std::optional<uint64_t> dyads,
-         std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads, const py::object& progress) {
+         std::optional<uint32_t> seed, int64_t threads, uint64_t chunk_dyads, const py::object& progress,
+         std::pair<int, int> split) {
         RunConfig config = load_config_file(path, make_overrides(dyads, seed));
-        return run_config(std::move(config), backend, threads, chunk_dyads, progress);
+        return run_config(std::move(config), backend, threads, chunk_dyads, progress, split);
       },
       py::arg("path"), py::arg("backend") = "auto", py::arg("dyads") = py::none(), py::arg("seed") = py::none(),
       py::arg("threads") = 0, py::arg("chunk_dyads") = 0, py::arg("progress") = py::none(),
-      "run an experiment TOML file");
+      py::arg("split") = std::pair<int, int>(0, 1), "run an experiment TOML file (split as in run_string)");
+  m.def(
+      "dyad_range",
+      [](uint64_t dyads, int rank, int ranks) {
+        const DyadRange r = dyad_range(dyads, rank, ranks);
+        return std::make_pair(r.begin, r.end);
+      },
+      py::arg("dyads"), py::arg("rank"), py::arg("ranks"),
+      "(begin, end): the dyads of rank `rank` of `ranks` when an experiment's dyads are split across MPI ranks");
   m.def(
       "check_config",
       [](const std::string& toml_text, const std::string& source_name) {
@@ -320,6 +340,8 @@ PYBIND11_MODULE(_core, m) {
         d["point_names"] = c.point_names;
         d["dyads"] = c.dyads;
         d["toml_text"] = c.toml_text;
+        d["periods"] = c.points.at(0).periods;
+        d["count_bytes_per_point"] = OutputLayout::make(c.points.at(0)).total * sizeof(uint64_t);
         return d;
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");

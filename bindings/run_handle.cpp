@@ -25,7 +25,8 @@ std::vector<py::ssize_t> c_strides(const std::vector<py::ssize_t>& shape, py::ss
 /// A read-only [P, shape...] view of the run's memory: point 0's block at `data`, the points `point_stride`
 /// elements apart, each block C-ordered. Its base is `handle`, which keeps the C++ result alive; nothing is copied.
 template <class T>
-py::array point_view(const py::object& handle, const T* data, size_t point_stride, std::vector<py::ssize_t> shape) {
+py::array point_view(const py::object& handle, const T* data, size_t point_stride, std::vector<py::ssize_t> shape,
+                     bool writable = false) {
   const RunHandle& h = handle.cast<const RunHandle&>();
   if (h.result.n_points <= 0) throw std::runtime_error("the run has no points");
   std::vector<py::ssize_t> strides = c_strides(shape, sizeof(T));
@@ -34,16 +35,17 @@ py::array point_view(const py::object& handle, const T* data, size_t point_strid
   // An empty array (K = 0 trajectory slots) has no memory to view: numpy allocates its zero bytes.
   const py::handle base = data ? py::handle(handle) : py::handle();
   py::array a(py::dtype::of<T>(), shape, strides, data, base);
-  a.attr("setflags")(py::arg("write") = false);
+  if (!writable) a.attr("setflags")(py::arg("write") = false);
   return a;
 }
 
 template <class T>
-py::array trajectory_view(const py::object& handle, const std::vector<T>& values, bool per_period) {
+py::array trajectory_view(const py::object& handle, const std::vector<T>& values, bool per_period,
+                          bool writable = false) {
   const Trajectories& t = handle.cast<const RunHandle&>().result.trajectories;
   const py::ssize_t K = t.slots, T_max = t.periods;
-  if (per_period) return point_view(handle, values.data(), t.per_period(), {K, T_max});
-  return point_view(handle, values.data(), t.per_dyad(), {K});
+  if (per_period) return point_view(handle, values.data(), t.per_period(), {K, T_max}, writable);
+  return point_view(handle, values.data(), t.per_dyad(), {K}, writable);
 }
 
 }  // namespace
@@ -86,11 +88,11 @@ py::array counts_section(const py::object& handle, const std::string& name) {
   return point_view(handle, first, l.total, shape);
 }
 
-py::array trajectory_array(const py::object& handle, const std::string& name) {
+py::array trajectory_array(const py::object& handle, const std::string& name, bool writable) {
   const Trajectories& t = handle.cast<const RunHandle&>().result.trajectories;
   py::object found;
   for_each_trajectory_field([&](const char* field, auto member, bool per_period) {
-    if (name == field) found = trajectory_view(handle, t.*member, per_period);
+    if (name == field) found = trajectory_view(handle, t.*member, per_period, writable);
   });
   if (!found) throw py::key_error("no trajectory dataset '" + name + "'");
   return found.cast<py::array>();
@@ -164,6 +166,15 @@ py::dict output_schema_dict() {
   schema["dataset_attributes"] = attributes(os::dataset_attributes());
   schema["fixed_point_scale"] = static_cast<double>(kFixedPointScale);
   return schema;
+}
+
+py::array counts_buffer(const py::object& handle) {
+  RunResult& r = handle.cast<RunHandle&>().result;
+  return py::array_t<uint64_t>({static_cast<py::ssize_t>(r.counts.size())}, r.counts.data(), handle);
+}
+
+py::array trajectory_buffer(const py::object& handle, const std::string& name) {
+  return trajectory_array(handle, name, true);
 }
 
 py::array point_counts(const py::object& handle, int32_t point) {

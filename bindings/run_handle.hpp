@@ -43,7 +43,13 @@ pybind11::array counts_section(const pybind11::object& handle, const std::string
 
 /// A trajectory dataset, [P, K, T] per period or [P, K] per dyad: a read-only, C-contiguous view of the C++ array
 /// whose base is `handle`, as for counts_section.
-pybind11::array trajectory_array(const pybind11::object& handle, const std::string& name);
+pybind11::array trajectory_array(const pybind11::object& handle, const std::string& name, bool writable = false);
+
+/// Every count word of the run, [P * layout.total] uint64, as a WRITABLE view: the buffer an MPI reduction adds the
+/// other ranks' counts into (learnrace.run under mpirun). Not for users: the public views are read-only.
+pybind11::array counts_buffer(const pybind11::object& handle);
+/// A trajectory dataset as a WRITABLE view (the MPI gather of the other ranks' slots).
+pybind11::array trajectory_buffer(const pybind11::object& handle, const std::string& name);
 
 /// The flat count array of one point (OutputLayout words): always a read-only view.
 pybind11::array point_counts(const pybind11::object& handle, int32_t point);

@@ -69,9 +69,17 @@ RunConfig load_config_string(const std::string& toml_text, const std::string& so
   config.dyads = base.dyads;
   config.chunk_dyads = base.chunk_dyads;
   config.common_random_numbers = base.common_random_numbers;
+  config.first_point_key = base.first_point_key;
+  // Point i's Philox key word: first_point_key + i, so a block of a larger study (learnrace.study) gets the keys its
+  // points have in the whole study; the last point's key must fit in 32 bits.
+  if (!config.common_random_numbers &&
+      uint64_t{config.first_point_key} + expanded.size() - 1 > std::numeric_limits<uint32_t>::max())
+    throw_config_error(scope, nullptr, "run.first_point_key",
+                       "inconsistent sizes: " + std::to_string(config.first_point_key) + " + " +
+                           std::to_string(expanded.size()) + " points exceeds the largest point key 4294967295");
   for (size_t i = 0; i < expanded.size(); ++i) {
     ModelParams p = expanded[i].settings.params;
-    p.point_key = config.common_random_numbers ? 0u : static_cast<uint32_t>(i);
+    p.point_key = config.common_random_numbers ? 0u : config.first_point_key + static_cast<uint32_t>(i);
     config.point_names.push_back(std::move(expanded[i].name));
     config.points.push_back(p);
   }

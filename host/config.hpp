@@ -32,6 +32,7 @@ struct RunConfig {
   uint64_t dyads = 1000;               // per point  [run.dyads]
   uint64_t chunk_dyads = 1u << 18;     // dyads per point per backend call [run.chunk_dyads]
   bool common_random_numbers = false;  // [run.common_random_numbers]: every point uses point_key 0
+  uint32_t first_point_key = 0;        // [run.first_point_key]: point i uses point_key first_point_key + i
   std::vector<std::string> point_names;
   std::vector<ModelParams> points;  // fully expanded sweep
   std::string toml_text;            // the effective experiment (overrides applied), stored in outputs

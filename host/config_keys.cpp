@@ -58,6 +58,8 @@ std::vector<ScalarKey> build_scalar_keys() {
       integer("run.chunk_dyads", closed(1, kMaxInteger), [](Settings& s) -> uint64_t& { return s.chunk_dyads; }));
   k.push_back(make("run.common_random_numbers", KeyType::Boolean, unit(),
                    [](Settings& s) -> bool& { return s.common_random_numbers; }));
+  k.push_back(integer("run.first_point_key", closed(0, 4294967295.0),
+                      [](Settings& s) -> uint32_t& { return s.first_point_key; }));
   // [output]: shape of the stored counts
   k.push_back(
       integer("output.factor_bins", closed(1, 16), [](Settings& s) -> int32_t& { return s.params.factor_bins; }));

@@ -19,6 +19,7 @@ struct Settings {
   uint64_t dyads = RunConfig{}.dyads;
   uint64_t chunk_dyads = RunConfig{}.chunk_dyads;
   bool common_random_numbers = RunConfig{}.common_random_numbers;
+  uint32_t first_point_key = RunConfig{}.first_point_key;
 };
 
 enum class KeyType { Integer, Number, Boolean, Choice };

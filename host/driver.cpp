@@ -54,8 +54,24 @@ void check_threads(int64_t threads) {
                                      "] (0: all cores)");
 }
 
+DyadRange dyad_range(uint64_t dyads, int rank, int ranks) {
+  if (ranks < 1 || rank < 0 || rank >= ranks)
+    throw std::invalid_argument("dyad_range: rank " + std::to_string(rank) + " of " + std::to_string(ranks));
+  const uint64_t n = static_cast<uint64_t>(ranks), r = static_cast<uint64_t>(rank);
+  const uint64_t base = dyads / n, extra = dyads % n;
+  DyadRange range;
+  range.begin = r * base + std::min(r, extra);
+  range.end = range.begin + base + (r < extra ? 1 : 0);
+  return range;
+}
+
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options) {
   check_threads(options.threads);
+  const uint64_t first = options.dyad_begin;
+  const uint64_t last = options.dyad_end ? options.dyad_end : config.dyads;
+  if (first > last || last > config.dyads)
+    throw std::invalid_argument("run_experiment: dyad range [" + std::to_string(first) + ", " + std::to_string(last) +
+                                ") is not within the run's " + std::to_string(config.dyads) + " dyads");
   const BackendKind backend = resolve_backend(options.backend);
   const int32_t n_points = static_cast<int32_t>(config.points.size());
   const OutputLayout layout = OutputLayout::make(config.points.at(0));
@@ -89,17 +105,17 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);
 
   const uint64_t chunk = options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend);
-  const uint64_t total = config.dyads * static_cast<uint64_t>(n_points);
+  const uint64_t total = (last - first) * static_cast<uint64_t>(n_points);
   ProgressBar bar(options.progress_bar && isatty(STDERR_FILENO), total);
   const auto start = std::chrono::steady_clock::now();
-  for (uint64_t begin = 0; begin < config.dyads; begin += chunk) {
+  for (uint64_t begin = first; begin < last; begin += chunk) {
     if (cancel_requested(options.cancel)) throw RunCancelled();
     ChunkRequest request;
     request.params = params.data();
     request.out = buffers.data();
     request.n_points = n_points;
     request.dyad_begin = begin;
-    request.dyad_end = std::min(config.dyads, begin + chunk);
+    request.dyad_end = std::min(last, begin + chunk);
     request.threads = options.threads;
     request.cpu_lanes = options.cpu_lanes;
     request.cancel = options.cancel;
@@ -107,7 +123,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
       run_chunk_cuda(request);
     else
       run_chunk_cpu(request);
-    const uint64_t done = request.dyad_end * static_cast<uint64_t>(n_points);
+    const uint64_t done = (request.dyad_end - first) * static_cast<uint64_t>(n_points);
     bar.update(done);
     if (options.on_progress) options.on_progress(done, total);
   }

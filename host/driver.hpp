@@ -33,7 +33,20 @@ struct DriverOptions {
   /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every
   /// block of kCpuDyadBlock dyads; CUDA: between launches) and after the last one, so no cancelled run returns.
   const std::atomic<bool>* cancel = nullptr;
+  /// Simulate only dyads [dyad_begin, dyad_end) of every point (dyad_end 0: run.dyads): one MPI rank's share of an
+  /// experiment whose dyads are split across ranks (dyad_range). The counts are those of these dyads; trajectory
+  /// slots of dyads outside the range keep their fill values; the result's shape is that of the whole run.
+  uint64_t dyad_begin = 0;
+  uint64_t dyad_end = 0;
 };
+
+/// Dyads [begin, end) of rank `rank` of `ranks` when `dyads` are split into contiguous, nearly equal ranges (the
+/// first dyads % ranks ranks get one more). The ranges cover [0, dyads) in rank order.
+struct DyadRange {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+};
+DyadRange dyad_range(uint64_t dyads, int rank, int ranks);
 
 /// Largest CPU thread count a run accepts (DriverOptions::threads, `--threads`, `learnrace.run(threads=)`).
 constexpr int kMaxThreads = 4096;

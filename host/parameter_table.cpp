@@ -18,6 +18,7 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
     settings[i].dyads = config.dyads;
     settings[i].chunk_dyads = config.chunk_dyads;
     settings[i].common_random_numbers = config.common_random_numbers;
+    settings[i].first_point_key = config.first_point_key;
   }
   std::vector<ParamColumn> table;
   for (const ScalarKey& key : scalar_keys()) {

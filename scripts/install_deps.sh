@@ -4,9 +4,10 @@
 set -euo pipefail
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
-              libgtest-dev googletest pybind11-dev clang-format)
+              libgtest-dev googletest pybind11-dev clang-format
+              libopenmpi-dev openmpi-bin)  # MPI: mpirun -n R learnrace run/sweep (docs/sensitivity.md)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm SALib
-              pytest nbclient nbformat ipykernel scikit-build-core pybind11
+              pytest nbclient nbformat ipykernel scikit-build-core pybind11 mpi4py
               "jax[cpu]" mesa)  # jax, mesa: bench/peers (the pyproject extra `peers`)
 # Pinned so `ruff check` / `ruff format --check` give the same verdict everywhere.
 RUFF_VERSION=0.17.6

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 
 from ._errors import ConfigError, FileFormatError
+from ._study import StudyResults, open_study, study
 from .api import cuda_available, open, run
 from .labels import CAUSES, FACTORS, INTENTS, MOMENTS, PAIR_CODES, PAIR_STATES, STRATEGIES, STRATEGY_CODES
 from .results import Results, Trajectories
@@ -30,17 +31,32 @@ __all__ = [
     "ConfigError",
     "FileFormatError",
     "Results",
+    "StudyResults",
     "Trajectories",
     "cuda_available",
     "open",
+    "open_study",
     "run",
+    "study",
     "survival",
 ]
 
 # Submodules loaded on first use (matplotlib, scipy, statsmodels and SALib are heavy): learnrace.plots,
 # learnrace.propositions, learnrace.scenarios, and the study modules learnrace.design, learnrace.sensitivity,
 # learnrace.plots_study.
-_LAZY = ("plots", "propositions", "scenarios", "tidy", "labels", "export", "design", "sensitivity", "plots_study")
+_LAZY = (
+    "plots",
+    "propositions",
+    "scenarios",
+    "tidy",
+    "labels",
+    "export",
+    "design",
+    "sensitivity",
+    "plots_study",
+    "outcomes",
+    "study_file",
+)
 
 
 def __getattr__(name: str):

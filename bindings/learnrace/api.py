@@ -30,10 +30,15 @@ def run(
     progress: Any = True,
     threads: int | None = None,
     chunk_dyads: int | None = None,
+    points: Any = None,
 ) -> Results:
     """Run an experiment and return its :class:`Results` (in memory; ``Results.save(path)`` writes the run file).
 
     config: a TOML file path, TOML text, or a nested dict (converted to TOML).
+    points: the experiment's points instead of its ``[[points]]`` / ``[sweep]``: a :class:`learnrace.design.Design`,
+        a DataFrame (one row per point, one column per dotted configuration key, optionally a ``point`` column of
+        names; without one the points are named ``p00000``, ...) or a list of ``[[points]]`` dicts. For designs
+        larger than a few hundred points use :func:`learnrace.study`, which keeps per point only its outcomes.
     backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
@@ -48,16 +53,24 @@ def run(
     also when ``backend="cuda"`` and no GPU is usable), MemoryError when the results do not fit in memory.
     """
     options = check_run_arguments(backend, dyads, seed, progress, threads, chunk_dyads)
+    if points is not None:
+        config = with_points(config, points)
+    return run_checked(config, options, progress)
+
+
+def run_checked(config: Any, options: dict, progress: Any, split: tuple = (0, 1)) -> Results:
+    """:func:`run` with its arguments checked (``options`` from check_run_arguments); ``split`` (rank, ranks): only
+    that rank's share of the dyads (an MPI launch, learnrace._mpi)."""
     core = _core()
     cfg = resolve_config(config)
     desc = "learnrace" if cfg.path is None else f"learnrace {os.path.basename(cfg.path)}"
     callback, close = make_progress(progress, desc=desc)
-    options["progress"] = callback
+    options = {**options, "progress": callback}
     try:
         if cfg.path is not None:
-            handle = core.run_file(cfg.path, **options)
+            handle = core.run_file(cfg.path, split=split, **options)
         else:
-            handle = core.run_string(cfg.text, cfg.source_name, **options)
+            handle = core.run_string(cfg.text, cfg.source_name, split=split, **options)
     except ConfigError as e:
         raise cfg.config_error(e) from None
     finally:
@@ -65,12 +78,46 @@ def run(
     return Results._from_handle(handle)
 
 
-def open(path: str | os.PathLike[str]) -> Results:  # noqa: A001 - the public name is learnrace.open
-    """Read a run file written by ``learnrace run`` or ``Results.save``.
+def with_points(config: Any, points: Any) -> dict:
+    """The experiment ``config`` (path, TOML text or dict) as a dict whose ``[[points]]`` are ``points`` (a Design, a
+    DataFrame of points or a list of point dicts). ConfigError when the experiment has ``[[points]]`` or ``[sweep]``
+    of its own."""
+    import pandas as pd
 
-    Checks the root attributes ``filetype == "learnrace-run"`` and ``version``; raises
+    from .design import Design, read_experiment, to_engine_points
+
+    base = read_experiment(config)
+    for table in ("points", "sweep"):
+        if table in base:
+            raise ConfigError(f"points: the experiment has [{table}] of its own; give its points one way", table)
+    if isinstance(points, Design):
+        points = points.points
+    if isinstance(points, pd.DataFrame):
+        points = to_engine_points(points)
+    elif not isinstance(points, (list, tuple)) or not all(isinstance(p, dict) for p in points):
+        raise ConfigError(
+            f"points: expected a learnrace.design.Design, a DataFrame or a list of dicts, not {type(points).__name__}",
+            "points",
+        )
+    if not points:
+        raise ConfigError("points: no points", "points")
+    return {**base, "points": list(points)}
+
+
+def open(path: str | os.PathLike[str]):  # noqa: A001 - the public name is learnrace.open
+    """Read a run file written by ``learnrace run`` or ``Results.save`` (a :class:`Results`), or a study file written
+    by ``learnrace sweep`` or :func:`learnrace.study` (a :class:`learnrace.StudyResults`), by its root
+    attribute ``filetype``.
+
+    Checks the root attributes ``filetype`` and ``version`` and every dataset against the file's schema; raises
     :class:`learnrace.FileFormatError` for anything else (including files that are not HDF5).
     """
+    from . import study_file
+
+    if os.path.isfile(path) and study_file.filetype_of(path) == study_file.FILETYPE:
+        from ._study import open_study
+
+        return open_study(path)
     return Results._from_file(path)
 
 

@@ -528,6 +528,13 @@ def load_study(source: Any) -> Study:
     return Study(make(parameters if parameters is not None else {}, kind=kind, **study), config)
 
 
+def read_experiment(source: Any) -> dict:
+    """An experiment given as a TOML file path, TOML text or a nested dict, as a nested dict (a copy)."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    return _read_toml(source)
+
+
 def _read_toml(source: Any) -> dict:
     try:
         import tomllib

@@ -29,6 +29,7 @@ Settings settings_of(const RunConfig& c, size_t point) {
   s.dyads = c.dyads;
   s.chunk_dyads = c.chunk_dyads;
   s.common_random_numbers = c.common_random_numbers;
+  s.first_point_key = c.first_point_key;
   return s;
 }
 
@@ -112,6 +113,9 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
     } else if (key.key == "run.common_random_numbers") {
       EXPECT_TRUE(c.common_random_numbers);
       EXPECT_TRUE(diff.empty());
+    } else if (key.key == "run.first_point_key") {
+      EXPECT_EQ(c.first_point_key, static_cast<uint32_t>(value));
+      EXPECT_EQ(diff, std::vector<std::string>{"point_key"});  // the derived key word, not a model field
     } else {
       ASSERT_EQ(diff.size(), 1u) << "a key must change exactly one ModelParams field";
       field_of_key[key.key] = diff[0];
@@ -426,6 +430,25 @@ TEST(ConfigRandomNumbers, CommonRandomNumbersGiveEveryPointKeyZero) {
     EXPECT_EQ(common.points[i].point_key, 0u);
   }
   EXPECT_TRUE(common.common_random_numbers);
+}
+
+TEST(ConfigRandomNumbers, FirstPointKeyOffsetsThePointKeys) {
+  const std::string sweep = "[sweep]\n\"flows.lambda\" = [0.1, 0.2, 0.3]\n";
+  const RunConfig block = load("[run]\nfirst_point_key = 4000000000\n" + sweep);
+  const RunConfig common = load("[run]\nfirst_point_key = 7\ncommon_random_numbers = true\n" + sweep);
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(block.points[i].point_key, 4000000000u + i);
+    EXPECT_EQ(common.points[i].point_key, 0u);  // common random numbers: every point key 0, whatever the offset
+  }
+  // The last point's key must fit in 32 bits (4294967295 + 3 points would wrap onto point keys 0 and 1).
+  try {
+    load("[run]\nfirst_point_key = 4294967294\n" + sweep);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "run.first_point_key");
+    EXPECT_NE(std::string(e.what()).find("4294967295"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(load("[run]\nfirst_point_key = 4294967293\n" + sweep));
 }
 
 TEST(ConfigParameterTable, OneColumnPerScalarWithSweptValues) {

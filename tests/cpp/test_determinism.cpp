@@ -100,6 +100,68 @@ TEST(Determinism, PointResultsDoNotDependOnOtherPoints) {
     EXPECT_TRUE(test::point_counts(reversed, 2 - i) == test::point_counts(reference(), i)) << i;
 }
 
+TEST(Determinism, DyadRangesAddUpToTheWholeRun) {
+  // An experiment split into dyad ranges (one per MPI rank) gives, summed, the whole run's counts, and each
+  // trajectory slot is filled by exactly the range that holds its dyad.
+  RunConfig config;
+  config.points = three_points();
+  for (size_t i = 0; i < config.points.size(); ++i) {
+    config.points[i].point_key = static_cast<uint32_t>(i);
+    config.point_names.push_back("point" + std::to_string(i));
+  }
+  config.dyads = kDyads;
+  config.chunk_dyads = 700;
+  const RunResult& whole = reference();
+  for (int ranks : {2, 3, 7}) {
+    SCOPED_TRACE(ranks);
+    std::vector<uint64_t> sum(whole.counts.size(), 0);
+    RunResult merged;
+    uint64_t covered = 0;
+    for (int rank = 0; rank < ranks; ++rank) {
+      const DyadRange range = dyad_range(kDyads, rank, ranks);
+      EXPECT_EQ(range.begin, covered);
+      covered = range.end;
+      DriverOptions options;
+      options.threads = 2;
+      options.dyad_begin = range.begin;
+      options.dyad_end = range.end;
+      RunResult part = run_experiment(config, options);
+      ASSERT_EQ(part.counts.size(), sum.size());
+      for (size_t i = 0; i < sum.size(); ++i) sum[i] += part.counts[i];
+      if (rank == 0) merged = part;
+      const uint64_t stride = config.points[0].trajectory_stride;
+      for (int32_t p = 0; p < part.n_points; ++p)
+        for (int32_t k = 0; k < part.trajectories.slots; ++k) {
+          const size_t at = static_cast<size_t>(p) * part.trajectories.per_dyad() + k;
+          const uint64_t dyad = static_cast<uint64_t>(k) * stride;
+          const bool mine = dyad >= range.begin && dyad < range.end;
+          EXPECT_EQ(part.trajectories.dyad[at] != ~uint64_t{0}, mine && dyad < kDyads) << p << " " << k;
+          if (mine && rank > 0) merged.trajectories.dyad[at] = part.trajectories.dyad[at];
+        }
+    }
+    EXPECT_EQ(covered, kDyads);
+    EXPECT_TRUE(sum == whole.counts);
+    EXPECT_TRUE(merged.trajectories.dyad == whole.trajectories.dyad);
+  }
+  EXPECT_THROW(dyad_range(10, 2, 2), std::invalid_argument);
+  DriverOptions outside;
+  outside.dyad_begin = 10;
+  outside.dyad_end = kDyads + 1;
+  EXPECT_THROW(run_experiment(config, outside), std::invalid_argument);
+}
+
+TEST(Determinism, DyadRangeSplitsEvenly) {
+  const DyadRange a = dyad_range(10, 0, 3), b = dyad_range(10, 1, 3), c = dyad_range(10, 2, 3);
+  EXPECT_EQ(a.begin, 0u);
+  EXPECT_EQ(a.end, 4u);
+  EXPECT_EQ(b.begin, 4u);
+  EXPECT_EQ(b.end, 7u);
+  EXPECT_EQ(c.begin, 7u);
+  EXPECT_EQ(c.end, 10u);
+  const DyadRange empty = dyad_range(1, 1, 2);  // more ranks than dyads: the last ranks simulate none
+  EXPECT_EQ(empty.begin, empty.end);
+}
+
 TEST(Determinism, SeedAndPointKeyChangeTheDraws) {
   // The comparisons above are not vacuous: another seed, or another point key with identical
   // parameters, gives different counts.

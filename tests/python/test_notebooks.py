@@ -15,7 +15,9 @@ DYADS = os.environ.get("LEARNRACE_NOTEBOOK_DYADS", "2000")
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("name", ["01_quickstart.ipynb", "02_propositions.ipynb", "03_scenarios.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["01_quickstart.ipynb", "02_propositions.ipynb", "03_scenarios.ipynb", "04_sensitivity.ipynb"]
+)
 def test_notebook_runs(name, monkeypatch):
     monkeypatch.setenv("LEARNRACE_NOTEBOOK_DYADS", DYADS)
     monkeypatch.setenv("MPLBACKEND", "Agg")
