@@ -7,6 +7,7 @@ A process counts as one of several ranks when the launcher says so in the enviro
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, NamedTuple
 
@@ -46,8 +47,12 @@ class Ranks(NamedTuple):
 SINGLE = Ranks(None, 0, 1, 0, 1)
 
 
+@functools.cache
 def world() -> Ranks:
-    """This process's ranks: mpi4py's COMM_WORLD when launched as one of several ranks, else a single process."""
+    """This process's ranks: mpi4py's COMM_WORLD when launched as one of several ranks, else a single process.
+
+    Computed once per process (cached): finding the node's ranks is a collective step, so a later call on one rank
+    alone (rank 0 printing its summary after the others returned) must not wait for the others."""
     if launched_ranks() <= 1:
         return SINGLE
     try:

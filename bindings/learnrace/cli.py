@@ -132,7 +132,7 @@ def _run(args) -> int:
     if not args.quiet:
         print(
             f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads x {res.periods} periods on "
-            f"{res.backend} -> {args.output}\n"
+            f"{res.backend}{_ranks_note(ranks)} -> {args.output}\n"
             f"wall time    {res.seconds:.2f} s simulating, {time.monotonic() - start:.2f} s in all\n"
         )
         print(res._source.handle.headlines(), end="")
@@ -160,9 +160,15 @@ def _sweep(args) -> int:
     )
     _stop_signal["written"] = True
     if result is not None and not args.quiet:  # rank 0 (of an MPI launch)
-        print(f"learnrace: {result!r} -> {args.output}\nwall time    {time.monotonic() - start:.2f} s")
+        ranks = learnrace._mpi.world()
+        print(f"learnrace: {result!r}{_ranks_note(ranks)} -> {args.output}")
+        print(f"wall time    {time.monotonic() - start:.2f} s")
         print(_study_headlines(result))
     return EXIT_OK
+
+
+def _ranks_note(ranks) -> str:
+    return f" ({ranks.size} MPI ranks)" if ranks.size > 1 else ""
 
 
 def _study_headlines(result) -> str:

@@ -187,14 +187,14 @@ def test_sigkill_and_resume_give_the_uninterrupted_file(sobol_file, study_toml, 
     deadline = time.monotonic() + 120
     done = []
     while time.monotonic() < deadline and proc.poll() is None:
-        done = [n for n in os.listdir(parts) if n.startswith("part-")] if os.path.isdir(parts) else []
+        done = [n for n in os.listdir(parts) if n.endswith(".npz")] if os.path.isdir(parts) else []
         if len(done) >= 3:
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the study finished before it could be killed: make it larger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    kept = {n for n in os.listdir(parts) if n.startswith("part-")}
+    kept = {n for n in os.listdir(parts) if n.endswith(".npz")}  # finished blocks (not a killed temporary file)
     assert len(kept) >= 3 and not os.path.exists(out)
     # without --resume the checkpoint is refused, not overwritten
     r = cli("sweep", study_toml, "-o", out, "--backend", "cpu", "-q")
@@ -272,7 +272,7 @@ def mpirun(ranks, *args):
         capture_output=True,
         text=True,
         env=MPI_ENV,
-        timeout=300,
+        timeout=120,  # a hang (a collective step reached by one rank only) fails, not blocks CI
     )
 
 
@@ -280,8 +280,9 @@ def mpirun(ranks, *args):
 def test_mpi_sweep_gives_the_single_process_file(sobol_file, study_toml, tmp_path):
     pytest.importorskip("mpi4py")
     out = str(tmp_path / "mpi.h5")
-    r = mpirun(2, "sweep", study_toml, "-o", out, "--backend", "cpu", "--block", "5", "-q")
+    r = mpirun(2, "sweep", study_toml, "-o", out, "--backend", "cpu", "--block", "5")
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "(2 MPI ranks)" in r.stdout  # really split (one process per rank, not two whole runs)
     same_file(sobol_file, out)
 
 
@@ -291,14 +292,14 @@ def test_mpi_run_splits_dyads_and_gives_the_single_process_file(tmp_path):
     smoke = os.path.join(os.path.dirname(__file__), "..", "..", "experiments", "smoke.toml")
     single, split = str(tmp_path / "single.h5"), str(tmp_path / "split.h5")
     assert cli("run", smoke, "-o", single, "--backend", "cpu", "-q").returncode == 0
-    r = mpirun(2, "run", smoke, "-o", split, "--backend", "cpu", "-q")
+    r = mpirun(2, "run", smoke, "-o", split, "--backend", "cpu")
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "(2 MPI ranks)" in r.stdout
     with h5py.File(single, "r") as f:
         assert f["trajectories/dyad"][0, -1] >= 250  # a slot of rank 1's dyads [250, 500): the gather is tested
-    same_run = [k for k in ("seconds",)]
     with h5py.File(single, "r") as f, h5py.File(split, "r") as g:
         for k in f.attrs:
-            if k not in same_run:
+            if k != "seconds":  # wall time
                 np.testing.assert_array_equal(f.attrs[k], g.attrs[k], err_msg=k)
         names = []
         f.visit(names.append)
