@@ -161,7 +161,8 @@ def test_file_does_not_depend_on_block_size_or_threads(sobol_file, study_toml, t
 # ----------------------------------------------------------------------------------------------------- resume
 
 
-def test_sigkill_and_resume_give_the_uninterrupted_file(sobol_file, study_toml, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_and_resumed_study_gives_the_uninterrupted_file(sobol_file, study_toml, tmp_path, stop):
     out = str(tmp_path / "killed.h5")
     parts = out + ".checkpoint"
     proc = subprocess.Popen(
@@ -192,10 +193,16 @@ def test_sigkill_and_resume_give_the_uninterrupted_file(sobol_file, study_toml, 
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the study finished before it could be killed: make it larger"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.send_signal(stop)
+    code = proc.wait()
+    if stop == signal.SIGTERM:  # stopped within its block: exit 1, the finished blocks kept for --resume
+        assert code == 1 and "continue with --resume" in proc.stderr.read().decode()
     kept = {n for n in os.listdir(parts) if n.endswith(".npz")}  # finished blocks (not a killed temporary file)
     assert len(kept) >= 3 and not os.path.exists(out)
+    # a block killed while it was being written leaves at most a temporary file, which resume ignores
+    half = learnrace._core.temp_path_for(os.path.join(parts, "part-0000000030-0000000031.npz"))
+    with open(half, "wb") as f:
+        f.write(b"PK\x03\x04 half a block")
     # without --resume the checkpoint is refused, not overwritten
     r = cli("sweep", study_toml, "-o", out, "--backend", "cpu", "-q")
     assert r.returncode == 2 and "--resume" in r.stderr
