@@ -339,6 +339,7 @@ PYBIND11_MODULE(_core, m) {
         py::dict d;
         d["point_names"] = c.point_names;
         d["dyads"] = c.dyads;
+        d["chunk_dyads"] = c.chunk_dyads;
         d["toml_text"] = c.toml_text;
         d["periods"] = c.points.at(0).periods;
         d["count_bytes_per_point"] = OutputLayout::make(c.points.at(0)).total * sizeof(uint64_t);

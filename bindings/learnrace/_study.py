@@ -336,6 +336,11 @@ def study(
     base_toml = dict_to_toml(base)
     fingerprint = _fingerprint(base_toml, d)
     size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"])
+    if options["backend"] == "cpu" or (options["backend"] == "auto" and _resolved_backend() == "cpu"):
+        # run.chunk_dyads per point per call, as `learnrace run` on the CPU, not learnrace.run's small responsive
+        # chunks: each call has a cost that grows with the block's points (8x slower at 28 points of 10,000 dyads,
+        # bench/results/study-*.md); a block is the unit of progress, and Ctrl-C still stops within 256 dyads
+        options["chunk_dyads"] = checked["chunk_dyads"]
     start = time.monotonic()
 
     # Rank 0 reads (or creates) the checkpoint; every rank learns the blocks still to run.

@@ -158,6 +158,15 @@ def test_file_does_not_depend_on_block_size_or_threads(sobol_file, study_toml, t
     same_file(sobol_file, other)
 
 
+def test_cpu_blocks_run_in_one_engine_call_each(study_toml):
+    # a block's points run run.chunk_dyads dyads per point per call, not learnrace.run's small responsive chunks
+    # (about 1% of a point's dyads, at least 256), whose per-call cost grows with the points of a block: 8x slower
+    # at 28 points x 10,000 dyads. The engine reports progress once per call.
+    calls = []
+    learnrace.study(study_toml, backend="cpu", dyads=1000, block=8, progress=lambda done, total: calls.append(done))
+    assert calls == [8000, 16000, 24000, 32000]  # 32 points in 4 blocks; small chunks would report 4 times a block
+
+
 # ----------------------------------------------------------------------------------------------------- resume
 
 
