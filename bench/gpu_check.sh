@@ -14,12 +14,18 @@
 # SKIP_PYTHON=1 (no pip install + pytest), SKIP_PEERS=1 (no CUDA engine vs JAX step; PEERS_DYADS, default
 # "1e6 1e7", and PEERS_REPEAT, default 2, size it), AB_SRC (older source tree of the A/B build timed against
 # the main one; default .deps/ab-src when present), AB_FLAGS (else: this tree with these compiler
-# flags); both empty: no A/B.
+# flags); both empty: no A/B. STUDY_N (default 1024) and STUDY_FRACTION (default 1) size the study step
+# (bench/study_bench.py: a Saltelli design of 6 parameters, N (2k + 2) points x 10,000 dyads x 100 periods).
+#
+# `bash bench/gpu_check.sh --dry-run` (or DRY_RUN=1) prints every step's command and runs none (the report
+# goes to build-gpu/gpu-check-dry/, not bench/results/).
 set -u
+[ "${1:-}" = --dry-run ] && DRY_RUN=1
+DRY_RUN=${DRY_RUN:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 BUILD=${BUILD:-$ROOT/build-gpu}
-OUTDIR=${OUT:-$ROOT/bench/results}
+if [ "$DRY_RUN" = 1 ]; then OUTDIR=${OUT:-$BUILD/gpu-check-dry}; else OUTDIR=${OUT:-$ROOT/bench/results}; fi
 SIZES=${SIZES:-"1e6 1e7 1e8"}
 REPEAT=${REPEAT:-5}
 JOBS=${JOBS:-$(nproc)}
@@ -42,6 +48,10 @@ step() {
   shift
   local t0=$SECONDS
   echo "== $name: $*" | tee -a "$LOG"
+  if [ "$DRY_RUN" = 1 ]; then
+    echo "dry run" >"$WORK/$name.status"
+    return 0
+  fi
   timeout "${TMO:-300}" "$@" >"$WORK/$name.log" 2>&1
   local rc=$?
   local dt=$((SECONDS - t0))
@@ -94,7 +104,7 @@ EXTRA_INC=$ROOT/.deps/include
 BG=()
 if [ -n "$AB_WHAT" ]; then
   (
-    rm -rf "$BUILD-ab" # it may hold a build of the other kind of B (CMake refuses a second source tree)
+    [ "$DRY_RUN" = 1 ] || rm -rf "$BUILD-ab" # it may hold a build of the other kind of B (CMake refuses a second source tree)
     step ab_configure cmake -S "$AB_ROOT" -B "$BUILD-ab" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
       -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC" -DCMAKE_CUDA_FLAGS="$AB_FLAGS" \
       -DCMAKE_CXX_FLAGS="$AB_FLAGS" >/dev/null &&
@@ -153,6 +163,15 @@ TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel proposit
 grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
+
+# --- a study (bench/study_bench.py through learnrace.study, the package built with CUDA above): a Saltelli design
+# of 6 parameters at N = 1024 (14,336 points) x 10,000 dyads x 100 periods; points per second and the fraction of
+# the single-experiment dyad-period rate that the study reaches (goal: >= 80%). ---
+if [ "$PYTHON_TESTS" = 1 ]; then
+  TMO=420 step study_gpu python3 "$ROOT/bench/study_bench.py" --backend cuda --n "${STUDY_N:-1024}" \
+    --fraction "${STUDY_FRACTION:-1}" --out "$WORK/study_gpu.md"
+  report
+fi
 
 # --- A/B timing, the two builds alternating ---
 if [ -n "$AB_WHAT" ]; then

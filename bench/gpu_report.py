@@ -165,6 +165,14 @@ def main():
             title = "Static SASS of the main build; in parentheses its difference from the ab build (sass_report.py):"
             lines += ["", title] + sass_section(ab_sass, 4)
 
+    # Study: learnrace.study on the GPU (bench/study_bench.py writes study_gpu.md)
+    study = read(os.path.join(work, "study_gpu.md")).strip()
+    if study:
+        lines += ["", *[("#" + ln) if ln.startswith("#") else ln for ln in study.splitlines()]]
+    elif os.path.exists(os.path.join(work, "study_gpu.status")):
+        said = [ln for ln in read(os.path.join(work, "study_gpu.log")).splitlines() if ln.strip()]
+        lines += ["", "## Study on the GPU (bench/study_bench.py)", "", said[-1] if said else status(work, "study_gpu")]
+
     # Peers: the CUDA engine vs JAX on the GPU (bench/run_peers.py --gpu writes peers_gpu.md; it skips without JAX)
     peers = read(os.path.join(work, "peers_gpu.md")).strip()
     if peers:
