@@ -107,16 +107,17 @@ def _run(args) -> int:
     except ValueError as e:
         print(f"learnrace: {e}\nTry 'learnrace --help'.", file=sys.stderr)
         return EXIT_USAGE
+    ranks = _mpi.world()
+    progress = not args.quiet and ranks.lead
+    options = check_run_arguments(args.backend, args.dyads, args.seed, progress, args.threads, args.chunk)
+    # the rank's GPU is chosen (CUDA_VISIBLE_DEVICES) before anything starts CUDA, cuda_available() included
+    options["threads"] = _mpi.share_node(ranks, args.backend, options["threads"])
     if args.backend == "cuda" and not learnrace.cuda_available():
         print(f"learnrace: --backend: {_core.cuda_unavailable_reason()}", file=sys.stderr)
         return EXIT_USAGE
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _on_stop_signal)
     start = time.monotonic()
-    ranks = _mpi.world()
-    progress = not args.quiet and ranks.lead
-    options = check_run_arguments(args.backend, args.dyads, args.seed, progress, args.threads, args.chunk)
-    options["threads"] = _mpi.share_node(ranks, args.backend, options["threads"])
     error = None
     try:
         res = run_checked(args.experiment, options, progress, split=(ranks.rank, ranks.size))
