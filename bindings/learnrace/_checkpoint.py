@@ -107,6 +107,9 @@ class Checkpoint:
                 raise FileFormatError(f"{where}: {k} is {a.dtype} {a.shape}, expected {shape}", where)
         return registry.OutcomeArrays(**arrays)
 
+    def has_parts(self) -> bool:
+        return self.exists and any(_PART.match(name) for name in os.listdir(self.path))
+
     def remove(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             shutil.rmtree(self.path)

@@ -368,6 +368,8 @@ def study(
 
     finished, error = _run_blocks(base, d, mine, checked["dyads"], options, checkpoint, ranks, progress)
     if not ranks.all(error is None):
+        if ranks.lead and checkpoint is not None and not checkpoint.has_parts():
+            checkpoint.remove()  # nothing finished (e.g. no usable GPU): no checkpoint for --resume to insist on
         if error is not None:
             raise error
         raise RuntimeError("another MPI rank failed; see its message")

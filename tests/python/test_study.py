@@ -222,6 +222,34 @@ def test_killed_and_resumed_study_gives_the_uninterrupted_file(sobol_file, study
     same_file(sobol_file, out)
 
 
+def test_a_failed_study_keeps_a_checkpoint_only_of_finished_blocks(study_toml, tmp_path, monkeypatch):
+    from learnrace import api
+
+    real, calls = api.run_checked, []
+
+    def fails_at(block):
+        def run_checked(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == block:
+                raise RuntimeError("out of device memory")
+            return real(*args, **kwargs)
+
+        return run_checked
+
+    out = str(tmp_path / "failed.h5")
+    monkeypatch.setattr(api, "run_checked", fails_at(1))
+    with pytest.raises(RuntimeError, match="out of device memory"):
+        learnrace.study(study_toml, out, backend="cpu", block=8, progress=False)
+    # nothing finished: no checkpoint, so the next try needs no --resume (it was refused before)
+    assert not os.path.exists(out + ".checkpoint") and not os.path.exists(out)
+    calls.clear()
+    monkeypatch.setattr(api, "run_checked", fails_at(3))
+    with pytest.raises(RuntimeError):
+        learnrace.study(study_toml, out, backend="cpu", block=8, progress=False)
+    kept = sorted(n for n in os.listdir(out + ".checkpoint") if n.endswith(".npz"))
+    assert kept == ["part-0000000000-0000000008.npz", "part-0000000008-0000000016.npz"]
+
+
 def test_resume_refuses_another_studys_checkpoint(study_toml, tmp_path):
     out = str(tmp_path / "x.h5")
     os.makedirs(out + ".checkpoint")
