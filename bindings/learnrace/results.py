@@ -187,6 +187,23 @@ class Results:
 
         return summary_frame(self)
 
+    def outcomes(self, confidence: float = 0.95, share_method: str = "wilson") -> pd.DataFrame:
+        """One row per point and outcome of :mod:`learnrace.outcomes` (the per-point outcomes a study keeps): the
+        point's name (``point``), ``kernel`` and the parameter columns that differ between the points, then outcome,
+        estimate, ci_low, ci_high, confidence, ci_method and the counts n, successes (shares) or sd (means), as
+        :meth:`learnrace.StudyResults.summary`. Shares get the Wilson (or ``share_method="clopper-pearson"``)
+        interval, means the normal one, medians none. Needs the ``stats`` extra (statsmodels)."""
+        from . import outcomes as registry
+        from .sensitivity import with_intervals
+
+        wide, counts = registry.frames(registry.compute(self), self.point_names)
+        long = wide.melt(id_vars="point", var_name="outcome", value_name="estimate")
+        long = long.sort_values("point", kind="stable", key=lambda p: p.map(self.point_index))
+        long = with_intervals(long.reset_index(drop=True), counts, confidence, share_method)
+        points = self.points.rename(columns={"name": "point"})
+        varying = [c for c in points.columns[2:] if points[c].nunique(dropna=False) > 1]
+        return points[["point", "kernel", *varying]].merge(long, on="point", how="right", validate="one_to_many")
+
     def save(self, path: str | os.PathLike[str]) -> str:
         """Write the run file and return its path. The file is written to a new temporary file in the target's
         directory, synced and renamed over ``path`` in one step: a failure (a full disk) leaves no partial file and

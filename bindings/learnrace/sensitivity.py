@@ -360,6 +360,19 @@ def summarise(
             "estimate": Y.ravel(),
         }
     )
+    long = with_intervals(long, counts, confidence, share_method)
+    out = d.points.merge(long, on=POINT_COLUMN, how="right", validate="one_to_many")
+    out.attrs = {}
+    return out[[POINT_COLUMN, *d.keys, *SUMMARY_COLUMNS]]
+
+
+def with_intervals(
+    long: pd.DataFrame, counts: pd.DataFrame | None, confidence: float = 0.95, share_method: str = "wilson"
+) -> pd.DataFrame:
+    """``long`` (columns point, outcome, estimate) with each estimate's counts and interval: the columns of
+    :func:`summarise` after the parameters (outcome, estimate, ci_low, ci_high, confidence, ci_method, n, successes,
+    sd). ``counts`` as in :func:`summarise`."""
+    long = long.copy()
     for c in ("n", "successes", "sd"):
         long[c] = np.nan
     if counts is not None:
@@ -389,9 +402,7 @@ def summarise(
         long.loc[mean, "ci_low"], long.loc[mean, "ci_high"] = low, high
         long.loc[mean, "ci_method"] = "normal"
     long["confidence"] = confidence
-    out = d.points.merge(long, on=POINT_COLUMN, how="right", validate="one_to_many")
-    out.attrs = {}
-    return out[[POINT_COLUMN, *d.keys, *SUMMARY_COLUMNS]]
+    return long[[POINT_COLUMN, *SUMMARY_COLUMNS]]
 
 
 def _join_counts(long: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:

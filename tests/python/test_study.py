@@ -117,6 +117,22 @@ def test_study_outcomes_are_those_of_the_full_runs():
     assert ds["race_won"].dims == ("shocks.trust.sigma", "initial.intent_A")
 
 
+def test_results_outcomes_give_the_study_summary_with_kernel_and_parameters():
+    # a plain run's Results.outcomes(): the study's per-point outcomes, counts and intervals, joined to the parameters
+    # that vary between the points (no hand-made join to the points table)
+    d = design.make({"shocks.trust.sigma": {"from": 0.05, "to": 0.3, "steps": 3}, "flows.lambda": [0.1, 0.2]})
+    summary = learnrace.study(BASE, design=d, backend="cpu", block=4, progress=False).summary()
+    table = learnrace.run(BASE, points=d, backend="cpu", progress=False).outcomes()
+    assert list(table.columns[:4]) == ["point", "kernel", "flows.lambda", "shocks.trust.sigma"]
+    assert (table["kernel"] == "propositional").all()
+    columns = ["point", "outcome", "estimate", "ci_low", "ci_high", "confidence", "ci_method", "n", "successes", "sd"]
+    pd.testing.assert_frame_equal(table[columns], summary[columns])
+    for key in d.keys:
+        np.testing.assert_allclose(table[key], summary[key], rtol=1e-6)  # the points table holds float32-rounded values
+    wide = table[table["outcome"] == "race_won"]
+    assert ((wide["ci_low"] <= wide["estimate"]) & (wide["estimate"] <= wide["ci_high"])).all()
+
+
 def test_point_keys_follow_the_design_index_or_common_random_numbers():
     # beta_qre belongs to the strategic kernel: under the (default) propositional kernel it changes nothing. With
     # common random numbers the two points are then identical; without, each point has its own key (its index in the
