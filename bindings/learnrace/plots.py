@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import labels
 from ._optional import require
+from .plots_study import sensitivity, sweep  # noqa: F401  (the study figures, also as plots.sweep / plots.sensitivity)
 from .survival import survival as _survival
 
 plt = require("matplotlib.pyplot", "learnrace.plots")

@@ -323,7 +323,8 @@ def test_mean_ci_coverage_by_simulation():
 
 def test_study_figures_draw_bands_and_error_bars():
     plt = pytest.importorskip("matplotlib.pyplot")
-    plots = learnrace.plots_study
+    plots = learnrace.plots  # the study figures are plots.sweep / plots.sensitivity (defined in plots_study)
+    assert plots.sweep is learnrace.plots_study.sweep and plots.sensitivity is learnrace.plots_study.sensitivity
     d, outcomes, counts = grid_study()
     s = sa.summarise(d, outcomes, counts)
     ax = plots.sweep(s, "race_won", x="shocks.trust.sigma", by="initial.intent_A")
