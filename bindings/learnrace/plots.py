@@ -8,10 +8,12 @@ import pandas as pd
 
 from . import labels
 from ._optional import require
-from .plots_study import sensitivity, sweep  # noqa: F401  (the study figures, also as plots.sweep / plots.sensitivity)
 from .survival import survival as _survival
 
 plt = require("matplotlib.pyplot", "learnrace.plots")
+# The study figures, also as plots.sweep / plots.sensitivity (after the check above, so that a missing matplotlib
+# names this module).
+from .plots_study import sensitivity, sweep  # noqa: E402, F401
 
 # Paired causes (A / B) share a hue, firm A dark and solid, firm B light and dashed; unpaired causes get their own
 # hue from a qualitative palette (tab10).
