@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import outcomes as registry
 from ._errors import FileFormatError
+from ._sources import _text  # an HDF5 attribute or scalar dataset as str
 
 FILETYPE = "learnrace-study"
 VERSION = (1, 0)
@@ -108,14 +109,6 @@ def to_bytes(data: Mapping[str, Any]) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------------------- reading
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray) and value.shape == ():
-        return _text(value[()])
-    return str(value)
 
 
 class _Reader:
