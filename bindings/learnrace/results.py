@@ -180,9 +180,11 @@ class Results:
         return to_xarray(self)
 
     def summary(self) -> pd.DataFrame:
-        """Headline table, one row per point: dyads simulated, mean duration, share of each termination cause, the
-        mean (SD) of learning asymmetry, power shift, joint learning and final trust, and the share of live
-        dyad-periods in each of Larsson's named states (``period_share_<state>``)."""
+        """Headline table, one row per point: the kernel and the parameters that differ between the points (so no
+        join with ``points`` is needed), dyads simulated (the count behind every share), mean duration, share of each
+        termination cause, the mean (SD) of learning asymmetry, power shift, joint learning and final trust, and the
+        share of live dyad-periods in each of Larsson's named states (``period_share_<state>``). The same outcomes
+        with their counts and confidence intervals, one row per point and outcome: :meth:`outcomes`."""
         from .tidy import summary_frame
 
         return summary_frame(self)
@@ -200,8 +202,10 @@ class Results:
         long = wide.melt(id_vars="point", var_name="outcome", value_name="estimate")
         long = long.sort_values("point", kind="stable", key=lambda p: p.map(self.point_index))
         long = with_intervals(long.reset_index(drop=True), counts, confidence, share_method)
+        from .tidy import varying_parameters
+
         points = self.points.rename(columns={"name": "point"})
-        varying = [c for c in points.columns[2:] if points[c].nunique(dropna=False) > 1]
+        varying = varying_parameters(self)
         return points[["point", "kernel", *varying]].merge(long, on="point", how="right", validate="one_to_many")
 
     def save(self, path: str | os.PathLike[str]) -> str:

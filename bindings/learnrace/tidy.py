@@ -138,13 +138,24 @@ FRAMES: Dict[str, Callable] = {
 }
 
 
+def varying_parameters(res) -> list:
+    """The parameter columns of the points table (``res.points``) whose values differ between the points
+    (``kernel.type`` only as the ``kernel`` column, by name)."""
+    points = res.points
+    return [c for c in points.columns[2:] if c != "kernel.type" and points[c].nunique(dropna=False) > 1]
+
+
 def summary_frame(res) -> pd.DataFrame:
-    """Headline table, one row per point."""
+    """Headline table, one row per point: the kernel and the parameters that differ between the points, then the
+    outcomes."""
     dur = res.duration_by_cause.astype(np.float64)  # [P, 7, T+1]
     n = np.maximum(dur.sum(axis=(1, 2)), 1.0)
     durations = np.arange(dur.shape[-1], dtype=np.float64)
     out = pd.DataFrame(index=pd.Index(res.point_names, name="point"))
     out["kernel"] = res.kernels
+    points = res.points
+    for column in varying_parameters(res):
+        out[column] = points[column].to_numpy()
     out["dyads_simulated"] = res.dyads_simulated.astype(np.int64)
     out["mean_duration"] = (dur.sum(axis=1) * durations).sum(axis=1) / n
     for c, cause in enumerate(labels.CAUSES):

@@ -119,3 +119,15 @@ def test_compute_takes_arrays_of_a_run_file(run, tmp_path):
     arrays = {s: getattr(run, s) for s in outcomes.SECTIONS}
     for a, b in zip(outcomes.compute(arrays), same):
         np.testing.assert_array_equal(a, b)
+
+
+def test_summary_carries_the_parameters_that_differ_between_points(run):
+    summary = run.summary()
+    # point b changes the hazard (and the kernel): its column sits in the summary, the constant ones do not
+    assert "termination.hazard" in summary.columns
+    np.testing.assert_allclose(summary["termination.hazard"], run.points["termination.hazard"])
+    assert summary.loc["b", "termination.hazard"] != summary.loc["a", "termination.hazard"]
+    assert "flows.lambda" not in summary.columns and "flows.kappa_c" not in summary.columns
+    assert list(summary.columns[:2]) == ["kernel", "termination.hazard"]
+    one_point = learnrace.run({"run": {"dyads": 200, "periods": 5, "seed": 1}}, backend="cpu", progress=False)
+    assert list(one_point.summary().columns[:2]) == ["kernel", "dyads_simulated"]  # nothing varies
