@@ -196,15 +196,6 @@ std::vector<ModelParams> points(uint32_t seed, int32_t periods) {
   return out;
 }
 
-void expect_same_results(const RunResult& r, const RunResult& ref, const std::string& what) {
-  ASSERT_EQ(r.n_points, ref.n_points);
-  for (int32_t i = 0; i < r.n_points; ++i) {
-    EXPECT_TRUE(test::point_counts(r, i) == test::point_counts(ref, i)) << what << ": counts of point " << i;
-    EXPECT_EQ(test::first_trajectory_difference(r.trajectories.point(i), ref.trajectories.point(i)), "")
-        << what << ": trajectories of point " << i;
-  }
-}
-
 TEST(CpuSimd, RunsEqualTheScalarPathBitForBit) {
   SKIP_WITHOUT_SIMD();
   struct Case {
@@ -224,7 +215,7 @@ TEST(CpuSimd, RunsEqualTheScalarPathBitForBit) {
       const std::string what = std::to_string(lanes) + " lanes, seed " + std::to_string(k.seed) + ", " +
                                std::to_string(k.periods) + " periods, " + std::to_string(k.dyads) + " dyads, chunk " +
                                std::to_string(k.chunk) + ", " + std::to_string(k.threads) + " threads";
-      expect_same_results(run(pts, k.dyads, lanes, k.threads, k.chunk), ref, what);
+      test::expect_same_results(run(pts, k.dyads, lanes, k.threads, k.chunk), ref, what);
     }
   }
 }

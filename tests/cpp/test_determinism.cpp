@@ -40,15 +40,7 @@ const RunResult& reference() {
   return r;
 }
 
-void expect_identical(const RunResult& r, const std::string& what) {
-  const RunResult& ref = reference();
-  ASSERT_EQ(r.n_points, ref.n_points);
-  for (int32_t i = 0; i < r.n_points; ++i) {
-    EXPECT_TRUE(test::point_counts(r, i) == test::point_counts(ref, i)) << what << ": counts of point " << i;
-    EXPECT_EQ(test::first_trajectory_difference(r.trajectories.point(i), ref.trajectories.point(i)), "")
-        << what << ": trajectories of point " << i;
-  }
-}
+void expect_identical(const RunResult& r, const std::string& what) { test::expect_same_results(r, reference(), what); }
 
 TEST(Determinism, ReferenceRunIsNotTrivial) {
   // Guards the other tests against comparing empty outputs.

@@ -156,6 +156,16 @@ inline std::string first_trajectory_difference(const TrajectoryView& a, const Tr
   return "";
 }
 
+/// Every point's counts and trajectories of `r` equal `ref`'s bit for bit (gtest failures name `what` and the point).
+inline void expect_same_results(const RunResult& r, const RunResult& ref, const std::string& what) {
+  ASSERT_EQ(r.n_points, ref.n_points) << what;
+  for (int32_t i = 0; i < r.n_points; ++i) {
+    EXPECT_TRUE(point_counts(r, i) == point_counts(ref, i)) << what << ": counts of point " << i;
+    EXPECT_EQ(first_trajectory_difference(r.trajectories.point(i), ref.trajectories.point(i)), "")
+        << what << ": trajectories of point " << i;
+  }
+}
+
 /// Standard error of a binomial proportion p estimated from n trials.
 inline double binomial_se(double p, double n) { return std::sqrt(p * (1.0 - p) / n); }
 
