@@ -33,6 +33,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"learnrace: {message}\nTry 'learnrace --help'.\n")
 
 
+def _engine_options(command: argparse.ArgumentParser, dyads_help: str) -> None:
+    """The options `run` and `sweep` share: dyads, seed, threads, backend."""
+    command.add_argument("--dyads", type=int, help=dyads_help)
+    command.add_argument("--seed", type=int, help="seed (overrides run.seed)")
+    command.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
+    command.add_argument(
+        "--backend",
+        default="auto",
+        choices=("auto", "cpu", "cuda"),
+        help="default auto: CUDA when a device is usable, else the CPU",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="learnrace", description="Learning-race dynamics in two-firm alliances.")
     p.add_argument("-V", "--version", action="store_true", help="print the version and exit")
@@ -40,15 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run an experiment and write the run file")
     r.add_argument("experiment", help="experiment TOML file")
     r.add_argument("-o", "--output", required=True, help="output run file (.h5); its directory must exist")
-    r.add_argument("--dyads", type=int, help="dyads per sweep point (overrides run.dyads)")
-    r.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    r.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
-    r.add_argument(
-        "--backend",
-        default="auto",
-        choices=("auto", "cpu", "cuda"),
-        help="default auto: CUDA when a device is usable, else the CPU",
-    )
+    _engine_options(r, "dyads per sweep point (overrides run.dyads)")
     r.add_argument(
         "--chunk",
         type=int,
@@ -59,10 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     w = sub.add_parser("sweep", help="run a sensitivity study and write the study file")
     w.add_argument("study", help="study TOML file: an experiment with a [study] table (docs/sensitivity.md)")
     w.add_argument("-o", "--output", required=True, help="output study file (.h5); its directory must exist")
-    w.add_argument("--dyads", type=int, help="dyads per point (overrides run.dyads)")
-    w.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    w.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
-    w.add_argument("--backend", default="auto", choices=("auto", "cpu", "cuda"), help="as for run")
+    _engine_options(w, "dyads per point (overrides run.dyads)")
     w.add_argument(
         "--block",
         type=int,
