@@ -31,6 +31,15 @@ class ConfigInput(NamedTuple):
 _TOML_SCALARS = (str, bool, int, float, datetime.date, datetime.time)
 
 
+def toml_loads(text: str) -> dict:
+    """TOML text as a nested dict (tomllib, or tomli before Python 3.11); raises its TOMLDecodeError."""
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def dict_to_toml(config: Mapping[str, Any]) -> str:
     """A nested dict (tables as dicts) as TOML text. Numpy scalars and arrays are turned into Python numbers and
     lists; a value TOML cannot hold (None, an object) is a ConfigError naming its dotted key."""

@@ -31,7 +31,7 @@ import pandas as pd
 from . import _checkpoint, _mpi, study_file
 from . import outcomes as registry
 from ._arguments import _integer, check_run_arguments
-from ._config import dict_to_toml
+from ._config import dict_to_toml, toml_loads
 from ._errors import ConfigError, FileFormatError
 from .design import POINT_COLUMN, Design, Study, as_design, load_study, read_experiment, to_engine_points
 from .progress import make_progress
@@ -117,7 +117,7 @@ class StudyResults:
     @property
     def base(self) -> dict:
         """The experiment every point starts from (its ``[run]`` with the study's dyads and seed)."""
-        return _loads_toml(self._data["attrs"]["base_toml"])
+        return toml_loads(self._data["attrs"]["base_toml"])
 
     def point_index(self, point: int | str) -> int:
         names = list(self.design.points[POINT_COLUMN])
@@ -165,14 +165,6 @@ class StudyResults:
             f"{a['n_points']} points x {a['dyads_per_point']} dyads x {a['periods']} periods, "
             f"{len(self._data['registry'])} outcomes>"
         )
-
-
-def _loads_toml(text: str) -> dict:
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11
-        import tomli as tomllib
-    return tomllib.loads(text)
 
 
 def open_study(path: str | os.PathLike[str]) -> StudyResults:

@@ -536,11 +536,7 @@ def read_experiment(source: Any) -> dict:
 
 
 def _read_toml(source: Any) -> dict:
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11
-        import tomli as tomllib
-    from ._config import resolve_config
+    from ._config import resolve_config, toml_loads
 
     cfg = resolve_config(source)
     text = cfg.text
@@ -548,8 +544,8 @@ def _read_toml(source: Any) -> dict:
         with open(cfg.path, encoding="utf-8") as f:
             text = f.read()
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        return toml_loads(text)
+    except ValueError as e:  # TOMLDecodeError is a ValueError
         raise ConfigError(f"{cfg.source_name}: {e}") from None
 
 
