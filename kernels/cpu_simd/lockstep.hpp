@@ -101,7 +101,7 @@ LR_INLINE void store_uniforms(const Draw4Lanes& d, const int32_t (&words)[kRows]
 
 /// StreamInputs' values for every lane at its dyad's next period, from the lanes' states after events.
 template <int32_t kKernel>
-LR_INLINE void period_inputs(const ModelParams& p, const PointConstants& pc, const Lanes& L, PeriodLanes& out) {
+LR_INLINE void period_inputs(const PointConstants& pc, const Lanes& L, PeriodLanes& out) {
   // Factor sigmoids and relation decay, from the state (gathered lane by lane).
   alignas(64) float gathered[kLanes];
   for (int32_t firm = 0; firm < kFirms; ++firm)
@@ -140,7 +140,6 @@ LR_INLINE void period_inputs(const ModelParams& p, const PointConstants& pc, con
   }
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_a), {0, 1, 2, 3}, out.jump_a);
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_b), {0, 1, 2}, out.jump_b);
-  (void)p;
 }
 
 /// Dyads [begin, end) of one point, kLanes at a time; the same outputs as simulate_dyad over each dyad.
@@ -177,7 +176,7 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
           const int32_t t = static_cast<int32_t>(L.period[i]);
           apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], t, L.state[i]);
         }
-    period_inputs<kKernel>(p, pc, L, in);
+    period_inputs<kKernel>(pc, L, in);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
       const int32_t t = static_cast<int32_t>(L.period[i]);
