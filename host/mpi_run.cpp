@@ -1,5 +1,6 @@
 #include "mpi_run.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -39,18 +40,21 @@ std::pair<uint64_t, uint64_t> slot_range(uint64_t begin, uint64_t end, uint64_t 
 }
 
 /// Sends (rank > 0) or receives into rank 0's array the slots of rank `from`, per point: [points][slots][width].
+/// In messages of at most 2^30 bytes, since MPI counts are int (both sides cut the same pieces, in order).
 template <class T>
 void gather_slots(std::vector<T>& values, size_t points, uint64_t slots, uint64_t width, int rank, int from,
                   std::pair<uint64_t, uint64_t> range) {
-  const uint64_t count = (range.second - range.first) * width;
-  if (count == 0) return;
-  for (size_t p = 0; p < points; ++p) {
-    T* at = values.data() + (p * slots + range.first) * width;
-    const int bytes = static_cast<int>(count * sizeof(T));
-    if (rank == 0)
-      check(MPI_Recv(at, bytes, MPI_BYTE, from, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv (trajectories)");
-    else if (rank == from)
-      check(MPI_Send(at, bytes, MPI_BYTE, 0, 7, MPI_COMM_WORLD), "MPI_Send (trajectories)");
+  constexpr uint64_t kPieceBytes = uint64_t{1} << 30;
+  const uint64_t bytes = (range.second - range.first) * width * sizeof(T);
+  for (size_t p = 0; p < points && bytes > 0; ++p) {
+    char* at = reinterpret_cast<char*>(values.data() + (p * slots + range.first) * width);
+    for (uint64_t off = 0; off < bytes; off += kPieceBytes) {
+      const int n = static_cast<int>(std::min(kPieceBytes, bytes - off));
+      if (rank == 0)
+        check(MPI_Recv(at + off, n, MPI_BYTE, from, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv (trajectories)");
+      else if (rank == from)
+        check(MPI_Send(at + off, n, MPI_BYTE, 0, 7, MPI_COMM_WORLD), "MPI_Send (trajectories)");
+    }
   }
 }
 
