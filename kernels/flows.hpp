@@ -10,52 +10,69 @@ namespace learnrace {
 
 /// Absorptive (alpha) and communicative (gamma) capacity grow with prior related interaction R
 /// (Larsson; Cohen & Levinthal 1990); gamma0 is lower for tacit, embedded knowledge (Doz).
-struct Capacity {
-  float alpha;
-  float gamma;
+//
+// The functions below are lane-generic where the CPU's lockstep SIMD path (kernels/cpu_simd/) runs them on vectors
+// of dyads: F is float or a vector of floats, and every lane computes the float operations of the float form
+// (hd.hpp's lane primitives; a select where a float form would branch).
+template <class F>
+struct CapacityT {
+  F alpha;
+  F gamma;
 };
+using Capacity = CapacityT<float>;
 /// One firm's capacities from its floors alpha0, gamma0; relation_decay = e^{-R/r0} (computed once per period and
 /// shared by both firms and relation_covariate).
-LR_HD LR_INLINE Capacity capacity(float alpha0, float gamma0, float relation_decay) {
-  const float grown = 1.0f - relation_decay;
-  return Capacity{alpha0 + (1.0f - alpha0) * grown, gamma0 + (1.0f - gamma0) * grown};
+template <class F>
+LR_HD LR_INLINE CapacityT<F> capacity(F alpha0, F gamma0, F relation_decay) {
+  const F grown = F(1.0f) - relation_decay;
+  return CapacityT<F>{alpha0 + (F(1.0f) - alpha0) * grown, gamma0 + (F(1.0f) - gamma0) * grown};
 }
 
+/// Transparency of a strategy whose level (ModelParams::level of its transparency) is `level`, scaled by
+/// communicative capacity.
+template <class F>
+LR_HD LR_INLINE F transparency_of_level(F level, CapacityT<F> c) {
+  return level * c.gamma;
+}
+/// Receptivity of a strategy whose level is `level`, scaled by absorptive capacity and capped by the firm's
+/// receptivity cap (set by its intent, Hamel 3a: substitution caps it; scenario events may change it).
+template <class F>
+LR_HD LR_INLINE F receptivity_of_level(F level, F receptivity_cap, CapacityT<F> c) {
+  return lr_min(level * c.alpha, receptivity_cap);
+}
 LR_HD LR_INLINE float effective_transparency(const ModelParams& p, int32_t strategy, Capacity c) {
-  return p.level[transparency_level(strategy)] * c.gamma;
+  return transparency_of_level(p.level[transparency_level(strategy)], c);
 }
-/// Receptivity scaled by absorptive capacity and capped by the firm's receptivity cap (set by its intent, Hamel 3a:
-/// substitution caps it; scenario events may change it).
 LR_HD LR_INLINE float effective_receptivity(const ModelParams& p, int32_t strategy, float receptivity_cap, Capacity c) {
-  return lr_min(p.level[receptivity_level(strategy)] * c.alpha, receptivity_cap);
+  return receptivity_of_level(p.level[receptivity_level(strategy)], receptivity_cap, c);
 }
 
-struct Flows {
-  float t_ab;     // transfer A -> B
-  float t_ba;     // transfer B -> A
-  float created;  // jointly created knowledge c
-  float appr_a;   // share of c appropriated by A
-  float appr_b;
+template <class F>
+struct FlowsT {
+  F t_ab;     // transfer A -> B
+  F t_ba;     // transfer B -> A
+  F created;  // jointly created knowledge c
+  F appr_a;   // share of c appropriated by A
+  F appr_b;
 };
+using Flows = FlowsT<float>;
 
 /// t_AB = min(tau_A, rho_B); c = kappa_c (t_AB + t_BA) + kappa_x t_AB t_BA; firm f appropriates
 /// c * inflow_f / max(t_AB, t_BA) (Larsson Fig. 2: "c->a&b" when mutual, only the receiver when one-way).
 /// The firm with the larger inflow appropriates c itself (inflow / max = 1 exactly), so one division.
-LR_HD LR_INLINE Flows compute_flows(const ModelParams& p, float tau_a, float rho_a, float tau_b, float rho_b) {
-  Flows f;
+/// Nothing flows (larger = 0): nobody appropriates anything (the quotient, not needed, is selected away).
+template <class F>
+LR_HD LR_INLINE FlowsT<F> compute_flows(const ModelParams& p, F tau_a, F rho_a, F tau_b, F rho_b) {
+  FlowsT<F> f;
   f.t_ab = lr_min(tau_a, rho_b);
   f.t_ba = lr_min(tau_b, rho_a);
-  f.created = p.kappa_c * (f.t_ab + f.t_ba) + p.kappa_x * f.t_ab * f.t_ba;
-  const float larger = lr_max(f.t_ab, f.t_ba);
-  if (larger > 0.0f) {
-    // zero for a one-way flow's giver (smaller inflow 0)
-    const float smaller_share = lr_div_pos(f.created * lr_min(f.t_ab, f.t_ba), larger);
-    f.appr_a = f.t_ba >= f.t_ab ? f.created : smaller_share;
-    f.appr_b = f.t_ab >= f.t_ba ? f.created : smaller_share;
-  } else {
-    f.appr_a = 0.0f;
-    f.appr_b = 0.0f;
-  }
+  f.created = F(p.kappa_c) * (f.t_ab + f.t_ba) + F(p.kappa_x) * f.t_ab * f.t_ba;
+  const F larger = lr_max(f.t_ab, f.t_ba);
+  const auto flowing = larger > F(0.0f);
+  // zero for a one-way flow's giver (smaller inflow 0)
+  const F smaller_share = lr_div_pos(f.created * lr_min(f.t_ab, f.t_ba), larger);
+  f.appr_a = lr_select(flowing, lr_select(f.t_ba >= f.t_ab, f.created, smaller_share), F(0.0f));
+  f.appr_b = lr_select(flowing, lr_select(f.t_ab >= f.t_ba, f.created, smaller_share), F(0.0f));
   return f;
 }
 

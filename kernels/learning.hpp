@@ -6,7 +6,11 @@
 namespace learnrace {
 
 /// x += lambda * inflow * (1 - x): internalised fraction of the partner's unique knowledge.
-LR_HD LR_INLINE float internalise(float x, float inflow, float lambda) { return x + lambda * inflow * (1.0f - x); }
+/// Lane-generic (F: float or a CPU SIMD vector of floats, as in flows.hpp).
+template <class F>
+LR_HD LR_INLINE F internalise(F x, F inflow, float lambda) {
+  return x + F(lambda) * inflow * (F(1.0f) - x);
+}
 
 /// G_f = x_f U_partner + y_f.
 LR_HD LR_INLINE float learning_gain(float x, float partner_knowledge, float created) {
@@ -22,13 +26,14 @@ LR_HD LR_INLINE float learning_asymmetry(float gain_a, float gain_b) {
 /// Power-dependence (Hamel: race to learn, obsolescing bargain): B depends on A by
 /// D_B = (1 - x_B) U_A; P_A = w_legal equity_A + (1 - w_legal) D_B / (D_A + D_B).
 /// w_legal is small: "legal and governance structure may exert only a minor influence" (Hamel 2b).
-LR_HD LR_INLINE float bargaining_power_a(const ModelParams& p, float x_a, float x_b, float knowledge_a,
-                                         float knowledge_b, float equity_a) {
-  const float dep_b = (1.0f - x_b) * knowledge_a;
-  const float dep_a = (1.0f - x_a) * knowledge_b;
-  const float total = dep_a + dep_b;
-  const float relational = total > 0.0f ? dep_b / total : 0.5f;
-  return p.w_legal * equity_a + (1.0f - p.w_legal) * relational;
+/// Lane-generic; with no dependence at all (total 0) the quotient, not needed, is selected away.
+template <class F>
+LR_HD LR_INLINE F bargaining_power_a(const ModelParams& p, F x_a, F x_b, F knowledge_a, F knowledge_b, F equity_a) {
+  const F dep_b = (F(1.0f) - x_b) * knowledge_a;
+  const F dep_a = (F(1.0f) - x_a) * knowledge_b;
+  const F total = dep_a + dep_b;
+  const F relational = lr_select(total > F(0.0f), dep_b / total, F(0.5f));
+  return F(p.w_legal) * equity_a + F(1.0f - p.w_legal) * relational;
 }
 
 }  // namespace learnrace

@@ -134,15 +134,17 @@ LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmSta
 
 /// A firm's factors after the period: trust feedback moves the level (and the latent with it; capped after a
 /// detected violation when a recovery cap is set), then every latent takes its correlated shock around the level.
-LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& pc, FirmState& f, float trust_delta,
-                                    const float common[kFirmFactors], const float own[kFirmFactors],
-                                    const float u_jump[kFirmFactors]) {
-  float level_t = f.level[Trust] + trust_delta;
-  if (f.violated) level_t = lr_min(level_t, pc.trust_cap_logit);
-  f.z[Trust] += level_t - f.level[Trust];
+/// Lane-generic: Firm is FirmState (F float) or the lockstep SIMD path's firm of a block of dyads (F a vector).
+template <class Firm, class F>
+LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& pc, Firm& f, F trust_delta,
+                                    const F common[kFirmFactors], const F own[kFirmFactors],
+                                    const F u_jump[kFirmFactors]) {
+  const F shifted = f.level[Trust] + trust_delta;
+  const F level_t = lr_select(f.violated != 0, lr_min(shifted, F(pc.trust_cap_logit)), shifted);
+  f.z[Trust] = f.z[Trust] + (level_t - f.level[Trust]);
   f.level[Trust] = level_t;
   for (int32_t k = 0; k < kFirmFactors; ++k) {
-    const float shock = lr_fma(pc.shock_common[k], common[k], pc.shock_own[k] * own[k]);
+    const F shock = lr_fma(F(pc.shock_common[k]), common[k], F(pc.shock_own[k]) * own[k]);
     f.z[k] = ou_jump_step(p.shock[k], f.level[k], f.z[k], shock, u_jump[k]);
   }
 }

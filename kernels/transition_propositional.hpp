@@ -15,26 +15,32 @@ namespace learnrace {
 
 /// What the kernel reads of one firm: the latent logits of its own T, S, L, and its belief that the partner
 /// exploits it (suspicion relative to its detection threshold, in [0, 1]).
-struct FirmView {
-  float z[kFirmFactors];
-  float belief;
+/// Lane-generic (F: float or a vector of floats, one dyad per lane: the CPU's lockstep SIMD path).
+template <class F>
+struct FirmViewT {
+  F z[kFirmFactors];
+  F belief;
 };
+using FirmView = FirmViewT<float>;
 
 /// Linear predictor of an empowering proposition for one firm: b0 + sum_k beta_k v_k over the firm's T, S, L
-/// and the dyad's R covariate.
-LR_HD LR_INLINE float empower_predictor(const PropositionBeta& beta, const FirmView& f, float relation_cov) {
-  float eta = beta.b0 + beta.beta[Relation] * relation_cov;
-  for (int32_t k = 0; k < kFirmFactors; ++k) eta = lr_fma(beta.beta[k], f.z[k], eta);
+/// and the dyad's R covariate. Beta: PropositionBeta, or its lane-generic form (members b0 and beta[kFactors] of
+/// type F: each lane's own proposition).
+template <class Beta, class F>
+LR_HD LR_INLINE F empower_predictor(const Beta& beta, const FirmViewT<F>& f, F relation_cov) {
+  F eta = F(beta.b0) + F(beta.beta[Relation]) * relation_cov;
+  for (int32_t k = 0; k < kFirmFactors; ++k) eta = lr_fma(F(beta.beta[k]), f.z[k], eta);
   return eta;
 }
 
 /// Probability of a firm's barrier move (P1-P4): sigmoid(b0 - c_T z_T - c_L z_L - c_R R~ + c_q b). Suspicion and
 /// short horizons drive "strike first" [002:226, 308]; trust is "mutual confidence ... in the forbearance of
 /// opportunistic exploitation" [002:302].
-LR_HD LR_INLINE float barrier_probability(const BarrierBeta& c, const FirmView& f, float relation_cov) {
-  const float eta = c.b0 - c.trust * f.z[Trust] - c.orientation * f.z[Orientation] - c.relation * relation_cov +
-                    c.suspicion * f.belief;
-  return lr_sigmoid(eta);
+template <class F>
+LR_HD LR_INLINE F barrier_probability(const BarrierBeta& c, const FirmViewT<F>& f, F relation_cov) {
+  const F eta = F(c.b0) - F(c.trust) * f.z[Trust] - F(c.orientation) * f.z[Orientation] - F(c.relation) * relation_cov +
+                F(c.suspicion) * f.belief;
+  return detail::sigmoid_lanes(eta);
 }
 
 /// The uniforms one step uses.

@@ -30,6 +30,10 @@ struct Mask {
   vi_t v;
 };
 LR_INLINE Mask operator|(Mask a, Mask b) { return Mask{a.v | b.v}; }
+LR_INLINE Mask operator&(Mask a, Mask b) { return Mask{a.v & b.v}; }
+LR_INLINE Mask operator!(Mask a) { return Mask{~a.v}; }
+/// The same condition in every lane.
+LR_INLINE Mask mask_all(bool c) { return Mask{vi_t{} - static_cast<int32_t>(c)}; }
 
 struct VecF {
   vf_t v;
@@ -48,6 +52,12 @@ struct VecI {
   VecI() = default;
   explicit VecI(vi_t x) : v(x) {}
   VecI(int32_t x) : v(vi_t{} + x) {}  // NOLINT
+  static VecI load(const int32_t* p) {
+    VecI r;
+    __builtin_memcpy(&r.v, p, sizeof r.v);
+    return r;
+  }
+  void store(int32_t* p) const { __builtin_memcpy(p, &v, sizeof v); }
 };
 struct VecU {
   vu_t v;
@@ -70,13 +80,20 @@ LR_INLINE VecF operator/(VecF a, VecF b) { return VecF(a.v / b.v); }
 LR_INLINE VecF operator-(VecF a) { return VecF(-a.v); }
 LR_INLINE Mask operator<(VecF a, VecF b) { return Mask{a.v < b.v}; }
 LR_INLINE Mask operator>(VecF a, VecF b) { return Mask{a.v > b.v}; }
+LR_INLINE Mask operator<=(VecF a, VecF b) { return Mask{a.v <= b.v}; }
+LR_INLINE Mask operator>=(VecF a, VecF b) { return Mask{a.v >= b.v}; }
+LR_INLINE Mask operator==(VecF a, VecF b) { return Mask{a.v == b.v}; }
 
 // --- integer lanes ---
 LR_INLINE VecI operator+(VecI a, VecI b) { return VecI(a.v + b.v); }
 LR_INLINE VecI operator-(VecI a, VecI b) { return VecI(a.v - b.v); }
 LR_INLINE VecI operator&(VecI a, VecI b) { return VecI(a.v & b.v); }
+LR_INLINE VecI operator|(VecI a, VecI b) { return VecI(a.v | b.v); }
 LR_INLINE Mask operator==(VecI a, VecI b) { return Mask{a.v == b.v}; }
 LR_INLINE Mask operator!=(VecI a, VecI b) { return Mask{a.v != b.v}; }
+LR_INLINE Mask operator<(VecI a, VecI b) { return Mask{a.v < b.v}; }
+LR_INLINE Mask operator>=(VecI a, VecI b) { return Mask{a.v >= b.v}; }
+LR_INLINE VecI operator*(VecI a, VecI b) { return VecI(a.v * b.v); }
 LR_INLINE VecU operator&(VecU a, VecU b) { return VecU(a.v & b.v); }
 LR_INLINE VecU operator|(VecU a, VecU b) { return VecU(a.v | b.v); }
 LR_INLINE VecU operator^(VecU a, VecU b) { return VecU(a.v ^ b.v); }
@@ -86,6 +103,11 @@ LR_INLINE VecU operator<<(VecU a, int n) { return VecU(a.v << n); }
 // --- the lane primitives of hd.hpp ---
 LR_INLINE VecF lr_select(Mask c, VecF a, VecF b) { return VecF(c.v ? a.v : b.v); }
 LR_INLINE VecI lr_select(Mask c, VecI a, VecI b) { return VecI(c.v ? a.v : b.v); }
+/// a / b for b > 0, as hd.hpp's lr_div_pos: a zero numerator gives itself (its signed zero), else the IEEE quotient.
+LR_INLINE VecF lr_div_pos(VecF a, VecF b) {
+  const Mask zero = a == VecF(0.0f);
+  return lr_select(zero, a, lr_select(zero, VecF(1.0f), a) / b);
+}
 /// As the scalar templates: min = b < a ? b : a, max = a < b ? b : a (the same operand for NaN and signed zeros).
 LR_INLINE VecF lr_min(VecF a, VecF b) { return lr_select(b < a, b, a); }
 LR_INLINE VecF lr_max(VecF a, VecF b) { return lr_select(a < b, b, a); }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "cpu_simd/lanes.hpp"
+#include "cpu_simd/period_lanes.hpp"
 #include "simulate_dyad.hpp"
 
 namespace learnrace::LR_SIMD_NS {
@@ -81,9 +82,8 @@ struct LaneInputs {
   }
 };
 
-/// The dyads in flight, one per lane.
-struct Lanes {
-  DyadState state[kLanes];
+/// Which dyad each lane runs, and where it is.
+struct LaneIds {
   alignas(64) uint32_t dyad_lo[kLanes];
   alignas(64) uint32_t dyad_hi[kLanes];
   alignas(64) uint32_t period[kLanes];  // the lane's next period t
@@ -99,19 +99,15 @@ LR_INLINE void store_uniforms(const Draw4Lanes& d, const int32_t (&words)[kRows]
   for (int32_t k = 0; k < kRows; ++k) detail::u01_open_lanes(d.v[words[k]]).store(rows[k]);
 }
 
-/// StreamInputs' values for every lane at its dyad's next period, from the lanes' states after events.
+/// StreamInputs' values for every lane at its dyad's next period, from the lanes' latent factors z[firm][k] and
+/// relation R after events.
 template <int32_t kKernel>
-LR_INLINE void period_inputs(const PointConstants& pc, const Lanes& L, PeriodLanes& out) {
-  // Factor sigmoids and relation decay, from the state (gathered lane by lane).
-  alignas(64) float gathered[kLanes];
+LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const VecF (&z)[kFirms][kFirmFactors],
+                             VecF relation, PeriodLanes& out) {
   for (int32_t firm = 0; firm < kFirms; ++firm)
-    for (int32_t k = 0; k < kFirmFactors; ++k) {
-      for (int32_t i = 0; i < kLanes; ++i) gathered[i] = (firm == FirmA ? L.state[i].a : L.state[i].b).z[k];
-      detail::sigmoid_lanes(VecF::load(gathered)).store(out.factors[firm][k]);
-    }
-  for (int32_t i = 0; i < kLanes; ++i) gathered[i] = L.state[i].relation;
+    for (int32_t k = 0; k < kFirmFactors; ++k) detail::sigmoid_lanes(z[firm][k]).store(out.factors[firm][k]);
   // relation_decay: lr_exp(-relation * inv_r0).
-  detail::exp_lanes(-VecF::load(gathered) * VecF(pc.inv_r0)).store(out.decay);
+  detail::exp_lanes(-relation * VecF(pc.inv_r0)).store(out.decay);
 
   // The period's draws (StreamInputs).
   const VecU lo = VecU::load(L.dyad_lo), hi = VecU::load(L.dyad_hi), period = VecU::load(L.period);
@@ -142,19 +138,84 @@ LR_INLINE void period_inputs(const PointConstants& pc, const Lanes& L, PeriodLan
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_b), {0, 1, 2}, out.jump_b);
 }
 
+/// The states of the dyads in flight. The propositional kernel keeps them lane-major (DyadLanes) and runs its
+/// period for all lanes at once (period_lanes.hpp); the strategic kernel keeps one DyadState per lane and runs
+/// dyad_period_body lane by lane.
+template <int32_t kKernel>
+struct LaneStates;
+
+template <>
+struct LaneStates<static_cast<int32_t>(KernelType::Propositional)> {
+  DyadLanes s;
+  LaneStates() { __builtin_memset(&s, 0, sizeof s); }  // idle lanes compute too (unused): keep them defined
+  void set(int32_t i, const DyadState& d) { set_lane(s, i, d); }
+  DyadState get(int32_t i) const { return lane(s, i); }
+  template <class F>
+  void update(int32_t i, F&& f) {
+    DyadState d = get(i);
+    f(d);
+    set(i, d);
+  }
+  void inputs(const PointConstants& pc, const LaneIds& L, PeriodLanes& in) const {
+    const VecF z[kFirms][kFirmFactors] = {{s.a.z[0], s.a.z[1], s.a.z[2]}, {s.b.z[0], s.b.z[1], s.b.z[2]}};
+    period_inputs<static_cast<int32_t>(KernelType::Propositional)>(pc, L, z, s.relation, in);
+  }
+  /// Runs the period of every lane; returns each lane's termination cause.
+  template <class Sink>
+  VecI period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, const LaneIds& L,
+              const PeriodLanes& in, Sink& sink) {
+    const VecI t = lr_as_int(VecU::load(L.period));
+    return propositional_period_lanes(p, pc, lay, L.live, L.slot, t, s, in, sink);
+  }
+};
+
+template <>
+struct LaneStates<static_cast<int32_t>(KernelType::Strategic)> {
+  DyadState s[kLanes] = {};
+  void set(int32_t i, const DyadState& d) { s[i] = d; }
+  const DyadState& get(int32_t i) const { return s[i]; }
+  template <class F>
+  void update(int32_t i, F&& f) {
+    f(s[i]);
+  }
+  void inputs(const PointConstants& pc, const LaneIds& L, PeriodLanes& in) const {
+    // Gathered lane by lane.
+    VecF z[kFirms][kFirmFactors], relation;
+    for (int32_t i = 0; i < kLanes; ++i) {
+      for (int32_t k = 0; k < kFirmFactors; ++k) {
+        z[FirmA][k].v[i] = s[i].a.z[k];
+        z[FirmB][k].v[i] = s[i].b.z[k];
+      }
+      relation.v[i] = s[i].relation;
+    }
+    period_inputs<static_cast<int32_t>(KernelType::Strategic)>(pc, L, z, relation, in);
+  }
+  template <class Sink>
+  VecI period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, const LaneIds& L,
+              const PeriodLanes& in, Sink& sink) {
+    VecI cause(static_cast<int32_t>(Censored));
+    for (int32_t i = 0; i < kLanes; ++i)
+      if (L.live[i])
+        cause.v[i] = dyad_period_body<static_cast<int32_t>(KernelType::Strategic)>(
+            p, pc, lay, L.slot[i], s[i], static_cast<int32_t>(L.period[i]), LaneInputs{&in, i}, sink);
+    return cause;
+  }
+};
+
 /// Dyads [begin, end) of one point, kLanes at a time; the same outputs as simulate_dyad over each dyad.
 /// p.periods >= 1.
 template <int32_t kKernel, class Sink>
 void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
                        uint64_t end, Sink& sink) {
-  Lanes L;
+  LaneIds L;
+  LaneStates<kKernel> S;
   PeriodLanes in;
   uint64_t next = begin;
   int32_t live = 0;
   const auto start = [&](int32_t i) {
     L.live[i] = next < end;
     if (!L.live[i]) return;
-    L.state[i] = dyad_start(p, pc, next);
+    S.set(i, dyad_start(p, pc, next));
     L.dyad[i] = next;
     L.dyad_lo[i] = static_cast<uint32_t>(next);
     L.dyad_hi[i] = static_cast<uint32_t>(next >> 32);
@@ -166,24 +227,24 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   for (int32_t i = 0; i < kLanes; ++i) {
     L.period[i] = 0;  // idle lanes compute inputs too (unused): keep them defined
     L.dyad_lo[i] = L.dyad_hi[i] = 0;
-    L.state[i] = DyadState{};
+    L.slot[i] = -1;
     start(i);
   }
   while (live > 0) {
     if (p.n_events != 0)
       for (int32_t i = 0; i < kLanes; ++i)
-        if (L.live[i]) {
-          const int32_t t = static_cast<int32_t>(L.period[i]);
-          apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], t, L.state[i]);
-        }
-    period_inputs<kKernel>(pc, L, in);
+        if (L.live[i])
+          S.update(i, [&](DyadState& s) {
+            apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
+          });
+    S.inputs(pc, L, in);
+    const VecI cause = S.period(p, pc, lay, L, in, sink);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
       const int32_t t = static_cast<int32_t>(L.period[i]);
-      const int32_t cause = dyad_period_body<kKernel>(p, pc, lay, L.slot[i], L.state[i], t, LaneInputs{&in, i}, sink);
       L.period[i] = static_cast<uint32_t>(t + 1);
-      if (cause != Censored || t + 1 >= p.periods) {
-        finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], L.state[i], cause, t + 1, sink);
+      if (cause.v[i] != Censored || t + 1 >= p.periods) {
+        finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], S.get(i), cause.v[i], t + 1, sink);
         --live;
         start(i);
       }

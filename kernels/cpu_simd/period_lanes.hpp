@@ -1,0 +1,364 @@
+// One period of the propositional kernel for a block of dyads, one per vector lane, branch-free: the CPU's lockstep
+// SIMD path (lockstep.hpp) runs it instead of dyad_period_body lane by lane. It is dyad_period_body
+// (simulate_dyad.hpp) with every branch a select, over the block's state held lane-major (DyadLanes):
+//   - the model's formulas are the lane-generic functions every backend runs (flows.hpp, learning.hpp,
+//     perception.hpp, shocks.hpp, transition_propositional.hpp, simulate_dyad.hpp's update_factors), so each lane
+//     computes exactly the float operations of the scalar path;
+//   - what branches on a strategy, an intent or a proposition (the pair-move table, the levels of Larsson Fig. 1,
+//     the termination causes) is written here once more as selects; tests/cpp/test_cpu_simd.cpp checks every output
+//     of whole runs against the scalar path bit for bit.
+// The counts go to the Sink lane by lane (a scatter of increments), as do the trajectory rows of sampled dyads.
+//
+// Included only by the SIMD translation units, after their `#pragma GCC target` (see backend_cpu_avx512.cpp).
+#pragma once
+
+#include "cpu_simd/lanes.hpp"
+#include "simulate_dyad.hpp"
+
+namespace learnrace::LR_SIMD_NS {
+
+/// FirmState of kLanes dyads, member by member.
+struct FirmLanes {
+  VecF level[kFirmFactors];
+  VecF z[kFirmFactors];
+  VecF alpha0, gamma0, receptivity_cap, knowledge, x, y, suspicion;
+  VecI intent, strategy, exploit_run, violated;
+};
+
+/// DyadState of kLanes dyads, member by member.
+struct alignas(64) DyadLanes {
+  FirmLanes a, b;
+  VecF relation, equity_a, hazard, power_start, power_a;
+  VecI avoid_run;
+  VecU fired;
+};
+
+LR_INLINE void set_firm_lane(FirmLanes& L, int32_t i, const FirmState& f) {
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    L.level[k].v[i] = f.level[k];
+    L.z[k].v[i] = f.z[k];
+  }
+  L.alpha0.v[i] = f.alpha0;
+  L.gamma0.v[i] = f.gamma0;
+  L.receptivity_cap.v[i] = f.receptivity_cap;
+  L.knowledge.v[i] = f.knowledge;
+  L.x.v[i] = f.x;
+  L.y.v[i] = f.y;
+  L.suspicion.v[i] = f.suspicion;
+  L.intent.v[i] = f.intent;
+  L.strategy.v[i] = f.strategy;
+  L.exploit_run.v[i] = f.exploit_run;
+  L.violated.v[i] = f.violated;
+}
+
+LR_INLINE FirmState firm_lane(const FirmLanes& L, int32_t i) {
+  FirmState f;
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    f.level[k] = L.level[k].v[i];
+    f.z[k] = L.z[k].v[i];
+  }
+  f.alpha0 = L.alpha0.v[i];
+  f.gamma0 = L.gamma0.v[i];
+  f.receptivity_cap = L.receptivity_cap.v[i];
+  f.knowledge = L.knowledge.v[i];
+  f.x = L.x.v[i];
+  f.y = L.y.v[i];
+  f.suspicion = L.suspicion.v[i];
+  f.intent = L.intent.v[i];
+  f.strategy = L.strategy.v[i];
+  f.exploit_run = L.exploit_run.v[i];
+  f.violated = L.violated.v[i];
+  return f;
+}
+
+LR_INLINE void set_lane(DyadLanes& L, int32_t i, const DyadState& s) {
+  set_firm_lane(L.a, i, s.a);
+  set_firm_lane(L.b, i, s.b);
+  L.relation.v[i] = s.relation;
+  L.equity_a.v[i] = s.equity_a;
+  L.hazard.v[i] = s.hazard;
+  L.power_start.v[i] = s.power_start;
+  L.power_a.v[i] = s.power_a;
+  L.avoid_run.v[i] = s.avoid_run;
+  L.fired.v[i] = s.fired;
+}
+
+LR_INLINE DyadState lane(const DyadLanes& L, int32_t i) {
+  DyadState s;
+  s.a = firm_lane(L.a, i);
+  s.b = firm_lane(L.b, i);
+  s.relation = L.relation.v[i];
+  s.equity_a = L.equity_a.v[i];
+  s.hazard = L.hazard.v[i];
+  s.power_start = L.power_start.v[i];
+  s.power_a = L.power_a.v[i];
+  s.avoid_run = L.avoid_run.v[i];
+  s.fired = L.fired.v[i];
+  return s;
+}
+
+/// values[k] in each lane whose code is k (codes 0 .. n-1; n <= 5).
+template <class V, int32_t n>
+LR_INLINE V select_by_code(VecI code, const V (&values)[n]) {
+  V r = values[0];
+  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), values[k], r);
+  return r;
+}
+
+/// p.level of the transparency and of the receptivity of each lane's strategy (Larsson Fig. 1, strategy.hpp).
+LR_INLINE VecF transparency_level_lanes(const ModelParams& p, VecI strategy) {
+  const VecF levels[kStrategies] = {p.level[transparency_level(0)], p.level[transparency_level(1)],
+                                    p.level[transparency_level(2)], p.level[transparency_level(3)],
+                                    p.level[transparency_level(4)]};
+  return select_by_code(strategy, levels);
+}
+LR_INLINE VecF receptivity_level_lanes(const ModelParams& p, VecI strategy) {
+  const VecF levels[kStrategies] = {p.level[receptivity_level(0)], p.level[receptivity_level(1)],
+                                    p.level[receptivity_level(2)], p.level[receptivity_level(3)],
+                                    p.level[receptivity_level(4)]};
+  return select_by_code(strategy, levels);
+}
+
+/// cut_transparency (strategy.hpp) of each lane's strategy.
+LR_INLINE VecI cut_transparency_lanes(VecI s) {
+  const VecI cut[kStrategies] = {cut_transparency(0), cut_transparency(1), cut_transparency(2), cut_transparency(3),
+                                 cut_transparency(4)};
+  return select_by_code(s, cut);
+}
+
+/// uniform_strategy (transition_propositional.hpp) of each lane's uniform.
+LR_INLINE VecI uniform_strategy_lanes(VecF u, float epsilon) {
+  VecI r(0);
+  for (int32_t k = 1; k < kStrategies; ++k) {
+    const float edge = (k == 1 ? 0.2f : k == 2 ? 0.4f : k == 3 ? 0.6f : 0.8f) * epsilon;
+    r = r + lr_select(u >= VecF(edge), VecI(1), VecI(0));
+  }
+  return r;
+}
+
+/// bin_of_scaled (output_layout.hpp) of each lane's value.
+LR_INLINE VecI bin_of_scaled_lanes(VecF scaled, int32_t n) {
+  const VecI inside = lr_select(scaled < VecF(static_cast<float>(n)), lr_trunc_int(scaled), VecI(n - 1));
+  return lr_select(scaled > VecF(0.0f), inside, VecI(0));  // NaN: bin 0
+}
+
+/// The proposition coefficients of each lane's pair state (PropositionBeta, lane-generic for empower_predictor).
+struct PropositionBetaLanes {
+  VecF b0;
+  VecF beta[kFactors];
+};
+
+/// propositional_step (transition_propositional.hpp) for every lane: the same moves in the same order, as selects.
+LR_INLINE void propositional_step_lanes(const ModelParams& p, VecI a, VecI b, const FirmViewT<VecF>& fa,
+                                        const FirmViewT<VecF>& fb, VecF relation_cov, Mask detected_a, Mask detected_b,
+                                        const float (*u)[kLanes], VecI* next_a, VecI* next_b) {
+  // The pair-move table, unpacked lane by lane.
+  VecI proposition, mover, empower_a, empower_b, barrier_a, barrier_b;
+  const VecI pair = a * VecI(kStrategies) + b;
+  for (int32_t i = 0; i < kLanes; ++i) {
+    const PairMoves m = detail::unpack_moves(detail::kPairMovesHost[pair.v[i]]);
+    proposition.v[i] = m.proposition;
+    mover.v[i] = m.mover;
+    empower_a.v[i] = m.empower_a;
+    empower_b.v[i] = m.empower_b;
+    barrier_a.v[i] = m.barrier_a;
+    barrier_b.v[i] = m.barrier_b;
+  }
+  const VecF u_counter_a = VecF::load(u[0]), u_counter_b = VecF::load(u[1]), u_empower = VecF::load(u[2]);
+  const VecF u_barrier_a = VecF::load(u[3]), u_barrier_b = VecF::load(u[4]);
+  const VecF u_explore_a = VecF::load(u[5]), u_explore_b = VecF::load(u[6]);
+  const VecI avoid(static_cast<int32_t>(Avoidance));
+
+  // Detection: "the "suckered" organization will counter rapidly" [002:241]; not against an avoiding partner.
+  const VecI cut_a = cut_transparency_lanes(a), cut_b = cut_transparency_lanes(b);
+  const Mask counter_a = detected_a & (b != avoid) & (u_counter_a < VecF(p.p_counter)) & (cut_a != a);
+  const Mask counter_b = detected_b & (a != avoid) & (u_counter_b < VecF(p.p_counter)) & (cut_b != b);
+  VecI na = lr_select(counter_a, cut_a, a);
+  VecI nb = lr_select(counter_b, cut_b, b);
+
+  // Empowering move (P6-P9): each lane's proposition's coefficients; "it takes two" for a joint move.
+  PropositionBetaLanes beta;
+  {
+    const VecI prop = lr_select(proposition == VecI(NoProposition), VecI(0), proposition);
+    float b0[kPropositions], bk[kFactors][kPropositions];
+    for (int32_t q = 0; q < kPropositions; ++q) {
+      b0[q] = p.beta[q].b0;
+      for (int32_t k = 0; k < kFactors; ++k) bk[k][q] = p.beta[q].beta[k];
+    }
+    for (int32_t i = 0; i < kLanes; ++i) {
+      beta.b0.v[i] = b0[prop.v[i]];
+      for (int32_t k = 0; k < kFactors; ++k) beta.beta[k].v[i] = bk[k][prop.v[i]];
+    }
+  }
+  const VecF eta_a = empower_predictor(beta, fa, relation_cov);
+  const VecF eta_b = empower_predictor(beta, fb, relation_cov);
+  const VecF eta =
+      lr_select(mover == VecI(MoverX), eta_a, lr_select(mover == VecI(MoverY), eta_b, lr_min(eta_a, eta_b)));
+  const Mask empowered =
+      (proposition != VecI(NoProposition)) & !counter_a & !counter_b & (u_empower < detail::sigmoid_lanes(eta));
+  na = lr_select(empowered, empower_a, na);
+  nb = lr_select(empowered, empower_b, nb);
+
+  // Each firm's own barrier move (P1-P4); P5 (facing an avoiding partner) has its own probability.
+  const VecF pa = lr_select(b == avoid, VecF(p.p_avoid), barrier_probability(p.barrier, fa, relation_cov));
+  const VecF pb = lr_select(a == avoid, VecF(p.p_avoid), barrier_probability(p.barrier, fb, relation_cov));
+  const Mask barrier_moves_a = !empowered & !counter_a & (barrier_a != a) & (u_barrier_a < pa);
+  const Mask barrier_moves_b = !empowered & !counter_b & (barrier_b != b) & (u_barrier_b < pb);
+  na = lr_select(barrier_moves_a, barrier_a, na);
+  nb = lr_select(barrier_moves_b, barrier_b, nb);
+
+  // Exploration noise last.
+  na = lr_select(u_explore_a < VecF(p.epsilon), uniform_strategy_lanes(u_explore_a, p.epsilon), na);
+  nb = lr_select(u_explore_b < VecF(p.epsilon), uniform_strategy_lanes(u_explore_b, p.epsilon), nb);
+  *next_a = na;
+  *next_b = nb;
+}
+
+/// termination_cause (termination.hpp) for every lane: the causes in the same order, the first that fires wins.
+LR_INLINE VecI termination_cause_lanes(const ModelParams& p, const DyadLanes& s, VecF u_hazard) {
+  const VecI internalization(static_cast<int32_t>(Internalization));
+  const auto race_won = [&](const FirmLanes& f, VecF power) {
+    const Mask power_ok = mask_all(!p.exit_needs_power) | (power >= VecF(p.exit_power));
+    return (f.intent == internalization) & (f.x >= VecF(p.exit_knowledge)) & power_ok;
+  };
+  const VecI tolerance[kIntents] = {p.exploit_tolerance[0], p.exploit_tolerance[1], p.exploit_tolerance[2]};
+  const auto withdraws = [&](const FirmLanes& f) { return f.exploit_run >= select_by_code(f.intent, tolerance); };
+  VecI cause(static_cast<int32_t>(Censored));
+  cause = lr_select(u_hazard < s.hazard, VecI(ExogenousHazard), cause);
+  cause = lr_select(withdraws(s.b), VecI(ExploitedBWithdraws), cause);
+  cause = lr_select(withdraws(s.a), VecI(ExploitedAWithdraws), cause);
+  cause = lr_select(race_won(s.b, VecF(1.0f) - s.power_a), VecI(RaceWonByB), cause);
+  cause = lr_select(race_won(s.a, s.power_a), VecI(RaceWonByA), cause);
+  cause = lr_select(s.avoid_run >= VecI(p.avoid_periods), VecI(Disintegration), cause);
+  return cause;
+}
+
+/// dyad_period_body of the propositional kernel for every lane of `s` at its period `t`, with the period's inputs
+/// `in` (lockstep.hpp's PeriodLanes: uniforms, normals, factor sigmoids, relation decay). Counts and trajectory rows
+/// go to the sink for the lanes in `live` only; every lane's state is updated. Returns each lane's termination cause.
+template <class In, class Sink>
+LR_INLINE VecI propositional_period_lanes(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
+                                          const bool (&live)[kLanes], const int64_t (&slot)[kLanes], VecI t,
+                                          DyadLanes& s, const In& in, Sink& sink) {
+  // Factors at the start of the period: they condition this period's strategy change.
+  VecF fac[kFirms][kFirmFactors];
+  for (int32_t firm = 0; firm < kFirms; ++firm)
+    for (int32_t k = 0; k < kFirmFactors; ++k) fac[firm][k] = VecF::load(in.factors[firm][k]);
+  const VecF decay = VecF::load(in.decay);
+  const CapacityT<VecF> ca = capacity(s.a.alpha0, s.a.gamma0, decay);
+  const CapacityT<VecF> cb = capacity(s.b.alpha0, s.b.gamma0, decay);
+  const VecF rel_cov = relation_covariate(decay);
+
+  // --- knowledge flows (Larsson Fig. 2) and learning ---
+  const FlowsT<VecF> f =
+      compute_flows(p, transparency_of_level(transparency_level_lanes(p, s.a.strategy), ca),
+                    receptivity_of_level(receptivity_level_lanes(p, s.a.strategy), s.a.receptivity_cap, ca),
+                    transparency_of_level(transparency_level_lanes(p, s.b.strategy), cb),
+                    receptivity_of_level(receptivity_level_lanes(p, s.b.strategy), s.b.receptivity_cap, cb));
+  s.a.x = internalise(s.a.x, f.t_ba, p.lambda);
+  s.b.x = internalise(s.b.x, f.t_ab, p.lambda);
+  s.a.y = s.a.y + VecF(p.lambda) * f.appr_a;
+  s.b.y = s.b.y + VecF(p.lambda) * f.appr_b;
+  s.power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
+
+  // --- perceived exploitation: each firm's suspicion ---
+  const VecF noise_sd = VecF(p.perception_noise) * decay;
+  const VecF out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, VecF::load(in.eps[9]));
+  const VecF out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, VecF::load(in.eps[10]));
+  const VecF expected[kIntents] = {p.expected_outflow[0], p.expected_outflow[1], p.expected_outflow[2]};
+  const VecF unexpected_a = out_a - select_by_code(s.a.intent, expected);  // unexpected_outflow (perception.hpp)
+  const VecF unexpected_b = out_b - select_by_code(s.b.intent, expected);
+  s.a.suspicion = suspicion_step(s.a.suspicion, unexpected_a, p.perception_weight);
+  s.b.suspicion = suspicion_step(s.b.suspicion, unexpected_b, p.perception_weight);
+  const Mask detected_a = detected(p, s.a.suspicion);
+  const Mask detected_b = detected(p, s.b.suspicion);
+  const VecF belief_a = exploitation_belief(s.a.suspicion, pc.inv_detect);
+  const VecF belief_b = exploitation_belief(s.b.suspicion, pc.inv_detect);
+
+  // --- strategy change ---
+  VecI next_a, next_b;
+  {
+    const FirmViewT<VecF> va{{s.a.z[Trust], s.a.z[Stakes], s.a.z[Orientation]}, belief_a};
+    const FirmViewT<VecF> vb{{s.b.z[Trust], s.b.z[Stakes], s.b.z[Orientation]}, belief_b};
+    propositional_step_lanes(p, s.a.strategy, s.b.strategy, va, vb, rel_cov, detected_a, detected_b, in.step, &next_a,
+                             &next_b);
+  }
+
+  // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
+  {
+    const VecI from = s.a.strategy * VecI(kStrategies) + s.b.strategy;
+    const VecI to = next_a * VecI(kStrategies) + next_b;
+    const VecI cell = from * VecI(kPairStates) + to;
+    const int32_t bins = p.factor_bins;
+    // Offsets within the binned section (OutputLayout::binned_index): ((axis * bins + bin) * 25 + from) * 25 + to.
+    VecI binned[kBinnedFactors];
+    const float unit = static_cast<float>(bins);  // factor_bin_unit: histogram_bin on [0, 1), v / 1 = v exactly
+    for (int32_t firm = 0; firm < kFirms; ++firm)
+      for (int32_t k = 0; k < kFirmFactors; ++k) {
+        const int32_t axis = binned_axis(firm, k);
+        const VecI bin = bin_of_scaled_lanes(fac[firm][k] * VecF(unit), bins);
+        binned[axis] = (VecI(axis * bins) + bin) * VecI(kPairStates * kPairStates) + cell;
+      }
+    {
+      const int32_t axis = binned_axis(FirmA, Relation);
+      const VecI bin = bin_of_scaled_lanes(s.relation * VecF(pc.relation_bin_scale), bins);
+      binned[axis] = (VecI(axis * bins) + bin) * VecI(kPairStates * kPairStates) + cell;
+    }
+    for (int32_t i = 0; i < kLanes; ++i) {
+      if (!live[i]) continue;
+      sink.count_period(lay.transitions + static_cast<uint64_t>(cell.v[i]));
+      for (int32_t axis = 0; axis < kBinnedFactors; ++axis)
+        sink.count_period(lay.transitions_by_bin + static_cast<uint64_t>(binned[axis].v[i]));
+      sink.count_period(lay.occupancy_index(t.v[i], from.v[i]));
+      if (slot[i] >= 0) {
+        const TrajectoryRow row{from.v[i],
+                                s.a.x.v[i],
+                                s.b.x.v[i],
+                                fac[FirmA][Trust].v[i],
+                                fac[FirmB][Trust].v[i],
+                                fac[FirmA][Stakes].v[i],
+                                fac[FirmB][Stakes].v[i],
+                                fac[FirmA][Orientation].v[i],
+                                fac[FirmB][Orientation].v[i],
+                                s.relation.v[i],
+                                s.power_a.v[i],
+                                s.a.suspicion.v[i],
+                                s.b.suspicion.v[i]};
+        sink.trajectory_row(static_cast<uint32_t>(slot[i]), t.v[i], row);
+      }
+    }
+  }
+
+  // --- situational factors: endogenous trust, shocks, relation ---
+  VecF ja[kJumpUniformsA], jb[kFirmFactors];
+  for (int32_t k = 0; k < kJumpUniformsA; ++k) ja[k] = VecF::load(in.jump_a[k]);
+  for (int32_t k = 0; k < kFirmFactors; ++k) jb[k] = VecF::load(in.jump_b[k]);
+  s.a.violated = s.a.violated | lr_select(detected_a, VecI(1), VecI(0));
+  s.b.violated = s.b.violated | lr_select(detected_b, VecI(1), VecI(0));
+  {
+    VecF eps[kPeriodNormals];
+    for (int32_t k = 0; k < kPeriodNormals; ++k) eps[k] = VecF::load(in.eps[k]);
+    const VecF common[kFirmFactors] = {eps[0], eps[3], eps[6]};
+    const VecF own_a[kFirmFactors] = {eps[1], eps[4], eps[7]};
+    const VecF own_b[kFirmFactors] = {eps[2], eps[5], eps[8]};
+    VecF jump_b[kFirmFactors];
+    for (int32_t k = 0; k < kFirmFactors; ++k) jump_b[k] = p.shock[k].jump_common ? ja[k] : jb[k];
+    detail::update_factors(p, pc, s.a, trust_feedback(p, f.t_ab, f.t_ba, unexpected_a), common, own_a, ja);
+    detail::update_factors(p, pc, s.b, trust_feedback(p, f.t_ab, f.t_ba, unexpected_b), common, own_b, jump_b);
+  }
+  s.relation = relation_step(p, s.relation, f.t_ab, f.t_ba);
+
+  // --- termination ---
+  const VecI avoid(static_cast<int32_t>(Avoidance));
+  s.avoid_run = lr_select((s.a.strategy == avoid) & (s.b.strategy == avoid), s.avoid_run + VecI(1), VecI(0));
+  const VecF low_trust(p.exploit_trust);
+  s.a.exploit_run = lr_select(detected_a & (fac[FirmA][Trust] < low_trust), s.a.exploit_run + VecI(1), VecI(0));
+  s.b.exploit_run = lr_select(detected_b & (fac[FirmB][Trust] < low_trust), s.b.exploit_run + VecI(1), VecI(0));
+  const VecI cause = termination_cause_lanes(p, s, ja[kFirmFactors]);
+  const Mask goes_on = cause == VecI(static_cast<int32_t>(Censored));
+  s.a.strategy = lr_select(goes_on, next_a, s.a.strategy);
+  s.b.strategy = lr_select(goes_on, next_b, s.b.strategy);
+  return cause;
+}
+
+}  // namespace learnrace::LR_SIMD_NS
