@@ -35,52 +35,72 @@ LR_HD LR_INLINE float gamma_variate(const RandomGenerator& rng, uint32_t stream,
 }
 }  // namespace detail
 
+// The value of a draw from the first words (w0, w1) of its Philox draw, lane-generic (U: uint32_t or a CPU SIMD
+// vector of them, F the matching floats, I the matching integers: the CPU's lockstep SIMD path starts a block of
+// dyads at once with the float operations of one dyad's start).
+
+/// Every kind but Beta (which draws more words, sample_real): Uniform, Normal, LogitNormal; Fixed gives d.a.
+template <class F, class U>
+LR_HD LR_INLINE F real_of_words(const Distribution& d, U w0, U w1) {
+  if (d.kind == DistKind::Uniform) return F(d.a) + F(d.b - d.a) * detail::u01_open_lanes(w0);
+  if (d.kind == DistKind::Normal || d.kind == DistKind::LogitNormal) {
+    F z, unused;
+    detail::normal_pair_lanes(w0, w1, &z, &unused);
+    const F v = F(d.a) + F(d.b) * z;
+    return d.kind == DistKind::Normal ? v : detail::sigmoid_lanes(v);
+  }
+  return F(d.a);
+}
+
+/// Latent logit of a (0,1) factor, every kind but Beta: exact for LogitNormal (no round trip), else
+/// logit(clamped value).
+template <class F, class U>
+LR_HD LR_INLINE F latent_of_words(const Distribution& d, U w0, U w1) {
+  if (d.kind == DistKind::LogitNormal) {
+    F z, unused;
+    detail::normal_pair_lanes(w0, w1, &z, &unused);
+    return F(d.a) + F(d.b) * z;
+  }
+  return detail::logit_lanes(real_of_words<F>(d, w0, w1));
+}
+
+/// The category of uniform u (Categorical: the first k whose cumulative probability exceeds u, else the last), or
+/// the rounded fixed value.
+template <class I, class F>
+LR_HD LR_INLINE I category_of_uniform(const Distribution& d, F u) {
+  if (d.kind != DistKind::Categorical) return I(static_cast<int32_t>(d.a));
+  float cumulative[5];
+  float sum = 0.0f;
+  for (int32_t k = 0; k < d.n - 1; ++k) cumulative[k] = sum = sum + d.p[k];
+  I r(d.n - 1);
+  for (int32_t k = d.n - 2; k >= 0; --k) r = lr_select(u < F(cumulative[k]), I(k), r);
+  return r;
+}
+
 /// Draw a real value from d for one dyad. Uses the words of draw (period kInitPeriod, stream);
 /// Beta draws more words from the same stream's attempt counters.
 LR_HD LR_INLINE float sample_real(const Distribution& d, const RandomGenerator& rng, uint32_t stream) {
   if (d.kind == DistKind::Fixed) return d.a;  // no draw needed (draws are counter-based: nothing shifts)
   const Draw4 w = rng.draw(rng_stream::kInitPeriod, stream);
-  switch (d.kind) {
-    case DistKind::Uniform:
-      return d.a + (d.b - d.a) * u01_open(w.v[0]);
-    case DistKind::Normal:
-    case DistKind::LogitNormal: {
-      float z, unused;
-      normal_pair(w.v[0], w.v[1], &z, &unused);
-      const float v = d.a + d.b * z;
-      return d.kind == DistKind::Normal ? v : lr_sigmoid(v);
-    }
-    case DistKind::Beta: {
-      const float x = detail::gamma_variate(rng, stream, d.a, 0u, u01_open(w.v[2]));
-      const float y = detail::gamma_variate(rng, stream, d.b, 1u, u01_open(w.v[3]));
-      return x / (x + y);
-    }
-    default:
-      return d.a;
+  if (d.kind == DistKind::Beta) {
+    const float x = detail::gamma_variate(rng, stream, d.a, 0u, u01_open(w.v[2]));
+    const float y = detail::gamma_variate(rng, stream, d.b, 1u, u01_open(w.v[3]));
+    return x / (x + y);
   }
+  return real_of_words<float>(d, w.v[0], w.v[1]);
 }
 
 /// Latent logit of a (0,1) factor: exact for LogitNormal (no round trip), else logit(clamped value).
 LR_HD LR_INLINE float sample_latent(const Distribution& d, const RandomGenerator& rng, uint32_t stream) {
-  if (d.kind == DistKind::LogitNormal) {
-    const Draw4 w = rng.draw(rng_stream::kInitPeriod, stream);
-    float z, unused;
-    normal_pair(w.v[0], w.v[1], &z, &unused);
-    return d.a + d.b * z;
-  }
-  return lr_logit(sample_real(d, rng, stream));
+  if (d.kind == DistKind::Fixed || d.kind == DistKind::Beta) return lr_logit(sample_real(d, rng, stream));
+  const Draw4 w = rng.draw(rng_stream::kInitPeriod, stream);
+  return latent_of_words<float>(d, w.v[0], w.v[1]);
 }
 
 /// Draw a category index (Categorical) or the rounded fixed value.
 LR_HD LR_INLINE int32_t sample_category(const Distribution& d, const RandomGenerator& rng, uint32_t stream) {
   if (d.kind != DistKind::Categorical) return static_cast<int32_t>(d.a);
-  const float u = u01_open(rng.draw(rng_stream::kInitPeriod, stream).v[0]);
-  float cumulative = 0.0f;
-  for (int32_t k = 0; k < d.n - 1; ++k) {
-    cumulative += d.p[k];
-    if (u < cumulative) return k;
-  }
-  return d.n - 1;
+  return category_of_uniform<int32_t>(d, u01_open(rng.draw(rng_stream::kInitPeriod, stream).v[0]));
 }
 
 }  // namespace learnrace

@@ -82,6 +82,12 @@ LR_HD LR_INLINE void sincos_2pi_lanes(F u, F* s_out, F* c_out) {
   *s_out = lr_select((quadrant & 2) != 0, -so, so);
   *c_out = lr_select(((quadrant + 1) & 2) != 0, -co, co);
 }
+/// log(p/(1-p)) with p clamped to [1e-6, 1-1e-6], as lr_logit.
+template <class F>
+LR_HD LR_INLINE F logit_lanes(F p) {
+  p = lr_clamp(p, F(1.0e-6f), F(1.0f - 1.0e-6f));
+  return log_lanes(p / (F(1.0f) - p));
+}
 /// 1 / (1 + e^-x), as lr_sigmoid.
 template <class F>
 LR_HD LR_INLINE F sigmoid_lanes(F x) {
@@ -101,10 +107,7 @@ LR_HD LR_INLINE float lr_log(float x) { return detail::log_lanes(x); }
 LR_HD LR_INLINE float lr_sigmoid(float x) { return 1.0f / (1.0f + lr_exp(-x)); }
 
 /// log(p/(1-p)) with p clamped to [1e-6, 1-1e-6].
-LR_HD LR_INLINE float lr_logit(float p) {
-  p = lr_clamp(p, 1.0e-6f, 1.0f - 1.0e-6f);
-  return lr_log(p / (1.0f - p));
-}
+LR_HD LR_INLINE float lr_logit(float p) { return detail::logit_lanes(p); }
 
 /// sin and cos of 2*pi*u for u in [0, 1); absolute error < 1e-6.
 LR_HD LR_INLINE void lr_sincos_2pi(float u, float* s_out, float* c_out) { detail::sincos_2pi_lanes(u, s_out, c_out); }

@@ -57,6 +57,11 @@ LR_HD LR_INLINE float lr_abs(float v) { return v < 0.0f ? -v : v; }
 /// c ? a : b (on vectors: per lane).
 LR_HD LR_INLINE float lr_select(bool c, float a, float b) { return c ? a : b; }
 LR_HD LR_INLINE int32_t lr_select(bool c, int32_t a, int32_t b) { return c ? a : b; }
+/// values[code] (on vectors: per lane, by selects).
+template <class T, int32_t n>
+LR_HD LR_INLINE T lr_pick(const T (&values)[n], int32_t code) {
+  return values[code];
+}
 /// Rounds toward minus infinity (exact).
 LR_HD LR_INLINE float lr_floor(float x) { return floorf(x); }
 /// Correctly rounded square root (IEEE; CUDA: sqrtf with --prec-sqrt=true).

@@ -47,12 +47,16 @@ LR_HD LR_INLINE int32_t relation_bin(float relation, float relation_bin_scale, i
   return bin_of_scaled(relation * relation_bin_scale, bins);
 }
 
+// The start of a dyad is lane-generic: State is DyadState (one dyad) or the CPU's lockstep SIMD path's block of
+// dyads with the same members as vectors, one dyad per lane (kernels/cpu_simd/period_lanes.hpp).
+
 /// The part of a firm's start that no random draw decides (everything but its factors, knowledge, intent and
 /// strategy): capacity floors from the parameters, receptivity cap from the intent, nothing learned or suspected.
-LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp, FirmState& f) {
+template <class Firm>
+LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp, Firm& f) {
   f.alpha0 = fp.alpha0;
   f.gamma0 = fp.gamma0;
-  f.receptivity_cap = p.receptivity_cap[f.intent];
+  f.receptivity_cap = lr_pick(p.receptivity_cap, f.intent);
   f.x = 0.0f;
   f.y = 0.0f;
   f.suspicion = 0.0f;
@@ -61,7 +65,8 @@ LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp
 }
 
 /// The part of a dyad's start that no random draw decides (power_start and the drawn fields must be set).
-LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, DyadState& s) {
+template <class State>
+LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, State& s) {
   clear_firm_state(p, p.firm[FirmA], s.a);
   clear_firm_state(p, p.firm[FirmB], s.b);
   s.hazard = p.hazard;
@@ -70,37 +75,47 @@ LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, DyadState& s) {
   s.power_a = s.power_start;
 }
 
-namespace detail {
-LR_HD LR_INLINE void start_factors(const ModelParams& p, const RandomGenerator& rng, int32_t firm,
-                                   uint32_t trust_stream, uint32_t stakes_stream, uint32_t orientation_stream,
-                                   FirmState& f) {
-  f.level[Trust] = sample_latent(p.init_factor[firm][Trust], rng, trust_stream);
-  f.level[Stakes] = sample_latent(p.init_factor[firm][Stakes], rng, stakes_stream);
-  f.level[Orientation] = sample_latent(p.init_factor[firm][Orientation], rng, orientation_stream);
-  for (int32_t k = 0; k < kFirmFactors; ++k) f.z[k] = f.level[k];
-}
-}  // namespace detail
+/// A dyad's initial draws from its own streams (period word kInitPeriod): the Draws of start_state for one dyad.
+struct StartDraws {
+  RandomGenerator rng;
+  LR_HD LR_INLINE float latent(const Distribution& d, uint32_t stream) const { return sample_latent(d, rng, stream); }
+  LR_HD LR_INLINE float real(const Distribution& d, uint32_t stream) const { return sample_real(d, rng, stream); }
+  LR_HD LR_INLINE int32_t category(const Distribution& d, uint32_t stream) const {
+    return sample_category(d, rng, stream);
+  }
+};
 
-/// Initial conditions of one dyad (period word kInitPeriod of its random streams). `pc` is
-/// point_constants(p). Each firm's factors start at its own level (drawn), which they revert to.
-LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants& pc, uint64_t dyad) {
-  const RandomGenerator rng(pc.keys, dyad);
-  DyadState s;
-  detail::start_factors(p, rng, FirmA, rng_stream::init_trust_a, rng_stream::init_stakes_a,
-                        rng_stream::init_orientation_a, s.a);
-  detail::start_factors(p, rng, FirmB, rng_stream::init_trust_b, rng_stream::init_stakes_b,
-                        rng_stream::init_orientation_b, s.b);
-  s.relation = lr_max(0.0f, sample_real(p.init_relation, rng, rng_stream::init_relation));
-  s.a.knowledge = lr_max(1.0e-3f, sample_real(p.init_knowledge[FirmA], rng, rng_stream::init_knowledge_a));
-  s.b.knowledge = lr_max(1.0e-3f, sample_real(p.init_knowledge[FirmB], rng, rng_stream::init_knowledge_b));
-  s.equity_a = lr_clamp(sample_real(p.init_equity, rng, rng_stream::init_equity), 0.0f, 1.0f);
-  s.a.intent = sample_category(p.init_intent[FirmA], rng, rng_stream::init_intent_a);
-  s.b.intent = sample_category(p.init_intent[FirmB], rng, rng_stream::init_intent_b);
-  s.a.strategy = sample_category(p.init_strategy[FirmA], rng, rng_stream::init_strategy_a);
-  s.b.strategy = sample_category(p.init_strategy[FirmB], rng, rng_stream::init_strategy_b);
+/// Initial conditions (period word kInitPeriod of the random streams) from `draw` (StartDraws, or the lockstep SIMD
+/// path's draws of a block of dyads). Each firm's factors start at its own level (drawn), which they revert to.
+template <class State, class Draws>
+LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State& s) {
+  using F = decltype(s.relation);
+  const uint32_t factor_streams[kFirms][kFirmFactors] = {
+      {rng_stream::init_trust_a, rng_stream::init_stakes_a, rng_stream::init_orientation_a},
+      {rng_stream::init_trust_b, rng_stream::init_stakes_b, rng_stream::init_orientation_b}};
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    s.a.level[k] = draw.latent(p.init_factor[FirmA][k], factor_streams[FirmA][k]);
+    s.b.level[k] = draw.latent(p.init_factor[FirmB][k], factor_streams[FirmB][k]);
+    s.a.z[k] = s.a.level[k];
+    s.b.z[k] = s.b.level[k];
+  }
+  s.relation = lr_max(F(0.0f), draw.real(p.init_relation, rng_stream::init_relation));
+  s.a.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmA], rng_stream::init_knowledge_a));
+  s.b.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmB], rng_stream::init_knowledge_b));
+  s.equity_a = lr_clamp(draw.real(p.init_equity, rng_stream::init_equity), F(0.0f), F(1.0f));
+  s.a.intent = draw.category(p.init_intent[FirmA], rng_stream::init_intent_a);
+  s.b.intent = draw.category(p.init_intent[FirmB], rng_stream::init_intent_b);
+  s.a.strategy = draw.category(p.init_strategy[FirmA], rng_stream::init_strategy_a);
+  s.b.strategy = draw.category(p.init_strategy[FirmB], rng_stream::init_strategy_b);
   // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
-  s.power_start = bargaining_power_a(p, 0.0f, 0.0f, s.a.knowledge, s.b.knowledge, s.equity_a);
+  s.power_start = bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
   clear_learning_state(p, s);
+}
+
+/// Initial conditions of one dyad. `pc` is point_constants(p).
+LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants& pc, uint64_t dyad) {
+  DyadState s;
+  start_state(p, StartDraws{RandomGenerator(pc.keys, dyad)}, s);
   return s;
 }
 

@@ -103,6 +103,19 @@ LR_INLINE VecU operator<<(VecU a, int n) { return VecU(a.v << n); }
 // --- the lane primitives of hd.hpp ---
 LR_INLINE VecF lr_select(Mask c, VecF a, VecF b) { return VecF(c.v ? a.v : b.v); }
 LR_INLINE VecI lr_select(Mask c, VecI a, VecI b) { return VecI(c.v ? a.v : b.v); }
+/// values[code] per lane (codes 0 .. n-1), as hd.hpp's lr_pick.
+template <int32_t n>
+LR_INLINE VecF lr_pick(const float (&values)[n], VecI code) {
+  VecF r(values[0]);
+  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecF(values[k]), r);
+  return r;
+}
+template <int32_t n>
+LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
+  VecI r(values[0]);
+  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecI(values[k]), r);
+  return r;
+}
 /// a / b for b > 0, as hd.hpp's lr_div_pos: a zero numerator gives itself (its signed zero), else the IEEE quotient.
 LR_INLINE VecF lr_div_pos(VecF a, VecF b) {
   const Mask zero = a == VecF(0.0f);

@@ -1,10 +1,11 @@
 // The CPU's lockstep SIMD path: kLanes dyads run their periods together, one dyad per vector lane, as the lanes of
 // a GPU warp do (kernels/cuda/dyad_kernel.cuh): a lane whose dyad ends takes the next dyad of the range at once.
-// Per period, what costs most and is the same float arithmetic for every dyad is computed for all lanes with
-// vector instructions: the Philox4x32-10 draws, their uniforms and Box-Muller normals, the factor sigmoids and the
-// relation decay (period_inputs.hpp); then each live lane runs dyad_period_body, the code every backend runs, with
-// its lane's values. Every lane computes the same float operations as StreamInputs, so every output is bit for bit
-// that of the scalar path (tests/cpp/test_cpu_simd.cpp).
+// Per period, the inputs that are the same float arithmetic for every dyad are computed for all lanes with vector
+// instructions: the Philox4x32-10 draws, their uniforms and Box-Muller normals, the factor sigmoids and the relation
+// decay (period_inputs.hpp). Then the propositional kernel runs its whole period for all lanes at once, branch-free
+// (period_lanes.hpp); the strategic kernel runs dyad_period_body, the code every backend runs, lane by lane. Every
+// lane computes the same float operations as the scalar path, so every output is bit for bit that of the scalar path
+// (tests/cpp/test_cpu_simd.cpp).
 //
 // Included only by the SIMD translation units, after their `#pragma GCC target` (see backend_cpu_avx512.cpp).
 #pragma once
@@ -14,30 +15,6 @@
 #include "simulate_dyad.hpp"
 
 namespace learnrace::LR_SIMD_NS {
-
-/// Four words per lane: RandomGenerator::draw(period, stream) of each lane's dyad.
-struct Draw4Lanes {
-  VecU v[4];
-};
-
-/// Philox4x32-10 (Random123's rounds with the point's round keys) of kLanes counters (dyad id low, dyad id high,
-/// period, stream).
-LR_INLINE Draw4Lanes philox_lanes(const PhiloxRoundKeys& keys, VecU dyad_lo, VecU dyad_hi, VecU period,
-                                  uint32_t stream) {
-  VecU c0 = dyad_lo, c1 = dyad_hi, c2 = period, c3 = VecU(stream);
-  for (int32_t r = 0; r < kPhiloxRounds; ++r) {
-    VecU hi0, lo0, hi1, lo1;
-    mulhilo(c0, PHILOX_M4x32_0, &hi0, &lo0);
-    mulhilo(c2, PHILOX_M4x32_1, &hi1, &lo1);
-    const VecU n0 = hi1 ^ c1 ^ VecU(keys.k[2 * r]);
-    const VecU n2 = hi0 ^ c3 ^ VecU(keys.k[2 * r + 1]);
-    c0 = n0;
-    c1 = lo1;
-    c2 = n2;
-    c3 = lo0;
-  }
-  return Draw4Lanes{{c0, c1, c2, c3}};
-}
 
 /// Uniforms of the strategy-change step: PropositionalDraws in its member order, or the strategic kernel's three
 /// uniforms of firm A, then of firm B.
@@ -202,6 +179,49 @@ struct LaneStates<static_cast<int32_t>(KernelType::Strategic)> {
   }
 };
 
+/// The start states of the next kLanes dyads of the range, drawn for all of them at once (start_state with
+/// StartDrawsLanes), handed to lanes one by one as their dyads end (the CUDA backend's init ring does the same for
+/// a warp, kernels/cuda/warp_queues.cuh).
+class StartRing {
+ public:
+  StartRing(const ModelParams& p, const PointConstants& pc, uint64_t begin, uint64_t end)
+      : p_(p), pc_(pc), next_(begin), end_(end) {}
+  /// The next dyad's id and start state; false when the range is exhausted.
+  bool pop(uint64_t* dyad, DyadState* s) {
+    if (used_ == count_) {
+      if (next_ >= end_) return false;
+      refill();
+    }
+    *dyad = first_ + static_cast<uint64_t>(used_);
+    *s = lane(ring_, used_);
+    ++used_;
+    return true;
+  }
+
+ private:
+  void refill() {
+    alignas(64) uint32_t lo[kLanes], hi[kLanes];
+    uint64_t dyad[kLanes];
+    for (int32_t i = 0; i < kLanes; ++i) {
+      dyad[i] = next_ + static_cast<uint64_t>(i);  // lanes past the range draw too (unused)
+      lo[i] = static_cast<uint32_t>(dyad[i]);
+      hi[i] = static_cast<uint32_t>(dyad[i] >> 32);
+    }
+    start_state(p_, StartDrawsLanes{pc_.keys, VecU::load(lo), VecU::load(hi), dyad}, ring_);
+    first_ = next_;
+    count_ = static_cast<int32_t>(end_ - next_ < static_cast<uint64_t>(kLanes) ? end_ - next_ : kLanes);
+    used_ = 0;
+    next_ += static_cast<uint64_t>(count_);
+  }
+
+  const ModelParams& p_;
+  const PointConstants& pc_;
+  uint64_t next_, end_;
+  uint64_t first_ = 0;
+  int32_t count_ = 0, used_ = 0;
+  DyadLanes ring_;
+};
+
 /// Dyads [begin, end) of one point, kLanes at a time; the same outputs as simulate_dyad over each dyad.
 /// p.periods >= 1.
 template <int32_t kKernel, class Sink>
@@ -210,18 +230,19 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   LaneIds L;
   LaneStates<kKernel> S;
   PeriodLanes in;
-  uint64_t next = begin;
+  StartRing ring(p, pc, begin, end);
   int32_t live = 0;
   const auto start = [&](int32_t i) {
-    L.live[i] = next < end;
+    uint64_t dyad;
+    DyadState s;
+    L.live[i] = ring.pop(&dyad, &s);
     if (!L.live[i]) return;
-    S.set(i, dyad_start(p, pc, next));
-    L.dyad[i] = next;
-    L.dyad_lo[i] = static_cast<uint32_t>(next);
-    L.dyad_hi[i] = static_cast<uint32_t>(next >> 32);
+    S.set(i, s);
+    L.dyad[i] = dyad;
+    L.dyad_lo[i] = static_cast<uint32_t>(dyad);
+    L.dyad_hi[i] = static_cast<uint32_t>(dyad >> 32);
     L.period[i] = 0;
-    L.slot[i] = trajectory_slot(p, next);
-    ++next;
+    L.slot[i] = trajectory_slot(p, dyad);
     ++live;
   };
   for (int32_t i = 0; i < kLanes; ++i) {

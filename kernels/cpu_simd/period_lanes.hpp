@@ -13,6 +13,7 @@
 #pragma once
 
 #include "cpu_simd/lanes.hpp"
+#include "cpu_simd/philox_lanes.hpp"
 #include "simulate_dyad.hpp"
 
 namespace learnrace::LR_SIMD_NS {
@@ -97,33 +98,58 @@ LR_INLINE DyadState lane(const DyadLanes& L, int32_t i) {
   return s;
 }
 
-/// values[k] in each lane whose code is k (codes 0 .. n-1; n <= 5).
-template <class V, int32_t n>
-LR_INLINE V select_by_code(VecI code, const V (&values)[n]) {
-  V r = values[0];
-  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), values[k], r);
-  return r;
-}
+/// The initial draws of kLanes dyads (lane i: dyad dyad[i]), the Draws of start_state (simulate_dyad.hpp): one
+/// vector Philox draw per stream for all lanes; Beta (a rejection sampler) draws lane by lane.
+struct StartDrawsLanes {
+  const PhiloxRoundKeys& keys;
+  VecU lo, hi;
+  const uint64_t* dyad;
+
+  Draw4Lanes words(uint32_t stream) const { return philox_lanes(keys, lo, hi, VecU(rng_stream::kInitPeriod), stream); }
+  VecF latent(const Distribution& d, uint32_t stream) const {
+    if (d.kind == DistKind::Fixed) return VecF(lr_logit(d.a));
+    if (d.kind == DistKind::Beta)
+      return each_lane([&](const RandomGenerator& g) { return sample_latent(d, g, stream); });
+    const Draw4Lanes w = words(stream);
+    return latent_of_words<VecF>(d, w.v[0], w.v[1]);
+  }
+  VecF real(const Distribution& d, uint32_t stream) const {
+    if (d.kind == DistKind::Fixed) return VecF(d.a);
+    if (d.kind == DistKind::Beta) return each_lane([&](const RandomGenerator& g) { return sample_real(d, g, stream); });
+    const Draw4Lanes w = words(stream);
+    return real_of_words<VecF>(d, w.v[0], w.v[1]);
+  }
+  VecI category(const Distribution& d, uint32_t stream) const {
+    if (d.kind != DistKind::Categorical) return VecI(static_cast<int32_t>(d.a));
+    return category_of_uniform<VecI>(d, detail::u01_open_lanes(words(stream).v[0]));
+  }
+  template <class Sample>
+  VecF each_lane(Sample&& sample) const {
+    VecF r;
+    for (int32_t i = 0; i < kLanes; ++i) r.v[i] = sample(RandomGenerator(keys, dyad[i]));
+    return r;
+  }
+};
 
 /// p.level of the transparency and of the receptivity of each lane's strategy (Larsson Fig. 1, strategy.hpp).
 LR_INLINE VecF transparency_level_lanes(const ModelParams& p, VecI strategy) {
-  const VecF levels[kStrategies] = {p.level[transparency_level(0)], p.level[transparency_level(1)],
-                                    p.level[transparency_level(2)], p.level[transparency_level(3)],
-                                    p.level[transparency_level(4)]};
-  return select_by_code(strategy, levels);
+  const float levels[kStrategies] = {p.level[transparency_level(0)], p.level[transparency_level(1)],
+                                     p.level[transparency_level(2)], p.level[transparency_level(3)],
+                                     p.level[transparency_level(4)]};
+  return lr_pick(levels, strategy);
 }
 LR_INLINE VecF receptivity_level_lanes(const ModelParams& p, VecI strategy) {
-  const VecF levels[kStrategies] = {p.level[receptivity_level(0)], p.level[receptivity_level(1)],
-                                    p.level[receptivity_level(2)], p.level[receptivity_level(3)],
-                                    p.level[receptivity_level(4)]};
-  return select_by_code(strategy, levels);
+  const float levels[kStrategies] = {p.level[receptivity_level(0)], p.level[receptivity_level(1)],
+                                     p.level[receptivity_level(2)], p.level[receptivity_level(3)],
+                                     p.level[receptivity_level(4)]};
+  return lr_pick(levels, strategy);
 }
 
 /// cut_transparency (strategy.hpp) of each lane's strategy.
 LR_INLINE VecI cut_transparency_lanes(VecI s) {
-  const VecI cut[kStrategies] = {cut_transparency(0), cut_transparency(1), cut_transparency(2), cut_transparency(3),
-                                 cut_transparency(4)};
-  return select_by_code(s, cut);
+  const int32_t cut[kStrategies] = {cut_transparency(0), cut_transparency(1), cut_transparency(2), cut_transparency(3),
+                                    cut_transparency(4)};
+  return lr_pick(cut, s);
 }
 
 /// uniform_strategy (transition_propositional.hpp) of each lane's uniform.
@@ -221,8 +247,7 @@ LR_INLINE VecI termination_cause_lanes(const ModelParams& p, const DyadLanes& s,
     const Mask power_ok = mask_all(!p.exit_needs_power) | (power >= VecF(p.exit_power));
     return (f.intent == internalization) & (f.x >= VecF(p.exit_knowledge)) & power_ok;
   };
-  const VecI tolerance[kIntents] = {p.exploit_tolerance[0], p.exploit_tolerance[1], p.exploit_tolerance[2]};
-  const auto withdraws = [&](const FirmLanes& f) { return f.exploit_run >= select_by_code(f.intent, tolerance); };
+  const auto withdraws = [&](const FirmLanes& f) { return f.exploit_run >= lr_pick(p.exploit_tolerance, f.intent); };
   VecI cause(static_cast<int32_t>(Censored));
   cause = lr_select(u_hazard < s.hazard, VecI(ExogenousHazard), cause);
   cause = lr_select(withdraws(s.b), VecI(ExploitedBWithdraws), cause);
@@ -265,9 +290,8 @@ LR_INLINE VecI propositional_period_lanes(const ModelParams& p, const PointConst
   const VecF noise_sd = VecF(p.perception_noise) * decay;
   const VecF out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, VecF::load(in.eps[9]));
   const VecF out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, VecF::load(in.eps[10]));
-  const VecF expected[kIntents] = {p.expected_outflow[0], p.expected_outflow[1], p.expected_outflow[2]};
-  const VecF unexpected_a = out_a - select_by_code(s.a.intent, expected);  // unexpected_outflow (perception.hpp)
-  const VecF unexpected_b = out_b - select_by_code(s.b.intent, expected);
+  const VecF unexpected_a = out_a - lr_pick(p.expected_outflow, s.a.intent);  // unexpected_outflow (perception.hpp)
+  const VecF unexpected_b = out_b - lr_pick(p.expected_outflow, s.b.intent);
   s.a.suspicion = suspicion_step(s.a.suspicion, unexpected_a, p.perception_weight);
   s.b.suspicion = suspicion_step(s.b.suspicion, unexpected_b, p.perception_weight);
   const Mask detected_a = detected(p, s.a.suspicion);

@@ -191,7 +191,22 @@ std::vector<ModelParams> points(uint32_t seed, int32_t periods) {
   c.events[5] = Event{EventSuspicion, TargetA, OpShift, 6, 6, 0, 0.4f, 1.0f};
   ModelParams d = c;
   d.kernel = KernelType::Strategic;
-  std::vector<ModelParams> out = {a, b, c, d};
+  // Every kind of initial distribution (the lanes draw Beta one by one, the others as vectors), a one-sided
+  // perception, a trust recovery cap and the race won without the power condition.
+  ModelParams e = a;
+  e.init_factor[FirmA][Trust] = Distribution{DistKind::Beta, 2.0f, 3.0f};
+  e.init_factor[FirmB][Stakes] = Distribution{DistKind::Fixed, 0.3f};
+  e.init_factor[FirmB][Orientation] = Distribution{DistKind::Uniform, 0.1f, 0.9f};
+  e.init_relation = Distribution{DistKind::Normal, 2.0f, 1.5f};
+  e.init_knowledge[FirmB] = Distribution{DistKind::Beta, 0.7f, 1.3f};
+  e.init_equity = Distribution{DistKind::Uniform, 0.2f, 0.8f};
+  e.init_intent[FirmA] = Distribution{DistKind::Fixed, static_cast<float>(Internalization)};
+  e.init_strategy[FirmB] = Distribution{DistKind::Categorical, 0.0f, 0.0f, {0.1f, 0.2f, 0.3f, 0.2f, 0.2f}, 5};
+  e.firm[FirmB].disguise = 0.6f;
+  e.trust_recovery_cap = 0.45f;
+  e.exit_needs_power = 0;
+  e.exit_knowledge = 0.5f;
+  std::vector<ModelParams> out = {a, b, c, d, e};
   for (size_t i = 0; i < out.size(); ++i) out[i].point_key = static_cast<uint32_t>(i);
   return out;
 }
@@ -230,6 +245,7 @@ TEST(CpuSimd, ReferenceRunsAreNotTrivial) {
     EXPECT_EQ(r.trajectories.point(i).slots, 143);
   }
   EXPECT_FALSE(test::point_counts(r, 0) == test::point_counts(r, 2));  // the events change the results
+  EXPECT_FALSE(test::point_counts(r, 0) == test::point_counts(r, 4));  // so do the initial distributions
 }
 
 TEST(CpuSimd, WidestIsTheDefaultAndCanBeCapped) {
