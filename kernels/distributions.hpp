@@ -69,11 +69,15 @@ LR_HD LR_INLINE F latent_of_words(const Distribution& d, U w0, U w1) {
 template <class I, class F>
 LR_HD LR_INLINE I category_of_uniform(const Distribution& d, F u) {
   if (d.kind != DistKind::Categorical) return I(static_cast<int32_t>(d.a));
-  float cumulative[5];
-  float sum = 0.0f;
-  for (int32_t k = 0; k < d.n - 1; ++k) cumulative[k] = sum = sum + d.p[k];
-  I r(d.n - 1);
-  for (int32_t k = d.n - 2; k >= 0; --k) r = lr_select(u < F(cumulative[k]), I(k), r);
+  // r == n - 1 until the first hit (k < n - 1). No array: on a GPU a local array indexed at run time lives in
+  // (slow) local memory.
+  const I last(d.n - 1);
+  I r = last;
+  float cumulative = 0.0f;
+  for (int32_t k = 0; k < d.n - 1; ++k) {
+    cumulative += d.p[k];
+    r = lr_select((u < F(cumulative)) & (r == last), I(k), r);
+  }
   return r;
 }
 

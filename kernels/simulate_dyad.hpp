@@ -90,12 +90,13 @@ struct StartDraws {
 template <class State, class Draws>
 LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State& s) {
   using F = decltype(s.relation);
-  const uint32_t factor_streams[kFirms][kFirmFactors] = {
-      {rng_stream::init_trust_a, rng_stream::init_stakes_a, rng_stream::init_orientation_a},
-      {rng_stream::init_trust_b, rng_stream::init_stakes_b, rng_stream::init_orientation_b}};
+  s.a.level[Trust] = draw.latent(p.init_factor[FirmA][Trust], rng_stream::init_trust_a);
+  s.a.level[Stakes] = draw.latent(p.init_factor[FirmA][Stakes], rng_stream::init_stakes_a);
+  s.a.level[Orientation] = draw.latent(p.init_factor[FirmA][Orientation], rng_stream::init_orientation_a);
+  s.b.level[Trust] = draw.latent(p.init_factor[FirmB][Trust], rng_stream::init_trust_b);
+  s.b.level[Stakes] = draw.latent(p.init_factor[FirmB][Stakes], rng_stream::init_stakes_b);
+  s.b.level[Orientation] = draw.latent(p.init_factor[FirmB][Orientation], rng_stream::init_orientation_b);
   for (int32_t k = 0; k < kFirmFactors; ++k) {
-    s.a.level[k] = draw.latent(p.init_factor[FirmA][k], factor_streams[FirmA][k]);
-    s.b.level[k] = draw.latent(p.init_factor[FirmB][k], factor_streams[FirmB][k]);
     s.a.z[k] = s.a.level[k];
     s.b.z[k] = s.b.level[k];
   }
