@@ -4,8 +4,9 @@
 // Inputs object with the members of StreamInputs below:
 //   - StreamInputs computes each value where the period asks for it (the CUDA backend and the scalar CPU path);
 //   - the CPU's lockstep SIMD path (kernels/cpu_simd/lockstep.hpp) computes them for a block of dyads at once, one
-//     dyad per vector lane, with the lane-generic forms of the same functions (the same float operations), and
-//     hands each dyad its lane's values.
+//     dyad per vector lane, with the lane-generic forms of the same functions (the same float operations); its
+//     strategic kernel hands each dyad its lane's values, its propositional kernel reads them as vectors
+//     (kernels/cpu_simd/period_lanes.hpp).
 #pragma once
 
 #include "dyad_state.hpp"
