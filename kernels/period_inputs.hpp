@@ -18,10 +18,12 @@
 
 namespace learnrace {
 
-/// A firm's factors T, S, L in (0, 1) at the start of a period.
-struct FirmFactors {
-  float trust, stakes, orientation;
+/// A firm's factors T, S, L in (0, 1) at the start of a period (lane-generic: F float, or a vector of dyads).
+template <class F>
+struct FirmFactorsT {
+  F trust, stakes, orientation;
 };
+using FirmFactors = FirmFactorsT<float>;
 LR_HD LR_INLINE FirmFactors firm_factors(const FirmState& f) {
   return FirmFactors{lr_sigmoid(f.z[Trust]), lr_sigmoid(f.z[Stakes]), lr_sigmoid(f.z[Orientation])};
 }

@@ -125,27 +125,29 @@ LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants&
 constexpr int32_t kAnyKernel = -1;
 
 namespace detail {
-/// The strategic kernel's view of one firm's choice.
-LR_HD LR_INLINE ChoiceContext choice_context(const ModelParams& p, const FirmState& self, const FirmState& partner,
-                                             const FirmFactors& own, float self_equity, float belief,
-                                             float relation_cov, Capacity self_c, Capacity partner_c) {
-  return ChoiceContext{self.strategy,
-                       partner.strategy,
-                       self.receptivity_cap,
-                       partner.receptivity_cap,
-                       self.x,
-                       partner.x,
-                       self.knowledge,
-                       partner.knowledge,
-                       self_equity,
-                       own.trust,
-                       own.stakes,
-                       own.orientation,
-                       belief,
-                       p.w_output[self.intent],
-                       relation_cov,
-                       self_c,
-                       partner_c};
+/// The strategic kernel's view of one firm's choice. Lane-generic: Firm is FirmState (F float) or the lockstep SIMD
+/// path's firm of a block of dyads (F a vector).
+template <class Firm, class F>
+LR_HD LR_INLINE ChoiceContextT<F, decltype(Firm::strategy)> choice_context(
+    const ModelParams& p, const Firm& self, const Firm& partner, const FirmFactorsT<F>& own, F self_equity, F belief,
+    F relation_cov, CapacityT<F> self_c, CapacityT<F> partner_c) {
+  return ChoiceContextT<F, decltype(Firm::strategy)>{self.strategy,
+                                                     partner.strategy,
+                                                     self.receptivity_cap,
+                                                     partner.receptivity_cap,
+                                                     self.x,
+                                                     partner.x,
+                                                     self.knowledge,
+                                                     partner.knowledge,
+                                                     self_equity,
+                                                     own.trust,
+                                                     own.stakes,
+                                                     own.orientation,
+                                                     belief,
+                                                     lr_pick(p.w_output, self.intent),
+                                                     relation_cov,
+                                                     self_c,
+                                                     partner_c};
 }
 
 /// A firm's factors after the period: trust feedback moves the level (and the latent with it; capped after a

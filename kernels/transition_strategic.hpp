@@ -10,46 +10,103 @@
 
 namespace learnrace {
 
-/// What one firm knows when it chooses (its own side is "self", the other "partner").
-struct ChoiceContext {
-  int32_t current;                          // own current strategy
-  int32_t partner;                          // partner's current strategy
-  float self_cap, partner_cap;              // receptivity caps (intent, Hamel 3a)
-  float self_x, partner_x;                  // internalised fractions
-  float self_knowledge, partner_knowledge;  // U
-  float self_equity;
-  float trust, stakes, orientation;  // the firm's own T, S, L in (0, 1)
-  float belief;                      // its belief that the partner exploits it, in [0, 1] (suspicion)
-  float w_output;                    // value it puts on the joint tasks' outputs (its intent's w_output)
-  float relation_cov;                // R covariate in [-1, 1)
-  Capacity self_c, partner_c;        // both firms' capacities
+/// What one firm knows when it chooses (its own side is "self", the other "partner"). Lane-generic: F float and I
+/// int32_t for one dyad, or vectors of them (the CPU's lockstep SIMD path, one dyad per lane).
+template <class F, class I>
+struct ChoiceContextT {
+  I current;                            // own current strategy
+  I partner;                            // partner's current strategy
+  F self_cap, partner_cap;              // receptivity caps (intent, Hamel 3a)
+  F self_x, partner_x;                  // internalised fractions
+  F self_knowledge, partner_knowledge;  // U
+  F self_equity;
+  F trust, stakes, orientation;    // the firm's own T, S, L in (0, 1)
+  F belief;                        // its belief that the partner exploits it, in [0, 1] (suspicion)
+  F w_output;                      // value it puts on the joint tasks' outputs (its intent's w_output)
+  F relation_cov;                  // R covariate in [-1, 1)
+  CapacityT<F> self_c, partner_c;  // both firms' capacities
 };
+using ChoiceContext = ChoiceContextT<float, int32_t>;
+
+/// The transparency and receptivity level codes of strategy s (strategy.hpp); the SIMD path overloads them for
+/// vectors of strategies.
+LR_HD LR_INLINE int32_t transparency_level_of(int32_t s) { return transparency_level(s); }
+LR_HD LR_INLINE int32_t receptivity_level_of(int32_t s) { return receptivity_level(s); }
 
 namespace detail {
-/// Utility of playing `s` against a partner at (partner transparency level, receptivity level).
-LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContext& c, int32_t s,
-                                        int32_t partner_tau_level, int32_t partner_rho_level, float power_now,
-                                        float leak_weight) {
-  const float tau_self = p.level[transparency_level(s)] * c.self_c.gamma;
-  const float rho_self = lr_min(p.level[receptivity_level(s)] * c.self_c.alpha, c.self_cap);
-  const float tau_partner = p.level[partner_tau_level] * c.partner_c.gamma;
-  const float rho_partner = lr_min(p.level[partner_rho_level] * c.partner_c.alpha, c.partner_cap);
-  const Flows f = compute_flows(p, tau_self, rho_self, tau_partner, rho_partner);
+/// Utility of playing `s` against a partner whose transparency and receptivity levels (ModelParams::level values)
+/// are partner_tau_value and partner_rho_value.
+template <class F, class I>
+LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F, I>& c, int32_t s, F partner_tau_value,
+                                    F partner_rho_value, F power_now, F leak_weight) {
+  const F tau_self = F(p.level[transparency_level(s)]) * c.self_c.gamma;
+  const F rho_self = lr_min(F(p.level[receptivity_level(s)]) * c.self_c.alpha, c.self_cap);
+  const F tau_partner = partner_tau_value * c.partner_c.gamma;
+  const F rho_partner = lr_min(partner_rho_value * c.partner_c.alpha, c.partner_cap);
+  const FlowsT<F> f = compute_flows(p, tau_self, rho_self, tau_partner, rho_partner);
   // Own gain from what flows in (t_ba), partner's gain from what leaks out (t_ab).
-  const float gain_self = p.lambda * (f.t_ba * (1.0f - c.self_x) * c.partner_knowledge + f.appr_a);
-  const float gain_partner = p.lambda * (f.t_ab * (1.0f - c.partner_x) * c.self_knowledge + f.appr_b);
-  const float x_self = internalise(c.self_x, f.t_ba, p.lambda);
-  const float x_partner = internalise(c.partner_x, f.t_ab, p.lambda);
-  const float power_next =
-      bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge, c.self_equity);
-  const float loose = 1.0f - c.orientation;
-  return gain_self * (1.0f + p.w_stakes * c.stakes)                   // stakes raise the value of learning
-         - leak_weight * gain_partner                                 // leak threat
-         + p.w_power * (power_next - power_now) * loose               // Larsson: the power pay-off of the race
-         + p.w_continuation * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
-         + c.w_output * 0.5f * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
-         - p.cost_transparency * p.level[transparency_level(s)] / c.self_c.gamma  // effort costs
-         - p.cost_receptivity * p.level[receptivity_level(s)] / c.self_c.alpha;
+  const F gain_self = F(p.lambda) * (f.t_ba * (F(1.0f) - c.self_x) * c.partner_knowledge + f.appr_a);
+  const F gain_partner = F(p.lambda) * (f.t_ab * (F(1.0f) - c.partner_x) * c.self_knowledge + f.appr_b);
+  const F x_self = internalise(c.self_x, f.t_ba, p.lambda);
+  const F x_partner = internalise(c.partner_x, f.t_ab, p.lambda);
+  const F power_next = bargaining_power_a(p, x_self, x_partner, c.self_knowledge, c.partner_knowledge, c.self_equity);
+  const F loose = F(1.0f) - c.orientation;
+  return gain_self * (F(1.0f) + F(p.w_stakes) * c.stakes)                // stakes raise the value of learning
+         - leak_weight * gain_partner                                    // leak threat
+         + F(p.w_power) * (power_next - power_now) * loose               // Larsson: the power pay-off of the race
+         + F(p.w_continuation) * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
+         + c.w_output * F(0.5f) * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
+         - F(p.cost_transparency * p.level[transparency_level(s)]) / c.self_c.gamma  // effort costs
+         - F(p.cost_receptivity * p.level[receptivity_level(s)]) / c.self_c.alpha;
+}
+
+/// A firm's choice when inertia has not kept its strategy (strategic_choice), branch-free.
+template <class F, class I>
+LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_gate, F u_choice) {
+  const F gate = sigmoid_lanes(F(p.gate_g0) + F(p.gate_orientation) * c.orientation + F(p.gate_trust) * c.trust +
+                               F(p.gate_relation) * c.relation_cov);
+  const auto may_raise = u_gate < gate;
+  const I tau_now = transparency_level_of(c.current), rho_now = receptivity_level_of(c.current);
+  const I partner_tau = transparency_level_of(c.partner), partner_rho = receptivity_level_of(c.partner);
+  const I partner_tau_cut = lr_select(partner_tau > I(0), partner_tau - I(1), I(0));
+  const F power_now =
+      bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
+  // The partner is expected to keep its strategy with probability T (1 - b), else to cut its transparency one
+  // step: suspicion b lowers the expected partner transparency and raises the leak threat, so "strike first"
+  // [002:226] can emerge from the payoffs.
+  const F keep = c.trust * (F(1.0f) - c.belief);
+  const F leak_weight = F(p.w_leak) * (F(1.0f) - keep) * (F(1.0f) - c.orientation);
+  const F partner_tau_value = lr_pick(p.level, partner_tau), partner_rho_value = lr_pick(p.level, partner_rho);
+  const F partner_tau_cut_value = lr_pick(p.level, partner_tau_cut);
+  using Cond = decltype(u_gate < gate);  // bool, or a lane mask
+  F utility[kStrategies];
+  Cond feasible[kStrategies];
+  F best(-3.0e38f);
+  for (int32_t s = 0; s < kStrategies; ++s) {
+    feasible[s] = may_raise | ((I(transparency_level(s)) <= tau_now) & (I(receptivity_level(s)) <= rho_now));
+    utility[s] =
+        keep * strategic_utility(p, c, s, partner_tau_value, partner_rho_value, power_now, leak_weight) +
+        (F(1.0f) - keep) * strategic_utility(p, c, s, partner_tau_cut_value, partner_rho_value, power_now, leak_weight);
+    best = lr_select(feasible[s] & (utility[s] > best), utility[s], best);
+  }
+  F weight[kStrategies];
+  F total(0.0f);
+  for (int32_t s = 0; s < kStrategies; ++s) {
+    weight[s] = lr_select(feasible[s], exp_lanes(F(p.beta_qre) * (utility[s] - best)), F(0.0f));
+    total = total + weight[s];
+  }
+  // Inverse CDF over the feasible strategies: the first whose cumulative weight exceeds the target.
+  const F target = u_choice * total;
+  F cumulative(0.0f);
+  I chosen = c.current;
+  Cond done = may_raise & !may_raise;  // false
+  for (int32_t s = 0; s < kStrategies; ++s) {
+    const Cond take = feasible[s] & !done;
+    cumulative = lr_select(take, cumulative + weight[s], cumulative);
+    chosen = lr_select(take, I(s), chosen);
+    done = done | (take & (target < cumulative));
+  }
+  return chosen;
 }
 }  // namespace detail
 
@@ -60,45 +117,14 @@ LR_HD LR_INLINE float strategic_utility(const ModelParams& p, const ChoiceContex
 LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceContext& c, float u_inertia, float u_gate,
                                          float u_choice) {
   if (u_inertia < p.inertia) return c.current;
-  const float gate = lr_sigmoid(p.gate_g0 + p.gate_orientation * c.orientation + p.gate_trust * c.trust +
-                                p.gate_relation * c.relation_cov);
-  const bool may_raise = u_gate < gate;
-  const int32_t tau_now = transparency_level(c.current), rho_now = receptivity_level(c.current);
-  const int32_t partner_tau = transparency_level(c.partner), partner_rho = receptivity_level(c.partner);
-  const int32_t partner_tau_cut = partner_tau > 0 ? partner_tau - 1 : 0;
-  const float power_now =
-      bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
-  // The partner is expected to keep its strategy with probability T (1 - b), else to cut its transparency one
-  // step: suspicion b lowers the expected partner transparency and raises the leak threat, so "strike first"
-  // [002:226] can emerge from the payoffs.
-  const float keep = c.trust * (1.0f - c.belief);
-  const float leak_weight = p.w_leak * (1.0f - keep) * (1.0f - c.orientation);
-  float utility[kStrategies];
-  bool feasible[kStrategies];
-  float best = -3.0e38f;
-  for (int32_t s = 0; s < kStrategies; ++s) {
-    feasible[s] = may_raise || (transparency_level(s) <= tau_now && receptivity_level(s) <= rho_now);
-    utility[s] =
-        keep * detail::strategic_utility(p, c, s, partner_tau, partner_rho, power_now, leak_weight) +
-        (1.0f - keep) * detail::strategic_utility(p, c, s, partner_tau_cut, partner_rho, power_now, leak_weight);
-    if (feasible[s] && utility[s] > best) best = utility[s];
-  }
-  float weight[kStrategies];
-  float total = 0.0f;
-  for (int32_t s = 0; s < kStrategies; ++s) {
-    weight[s] = feasible[s] ? lr_exp(p.beta_qre * (utility[s] - best)) : 0.0f;
-    total += weight[s];
-  }
-  const float target = u_choice * total;
-  float cumulative = 0.0f;
-  int32_t chosen = c.current;
-  for (int32_t s = 0; s < kStrategies; ++s) {
-    if (!feasible[s]) continue;
-    cumulative += weight[s];
-    chosen = s;
-    if (target < cumulative) break;
-  }
-  return chosen;
+  return detail::strategic_choice_moving(p, c, u_gate, u_choice);
+}
+
+/// strategic_choice for vectors of dyads (every lane computes the choice; inertia selects).
+template <class F, class I>
+LR_HD LR_INLINE I strategic_choice_lanes(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_inertia, F u_gate,
+                                         F u_choice) {
+  return lr_select(u_inertia < F(p.inertia), c.current, detail::strategic_choice_moving(p, c, u_gate, u_choice));
 }
 
 }  // namespace learnrace

@@ -93,6 +93,8 @@ LR_INLINE Mask operator==(VecI a, VecI b) { return Mask{a.v == b.v}; }
 LR_INLINE Mask operator!=(VecI a, VecI b) { return Mask{a.v != b.v}; }
 LR_INLINE Mask operator<(VecI a, VecI b) { return Mask{a.v < b.v}; }
 LR_INLINE Mask operator>=(VecI a, VecI b) { return Mask{a.v >= b.v}; }
+LR_INLINE Mask operator>(VecI a, VecI b) { return Mask{a.v > b.v}; }
+LR_INLINE Mask operator<=(VecI a, VecI b) { return Mask{a.v <= b.v}; }
 LR_INLINE VecI operator*(VecI a, VecI b) { return VecI(a.v * b.v); }
 LR_INLINE VecU operator&(VecU a, VecU b) { return VecU(a.v & b.v); }
 LR_INLINE VecU operator|(VecU a, VecU b) { return VecU(a.v | b.v); }

@@ -30,35 +30,6 @@ struct alignas(64) PeriodLanes {
   float jump_b[kFirmFactors][kLanes];
 };
 
-/// Lane `lane`'s values of PeriodLanes: the Inputs of dyad_period_body (the members of StreamInputs).
-struct LaneInputs {
-  const PeriodLanes* in;
-  int32_t lane;
-
-  LR_INLINE FirmFactors factors(const FirmState& /*f*/, int32_t firm) const {
-    return FirmFactors{in->factors[firm][Trust][lane], in->factors[firm][Stakes][lane],
-                       in->factors[firm][Orientation][lane]};
-  }
-  LR_INLINE float decay(float /*relation*/, float /*inv_r0*/) const { return in->decay[lane]; }
-  LR_INLINE void normals(float eps[kPeriodNormals]) const {
-    for (int32_t k = 0; k < kPeriodNormals; ++k) eps[k] = in->eps[k][lane];
-  }
-  LR_INLINE PropositionalDraws propositional() const {
-    return PropositionalDraws{in->step[0][lane], in->step[1][lane], in->step[2][lane], in->step[3][lane],
-                              in->step[4][lane], in->step[5][lane], in->step[6][lane]};
-  }
-  LR_INLINE void strategic(float u_a[kStrategicUniforms], float u_b[kStrategicUniforms]) const {
-    for (int32_t k = 0; k < kStrategicUniforms; ++k) {
-      u_a[k] = in->step[k][lane];
-      u_b[k] = in->step[kStrategicUniforms + k][lane];
-    }
-  }
-  LR_INLINE void jumps(float u_a[kJumpUniformsA], float u_b[kFirmFactors]) const {
-    for (int32_t k = 0; k < kJumpUniformsA; ++k) u_a[k] = in->jump_a[k][lane];
-    for (int32_t k = 0; k < kFirmFactors; ++k) u_b[k] = in->jump_b[k][lane];
-  }
-};
-
 /// Which dyad each lane runs, and where it is.
 struct LaneIds {
   alignas(64) uint32_t dyad_lo[kLanes];
@@ -115,67 +86,24 @@ LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const V
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_b), {0, 1, 2}, out.jump_b);
 }
 
-/// The states of the dyads in flight. The propositional kernel keeps them lane-major (DyadLanes) and runs its
-/// period for all lanes at once (period_lanes.hpp); the strategic kernel keeps one DyadState per lane and runs
-/// dyad_period_body lane by lane.
-template <int32_t kKernel>
-struct LaneStates;
-
-template <>
-struct LaneStates<static_cast<int32_t>(KernelType::Propositional)> {
+/// The states of the dyads in flight, lane-major; every kernel runs its period for all lanes at once
+/// (period_lanes.hpp).
+struct LaneStates {
   DyadLanes s;
   LaneStates() { __builtin_memset(&s, 0, sizeof s); }  // idle lanes compute too (unused): keep them defined
   void set(int32_t i, const DyadState& d) { set_lane(s, i, d); }
   DyadState get(int32_t i) const { return lane(s, i); }
-  template <class F>
-  void update(int32_t i, F&& f) {
-    DyadState d = get(i);
-    f(d);
-    set(i, d);
-  }
+  template <int32_t kKernel>
   void inputs(const PointConstants& pc, const LaneIds& L, PeriodLanes& in) const {
     const VecF z[kFirms][kFirmFactors] = {{s.a.z[0], s.a.z[1], s.a.z[2]}, {s.b.z[0], s.b.z[1], s.b.z[2]}};
-    period_inputs<static_cast<int32_t>(KernelType::Propositional)>(pc, L, z, s.relation, in);
+    period_inputs<kKernel>(pc, L, z, s.relation, in);
   }
   /// Runs the period of every lane; returns each lane's termination cause.
-  template <class Sink>
+  template <int32_t kKernel, class Sink>
   VecI period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, const LaneIds& L,
               const PeriodLanes& in, Sink& sink) {
     const VecI t = lr_as_int(VecU::load(L.period));
-    return propositional_period_lanes(p, pc, lay, L.live, L.slot, t, s, in, sink);
-  }
-};
-
-template <>
-struct LaneStates<static_cast<int32_t>(KernelType::Strategic)> {
-  DyadState s[kLanes] = {};
-  void set(int32_t i, const DyadState& d) { s[i] = d; }
-  const DyadState& get(int32_t i) const { return s[i]; }
-  template <class F>
-  void update(int32_t i, F&& f) {
-    f(s[i]);
-  }
-  void inputs(const PointConstants& pc, const LaneIds& L, PeriodLanes& in) const {
-    // Gathered lane by lane.
-    VecF z[kFirms][kFirmFactors], relation;
-    for (int32_t i = 0; i < kLanes; ++i) {
-      for (int32_t k = 0; k < kFirmFactors; ++k) {
-        z[FirmA][k].v[i] = s[i].a.z[k];
-        z[FirmB][k].v[i] = s[i].b.z[k];
-      }
-      relation.v[i] = s[i].relation;
-    }
-    period_inputs<static_cast<int32_t>(KernelType::Strategic)>(pc, L, z, relation, in);
-  }
-  template <class Sink>
-  VecI period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, const LaneIds& L,
-              const PeriodLanes& in, Sink& sink) {
-    VecI cause(static_cast<int32_t>(Censored));
-    for (int32_t i = 0; i < kLanes; ++i)
-      if (L.live[i])
-        cause.v[i] = dyad_period_body<static_cast<int32_t>(KernelType::Strategic)>(
-            p, pc, lay, L.slot[i], s[i], static_cast<int32_t>(L.period[i]), LaneInputs{&in, i}, sink);
-    return cause;
+    return period_lanes<kKernel>(p, pc, lay, L.live, L.slot, t, s, in, sink);
   }
 };
 
@@ -228,7 +156,7 @@ template <int32_t kKernel, class Sink>
 void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
                        uint64_t end, Sink& sink) {
   LaneIds L;
-  LaneStates<kKernel> S;
+  LaneStates S;
   PeriodLanes in;
   StartRing ring(p, pc, begin, end);
   int32_t live = 0;
@@ -254,12 +182,13 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   while (live > 0) {
     if (p.n_events != 0)
       for (int32_t i = 0; i < kLanes; ++i)
-        if (L.live[i])
-          S.update(i, [&](DyadState& s) {
-            apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
-          });
-    S.inputs(pc, L, in);
-    const VecI cause = S.period(p, pc, lay, L, in, sink);
+        if (L.live[i]) {
+          DyadState s = S.get(i);
+          apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
+          S.set(i, s);
+        }
+    S.inputs<kKernel>(pc, L, in);
+    const VecI cause = S.period<kKernel>(p, pc, lay, L, in, sink);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
       const int32_t t = static_cast<int32_t>(L.period[i]);

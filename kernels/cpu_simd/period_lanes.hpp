@@ -1,8 +1,9 @@
-// One period of the propositional kernel for a block of dyads, one per vector lane, branch-free: the CPU's lockstep
-// SIMD path (lockstep.hpp) runs it instead of dyad_period_body lane by lane. It is dyad_period_body
+// One period of either kernel for a block of dyads, one per vector lane, branch-free: the CPU's lockstep SIMD path
+// (lockstep.hpp) runs it instead of dyad_period_body lane by lane. It is dyad_period_body
 // (simulate_dyad.hpp) with every branch a select, over the block's state held lane-major (DyadLanes):
 //   - the model's formulas are the lane-generic functions every backend runs (flows.hpp, learning.hpp,
-//     perception.hpp, shocks.hpp, transition_propositional.hpp, simulate_dyad.hpp's update_factors), so each lane
+//     perception.hpp, shocks.hpp, transition_propositional.hpp, transition_strategic.hpp, simulate_dyad.hpp's
+//     update_factors and choice_context), so each lane
 //     computes exactly the float operations of the scalar path;
 //   - what branches on a strategy, an intent or a proposition (the pair-move table, the levels of Larsson Fig. 1,
 //     the termination causes) is written here once more as selects; tests/cpp/test_cpu_simd.cpp checks every output
@@ -145,6 +146,19 @@ LR_INLINE VecF receptivity_level_lanes(const ModelParams& p, VecI strategy) {
   return lr_pick(levels, strategy);
 }
 
+/// The transparency and receptivity level codes (strategy.hpp) of each lane's strategy: the vector overloads of
+/// transition_strategic.hpp's transparency_level_of and receptivity_level_of.
+LR_INLINE VecI transparency_level_of(VecI s) {
+  const int32_t levels[kStrategies] = {transparency_level(0), transparency_level(1), transparency_level(2),
+                                       transparency_level(3), transparency_level(4)};
+  return lr_pick(levels, s);
+}
+LR_INLINE VecI receptivity_level_of(VecI s) {
+  const int32_t levels[kStrategies] = {receptivity_level(0), receptivity_level(1), receptivity_level(2),
+                                       receptivity_level(3), receptivity_level(4)};
+  return lr_pick(levels, s);
+}
+
 /// cut_transparency (strategy.hpp) of each lane's strategy.
 LR_INLINE VecI cut_transparency_lanes(VecI s) {
   const int32_t cut[kStrategies] = {cut_transparency(0), cut_transparency(1), cut_transparency(2), cut_transparency(3),
@@ -258,13 +272,13 @@ LR_INLINE VecI termination_cause_lanes(const ModelParams& p, const DyadLanes& s,
   return cause;
 }
 
-/// dyad_period_body of the propositional kernel for every lane of `s` at its period `t`, with the period's inputs
-/// `in` (lockstep.hpp's PeriodLanes: uniforms, normals, factor sigmoids, relation decay). Counts and trajectory rows
-/// go to the sink for the lanes in `live` only; every lane's state is updated. Returns each lane's termination cause.
-template <class In, class Sink>
-LR_INLINE VecI propositional_period_lanes(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
-                                          const bool (&live)[kLanes], const int64_t (&slot)[kLanes], VecI t,
-                                          DyadLanes& s, const In& in, Sink& sink) {
+/// dyad_period_body of kernel kKernel for every lane of `s` at its period `t`, with the period's inputs `in`
+/// (lockstep.hpp's PeriodLanes: uniforms, normals, factor sigmoids, relation decay). Counts and trajectory rows go to
+/// the sink for the lanes in `live` only; every lane's state is updated. Returns each lane's termination cause.
+template <int32_t kKernel, class In, class Sink>
+LR_INLINE VecI period_lanes(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
+                            const bool (&live)[kLanes], const int64_t (&slot)[kLanes], VecI t, DyadLanes& s,
+                            const In& in, Sink& sink) {
   // Factors at the start of the period: they condition this period's strategy change.
   VecF fac[kFirms][kFirmFactors];
   for (int32_t firm = 0; firm < kFirms; ++firm)
@@ -301,11 +315,20 @@ LR_INLINE VecI propositional_period_lanes(const ModelParams& p, const PointConst
 
   // --- strategy change ---
   VecI next_a, next_b;
-  {
+  if constexpr (kKernel == static_cast<int32_t>(KernelType::Propositional)) {
     const FirmViewT<VecF> va{{s.a.z[Trust], s.a.z[Stakes], s.a.z[Orientation]}, belief_a};
     const FirmViewT<VecF> vb{{s.b.z[Trust], s.b.z[Stakes], s.b.z[Orientation]}, belief_b};
     propositional_step_lanes(p, s.a.strategy, s.b.strategy, va, vb, rel_cov, detected_a, detected_b, in.step, &next_a,
                              &next_b);
+  } else {
+    const FirmFactorsT<VecF> own_a{fac[FirmA][Trust], fac[FirmA][Stakes], fac[FirmA][Orientation]};
+    const FirmFactorsT<VecF> own_b{fac[FirmB][Trust], fac[FirmB][Stakes], fac[FirmB][Orientation]};
+    const auto xa = detail::choice_context(p, s.a, s.b, own_a, s.equity_a, belief_a, rel_cov, ca, cb);
+    const auto xb = detail::choice_context(p, s.b, s.a, own_b, VecF(1.0f) - s.equity_a, belief_b, rel_cov, cb, ca);
+    // Firm A's uniforms in rows 0..2, firm B's from row kStrategicUniforms (lockstep.hpp's period_inputs).
+    const auto u = [&](int32_t row) { return VecF::load(in.step[row]); };
+    next_a = strategic_choice_lanes(p, xa, u(0), u(1), u(2));
+    next_b = strategic_choice_lanes(p, xb, u(kStrategicUniforms), u(kStrategicUniforms + 1), u(kStrategicUniforms + 2));
   }
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
