@@ -1,12 +1,11 @@
 // What one period of a dyad reads besides its state: its random numbers (uniforms and standard normals from the
 // dyad's counter-based streams, kernels/rng_streams.hpp), the sigmoids of its firms' factors and its relation decay
-// e^{-R/r0} at the start of the period (after events). dyad_period_body (simulate_dyad.hpp) takes them from an
-// Inputs object with the members of StreamInputs below:
-//   - StreamInputs computes each value where the period asks for it (the CUDA backend and the scalar CPU path);
+// e^{-R/r0} at the start of the period (after events).
+//   - StreamInputs below computes each value where dyad_period_body (simulate_dyad.hpp) asks for it (the CUDA backend
+//     and the scalar CPU path);
 //   - the CPU's lockstep SIMD path (kernels/cpu_simd/lockstep.hpp) computes them for a block of dyads at once, one
-//     dyad per vector lane, with the lane-generic forms of the same functions (the same float operations); its
-//     strategic kernel hands each dyad its lane's values, its propositional kernel reads them as vectors
-//     (kernels/cpu_simd/period_lanes.hpp).
+//     dyad per vector lane, with the lane-generic forms of the same functions (the same float operations), and
+//     its period reads them as vectors (kernels/cpu_simd/period_lanes.hpp).
 #pragma once
 
 #include "dyad_state.hpp"

@@ -171,8 +171,8 @@ LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& 
 /// Period t of a live dyad after its scenario events: flows, perception, strategy change, counts, factors,
 /// termination, with the period's random numbers, factor sigmoids and relation decay from `in` (period_inputs.hpp).
 /// Returns the termination cause (Censored while the dyad goes on); the caller stops at p.periods.
-/// The CPU's lockstep SIMD path runs the propositional kernel's period as kernels/cpu_simd/period_lanes.hpp: the same
-/// steps, with the same lane-generic formulas, and selects where this code branches. A change here is a change there
+/// The CPU's lockstep SIMD path runs this period as kernels/cpu_simd/period_lanes.hpp: the same steps, with the same
+/// lane-generic formulas, and selects where this code branches. A change here is a change there
 /// (tests/cpp/test_cpu_simd.cpp compares whole runs of both bit for bit).
 template <int32_t kKernel = kAnyKernel, class Sink, class Inputs>
 LR_HD LR_INLINE int32_t dyad_period_body(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,

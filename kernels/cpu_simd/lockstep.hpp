@@ -2,10 +2,9 @@
 // a GPU warp do (kernels/cuda/dyad_kernel.cuh): a lane whose dyad ends takes the next dyad of the range at once.
 // Per period, the inputs that are the same float arithmetic for every dyad are computed for all lanes with vector
 // instructions: the Philox4x32-10 draws, their uniforms and Box-Muller normals, the factor sigmoids and the relation
-// decay (period_inputs.hpp). Then the propositional kernel runs its whole period for all lanes at once, branch-free
-// (period_lanes.hpp); the strategic kernel runs dyad_period_body, the code every backend runs, lane by lane. Every
-// lane computes the same float operations as the scalar path, so every output is bit for bit that of the scalar path
-// (tests/cpp/test_cpu_simd.cpp).
+// decay (period_inputs.hpp). Then either kernel runs its whole period for all lanes at once, branch-free
+// (period_lanes.hpp). Every lane computes the same float operations as the scalar path, so every output is bit for
+// bit that of the scalar path (tests/cpp/test_cpu_simd.cpp).
 //
 // Included only by the SIMD translation units, after their `#pragma GCC target` (see backend_cpu_avx512.cpp).
 #pragma once
