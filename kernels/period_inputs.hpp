@@ -1,10 +1,11 @@
 // What one period of a dyad reads besides its state: its random numbers (uniforms and standard normals from the
 // dyad's counter-based streams, kernels/rng_streams.hpp), the sigmoids of its firms' factors and its relation decay
 // e^{-R/r0} at the start of the period (after events).
-//   - StreamInputs below computes each value where dyad_period_body (simulate_dyad.hpp) asks for it (the CUDA backend
-//     and the scalar CPU path);
-//   - the CPU's lockstep SIMD path (kernels/cpu_simd/lockstep.hpp) computes them for a block of dyads at once, one
-//     dyad per vector lane, with the lane-generic forms of the same functions (the same float operations), and
+//   - dyad_period_body (simulate_dyad.hpp: the CUDA backend and the scalar CPU path) computes the sigmoids and the
+//     decay itself (firm_factors, relation_decay) and draws its random numbers through StreamInputs below, where the
+//     period asks for them;
+//   - the CPU's lockstep SIMD path (kernels/cpu_simd/lockstep.hpp) computes all of them for a block of dyads at once,
+//     one dyad per vector lane, with the lane-generic forms of the same functions (the same float operations), and
 //     its period reads them as vectors (kernels/cpu_simd/period_lanes.hpp).
 #pragma once
 
@@ -39,9 +40,6 @@ struct StreamInputs {
   RandomGenerator rng;
   uint32_t period;
 
-  /// firm_factors(f) of the firm `firm` (FirmA, FirmB) whose state at the start of the period is f.
-  LR_HD LR_INLINE FirmFactors factors(const FirmState& f, int32_t /*firm*/) const { return firm_factors(f); }
-  LR_HD LR_INLINE float decay(float relation, float inv_r0) const { return relation_decay(relation, inv_r0); }
   LR_HD LR_INLINE void normals(float eps[kPeriodNormals]) const {
     const Draw4 n0 = rng.draw(period, rng_stream::shock_normal_trust);
     const Draw4 n1 = rng.draw(period, rng_stream::shock_normal_stakes);

@@ -169,20 +169,20 @@ LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& 
 }  // namespace detail
 
 /// Period t of a live dyad after its scenario events: flows, perception, strategy change, counts, factors,
-/// termination, with the period's random numbers, factor sigmoids and relation decay from `in` (period_inputs.hpp).
+/// termination, with the period's random numbers from `in` (period_inputs.hpp).
 /// Returns the termination cause (Censored while the dyad goes on); the caller stops at p.periods.
 /// The CPU's lockstep SIMD path runs this period as kernels/cpu_simd/period_lanes.hpp: the same steps, with the same
 /// lane-generic formulas, and selects where this code branches. A change here is a change there
 /// (tests/cpp/test_cpu_simd.cpp compares whole runs of both bit for bit).
-template <int32_t kKernel = kAnyKernel, class Sink, class Inputs>
+template <int32_t kKernel = kAnyKernel, class Sink>
 LR_HD LR_INLINE int32_t dyad_period_body(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
-                                         int64_t slot, DyadState& s, int32_t t, const Inputs& in, Sink& sink) {
+                                         int64_t slot, DyadState& s, int32_t t, const StreamInputs& in, Sink& sink) {
   const bool propositional = kKernel == kAnyKernel ? p.kernel == KernelType::Propositional
                                                    : kKernel == static_cast<int32_t>(KernelType::Propositional);
   // Factors at the start of the period: they condition this period's strategy change.
-  const FirmFactors fa = in.factors(s.a, FirmA);
-  const FirmFactors fb = in.factors(s.b, FirmB);
-  const float decay = in.decay(s.relation, pc.inv_r0);
+  const FirmFactors fa = firm_factors(s.a);
+  const FirmFactors fb = firm_factors(s.b);
+  const float decay = relation_decay(s.relation, pc.inv_r0);
   const Capacity ca = capacity(s.a.alpha0, s.a.gamma0, decay);
   const Capacity cb = capacity(s.b.alpha0, s.b.gamma0, decay);
   const float rel_cov = relation_covariate(decay);

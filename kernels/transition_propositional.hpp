@@ -53,10 +53,13 @@ struct PropositionalDraws {
 
 /// Exploration's new strategy: floor(5 u / epsilon) for u uniform on (0, epsilon), i.e. each of the five
 /// strategies with probability 1/5, found by comparing u with epsilon k/5 (no division: on a GPU a
-/// division taken by any lane of a warp costs the whole warp a dozen instructions).
-LR_HD LR_INLINE int32_t uniform_strategy(float u, float epsilon) {
-  return static_cast<int32_t>(u >= 0.2f * epsilon) + static_cast<int32_t>(u >= 0.4f * epsilon) +
-         static_cast<int32_t>(u >= 0.6f * epsilon) + static_cast<int32_t>(u >= 0.8f * epsilon);
+/// division taken by any lane of a warp costs the whole warp a dozen instructions). Lane-generic: F float, or a
+/// vector of floats giving a vector of strategies.
+template <class F>
+LR_HD LR_INLINE auto uniform_strategy(F u, float epsilon) {
+  using I = decltype(lr_trunc_int(u));
+  return lr_select(u >= F(0.2f * epsilon), I(1), I(0)) + lr_select(u >= F(0.4f * epsilon), I(1), I(0)) +
+         lr_select(u >= F(0.6f * epsilon), I(1), I(0)) + lr_select(u >= F(0.8f * epsilon), I(1), I(0));
 }
 
 /// One step of the propositional kernel from the ordered pair (a, b). `detected_a/b`: the firm's suspicion

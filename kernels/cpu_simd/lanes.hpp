@@ -52,12 +52,6 @@ struct VecI {
   VecI() = default;
   explicit VecI(vi_t x) : v(x) {}
   VecI(int32_t x) : v(vi_t{} + x) {}  // NOLINT
-  static VecI load(const int32_t* p) {
-    VecI r;
-    __builtin_memcpy(&r.v, p, sizeof r.v);
-    return r;
-  }
-  void store(int32_t* p) const { __builtin_memcpy(p, &v, sizeof v); }
 };
 struct VecU {
   vu_t v;
@@ -80,7 +74,6 @@ LR_INLINE VecF operator/(VecF a, VecF b) { return VecF(a.v / b.v); }
 LR_INLINE VecF operator-(VecF a) { return VecF(-a.v); }
 LR_INLINE Mask operator<(VecF a, VecF b) { return Mask{a.v < b.v}; }
 LR_INLINE Mask operator>(VecF a, VecF b) { return Mask{a.v > b.v}; }
-LR_INLINE Mask operator<=(VecF a, VecF b) { return Mask{a.v <= b.v}; }
 LR_INLINE Mask operator>=(VecF a, VecF b) { return Mask{a.v >= b.v}; }
 LR_INLINE Mask operator==(VecF a, VecF b) { return Mask{a.v == b.v}; }
 
@@ -91,7 +84,6 @@ LR_INLINE VecI operator&(VecI a, VecI b) { return VecI(a.v & b.v); }
 LR_INLINE VecI operator|(VecI a, VecI b) { return VecI(a.v | b.v); }
 LR_INLINE Mask operator==(VecI a, VecI b) { return Mask{a.v == b.v}; }
 LR_INLINE Mask operator!=(VecI a, VecI b) { return Mask{a.v != b.v}; }
-LR_INLINE Mask operator<(VecI a, VecI b) { return Mask{a.v < b.v}; }
 LR_INLINE Mask operator>=(VecI a, VecI b) { return Mask{a.v >= b.v}; }
 LR_INLINE Mask operator>(VecI a, VecI b) { return Mask{a.v > b.v}; }
 LR_INLINE Mask operator<=(VecI a, VecI b) { return Mask{a.v <= b.v}; }

@@ -46,15 +46,15 @@ LR_INLINE void store_uniforms(const Draw4Lanes& d, const int32_t (&words)[kRows]
   for (int32_t k = 0; k < kRows; ++k) detail::u01_open_lanes(d.v[words[k]]).store(rows[k]);
 }
 
-/// StreamInputs' values for every lane at its dyad's next period, from the lanes' latent factors z[firm][k] and
-/// relation R after events.
+/// StreamInputs' values for every lane at its dyad's next period, from the lanes' states S after events.
 template <int32_t kKernel>
-LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const VecF (&z)[kFirms][kFirmFactors],
-                             VecF relation, PeriodLanes& out) {
-  for (int32_t firm = 0; firm < kFirms; ++firm)
-    for (int32_t k = 0; k < kFirmFactors; ++k) detail::sigmoid_lanes(z[firm][k]).store(out.factors[firm][k]);
+LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const DyadLanes& S, PeriodLanes& out) {
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    detail::sigmoid_lanes(S.a.z[k]).store(out.factors[FirmA][k]);
+    detail::sigmoid_lanes(S.b.z[k]).store(out.factors[FirmB][k]);
+  }
   // relation_decay: lr_exp(-relation * inv_r0).
-  detail::exp_lanes(-relation * VecF(pc.inv_r0)).store(out.decay);
+  detail::exp_lanes(-S.relation * VecF(pc.inv_r0)).store(out.decay);
 
   // The period's draws (StreamInputs).
   const VecU lo = VecU::load(L.dyad_lo), hi = VecU::load(L.dyad_hi), period = VecU::load(L.period);
@@ -84,27 +84,6 @@ LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const V
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_a), {0, 1, 2, 3}, out.jump_a);
   store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_b), {0, 1, 2}, out.jump_b);
 }
-
-/// The states of the dyads in flight, lane-major; every kernel runs its period for all lanes at once
-/// (period_lanes.hpp).
-struct LaneStates {
-  DyadLanes s;
-  LaneStates() { __builtin_memset(&s, 0, sizeof s); }  // idle lanes compute too (unused): keep them defined
-  void set(int32_t i, const DyadState& d) { set_lane(s, i, d); }
-  DyadState get(int32_t i) const { return lane(s, i); }
-  template <int32_t kKernel>
-  void inputs(const PointConstants& pc, const LaneIds& L, PeriodLanes& in) const {
-    const VecF z[kFirms][kFirmFactors] = {{s.a.z[0], s.a.z[1], s.a.z[2]}, {s.b.z[0], s.b.z[1], s.b.z[2]}};
-    period_inputs<kKernel>(pc, L, z, s.relation, in);
-  }
-  /// Runs the period of every lane; returns each lane's termination cause.
-  template <int32_t kKernel, class Sink>
-  VecI period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, const LaneIds& L,
-              const PeriodLanes& in, Sink& sink) {
-    const VecI t = lr_as_int(VecU::load(L.period));
-    return period_lanes<kKernel>(p, pc, lay, L.live, L.slot, t, s, in, sink);
-  }
-};
 
 /// The start states of the next kLanes dyads of the range, drawn for all of them at once (start_state with
 /// StartDrawsLanes), handed to lanes one by one as their dyads end (the CUDA backend's init ring does the same for
@@ -155,7 +134,8 @@ template <int32_t kKernel, class Sink>
 void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t begin,
                        uint64_t end, Sink& sink) {
   LaneIds L;
-  LaneStates S;
+  DyadLanes S;                        // the states of the dyads in flight
+  __builtin_memset(&S, 0, sizeof S);  // idle lanes compute too (unused): keep them defined
   PeriodLanes in;
   StartRing ring(p, pc, begin, end);
   int32_t live = 0;
@@ -164,7 +144,7 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
     DyadState s;
     L.live[i] = ring.pop(&dyad, &s);
     if (!L.live[i]) return;
-    S.set(i, s);
+    set_lane(S, i, s);
     L.dyad[i] = dyad;
     L.dyad_lo[i] = static_cast<uint32_t>(dyad);
     L.dyad_hi[i] = static_cast<uint32_t>(dyad >> 32);
@@ -182,18 +162,18 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
     if (p.n_events != 0)
       for (int32_t i = 0; i < kLanes; ++i)
         if (L.live[i]) {
-          DyadState s = S.get(i);
+          DyadState s = lane(S, i);
           apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
-          S.set(i, s);
+          set_lane(S, i, s);
         }
-    S.inputs<kKernel>(pc, L, in);
-    const VecI cause = S.period<kKernel>(p, pc, lay, L, in, sink);
+    period_inputs<kKernel>(pc, L, S, in);
+    const VecI cause = period_lanes<kKernel>(p, pc, lay, L.live, L.slot, lr_as_int(VecU::load(L.period)), S, in, sink);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
       const int32_t t = static_cast<int32_t>(L.period[i]);
       L.period[i] = static_cast<uint32_t>(t + 1);
       if (cause.v[i] != Censored || t + 1 >= p.periods) {
-        finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], S.get(i), cause.v[i], t + 1, sink);
+        finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], lane(S, i), cause.v[i], t + 1, sink);
         --live;
         start(i);
       }

@@ -35,67 +35,50 @@ struct alignas(64) DyadLanes {
   VecU fired;
 };
 
-LR_INLINE void set_firm_lane(FirmLanes& L, int32_t i, const FirmState& f) {
-  for (int32_t k = 0; k < kFirmFactors; ++k) {
-    L.level[k].v[i] = f.level[k];
-    L.z[k].v[i] = f.z[k];
-  }
-  L.alpha0.v[i] = f.alpha0;
-  L.gamma0.v[i] = f.gamma0;
-  L.receptivity_cap.v[i] = f.receptivity_cap;
-  L.knowledge.v[i] = f.knowledge;
-  L.x.v[i] = f.x;
-  L.y.v[i] = f.y;
-  L.suspicion.v[i] = f.suspicion;
-  L.intent.v[i] = f.intent;
-  L.strategy.v[i] = f.strategy;
-  L.exploit_run.v[i] = f.exploit_run;
-  L.violated.v[i] = f.violated;
+/// Calls f(vector member, scalar member) for every member of a DyadState and its DyadLanes twin: the one list that
+/// moves a dyad into a lane and out of it.
+template <class Lanes, class State, class F>
+LR_INLINE void for_each_member(Lanes& L, State& s, F&& f) {
+  const auto firm = [&f](auto& l, auto& x) {
+    for (int32_t k = 0; k < kFirmFactors; ++k) {
+      f(l.level[k], x.level[k]);
+      f(l.z[k], x.z[k]);
+    }
+    f(l.alpha0, x.alpha0);
+    f(l.gamma0, x.gamma0);
+    f(l.receptivity_cap, x.receptivity_cap);
+    f(l.knowledge, x.knowledge);
+    f(l.x, x.x);
+    f(l.y, x.y);
+    f(l.suspicion, x.suspicion);
+    f(l.intent, x.intent);
+    f(l.strategy, x.strategy);
+    f(l.exploit_run, x.exploit_run);
+    f(l.violated, x.violated);
+  };
+  firm(L.a, s.a);
+  firm(L.b, s.b);
+  f(L.relation, s.relation);
+  f(L.equity_a, s.equity_a);
+  f(L.hazard, s.hazard);
+  f(L.power_start, s.power_start);
+  f(L.power_a, s.power_a);
+  f(L.avoid_run, s.avoid_run);
+  f(L.fired, s.fired);
 }
+// Every member is in the list above: a member added to FirmState or DyadState must be added there too.
+static_assert(sizeof(FirmState) == (2 * kFirmFactors + 7 + 4) * 4, "FirmState changed: update for_each_member");
+static_assert(sizeof(DyadState) == 2 * sizeof(FirmState) + 7 * 4, "DyadState changed: update for_each_member");
 
-LR_INLINE FirmState firm_lane(const FirmLanes& L, int32_t i) {
-  FirmState f;
-  for (int32_t k = 0; k < kFirmFactors; ++k) {
-    f.level[k] = L.level[k].v[i];
-    f.z[k] = L.z[k].v[i];
-  }
-  f.alpha0 = L.alpha0.v[i];
-  f.gamma0 = L.gamma0.v[i];
-  f.receptivity_cap = L.receptivity_cap.v[i];
-  f.knowledge = L.knowledge.v[i];
-  f.x = L.x.v[i];
-  f.y = L.y.v[i];
-  f.suspicion = L.suspicion.v[i];
-  f.intent = L.intent.v[i];
-  f.strategy = L.strategy.v[i];
-  f.exploit_run = L.exploit_run.v[i];
-  f.violated = L.violated.v[i];
-  return f;
-}
-
+/// Puts dyad state s into lane i.
 LR_INLINE void set_lane(DyadLanes& L, int32_t i, const DyadState& s) {
-  set_firm_lane(L.a, i, s.a);
-  set_firm_lane(L.b, i, s.b);
-  L.relation.v[i] = s.relation;
-  L.equity_a.v[i] = s.equity_a;
-  L.hazard.v[i] = s.hazard;
-  L.power_start.v[i] = s.power_start;
-  L.power_a.v[i] = s.power_a;
-  L.avoid_run.v[i] = s.avoid_run;
-  L.fired.v[i] = s.fired;
+  for_each_member(L, s, [i](auto& lanes, const auto& value) { lanes.v[i] = value; });
 }
 
+/// The dyad state in lane i.
 LR_INLINE DyadState lane(const DyadLanes& L, int32_t i) {
   DyadState s;
-  s.a = firm_lane(L.a, i);
-  s.b = firm_lane(L.b, i);
-  s.relation = L.relation.v[i];
-  s.equity_a = L.equity_a.v[i];
-  s.hazard = L.hazard.v[i];
-  s.power_start = L.power_start.v[i];
-  s.power_a = L.power_a.v[i];
-  s.avoid_run = L.avoid_run.v[i];
-  s.fired = L.fired.v[i];
+  for_each_member(L, s, [i](const auto& lanes, auto& value) { value = lanes.v[i]; });
   return s;
 }
 
@@ -166,16 +149,6 @@ LR_INLINE VecI cut_transparency_lanes(VecI s) {
   return lr_pick(cut, s);
 }
 
-/// uniform_strategy (transition_propositional.hpp) of each lane's uniform.
-LR_INLINE VecI uniform_strategy_lanes(VecF u, float epsilon) {
-  VecI r(0);
-  for (int32_t k = 1; k < kStrategies; ++k) {
-    const float edge = (k == 1 ? 0.2f : k == 2 ? 0.4f : k == 3 ? 0.6f : 0.8f) * epsilon;
-    r = r + lr_select(u >= VecF(edge), VecI(1), VecI(0));
-  }
-  return r;
-}
-
 /// bin_of_scaled (output_layout.hpp) of each lane's value.
 LR_INLINE VecI bin_of_scaled_lanes(VecF scaled, int32_t n) {
   const VecI inside = lr_select(scaled < VecF(static_cast<float>(n)), lr_trunc_int(scaled), VecI(n - 1));
@@ -220,14 +193,10 @@ LR_INLINE void propositional_step_lanes(const ModelParams& p, VecI a, VecI b, co
   PropositionBetaLanes beta;
   {
     const VecI prop = lr_select(proposition == VecI(NoProposition), VecI(0), proposition);
-    float b0[kPropositions], bk[kFactors][kPropositions];
-    for (int32_t q = 0; q < kPropositions; ++q) {
-      b0[q] = p.beta[q].b0;
-      for (int32_t k = 0; k < kFactors; ++k) bk[k][q] = p.beta[q].beta[k];
-    }
     for (int32_t i = 0; i < kLanes; ++i) {
-      beta.b0.v[i] = b0[prop.v[i]];
-      for (int32_t k = 0; k < kFactors; ++k) beta.beta[k].v[i] = bk[k][prop.v[i]];
+      const PropositionBeta& b_i = p.beta[prop.v[i]];
+      beta.b0.v[i] = b_i.b0;
+      for (int32_t k = 0; k < kFactors; ++k) beta.beta[k].v[i] = b_i.beta[k];
     }
   }
   const VecF eta_a = empower_predictor(beta, fa, relation_cov);
@@ -248,8 +217,8 @@ LR_INLINE void propositional_step_lanes(const ModelParams& p, VecI a, VecI b, co
   nb = lr_select(barrier_moves_b, barrier_b, nb);
 
   // Exploration noise last.
-  na = lr_select(u_explore_a < VecF(p.epsilon), uniform_strategy_lanes(u_explore_a, p.epsilon), na);
-  nb = lr_select(u_explore_b < VecF(p.epsilon), uniform_strategy_lanes(u_explore_b, p.epsilon), nb);
+  na = lr_select(u_explore_a < VecF(p.epsilon), uniform_strategy(u_explore_a, p.epsilon), na);
+  nb = lr_select(u_explore_b < VecF(p.epsilon), uniform_strategy(u_explore_b, p.epsilon), nb);
   *next_a = na;
   *next_b = nb;
 }
@@ -333,29 +302,21 @@ LR_INLINE VecI period_lanes(const ModelParams& p, const PointConstants& pc, cons
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
   {
-    const VecI from = s.a.strategy * VecI(kStrategies) + s.b.strategy;
+    const VecI from = s.a.strategy * VecI(kStrategies) + s.b.strategy;  // pair_index
     const VecI to = next_a * VecI(kStrategies) + next_b;
-    const VecI cell = from * VecI(kPairStates) + to;
+    // The bin of each binned factor (kBinnedFactors axes, in binned_axis order).
     const int32_t bins = p.factor_bins;
-    // Offsets within the binned section (OutputLayout::binned_index): ((axis * bins + bin) * 25 + from) * 25 + to.
-    VecI binned[kBinnedFactors];
+    VecI bin[kBinnedFactors];
     const float unit = static_cast<float>(bins);  // factor_bin_unit: histogram_bin on [0, 1), v / 1 = v exactly
     for (int32_t firm = 0; firm < kFirms; ++firm)
-      for (int32_t k = 0; k < kFirmFactors; ++k) {
-        const int32_t axis = binned_axis(firm, k);
-        const VecI bin = bin_of_scaled_lanes(fac[firm][k] * VecF(unit), bins);
-        binned[axis] = (VecI(axis * bins) + bin) * VecI(kPairStates * kPairStates) + cell;
-      }
-    {
-      const int32_t axis = binned_axis(FirmA, Relation);
-      const VecI bin = bin_of_scaled_lanes(s.relation * VecF(pc.relation_bin_scale), bins);
-      binned[axis] = (VecI(axis * bins) + bin) * VecI(kPairStates * kPairStates) + cell;
-    }
+      for (int32_t k = 0; k < kFirmFactors; ++k)
+        bin[binned_axis(firm, k)] = bin_of_scaled_lanes(fac[firm][k] * VecF(unit), bins);
+    bin[binned_axis(FirmA, Relation)] = bin_of_scaled_lanes(s.relation * VecF(pc.relation_bin_scale), bins);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!live[i]) continue;
-      sink.count_period(lay.transitions + static_cast<uint64_t>(cell.v[i]));
+      sink.count_period(lay.transition_index(from.v[i], to.v[i]));
       for (int32_t axis = 0; axis < kBinnedFactors; ++axis)
-        sink.count_period(lay.transitions_by_bin + static_cast<uint64_t>(binned[axis].v[i]));
+        sink.count_period(lay.binned_index(axis, bin[axis].v[i], from.v[i], to.v[i]));
       sink.count_period(lay.occupancy_index(t.v[i], from.v[i]));
       if (slot[i] >= 0) {
         const TrajectoryRow row{from.v[i],
