@@ -1,5 +1,6 @@
 # The two README commands: `make baseline` (main job) and `make test` (all tests).
-# Both install missing Debian/PyPI packages first (scripts/install_deps.sh) and build.
+# Both install missing Debian/PyPI packages first (scripts/install_deps.sh) and build. The command line is the Python
+# console script (`learnrace`, run here as `python -m learnrace.cli` so that it need not be on PATH).
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PYTHON ?= python3
@@ -15,9 +16,9 @@ build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-baseline: build
+baseline: python-install
 	mkdir -p data
-	$(BUILD)/bin/learnrace run experiments/baseline.toml -o data/baseline.h5 --backend cpu --threads $(THREADS)
+	$(PYTHON) -m learnrace.cli run experiments/baseline.toml -o data/baseline.h5 --backend cpu --threads $(THREADS)
 
 python-install: deps
 	$(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation .

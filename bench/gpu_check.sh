@@ -188,10 +188,11 @@ fi
 report
 
 # --- peers: the CUDA engine vs JAX on the same GPU, same dyads and periods (bench/run_peers.py --gpu). It needs
-# JAX's GPU backend (jax[cuda12]) on the machine; without it the step records why and passes. ---
-if [ "${SKIP_PEERS:-0}" != 1 ]; then
+# JAX's GPU backend (jax[cuda12]) on the machine; without it the step records why and passes. The engine runs as
+# `learnrace run` (python3 -m learnrace.cli) of the package built with CUDA above. ---
+if [ "${SKIP_PEERS:-0}" != 1 ] && [ "$PYTHON_TESTS" = 1 ]; then
   # shellcheck disable=SC2086 # PEERS_DYADS is a list
-  TMO=420 step peers_gpu env LEARNRACE_BIN="$BUILD/bin/learnrace" python3 "$ROOT/bench/run_peers.py" --gpu \
+  TMO=420 step peers_gpu python3 "$ROOT/bench/run_peers.py" --gpu \
     --dyads ${PEERS_DYADS:-1e6 1e7} --repeat "${PEERS_REPEAT:-2}" --out "$WORK/peers_gpu.md"
   report
 fi

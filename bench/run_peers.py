@@ -2,7 +2,7 @@
 """The engine and its peers (bench/peers: NumPy, JAX, Mesa) on the same experiment, timed side by side.
 
 usage: run_peers.py [--dyads N ...] [--periods T] [--repeat R] [--mesa-max-dyads M] [--modes 1,all]
-                    [--binary build/bin/learnrace] [--out FILE.md] [--append NOTES.md] [--gpu]
+                    [--cli 'python3 -m learnrace.cli'] [--out FILE.md] [--append NOTES.md] [--gpu]
 
 Every implementation simulates the engine's default propositional point (the parameters are read from the engine's
 run file) with the same dyads and periods. Each measurement is a fresh process, so the repeats interleave
@@ -47,19 +47,20 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, binary: str, backend: str) -> dict:
+def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, cli: str, backend: str) -> dict:
     """One timed run in this process: wall seconds, CPU seconds (all threads), live dyad-periods."""
     from peers import engine
 
     if impl == "engine":
-        # CPU time of the CLI process, less that of a one-dyad run (process start, configuration, file writing).
+        # CPU time of the `learnrace run` process, less that of a one-dyad run (process start and imports,
+        # configuration, file writing).
         c0 = _children_cpu()
-        _, params = engine.run_cli(binary, 1, periods, seed, threads, backend=backend)
+        _, params = engine.run_cli(cli, 1, periods, seed, threads, backend=backend)
         c1 = _children_cpu()
-        result, _ = engine.run_cli(binary, dyads, periods, seed, threads, backend=backend)
+        result, _ = engine.run_cli(cli, dyads, periods, seed, threads, backend=backend)
         cpu = (_children_cpu() - c1) - (c1 - c0)
     else:
-        _, params = engine.run_cli(binary, 1, periods, seed, 1)  # the engine's parameters, from its run file
+        _, params = engine.run_cli(cli, 1, periods, seed, 1)  # the engine's parameters, from its run file
         if impl == "numpy":
             from peers import numpy_peer as peer
         elif impl == "jax":
@@ -82,7 +83,7 @@ def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, binary:
     }
 
 
-def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, binary: str, backend: str) -> dict:
+def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, cli: str, backend: str) -> dict:
     """Run `worker` in a fresh process (pinned to one core in mode 1)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(HERE) + os.pathsep + env.get("PYTHONPATH", "")
@@ -93,7 +94,7 @@ def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, bina
     if backend == "cpu":
         env["JAX_PLATFORMS"] = "cpu"
     args = [sys.executable, __file__, "--worker", impl, "--dyads", str(dyads), "--periods", str(periods)]
-    args += ["--seed", str(seed), "--threads", str(threads), "--binary", binary, "--backend", backend]
+    args += ["--seed", str(seed), "--threads", str(threads), "--cli", cli, "--backend", backend]
     first_core = min(os.sched_getaffinity(0))
     pin = (lambda: os.sched_setaffinity(0, {first_core})) if one_core else None
     out = subprocess.run(args, env=env, preexec_fn=pin, capture_output=True, text=True)
@@ -182,7 +183,7 @@ def run_all(args, impls: tuple, modes: list, backend: str, log) -> dict:
             for r in range(args.repeat):
                 order = block[r % len(block) :] + block[: r % len(block)]
                 for impl in order:
-                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", args.binary, backend)
+                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", args.cli, backend)
                     res["round"] = r
                     rows.append(res)
                     rate = res["dyad_periods"] / res["seconds"]
@@ -210,8 +211,8 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         + (
             ""
             if args.gpu
-            else ", and the CPU time it used (all its threads; engine: the CLI process's, less that of a one-dyad "
-            "run). On a shared machine the CPU time is the steadier measure of work per core"
+            else ", and the CPU time it used (all its threads; engine: the `learnrace run` process's, less that of a "
+            "one-dyad run). On a shared machine the CPU time is the steadier measure of work per core"
         )
         + ". Throughput = its live dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
@@ -233,7 +234,7 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
     return "\n".join(lines) + "\n"
 
 
-def gpu_ready(binary: str) -> str:
+def gpu_ready(cli: str) -> str:
     """'' when the CUDA engine and JAX's GPU backend can both run, else why not."""
     try:
         subprocess.run(["nvidia-smi", "-L"], capture_output=True, check=True)
@@ -245,7 +246,7 @@ def gpu_ready(binary: str) -> str:
     from peers import engine
 
     try:
-        engine.run_cli(binary, 1000, 10, 1, 0, backend="cuda")
+        engine.run_cli(cli, 1000, 10, 1, 0, backend="cuda")
     except (OSError, subprocess.CalledProcessError) as e:
         return f"the CUDA engine did not run ({e})"
     return ""
@@ -258,7 +259,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--mesa-max-dyads", type=lambda s: int(float(s)), default=20_000, help="Mesa runs only up to this")
     ap.add_argument("--modes", default="1,all", help="comma-separated: 1 (one core), all (all cores)")
-    ap.add_argument("--binary", default=None, help="the C++ CLI (default: $LEARNRACE_BIN or build/bin/learnrace)")
+    ap.add_argument("--cli", default=None, help="the learnrace command (default: $LEARNRACE_CLI, else python -m ...)")
     ap.add_argument("--out", default=None, help="the markdown report (default bench/results/peers-MACHINE-DATE.md)")
     ap.add_argument("--append", default=None, help="a markdown file appended to the report (e.g. a profile)")
     ap.add_argument("--gpu", action="store_true", help="CUDA engine vs JAX on the GPU instead")
@@ -270,19 +271,19 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from peers import engine
 
-    args.binary = args.binary or engine.find_binary()
-    if args.binary is None:
-        print("run_peers: no C++ CLI: build it (cmake --build build --target learnrace) or set LEARNRACE_BIN")
+    args.cli = args.cli or engine.find_cli()
+    if args.cli is None:
+        print("run_peers: the learnrace package is not installed (pip install . from the repository)")
         return 2
     if args.worker:
-        res = worker(args.worker, args.dyads[0], args.periods, args.seed, args.threads, args.binary, args.backend)
+        res = worker(args.worker, args.dyads[0], args.periods, args.seed, args.threads, args.cli, args.backend)
         print(json.dumps(res))
         return 0
 
     args.load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
     command = "python3 bench/run_peers.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.gpu:
-        why = gpu_ready(args.binary)
+        why = gpu_ready(args.cli)
         if why:
             print(f"run_peers --gpu: skipped: {why}")
             return 0

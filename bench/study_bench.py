@@ -42,10 +42,10 @@ def machine() -> str:
 
 
 def lived(values, dyads: int) -> float:
-    """Dyad-periods lived by a study: per point the mean duration (duration_rmst) x its dyads."""
+    """Dyad-periods lived by a study: per point the mean duration (mean_duration) x its dyads."""
     from learnrace import outcomes
 
-    j = outcomes.NAMES.index("duration_rmst")
+    j = outcomes.NAMES.index("mean_duration")
     return float(np.sum(values.estimate[:, j] * values.n[:, j]))
 
 

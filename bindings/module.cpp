@@ -25,14 +25,12 @@
 #include <thread>
 
 #include "backend.hpp"
-#include "cli_args.hpp"
 #include "config.hpp"
 #include "driver.hpp"
 #include "h5_run_file.hpp"
 #include "output_file.hpp"
 #include "proposition_table.hpp"
 #include "run_handle.hpp"
-#include "summary.hpp"
 #include "version.hpp"
 
 namespace py = pybind11;
@@ -126,7 +124,6 @@ std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backe
   options.backend = resolve_backend(parse_backend(backend));
   options.threads = static_cast<int>(threads);
   options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
-  options.progress_bar = false;  // Python draws its own (tqdm or a plain one)
   std::atomic<bool> cancel{false};
   options.cancel = &cancel;
 
@@ -196,18 +193,6 @@ std::shared_ptr<RunHandle> read_file(const std::string& path) {
     handle->relation_bin_max = std::numeric_limits<float>::quiet_NaN();
   }
   return handle;
-}
-
-std::string file_info(const std::string& path) {
-  std::ostringstream out;
-  print_file_info(path, out);
-  return out.str();
-}
-
-std::string headlines_text(const RunHandle& h) {
-  std::ostringstream out;
-  print_headlines(h.result, out);
-  return out.str();
 }
 
 std::string cuda_reason() {
@@ -288,7 +273,6 @@ PYBIND11_MODULE(_core, m) {
           [](const py::object& h, const std::string& name) { return bindings::trajectory_array(h, name); },
           py::arg("name"), "trajectory dataset with a point axis")
       .def("counts", &bindings::point_counts, py::arg("point"), "flat count array of one point (a view)")
-      .def("headlines", &headlines_text, "the headline table the C++ CLI prints after a run")
       .def("_counts_buffer", &bindings::counts_buffer,
            "every count word [P * layout words] as a WRITABLE view (MPI reductions into a run; not public)")
       .def("_trajectory_buffer", &bindings::trajectory_buffer, py::arg("name"),
@@ -347,7 +331,6 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("toml_text"), py::arg("source_name") = "<string>", "validate an experiment without running it");
   m.def("read_file", &read_file, py::arg("path"), "read a run file with the C++ reader");
-  m.def("file_info", &file_info, py::arg("path"), "what `learnrace info FILE.h5` prints");
   m.def(
       "check_file",
       [](const std::string& path) {
@@ -362,14 +345,15 @@ PYBIND11_MODULE(_core, m) {
   m.def("cuda_unavailable_reason", &cuda_reason, "why the CUDA backend cannot run ('' when it can)");
   m.def(
       "check_output_path",
-      [](const std::string& output, const std::string& experiment) {
+      [](const std::string& output, const std::string& source) {
         try {
-          check_output_path(output, experiment);
-        } catch (const UsageError& e) {
+          check_output_path(output, source);
+        } catch (const std::runtime_error& e) {
           throw py::value_error(e.what());
         }
       },
-      py::arg("output"), py::arg("experiment"), "the C++ CLI's checks of -o before a run (ValueError if refused)");
+      py::arg("output"), py::arg("source"),
+      "refuse an output path before a run writes it (ValueError naming the path and the reason; output_file.hpp)");
   m.def("temp_path_for", &temp_path_for, py::arg("target"),
         "a fresh temporary name beside target, TARGET.tmp-<pid>-<random> (the writers' one naming scheme)");
   m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),

@@ -1,7 +1,5 @@
 #include "driver.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,7 +7,6 @@
 #include <stdexcept>
 
 #include "backend.hpp"
-#include "progress_bar.hpp"
 
 namespace learnrace {
 
@@ -106,7 +103,6 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
 
   const uint64_t chunk = options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend);
   const uint64_t total = (last - first) * static_cast<uint64_t>(n_points);
-  ProgressBar bar(options.progress_bar && isatty(STDERR_FILENO), total);
   const auto start = std::chrono::steady_clock::now();
   for (uint64_t begin = first; begin < last; begin += chunk) {
     if (cancel_requested(options.cancel)) throw RunCancelled();
@@ -124,10 +120,8 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     else
       run_chunk_cpu(request);
     const uint64_t done = (request.dyad_end - first) * static_cast<uint64_t>(n_points);
-    bar.update(done);
     if (options.on_progress) options.on_progress(done, total);
   }
-  bar.finish();
   if (cancel_requested(options.cancel)) throw RunCancelled();  // also seen after the last chunk
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

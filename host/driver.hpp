@@ -24,10 +24,9 @@ const char* backend_name(BackendKind kind);
 
 struct DriverOptions {
   BackendKind backend = BackendKind::Cpu;
-  int threads = 0;            // CPU threads (0 = OpenMP default)
-  int32_t cpu_lanes = 0;      // CPU dyads in lockstep per thread: ChunkRequest::cpu_lanes (0 = widest supported)
-  uint64_t chunk_dyads = 0;   // 0 = default_chunk_dyads(config, backend)
-  bool progress_bar = false;  // draw a bar on stderr (only when stderr is a terminal)
+  int threads = 0;           // CPU threads (0 = OpenMP default)
+  int32_t cpu_lanes = 0;     // CPU dyads in lockstep per thread: ChunkRequest::cpu_lanes (0 = widest supported)
+  uint64_t chunk_dyads = 0;  // 0 = default_chunk_dyads(config, backend)
   /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
   std::function<void(uint64_t, uint64_t)> on_progress;
   /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every

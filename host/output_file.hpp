@@ -35,6 +35,10 @@ std::vector<std::string> remove_stale_temps(const std::string& target);
 /// again. Throws std::runtime_error whose message names the path and the reason.
 void check_output_writable(const std::string& target);
 
+/// check_output_writable, and that `output` is not the file `source` the run reads (its experiment or study file;
+/// empty: none). What `learnrace run` / `learnrace sweep` check before they simulate. Throws std::runtime_error.
+void check_output_path(const std::string& output, const std::string& source);
+
 /// Writes `bytes` to a new temporary file beside `target`, syncs it, and renames it over `target` (an existing
 /// target must be a regular file). Stale temporary files of dead runs are removed first. When `cancel` is set
 /// before the rename, the temporary file is removed and RunCancelled thrown; on any error the temporary file is

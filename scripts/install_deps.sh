@@ -5,7 +5,7 @@ set -euo pipefail
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
               libgtest-dev googletest pybind11-dev clang-format
-              libopenmpi-dev openmpi-bin)  # MPI: mpirun -n R learnrace run/sweep (docs/sensitivity.md)
+              libopenmpi-dev openmpi-bin)  # MPI for mpi4py: mpirun -n R learnrace run/sweep (docs/sensitivity.md)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm SALib
               pytest nbclient nbformat ipykernel scikit-build-core pybind11 mpi4py
               "jax[cpu]" mesa)  # jax, mesa: bench/peers (the pyproject extra `peers`)

@@ -1,10 +1,13 @@
-"""The engine's side of a comparison: one propositional point at the model defaults, run by the C++ CLI
-(``learnrace run``) or by ``learnrace.run``, read back as a :class:`PeerResult` with the point's :class:`Params`."""
+"""The engine's side of a comparison: one propositional point at the model defaults, run by the command line
+(``learnrace run``, the console script) or by ``learnrace.run``, read back as a :class:`PeerResult` with the point's
+:class:`Params`."""
 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Tuple
@@ -21,23 +24,30 @@ def experiment_toml(dyads: int, periods: int, seed: int) -> str:
     return f"[run]\ndyads = {dyads}\nperiods = {periods}\nseed = {seed}\n"
 
 
-def find_binary() -> str | None:
-    """The C++ CLI: $LEARNRACE_BIN, else build/bin/learnrace of this tree, else None."""
-    path = os.environ.get("LEARNRACE_BIN") or str(ROOT / "build" / "bin" / "learnrace")
-    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+def find_cli() -> str | None:
+    """The command line, as a shell-quoted command: $LEARNRACE_CLI, else this Python's ``-m learnrace.cli`` when the
+    learnrace package is installed, else None."""
+    if os.environ.get("LEARNRACE_CLI"):
+        return os.environ["LEARNRACE_CLI"]
+    try:
+        import learnrace  # noqa: F401
+    except ImportError:
+        return None
+    return shlex.join([sys.executable, "-m", "learnrace.cli"])
 
 
 def run_cli(
-    binary: str, dyads: int, periods: int, seed: int, threads: int = 0, backend: str = "cpu"
+    cli: str, dyads: int, periods: int, seed: int, threads: int = 0, backend: str = "cpu"
 ) -> Tuple[PeerResult, Params]:
-    """Run the C++ CLI (on the CPU backend unless told otherwise) and read its run file (h5py)."""
+    """Run ``learnrace run`` (``cli``, a shell-quoted command; on the CPU backend unless told otherwise) in a fresh
+    process and read its run file (h5py)."""
     import h5py
 
     with tempfile.TemporaryDirectory(prefix="peers-") as tmp:
         exp, out = Path(tmp) / "experiment.toml", Path(tmp) / "run.h5"
         exp.write_text(experiment_toml(dyads, periods, seed))
-        cmd = [binary, "run", str(exp), "-o", str(out), "--backend", backend, "--threads", str(threads), "-q"]
-        subprocess.run(cmd, check=True)
+        cmd = [*shlex.split(cli), "run", str(exp), "-o", str(out), "--backend", backend, "--threads", str(threads)]
+        subprocess.run([*cmd, "-q"], check=True)
         with h5py.File(out, "r") as f:
             result = PeerResult(
                 np.asarray(f["counts/transitions"][0], np.int64),
@@ -60,12 +70,9 @@ def run_python(dyads: int, periods: int, seed: int, threads: int = 0) -> Tuple[P
 
 
 def run_engine(dyads: int, periods: int, seed: int, threads: int = 0) -> Tuple[PeerResult, Params]:
-    """``learnrace.run`` where the package is installed, else the C++ CLI; RuntimeError when neither is there."""
+    """``learnrace.run`` (the installed package) on the CPU backend; RuntimeError when the package is not there."""
     try:
         import learnrace  # noqa: F401
     except ImportError:
-        binary = find_binary()
-        if binary is None:
-            raise RuntimeError("neither the learnrace package nor the CLI (build/bin/learnrace) is available") from None
-        return run_cli(binary, dyads, periods, seed, threads)
+        raise RuntimeError("the learnrace package is not installed (pip install . from the repository)") from None
     return run_python(dyads, periods, seed, threads)

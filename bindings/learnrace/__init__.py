@@ -55,6 +55,7 @@ _LAZY = (
     "sensitivity",
     "plots_study",
     "outcomes",
+    "headlines",
     "study_file",
 )
 

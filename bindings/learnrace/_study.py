@@ -81,16 +81,26 @@ class StudyResults:
 
     @property
     def registry(self) -> pd.DataFrame:
-        """The outcomes stored: name, kind (share, mean, median), unit (what n counts), doc."""
-        return self._data["registry"].copy()
+        """The outcomes stored: name, kind (share, period_share, mean, quantile), unit (what n counts), doc, and from
+        the registry of this version (learnrace.outcomes) their label, short label, scale and interval method."""
+        stored = self._data["registry"][["name", "kind", "unit", "doc"]]
+        labels = registry.table()[["name", "label", "short", "scale", "ci_method"]]
+        return stored.merge(labels, on="name", how="left")
+
+    def _frames(self) -> Tuple[pd.DataFrame, pd.DataFrame]:
+        stored = self._data["registry"]  # the outcomes this study stored, by name (learnrace.outcomes)
+        names, kinds = list(stored["name"]), list(stored["kind"])
+        return registry.frames(self.values, self.design.points[POINT_COLUMN], names, kinds)
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        return registry.frames(self.values, self.design.points[POINT_COLUMN])[0]
+        """One row per point: ``point`` and one column per outcome, by its registry name."""
+        return self._frames()[0]
 
     @property
     def counts(self) -> pd.DataFrame:
-        return registry.frames(self.values, self.design.points[POINT_COLUMN])[1]
+        """The outcomes' counts in long form: point, outcome, n, successes (shares), sd (means)."""
+        return self._frames()[1]
 
     @property
     def analysis(self) -> pd.DataFrame | None:
@@ -313,18 +323,27 @@ def study(
     """
     from . import _core
 
-    options = check_run_arguments(backend, None, None, progress, threads, None)
-    if not isinstance(resume, bool):
-        raise ConfigError(f"resume: {resume!r} is not True or False", "resume")
-    if output is not None:
-        output = os.fspath(output)
-        _core.check_output_path(output, source if isinstance(source, str) and os.path.isfile(source) else "")
-    elif resume:
-        raise ConfigError("resume: a study resumes from the checkpoint beside its output file; give output", "resume")
-    d, base = _prepare(source, design, dyads, seed)
     ranks = _mpi.world()
-    options["threads"] = _mpi.share_node(ranks, options["backend"], options["threads"])
-    checked = _check_design(base, d)
+    _mpi.collectives_begin()
+    error = None
+    try:  # every rank checks alike; a failure on any rank stops them all (one message)
+        options = check_run_arguments(backend, None, None, progress, threads, None)
+        if not isinstance(resume, bool):
+            raise ConfigError(f"resume: {resume!r} is not True or False", "resume")
+        if output is not None:
+            output = os.fspath(output)
+            _core.check_output_path(output, source if isinstance(source, str) and os.path.isfile(source) else "")
+        elif resume:
+            raise ConfigError(
+                "resume: a study resumes from the checkpoint beside its output file; give output", "resume"
+            )
+        d, base = _prepare(source, design, dyads, seed)
+        # the rank's GPU is chosen (CUDA_VISIBLE_DEVICES) before anything starts CUDA, cuda_available() included
+        options["threads"] = _mpi.share_node(ranks, options["backend"], options["threads"])
+        checked = _check_design(base, d)
+    except (ConfigError, FileFormatError, OSError, ValueError) as e:
+        error = e
+    ranks.agree(error)
     base_toml = dict_to_toml(base)
     fingerprint = _fingerprint(base_toml, d)
     size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"])
@@ -341,12 +360,9 @@ def study(
     if ranks.lead and checkpoint is not None:
         try:
             parts = _open_checkpoint(checkpoint, resume)
-        except (ConfigError, FileFormatError) as e:
+        except (ConfigError, FileFormatError, OSError) as e:
             error = e
-    if not ranks.all(error is None):
-        if error is not None:
-            raise error
-        raise RuntimeError("rank 0 refused the study's checkpoint")
+    ranks.agree(error)
     if parts and progress:
         print(
             f"learnrace sweep: resuming: {_checkpoint.covered(d.n_points, parts)} of {d.n_points} points from the "
@@ -354,22 +370,19 @@ def study(
             file=sys.stderr,
         )
     pending = _checkpoint.pending_blocks(d.n_points, _checkpoint.done_ranges(parts), size)
-    if ranks.comm is not None:
-        pending = ranks.comm.bcast(pending, root=0)
+    pending = _mpi.broadcast(ranks, pending)
     mine = pending[ranks.rank :: ranks.size]
 
     finished, error = _run_blocks(base, d, mine, checked["dyads"], options, checkpoint, ranks, progress)
-    if not ranks.all(error is None):
+    first = ranks.first_failed(error is not None)
+    if first >= 0:
         if ranks.lead and checkpoint is not None and not checkpoint.has_parts():
             checkpoint.remove()  # nothing finished (e.g. no usable GPU): no checkpoint for --resume to insist on
-        if error is not None:
-            raise error
-        raise RuntimeError("another MPI rank failed; see its message")
-    if ranks.comm is not None:
-        gathered = ranks.comm.gather(finished, root=0)
-        if not ranks.lead:
-            return None
-        finished = [part for rank_parts in gathered for part in rank_parts]
+        ranks.raise_failed(error, first)
+    finished = _gather_parts(ranks, finished)
+    _mpi.collectives_done()
+    if not ranks.lead:
+        return None
     parts = sorted(parts + finished, key=lambda p: p[0])
     values = _checkpoint.assemble(d.n_points, parts)
     analysis, skipped = _analyse(d, values)
@@ -399,6 +412,27 @@ def study(
         result.save(output)
         checkpoint.remove()
     return result
+
+
+def _gather_parts(ranks: _mpi.Ranks, finished: List) -> List:
+    """Every rank's finished blocks on rank 0 (its list; an empty list elsewhere): which blocks, then their outcome
+    arrays in messages of bounded size (learnrace._mpi.send)."""
+    if ranks.comm is None:
+        return finished
+    blocks = _mpi.exchange(ranks, [(first, end) for first, end, _ in finished])
+    if not ranks.lead:
+        for _, _, values in finished:
+            for array in values:
+                _mpi.send(ranks, np.ascontiguousarray(array), 0)
+        return []
+    out = list(finished)
+    for source in range(1, ranks.size):
+        for first, end in blocks[source]:
+            values = registry.OutcomeArrays.empty(end - first)
+            for array in values:
+                _mpi.recv(ranks, array, source)
+            out.append((first, end, values))
+    return out
 
 
 def _open_checkpoint(checkpoint: _checkpoint.Checkpoint, resume: bool) -> list:

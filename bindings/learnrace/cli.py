@@ -1,4 +1,7 @@
-"""``learnrace`` console script: the C++ CLI (host/cli_main.cpp) from Python, same subcommands, flags, exit codes.
+"""``learnrace``: the command line of learnrace (the console script ``pip install .`` installs; ``python -m
+learnrace.cli`` is the same). It is the only one: the C++ executable of earlier versions is gone, since studies,
+export and inference are Python features, the wheel ships no MPI-linked binary, and with one front end the outcome
+registry (learnrace.outcomes) lives in one language.
 
     learnrace run EXPERIMENT.toml -o OUT.h5 [--dyads N] [--seed S] [--threads K] [--backend auto|cpu|cuda]
                   [--chunk N] [-q]
@@ -11,10 +14,11 @@
 Exit codes: 0 success; 2 usage or configuration error, or a file that is not a learnrace run file (the message
 names the key or flag; nothing is written); 1 runtime error or interrupted (SIGINT/Ctrl-C or SIGTERM: the run stops
 within a block of dyads, nothing is written and an existing output file is kept; a sweep keeps its finished blocks in
-OUT.h5.checkpoint/ for --resume).
+OUT.h5.checkpoint/ for --resume; a second signal ends the process at once).
 
 Under ``mpirun -n R``, ``run`` splits the experiment's dyads across the ranks and ``sweep`` the study's blocks of
-points (learnrace._mpi); rank 0 writes the file, the same for every R.
+points (learnrace._mpi, mpi4py); rank 0 writes the file, the same for every R. A failure every rank sees (a bad
+experiment) ends every rank with one message; a failure or signal on one rank ends the whole launch (MPI_Abort).
 """
 
 from __future__ import annotations
@@ -26,10 +30,19 @@ import sys
 import time
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
+_EPILOG = """\
+An experiment or study file is checked completely before anything runs: an unknown key, a wrong type, an
+out-of-range value or inconsistent settings stop with a message naming the key (experiments/baseline.toml documents
+every key; docs/sensitivity.md the [study] table). Output files are written to OUT.h5.tmp-<pid>-<random> and renamed
+over OUT.h5 when complete.
+
+exit status: 0 success; 2 usage or configuration error, or not a learnrace file (nothing written); 1 runtime error,
+or interrupted (SIGINT/Ctrl-C or SIGTERM: nothing written, an existing output file kept; a second signal ends the
+process at once)."""
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's own exit code is 2 too; keep the C++ CLI's wording
+    def error(self, message):  # argparse's own exit code is 2 too; one line and a hint
         self.exit(EXIT_USAGE, f"learnrace: {message}\nTry 'learnrace --help'.\n")
 
 
@@ -47,7 +60,12 @@ def _engine_options(command: argparse.ArgumentParser, dyads_help: str) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="learnrace", description="Learning-race dynamics in two-firm alliances.")
+    p = _Parser(
+        prog="learnrace",
+        description="Learning-race dynamics in two-firm alliances.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("-V", "--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     r = sub.add_parser("run", help="run an experiment and write the run file")
@@ -76,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     w.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     i = sub.add_parser("info", help="print a run or study file's schema version, configuration and headline numbers")
-    i.add_argument("file", help="run file (.h5)")
+    i.add_argument("file", help="run or study file (.h5)")
     e = sub.add_parser("export", help="write a run file's tables as tidy CSV files for spreadsheets")
     e.add_argument("file", help="run file (.h5)")
     e.add_argument("--csv", required=True, metavar="DIR", help="directory for the CSV files (created if missing)")
@@ -85,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
 
 class _Stopped(KeyboardInterrupt):
     """SIGINT or SIGTERM during a run (a KeyboardInterrupt, so the engine cancels the run the same way)."""
+
+
+class _UsageError(Exception):
+    """A command line that cannot work (exit 2, with a hint to --help)."""
 
 
 _stop_signal = {"name": "SIGINT", "written": False}
@@ -96,59 +118,80 @@ def _on_stop_signal(signum, frame):
     raise _Stopped()
 
 
+def _catch_stop_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_stop_signal)
+
+
+def _input_file(path: str, what: str) -> None:
+    """Refuses an experiment or study file that is missing or a directory (ConfigError: exit 2, one line)."""
+    from learnrace import ConfigError
+
+    if os.path.isdir(path):
+        article = "an" if what[0] in "aeiou" else "a"
+        raise ConfigError(f"{path}: is a directory, not {article} {what} file (give a .toml file)", "")
+    if not os.path.isfile(path):
+        raise ConfigError(f"{path}: no such {what} file", "")
+
+
 def _run(args) -> int:
     import learnrace
-    from learnrace import _core, _mpi
+    from learnrace import _core, _mpi, headlines
     from learnrace._arguments import check_run_arguments
     from learnrace.api import run_checked
 
-    if not os.path.isfile(args.experiment):
-        raise learnrace.ConfigError(f"{args.experiment}: no such experiment file", "")
-    try:
-        _core.check_output_path(args.output, args.experiment)  # refused before anything is simulated
-    except ValueError as e:
-        print(f"learnrace: {e}\nTry 'learnrace --help'.", file=sys.stderr)
-        return EXIT_USAGE
     ranks = _mpi.world()
-    progress = not args.quiet and ranks.lead
-    options = check_run_arguments(args.backend, args.dyads, args.seed, progress, args.threads, args.chunk)
-    # the rank's GPU is chosen (CUDA_VISIBLE_DEVICES) before anything starts CUDA, cuda_available() included
-    options["threads"] = _mpi.share_node(ranks, args.backend, options["threads"])
-    if args.backend == "cuda" and not learnrace.cuda_available():
-        print(f"learnrace: --backend: {_core.cuda_unavailable_reason()}", file=sys.stderr)
-        return EXIT_USAGE
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _on_stop_signal)
+    _mpi.collectives_begin()
+    _catch_stop_signals()
+    error, options = None, None
+    try:  # every rank checks alike; a failure on any rank stops them all (one message)
+        _input_file(args.experiment, "experiment")
+        if ranks.lead:  # rank 0 writes the file: refused before anything is simulated
+            try:
+                _core.check_output_path(args.output, args.experiment)
+            except ValueError as e:
+                raise _UsageError(str(e)) from None
+        progress = not args.quiet and ranks.lead
+        options = check_run_arguments(args.backend, args.dyads, args.seed, progress, args.threads, args.chunk)
+        # the rank's GPU is chosen (CUDA_VISIBLE_DEVICES) before anything starts CUDA, cuda_available() included
+        options["threads"] = _mpi.share_node(ranks, args.backend, options["threads"])
+        if args.backend == "cuda" and not learnrace.cuda_available():
+            raise _UsageError(f"--backend: {_core.cuda_unavailable_reason()}")
+    except (learnrace.ConfigError, _UsageError, OSError) as e:
+        error = e
+    ranks.agree(error)
     start = time.monotonic()
-    error = None
+    res = None
     try:
         res = run_checked(args.experiment, options, progress, split=(ranks.rank, ranks.size))
-    except (MemoryError, OSError, RuntimeError) as e:  # a configuration error stops every rank alike
+    except (learnrace.ConfigError, MemoryError, OSError, RuntimeError) as e:
         error = e
-    if not ranks.all(error is None):
-        raise error or RuntimeError("another MPI rank failed; see its message")
+    ranks.agree(error)
     _mpi.merge_run(ranks, res._source.handle)
+    _mpi.collectives_done()
     if not ranks.lead:
         return EXIT_OK
     res.save(args.output)
     _stop_signal["written"] = True  # a signal that arrived during the save is raised after it: the file is complete
     if not args.quiet:
+        lived = headlines.dyad_periods(res)
+        rate = lived / res.seconds if res.seconds > 0 else float("nan")
         print(
             f"learnrace: {res.n_points} point(s) x {res.dyads_per_point} dyads x {res.periods} periods on "
             f"{res.backend}{_ranks_note(ranks)} -> {args.output}\n"
             f"wall time    {res.seconds:.2f} s simulating, {time.monotonic() - start:.2f} s in all\n"
+            f"throughput   {rate:.3g} dyad-periods/s ({lived} dyad-periods lived)\n"
         )
-        print(res._source.handle.headlines(), end="")
+        print(headlines.headline_text(res), end="")
     return EXIT_OK
 
 
 def _sweep(args) -> int:
     import learnrace
+    from learnrace import headlines
 
-    if not os.path.isfile(args.study):
-        raise learnrace.ConfigError(f"{args.study}: no such study file", "")
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _on_stop_signal)
+    _input_file(args.study, "study")
+    _catch_stop_signals()
     start = time.monotonic()
     result = learnrace.study(
         args.study,
@@ -166,7 +209,7 @@ def _sweep(args) -> int:
         ranks = learnrace._mpi.world()
         print(f"learnrace: {result!r}{_ranks_note(ranks)} -> {args.output}")
         print(f"wall time    {time.monotonic() - start:.2f} s")
-        print(_study_headlines(result))
+        print(headlines.study_text(result))
     return EXIT_OK
 
 
@@ -174,40 +217,21 @@ def _ranks_note(ranks) -> str:
     return f" ({ranks.size} MPI ranks)" if ranks.size > 1 else ""
 
 
-def _study_headlines(result) -> str:
-    """The study in a few lines: its outcomes' range over the points, and the largest indices of its analysis."""
-    outcomes = result.outcomes.drop(columns="point")
-    lines = ["outcome ranges over the points (min / median / max):"]
-    for name in ("share_censored", "race_won", "duration_rmst", "mean_abs_asymmetry", "mean_power_shift"):
-        y = outcomes[name]
-        lines.append(f"  {name:<22} {y.min():.4g} / {y.median():.4g} / {y.max():.4g}")
-    analysis = result.analysis
-    if analysis is not None:
-        first = "ST" if "ST" in set(analysis["index"]) else "mu_star"
-        top = analysis[(analysis["index"] == first) & analysis["outcome"].isin(["race_won", "duration_rmst"])]
-        lines.append(f"largest {first} (95% CI) of race_won and duration_rmst:")
-        for _, row in top.sort_values("estimate", ascending=False).groupby("outcome").head(3).iterrows():
-            lines.append(
-                f"  {row['outcome']:<14} {row['parameter']:<34} {row['estimate']:.3f} "
-                f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
-            )
-    return "\n".join(lines)
-
-
 def _info(args) -> int:
     import learnrace
-    from learnrace import _core, study_file
+    from learnrace import headlines, study_file
+    from learnrace._sources import section_groups
 
     if not os.path.exists(args.file):
-        print(f"learnrace: info: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageError(f"info: {args.file}: no such file")
     if os.path.isfile(args.file) and study_file.filetype_of(args.file) == study_file.FILETYPE:
         result = learnrace.open(args.file)  # checked (FileFormatError)
-        print(f"{result!r}\n{_study_headlines(result)}")
+        print(f"{result!r}\n{headlines.study_text(result)}")
         return EXIT_OK
-    with learnrace.open(args.file):  # checks the file against the output schema (FileFormatError)
-        pass
-    print(_core.file_info(args.file), end="")
+    with learnrace.open(args.file) as res:  # checks the file against the output schema (FileFormatError)
+        for section in section_groups():  # every count dataset read: a damaged chunk fails its checksum here
+            getattr(res, section)
+        print(headlines.run_info(res), end="")
     return EXIT_OK
 
 
@@ -216,11 +240,9 @@ def _export(args) -> int:
     from learnrace.export import write_csv
 
     if not os.path.exists(args.file):
-        print(f"learnrace: export: {args.file}: no such file\nTry 'learnrace --help'.", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageError(f"export: {args.file}: no such file")
     if os.path.exists(args.csv) and not os.path.isdir(args.csv):
-        print(f"learnrace: export: --csv {args.csv}: exists and is not a directory", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageError(f"export: --csv {args.csv}: exists and is not a directory")
     with learnrace.open(args.file) as res:
         written = write_csv(res, args.csv)
     for path in written:
@@ -229,6 +251,34 @@ def _export(args) -> int:
 
 
 _COMMANDS = {"run": _run, "sweep": _sweep, "info": _info, "export": _export}
+
+
+def _interrupted(args) -> str:
+    if _stop_signal["written"]:
+        what = f"after {args.output} was written completely"
+    elif args.command == "sweep":
+        what = f"finished blocks kept in {args.output}.checkpoint/: continue with --resume"
+    else:
+        what = "nothing written" + (f", {args.output} left as it was" if args.command == "run" else "")
+    newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
+    return f"{newline}learnrace: interrupted ({_stop_signal['name']}); {what}"
+
+
+def _failure(error: BaseException, args) -> tuple:
+    """(exit code, message) of an error that ends a command."""
+    from learnrace import ConfigError, FileFormatError
+
+    if isinstance(error, _UsageError):
+        return EXIT_USAGE, f"learnrace: {error}\nTry 'learnrace --help'."
+    if isinstance(error, (ConfigError, FileFormatError)):
+        return EXIT_USAGE, f"learnrace: {error}"
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_RUNTIME, _interrupted(args)
+    if isinstance(error, MemoryError):
+        return EXIT_RUNTIME, f"learnrace: error: {error or 'out of memory'}"
+    if isinstance(error, (OSError, RuntimeError)):
+        return EXIT_RUNTIME, f"learnrace: error: {error}"
+    return None, None  # a bug: its traceback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,32 +292,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
-    from learnrace import ConfigError, FileFormatError
+    from learnrace import _mpi
 
     try:
         return _COMMANDS[args.command](args)
-    except ConfigError as e:
-        print(f"learnrace: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except FileFormatError as e:
-        print(f"learnrace: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
-        if _stop_signal["written"]:
-            what = f"after {args.output} was written completely"
-        elif args.command == "sweep":
-            what = f"finished blocks kept in {args.output}.checkpoint/: continue with --resume"
-        else:
-            what = "nothing written" + (f", {args.output} left as it was" if args.command == "run" else "")
-        print(f"{newline}learnrace: interrupted ({_stop_signal['name']}); {what}", file=sys.stderr)
-        return EXIT_RUNTIME
-    except MemoryError as e:
-        print(f"learnrace: error: {e or 'out of memory'}", file=sys.stderr)
-        return EXIT_RUNTIME
-    except (OSError, RuntimeError) as e:
-        print(f"learnrace: error: {e}", file=sys.stderr)
-        return EXIT_RUNTIME
+    except BaseException as e:  # noqa: BLE001 - every failure ends the command with its exit code and one message
+        if isinstance(e, SystemExit):
+            raise
+        code, message = _failure(e, args)
+        ranks = _mpi.current()
+        if code is None:  # an unexpected error: its traceback; under MPI it must not leave the other ranks waiting
+            if ranks.size == 1:
+                raise
+            import traceback
+
+            traceback.print_exc()
+            code = EXIT_RUNTIME
+        elif not getattr(e, "quiet", False):
+            if ranks.size > 1 and not ranks.lead:
+                message = message.replace("learnrace: ", f"learnrace (rank {ranks.rank}): ", 1)
+            print(message, file=sys.stderr)
+        if not getattr(e, "agreed", False):
+            ranks.abort(code)  # the other ranks may wait for this one in a collective step: end the launch
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

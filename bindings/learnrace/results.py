@@ -180,21 +180,22 @@ class Results:
         return to_xarray(self)
 
     def summary(self) -> pd.DataFrame:
-        """Headline table, one row per point: the kernel and the parameters that differ between the points (so no
-        join with ``points`` is needed), dyads simulated (the count behind every share), mean duration, share of each
-        termination cause, the mean (SD) of learning asymmetry, power shift, joint learning and final trust, and the
-        share of live dyad-periods in each of Larsson's named states (``period_share_<state>``). The same outcomes
-        with their counts and confidence intervals, one row per point and outcome: :meth:`outcomes`."""
+        """One row per point: the kernel and the parameters that differ between the points (so no join with
+        ``points`` is needed), ``dyads_simulated`` (the count behind every share), then one column per outcome of the
+        registry :mod:`learnrace.outcomes`, by its name (``share_<cause>``, ``share_race_won``, ``mean_duration``,
+        ``median_duration``, ``mean_abs_asymmetry``, ``period_share_<state>``, ...; docs/python.md lists them). The
+        same outcomes with their counts and confidence intervals, one row per point and outcome: :meth:`outcomes`."""
         from .tidy import summary_frame
 
         return summary_frame(self)
 
     def outcomes(self, confidence: float = 0.95, share_method: str = "wilson") -> pd.DataFrame:
-        """One row per point and outcome of :mod:`learnrace.outcomes` (the per-point outcomes a study keeps): the
-        point's name (``point``), ``kernel`` and the parameter columns that differ between the points, then outcome,
-        estimate, ci_low, ci_high, confidence, ci_method and the counts n, successes (shares) or sd (means), as
-        :meth:`learnrace.StudyResults.summary`. Shares get the Wilson (or ``share_method="clopper-pearson"``)
-        interval, means the normal one, medians none. Needs the ``stats`` extra (statsmodels)."""
+        """One row per point and outcome of the registry :mod:`learnrace.outcomes` (the per-point outcomes a study
+        keeps): the point's name (``point``), ``kernel`` and the parameter columns that differ between the points,
+        then outcome, estimate, ci_low, ci_high, confidence, ci_method and the counts n, successes (shares) or sd
+        (means), as :meth:`learnrace.StudyResults.summary`. Each outcome's interval is its kind's
+        (``learnrace.outcomes.CI_METHODS``): shares get the Wilson (or ``share_method="clopper-pearson"``) interval,
+        means the normal one, the median none. Needs the ``stats`` extra (statsmodels)."""
         from . import outcomes as registry
         from .sensitivity import with_intervals
 

@@ -3,19 +3,20 @@
 A scenario file (``experiments/scenarios/*.toml``) is an ordinary experiment whose comments state what the sources
 lead one to expect, one line per comparison::
 
-    # expect: one_sided.share.race_won_by_A > giver_learns.share.race_won_by_A
+    # expect: one_sided.share_race_won_by_A > giver_learns.share_race_won_by_A
 
-Each side is ``POINT.METRIC``. Metrics are per-dyad quantities of one point, so dyads are the independent units:
-
-* ``share.<cause>``: share of the dyads ended by a termination cause (``learnrace.CAUSES``);
-* ``power.gained_A`` / ``_B`` / ``_neither`` and ``power.reversal_A`` / ``_B`` / ``_neither``: share of the dyads
-  in which A (B, neither) gained bargaining power, or towards which the dependence reversed (``power_outcomes``);
-* ``mean.<moment>``: the mean of a summary moment (``learnrace.MOMENTS``), and ``mean.duration``.
+Each side is ``POINT.OUTCOME``: a point of the run and an outcome of the registry :mod:`learnrace.outcomes` (the
+names of ``Results.summary()``'s columns). Outcomes are per-dyad quantities of one point, so dyads are the
+independent units: a comparison may use the shares of dyads (``share_*``: a termination cause, ``share_race_won``,
+``share_power_gained_A``, ...) and the means over dyads (``mean_*``: a summary moment, ``mean_duration``, ...).
+Quantiles (the median) have no interval, and the shares of dyad-periods (``period_share_*``) count periods of the same
+dyad as if they were independent, so neither can be checked.
 
 A comparison holds when the (1 - alpha) interval of the difference ``left - right`` lies above 0. Points are
 treated as independent samples (conservative under common random numbers, whose positive correlation narrows the
-true interval); two shares of one point in the same row (e.g. ``power.gained_B`` vs ``power.gained_A``) use their
-multinomial covariance, any other pair from one point the Cauchy-Schwarz bound on theirs.
+true interval); two shares of one point that are disjoint cells of one multinomial count (e.g.
+``share_power_gained_B`` vs ``share_power_gained_A``, or two termination causes) use their multinomial covariance
+-p q / n, any other pair from one point the Cauchy-Schwarz bound on theirs.
 """
 
 from __future__ import annotations
@@ -28,22 +29,21 @@ from typing import List, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import labels
+from . import outcomes as registry
 
 _EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s*>\s*(\S+)\s*$")
-_POWER_ROWS = ("gained", "reversal")
-_POWER_COLUMNS = ("A", "B", "neither")
+CHECKABLE_KINDS = ("share", "mean")
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A metric of one point: its value, the variance of that value, and what a covariance needs."""
+    """An outcome of one point: its value, the variance of that value, and what a covariance needs."""
 
     point: int
     value: float
     variance: float
     n: int
-    group: Tuple = ()  # categorical metrics: (section, row); shares in one group are one multinomial
+    group: Tuple = ()  # shares of one multinomial count: (group name, cells)
 
 
 def expectations(path: str | os.PathLike[str]) -> List[Tuple[str, str]]:
@@ -55,58 +55,53 @@ def expectations(path: str | os.PathLike[str]) -> List[Tuple[str, str]]:
             if m:
                 found.append((m.group(1), m.group(2)))
     if not found:
-        raise ValueError(f"{path}: no '# expect: POINT.METRIC > POINT.METRIC' line")
+        raise ValueError(f"{path}: no '# expect: POINT.OUTCOME > POINT.OUTCOME' line")
     return found
 
 
-def _split(side: str, res) -> Tuple[int, str]:
+def _split(side: str, res) -> Tuple[int, registry.Outcome]:
+    point, dot, name = side.rpartition(".")  # point names may contain dots, outcome names do not
+    if not dot or not point:
+        raise ValueError(f"'{side}': expected POINT.OUTCOME (e.g. control.share_disintegration)")
     names = list(res.point_names)
-    for name in sorted(names, key=len, reverse=True):  # point names may contain dots
-        if side.startswith(name + "."):
-            return res.point_index(name), side[len(name) + 1 :]
-    raise ValueError(f"'{side}': no point of this run starts it (points: {', '.join(names)})")
+    if point not in names:
+        raise ValueError(f"'{side}': no point {point!r} in this run (points: {', '.join(names)})")
+    try:
+        outcome = registry.REGISTRY[name]
+    except KeyError as e:
+        raise ValueError(f"'{side}': {e.args[0]}") from None
+    if outcome.kind not in CHECKABLE_KINDS:
+        why = (
+            "its dyad-periods are not independent"
+            if outcome.kind == "period_share"
+            else f"a {outcome.kind} has no interval"
+        )
+        raise ValueError(f"'{side}': {name} cannot be checked ({why}); use a share_* or mean_* outcome")
+    return res.point_index(point), outcome
 
 
-def _share(point: int, k: float, n: int, group: Tuple) -> Estimate:
-    p = k / n if n else np.nan
-    return Estimate(point, p, p * (1.0 - p) / n if n else np.nan, n, group)
+def metric(res, side: str, values: registry.OutcomeArrays | None = None) -> Estimate:
+    """The outcome ``POINT.OUTCOME`` of a run with the variance of its estimate (see the module docstring).
+    ``values``: the run's :func:`learnrace.outcomes.compute`, when already computed."""
+    p, outcome = _split(side, res)
+    values = registry.compute(res) if values is None else values
+    j = registry.NAMES.index(outcome.name)
+    value, n = float(values.estimate[p, j]), int(values.n[p, j])
+    if outcome.kind == "share":
+        variance = value * (1.0 - value) / n if n else np.nan
+        return Estimate(p, value, variance, n, outcome.multinomial or ())
+    sd = float(values.sd[p, j])
+    return Estimate(p, value, sd * sd / n if n else np.nan, n)
 
 
-def metric(res, side: str) -> Estimate:
-    """The metric ``POINT.KIND.NAME`` of a run (see the module docstring)."""
-    p, what = _split(side, res)
-    n = int(res.dyads_simulated[p])
-    kind, _, name = what.partition(".")
-    if kind == "share":
-        if name not in labels.CAUSES:
-            raise ValueError(f"'{side}': share of an unknown cause '{name}'; causes: {', '.join(labels.CAUSES)}")
-        c = labels.CAUSES.index(name)
-        return _share(p, float(res.duration_by_cause[p, c].sum()), n, ("cause",))
-    if kind == "power":
-        row, _, column = name.rpartition("_")
-        if row not in _POWER_ROWS or column not in _POWER_COLUMNS:
-            raise ValueError(f"'{side}': power metrics are power.<gained|reversal>_<A|B|neither>")
-        r, c = _POWER_ROWS.index(row), _POWER_COLUMNS.index(column)
-        return _share(p, float(res.power_outcomes[p, r, c]), n, ("power", r))
-    if kind == "mean":
-        if name == "duration":
-            dur = res.duration_by_cause[p].astype(np.float64).sum(axis=0)
-            d = np.arange(len(dur), dtype=np.float64)
-            mean = float((dur * d).sum() / n)
-            var = float((dur * (d - mean) ** 2).sum() / n)
-            return Estimate(p, mean, var / n, n)
-        if name not in labels.MOMENTS:
-            raise ValueError(f"'{side}': mean of an unknown moment '{name}'; moments: {', '.join(labels.MOMENTS)}")
-        k = labels.MOMENTS.index(name)
-        sd = float(res.moment_sd[p, k])
-        return Estimate(p, float(res.moment_mean[p, k]), sd * sd / n, n)
-    raise ValueError(f"'{side}': unknown metric kind '{kind}'; use share., power. or mean.")
+def _disjoint_cells(a: Estimate, b: Estimate) -> bool:
+    return bool(a.group) and bool(b.group) and a.group[0] == b.group[0] and not (a.group[1] & b.group[1])
 
 
 def _difference_variance(a: Estimate, b: Estimate) -> float:
     if a.point != b.point:
         return a.variance + b.variance
-    if a.group and a.group == b.group:  # one multinomial: cov = -p_a p_b / n
+    if _disjoint_cells(a, b):  # one multinomial: cov = -p_a p_b / n
         return a.variance + b.variance + 2.0 * a.value * b.value / a.n
     return (np.sqrt(a.variance) + np.sqrt(b.variance)) ** 2
 
@@ -118,8 +113,9 @@ def check(res, expected: Sequence[Tuple[str, str]], alpha: float = 0.01) -> pd.D
 
     z = float(norm.ppf(1.0 - alpha / 2.0))
     rows = []
+    values = registry.compute(res)
     for left, right in expected:
-        a, b = metric(res, left), metric(res, right)
+        a, b = metric(res, left, values), metric(res, right, values)
         diff = a.value - b.value
         se = float(np.sqrt(_difference_variance(a, b)))
         low, high = diff - z * se, diff + z * se

@@ -146,35 +146,19 @@ def varying_parameters(res) -> list:
 
 
 def summary_frame(res) -> pd.DataFrame:
-    """Headline table, one row per point: the kernel and the parameters that differ between the points, then the
-    outcomes."""
-    dur = res.duration_by_cause.astype(np.float64)  # [P, 7, T+1]
-    n = np.maximum(dur.sum(axis=(1, 2)), 1.0)
-    durations = np.arange(dur.shape[-1], dtype=np.float64)
+    """Headline table, one row per point: the kernel and the parameters that differ between the points, the dyads
+    simulated, then every outcome of the registry (:mod:`learnrace.outcomes`) by its name."""
+    from . import outcomes
+
     out = pd.DataFrame(index=pd.Index(res.point_names, name="point"))
     out["kernel"] = res.kernels
     points = res.points
     for column in varying_parameters(res):
         out[column] = points[column].to_numpy()
     out["dyads_simulated"] = res.dyads_simulated.astype(np.int64)
-    out["mean_duration"] = (dur.sum(axis=1) * durations).sum(axis=1) / n
-    for c, cause in enumerate(labels.CAUSES):
-        out[f"share_{cause}"] = dur[:, c, :].sum(axis=1) / n
-    mean, sd = res.moment_mean, res.moment_sd
-    for m in ("asymmetry", "abs_asymmetry", "power_shift", "joint_learning", "final_trust_A", "final_trust_B"):
-        k = labels.MOMENTS.index(m)
-        out[f"{m}_mean"] = mean[:, k]
-        out[f"{m}_sd"] = sd[:, k]
-    # Hamel 2a: who gained bargaining power over the alliance's life, and reversals of dependence.
-    power = res.power_outcomes.astype(np.float64)  # [P, 2 (gained, reversal), 3 (A, B, neither)]
-    for j, firm in enumerate(("A", "B")):
-        out[f"power_gained_{firm}"] = power[:, 0, j] / n  # shares of the dyads
-        out[f"reversal_to_{firm}"] = power[:, 1, j] / n
-    occ = res.occupancy.astype(np.float64).sum(axis=1)  # [P, 25] dyad-periods by pair state
-    total = np.maximum(occ.sum(axis=1), 1.0)
-    for name in ("integration", "moderation", "deadlock", "asymmetric exploitation", "disintegration"):
-        idx = [s.index for s in labels.PAIR_STATES if s.larsson == name]
-        out[f"period_share_{name.replace(' ', '_')}"] = occ[:, idx].sum(axis=1) / total
+    values = outcomes.compute(res)
+    for j, name in enumerate(outcomes.NAMES):
+        out[name] = values.estimate[:, j]
     return out
 
 

@@ -95,7 +95,4 @@ struct RunFileContents {
 };
 RunFileContents read_run_contents(const std::string& path, const ReadParts& parts = {});
 
-/// What `learnrace info` prints: schema and build, run shape, config TOML, headline numbers.
-void print_file_info(const std::string& path, std::ostream& out);
-
 }  // namespace learnrace

@@ -1,4 +1,4 @@
-// Internals of the run file reader shared by read_run_file, read_run_contents and print_file_info.
+// Internals of the run file reader shared by read_run_file and read_run_contents.
 #pragma once
 
 #include <string>

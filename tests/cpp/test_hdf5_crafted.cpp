@@ -61,8 +61,7 @@ TEST_F(Hdf5Crafted, EveryCraftedFileIsAFormatErrorNamingItsItem) {
     } catch (const std::exception& e) {
       ADD_FAILURE() << "not a FileFormatError: " << e.what();
     }
-    std::ostringstream info;
-    EXPECT_THROW(print_file_info(c.path, info), FileFormatError);
+    EXPECT_THROW(read_run_contents(c.path, ReadParts{false, false}), FileFormatError);
     // The checks without reading (what learnrace.open runs): everything but damaged chunks, found when read.
     if (c.path.find("flipped_byte") == std::string::npos) {
       EXPECT_THROW(check_run_file(c.path), FileFormatError);
@@ -70,25 +69,6 @@ TEST_F(Hdf5Crafted, EveryCraftedFileIsAFormatErrorNamingItsItem) {
   }
   EXPECT_NO_THROW(check_run_file(dir.file("valid.h5")));
 }
-
-#ifdef LEARNRACE_CLI
-TEST_F(Hdf5Crafted, InfoExitsTwoWithOneLineNamingTheItem) {
-  for (const Crafted& c : files) {
-    SCOPED_TRACE(c.path);
-    std::string out;
-    // ulimit -v: 4 GiB of address space at most; a reader that allocated by the declared sizes would fail.
-    const int rc =
-        run_command("ulimit -v 4194304; " + shell_quote(LEARNRACE_CLI) + " info " + shell_quote(c.path), &out);
-    EXPECT_EQ(rc, 2) << out;
-    ASSERT_FALSE(out.empty());
-    EXPECT_EQ(out.find('\n'), out.size() - 1) << "one line: " << out;
-    EXPECT_EQ(out.rfind("learnrace: " + c.path + ": ", 0), 0u) << out;
-    if (!c.item.empty()) {
-      EXPECT_NE(out.find(c.item), std::string::npos) << out;
-    }
-  }
-}
-#endif
 
 }  // namespace
 

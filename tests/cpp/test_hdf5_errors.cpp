@@ -76,8 +76,7 @@ TEST_F(Hdf5Errors, NotAnHdf5File) {
   spit(path, "filetype = \"learnrace-run\"\nthis is a TOML file, not HDF5\n");
   expect_format_error("", {"not an HDF5 file"});
   EXPECT_THROW(read_run_header(path), FileFormatError);
-  std::ostringstream out;
-  EXPECT_THROW(print_file_info(path, out), FileFormatError);
+  EXPECT_THROW(read_run_contents(path, ReadParts{false, false}), FileFormatError);
 }
 
 TEST_F(Hdf5Errors, EmptyFileIsNotAnHdf5File) {
@@ -130,8 +129,7 @@ TEST_F(Hdf5Errors, UnsupportedMajorVersion) {
     h5::write_int_array_attribute(root, "version", {4, 0});
   });
   expect_format_error("version", {"unsupported schema version [4, 0]", "this build reads major version 3"});
-  std::ostringstream out;
-  EXPECT_THROW(print_file_info(path, out), FileFormatError);
+  EXPECT_THROW(read_run_contents(path, ReadParts{false, false}), FileFormatError);
 }
 
 TEST_F(Hdf5Errors, NewerMinorVersionIsRead) {
@@ -150,8 +148,7 @@ TEST_F(Hdf5Errors, SingleNumberVersionOfOldFiles) {
     h5::write_int_attribute(root, "version", 1);
   });
   expect_format_error("version", {"unsupported schema version 1", "this build reads major version 3"});
-  std::ostringstream out;
-  EXPECT_THROW(print_file_info(path, out), FileFormatError);
+  EXPECT_THROW(read_run_contents(path, ReadParts{false, false}), FileFormatError);
 }
 
 TEST_F(Hdf5Errors, VersionOfTheWrongType) {

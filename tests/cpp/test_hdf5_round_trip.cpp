@@ -11,7 +11,6 @@
 #include "h5_run_file.hpp"
 #include "hdf5_test_support.hpp"
 #include "params_compare.hpp"
-#include "summary.hpp"
 
 using namespace learnrace;
 using namespace learnrace::testing_support;
@@ -163,22 +162,6 @@ TEST_F(Hdf5RoundTrip, ReadableByH5py) {
                              &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("OK"), std::string::npos) << out;
-}
-
-TEST_F(Hdf5RoundTrip, InfoPrintsSchemaConfigAndHeadlines) {
-  std::ostringstream out;
-  print_file_info(path, out);
-  const std::string text = out.str();
-  for (const std::string& item :
-       {std::string("learnrace-run version [3, 0]"), std::string("backend         cpu"),
-        std::string("seed            20260101"), std::string("dyads/point     3000"),
-        std::string("periods         100"), std::string("propositional (propositional)"),
-        std::string("strategic (strategic)"), std::string("  [[points]]"), std::string("median dur")})
-    EXPECT_NE(text.find(item), std::string::npos) << "missing '" << item << "' in\n" << text;
-  // The headline table of the file equals the one of the in-memory result.
-  std::ostringstream table;
-  print_headlines(original, table);
-  EXPECT_NE(text.find(table.str()), std::string::npos) << text << "\n--- expected table ---\n" << table.str();
 }
 
 }  // namespace

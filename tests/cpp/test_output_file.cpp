@@ -61,6 +61,27 @@ TEST(TempNames, OutputChecksNameTheProblem) {
   EXPECT_THROW(check_output_writable(dir.file("missing/run.h5")), std::runtime_error);
   EXPECT_THROW(check_output_writable(dir.path()), std::runtime_error);
 }
+
+TEST(TempNames, OutputPathIsNeitherMissingNorADirectoryNorTheSource) {
+  ScratchDir dir;
+  const std::string experiment = dir.file("e.toml");
+  spit(experiment, "\n");
+  auto error_of = [&](const std::string& output) {
+    try {
+      check_output_path(output, experiment);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  auto contains = [](const std::string& text, const char* part) { return text.find(part) != std::string::npos; };
+  EXPECT_EQ(error_of(dir.file("out.h5")), "");
+  EXPECT_TRUE(contains(error_of(dir.file("missing/out.h5")), "does not exist")) << error_of(dir.file("missing/out.h5"));
+  EXPECT_TRUE(contains(error_of(dir.path()), "is a directory"));
+  EXPECT_TRUE(contains(error_of(experiment), "is the experiment file itself"));
+  EXPECT_TRUE(contains(error_of(experiment + "/out.h5"), "is not a directory"));
+  EXPECT_NO_THROW(check_output_path(experiment, ""));  // no source given: only the writability checks
+}
 #endif
 
 }  // namespace

@@ -37,3 +37,14 @@ def run_file(tmp_path_factory, small_results) -> str:
     path = tmp_path_factory.mktemp("runs") / "small.h5"
     small_results.save(path)
     return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _keep_signal_handlers():
+    """Tests that call learnrace.cli.main in this process: it installs SIGINT/SIGTERM handlers; restore pytest's."""
+    import signal
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for s, handler in saved.items():
+        signal.signal(s, handler)

@@ -248,7 +248,8 @@ def test_to_xarray(small_results):
 def test_summary(small_results):
     s = small_results.summary()
     assert isinstance(s, pd.DataFrame) and list(s.index) == small_results.point_names
-    shares = s[[c for c in s.columns if c.startswith("share_")]].sum(axis=1)
+    shares = s[[f"share_{cause}" for cause in small_results.CAUSES]].sum(axis=1)  # every dyad ends by one cause
     np.testing.assert_allclose(shares, 1.0)
+    np.testing.assert_allclose(s["share_dissolved"], 1.0 - s["share_censored"])
     assert s["dyads_simulated"].iloc[0] == SMALL_DYADS
     assert 1 <= s["mean_duration"].iloc[0] <= small_results.periods

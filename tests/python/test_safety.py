@@ -4,7 +4,9 @@ run inside its only chunk, and a console script that never loses an existing out
 from __future__ import annotations
 
 import os
+import resource
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -150,6 +152,7 @@ def test_console_script_signal_keeps_the_old_file(tmp_path, long_experiment, sig
         pytest.fail(f"{sig.name} was not seen inside the chunk")
     assert proc.returncode == 1, err.decode(errors="replace")
     assert f"learnrace: interrupted ({sig.name}); nothing written".encode() in err
+    assert err.count(b"\n") == 1, err  # one line
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.toml", "out.h5", "small.toml"]
 
@@ -185,3 +188,186 @@ def test_results_that_do_not_fit_in_memory_raise_memory_error():
     r = subprocess.run([sys.executable, "-c", _TOO_BIG], capture_output=True, text=True, timeout=120)
     assert r.returncode == 3, r.stdout + r.stderr
     assert "MemoryError: out of memory: cannot allocate the results of 1 point(s)" in r.stdout
+
+
+# ------------------------------------------------ the console script's output files (what the C++ CLI guaranteed)
+
+
+def _cli(*args, **kwargs):
+    exe = console_script()
+    cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def _listing(directory) -> list:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def _dead_pid() -> int:
+    """A pid that belonged to a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def small_toml(tmp_path):
+    p = tmp_path.parent / f"{tmp_path.name}-small.toml"  # outside the directory the tests list
+    p.write_text(tomli_w.dumps(small_experiment(40)))
+    yield str(p)
+    p.unlink()
+
+
+def test_another_runs_temporary_files_are_never_touched(tmp_path, small_toml):
+    # Two runs writing the same -o once shared OUT.h5.tmp: one truncated and renamed away the other's file.
+    (tmp_path / "out.h5.tmp").write_text("another run is writing this")
+    live = f"out.h5.tmp-{os.getpid()}-0123abcd"
+    (tmp_path / live).write_text("a live run's file")
+    r = _cli("run", small_toml, "-o", str(tmp_path / "out.h5"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out.h5.tmp").read_text() == "another run is writing this"
+    assert (tmp_path / live).read_text() == "a live run's file"
+    assert _listing(tmp_path) == ["out.h5", "out.h5.tmp", live]
+
+
+def test_concurrent_runs_to_the_same_output_leave_one_complete_file(tmp_path, small_toml):
+    out = tmp_path / "out.h5"
+    assert _cli("run", small_toml, "-o", str(out), "-q").returncode == 0
+    before = out.read_bytes()
+    exe = console_script()
+    cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
+    for round_ in range(3):
+        procs = [
+            subprocess.Popen(
+                [
+                    *cmd,
+                    "run",
+                    small_toml,
+                    "-o",
+                    str(out),
+                    "--dyads",
+                    str(300 + 100 * i),
+                    "-q",
+                    "--threads",
+                    "1",
+                    "--seed",
+                    str(i),
+                ],
+                stderr=subprocess.PIPE,
+            )  # fmt: skip
+            for i in range(3)
+        ]
+        for p in procs:
+            _, err = p.communicate(timeout=300)
+            assert p.returncode == 0, (round_, err)
+        assert _listing(tmp_path) == ["out.h5"], round_
+        with learnrace.open(out) as res:  # the surviving file is one complete run file, of one of the runs
+            assert res.dyads_simulated.tolist()[0] in (300, 400, 500)
+        assert out.read_bytes() != before
+
+
+def test_temporary_files_of_dead_runs_are_removed_and_nothing_else(tmp_path, small_toml):
+    # What a run killed with SIGKILL while writing leaves behind, and look-alikes that must survive.
+    dead, alive = str(_dead_pid()), str(os.getpid())
+    (tmp_path / f"out.h5.tmp-{dead}-89abcdef").write_text("half a file")
+    kept = [
+        f"out.h5.tmp-{alive}-89abcdef",  # a live process
+        f"out.h5.tmp-{dead}-89abcdeg",  # not hexadecimal
+        f"out.h5.tmp-{dead}-89abcde",  # too short
+        f"out.h5.tmp-{dead}-89abcdef.bak",  # more after the pattern
+        f"other.h5.tmp-{dead}-89abcdef",  # another target
+        f"out.h5.tmp-x{dead}-89abcdef",  # not a pid
+    ]
+    for name in kept:
+        (tmp_path / name).write_text("keep me")
+    subdir = f"out.h5.tmp-{dead}-00000000"  # a directory is never removed
+    (tmp_path / subdir).mkdir()
+    link = f"out.h5.tmp-{dead}-11111111"  # nor a symbolic link
+    os.symlink("other.h5.tmp-0-00000000", tmp_path / link)
+    r = _cli("run", small_toml, "-o", str(tmp_path / "out.h5"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert _listing(tmp_path) == sorted([*kept, "out.h5", subdir, link])
+    for name in kept:
+        assert (tmp_path / name).read_text() == "keep me", name
+
+
+def test_path_problems_are_found_before_simulating(tmp_path, small_toml):
+    # a file name too long for the temporary name beside it (255 bytes is the usual NAME_MAX)
+    r = _cli("run", small_toml, "-o", str(tmp_path / ("a" * 250 + ".h5")))
+    assert r.returncode == 2 and "the file name is 253 bytes" in r.stderr, r.stderr
+    assert r.stdout == ""  # the run did not start
+    # a FIFO (or device) is never replaced
+    fifo = tmp_path / "pipe.h5"
+    os.mkfifo(fifo)
+    r = _cli("run", small_toml, "-o", str(fifo))
+    assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
+    assert r.stdout == "" and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    # a directory named like the old fixed temporary name does not get in the way
+    (tmp_path / "ok.h5.tmp").mkdir()
+    r = _cli("run", small_toml, "-o", str(tmp_path / "ok.h5"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert _listing(tmp_path) == ["ok.h5", "ok.h5.tmp", "pipe.h5"]
+    # -o is a directory, its parent a file, or the experiment itself
+    for bad, words in [(tmp_path, "is a directory"), (tmp_path / "ok.h5" / "x.h5", "is not a directory"),
+                       (small_toml, "is the experiment file itself")]:  # fmt: skip
+        r = _cli("run", small_toml, "-o", str(bad))
+        assert r.returncode == 2 and words in r.stderr, r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: directory permissions do not apply")
+def test_read_only_output_directory_is_found_before_simulating(tmp_path, small_toml):
+    tmp_path.chmod(0o555)
+    try:
+        r = _cli("run", small_toml, "-o", str(tmp_path / "out.h5"))
+    finally:
+        tmp_path.chmod(0o755)
+    assert r.returncode == 2 and "not writable" in r.stderr and r.stdout == ""
+
+
+def _limited(limit_bytes: int):
+    def set_limit():  # in the child, before it execs: the process may not map more
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return set_limit
+
+
+def test_many_threads_with_long_horizons_stay_within_memory(tmp_path):
+    # 64 threads x 25.6 MB of counts per thread (periods 100000) were 1.6 GB of per-thread copies; under an
+    # address-space limit of what the process maps anyway (Python, numpy, h5py, 64 thread stacks) plus 1.2 GB the
+    # run ended with "terminate ... std::bad_alloc". The copies are bounded (256 MiB), so the run completes.
+    exp = tmp_path / "long.toml"
+    exp.write_text("[run]\ndyads = 2000\nperiods = 100000\n[output]\ntrajectory_max = 0\n")
+    baseline = subprocess.run(
+        [sys.executable, "-c", _BASELINE_VM], capture_output=True, text=True, timeout=120, env=_ENV_64
+    )
+    mapped = int(baseline.stdout.split()[-1])
+    limit = mapped + 1_200_000_000
+    r = _cli("run", str(exp), "-o", str(tmp_path / "long.h5"), "-q", "--threads", "64", "--backend", "cpu",
+             preexec_fn=_limited(limit), env=_ENV_64)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "terminate" not in r.stderr
+
+
+_ENV_64 = {**os.environ, "OMP_STACKSIZE": "1M"}
+# What the console script maps before a run: the imports and 64 OpenMP threads (one tiny run on them), in kB -> bytes.
+_BASELINE_VM = textwrap.dedent(
+    """
+    import learnrace, learnrace.cli, h5py, pandas
+    learnrace.run({"run": {"dyads": 64, "periods": 2}}, backend="cpu", threads=64, progress=False)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmPeak:"):
+            print(int(line.split()[1]) * 1024)
+    """
+)
+
+
+def test_results_that_do_not_fit_in_memory_are_a_one_line_error(tmp_path):
+    # about 9 GB of trajectory samples under a 3 GiB address-space limit: exit 1 with one line, nothing written
+    exp = tmp_path / "huge.toml"
+    exp.write_text("[run]\ndyads = 1000000\nperiods = 300\n[output]\ntrajectory_stride = 1\ntrajectory_max = 1000000\n")
+    r = _cli("run", str(exp), "-o", str(tmp_path / "huge.h5"), "-q", "--backend", "cpu",
+             preexec_fn=_limited(3 * 2**30))  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("learnrace: error: out of memory: cannot allocate the results of 1 point(s)"), r.stderr
+    assert r.stderr.count("\n") == 1
+    assert _listing(tmp_path) == ["huge.toml"]

@@ -114,7 +114,7 @@ def test_study_outcomes_are_those_of_the_full_runs():
         np.testing.assert_array_equal(a[0], b[4])
     assert s.analysis is None  # a grid has no Sobol' / Morris analysis
     ds = s.to_xarray()
-    assert ds["race_won"].dims == ("shocks.trust.sigma", "initial.intent_A")
+    assert ds["share_race_won"].dims == ("shocks.trust.sigma", "initial.intent_A")
 
 
 def test_results_outcomes_give_the_study_summary_with_kernel_and_parameters():
@@ -129,7 +129,7 @@ def test_results_outcomes_give_the_study_summary_with_kernel_and_parameters():
     pd.testing.assert_frame_equal(table[columns], summary[columns])
     for key in d.keys:
         np.testing.assert_allclose(table[key], summary[key], rtol=1e-6)  # the points table holds float32-rounded values
-    wide = table[table["outcome"] == "race_won"]
+    wide = table[table["outcome"] == "share_race_won"]
     assert ((wide["ci_low"] <= wide["estimate"]) & (wide["estimate"] <= wide["ci_high"])).all()
 
 
@@ -159,7 +159,7 @@ def test_study_file_round_trip(sobol_file, study_toml):
     assert set(s.analysis["parameter"]) == {"flows.lambda", "trust.eta_down"}
     assert set(s.analysis["outcome"]) | set(s.skipped) == set(outcomes.NAMES)
     summary = s.summary()
-    rows = summary[summary["outcome"] == "race_won"]
+    rows = summary[summary["outcome"] == "share_race_won"]
     tol = 1e-12  # statsmodels' Wilson bound at 0 successes is 1e-18, not 0
     assert (rows["ci_low"] <= rows["estimate"] + tol).all() and (rows["estimate"] <= rows["ci_high"] + tol).all()
     again = learnrace.study(study_toml, backend="cpu", block=100, progress=False)  # in memory, one block
