@@ -169,7 +169,7 @@ void check_output_path(const std::string& output, const std::string& source) {
   struct stat in {};
   if (!source.empty() && ::stat(output.c_str(), &out) == 0 && ::stat(source.c_str(), &in) == 0 &&
       out.st_dev == in.st_dev && out.st_ino == in.st_ino)
-    throw std::runtime_error("-o " + output + ": is the experiment file itself");
+    throw std::runtime_error("-o " + output + ": is the experiment or study file itself");
 }
 
 void replace_file(const std::string& target, const std::vector<unsigned char>& bytes, const std::atomic<bool>* cancel) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import stat
 from typing import Any, Mapping, NamedTuple
 
 from ._errors import ConfigError
@@ -77,8 +78,11 @@ def resolve_config(config: Any) -> ConfigInput:
         path = os.fspath(config)
         if os.path.isdir(path):
             raise ConfigError(f"{path}: is a directory, not an experiment file (give a .toml file)", "")
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise FileNotFoundError(f"experiment file not found: {path}")
+        if not os.path.isfile(path):  # a FIFO or device: reading it could block forever
+            kind = "a FIFO" if stat.S_ISFIFO(os.stat(path).st_mode) else "not a regular file"
+            raise ConfigError(f"{path}: is {kind}, not an experiment file", "")
         return ConfigInput(None, path, path)
     if isinstance(config, bytes):
         config = config.decode("utf-8")

@@ -55,6 +55,12 @@ def atomic_write(path: str, write) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
+    except OSError as e:  # a full disk, a file size limit (EFBIG; Python ignores SIGXFSZ): name the file
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if e.filename is not None or not e.strerror:
+            raise
+        raise OSError(e.errno, f"cannot write {path}: {e.strerror}") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

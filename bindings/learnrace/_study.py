@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _checkpoint, _mpi, study_file
+from . import _checkpoint, _mpi, _signals, study_file
 from . import outcomes as registry
 from ._arguments import _integer, check_run_arguments
 from ._config import dict_to_toml, toml_loads
@@ -166,6 +166,16 @@ class StudyResults:
         data = study_file.to_bytes({**self._data, "design": self.design})
         atomic_write(path, lambda out: out.write(data))
         return path
+
+    def close(self) -> None:
+        """Nothing to release (a study file is read whole when opened); for ``with learnrace.open(path) as s:``,
+        as :meth:`learnrace.Results.close`."""
+
+    def __enter__(self) -> StudyResults:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         a = self._data["attrs"]
@@ -332,7 +342,10 @@ def study(
             raise ConfigError(f"resume: {resume!r} is not True or False", "resume")
         if output is not None:
             output = os.fspath(output)
-            _core.check_output_path(output, source if isinstance(source, str) and os.path.isfile(source) else "")
+            try:  # refused before anything is simulated
+                _core.check_output_path(output, source if isinstance(source, str) and os.path.isfile(source) else "")
+            except ValueError as e:
+                raise ConfigError(str(e), "output") from None
         elif resume:
             raise ConfigError(
                 "resume: a study resumes from the checkpoint beside its output file; give output", "resume"
@@ -409,8 +422,9 @@ def study(
     }
     result = StudyResults(data, d, output)
     if output is not None:
-        result.save(output)
-        checkpoint.remove()
+        with _signals.held():  # a signal now waits until the file is written and the checkpoint fully removed
+            result.save(output)
+            checkpoint.remove()
     return result
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import stat
 import sys
 import time
 
@@ -109,7 +110,8 @@ class _UsageError(Exception):
     """A command line that cannot work (exit 2, with a hint to --help)."""
 
 
-_stop_signal = {"name": "SIGINT", "written": False}
+# The signal that stopped a command, whether its output file was written, and the output's identity before.
+_stop_signal = {"name": "SIGINT", "written": False, "before": None}
 
 
 def _on_stop_signal(signum, frame):
@@ -123,26 +125,49 @@ def _catch_stop_signals() -> None:
         signal.signal(sig, _on_stop_signal)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def _input_file(path: str, what: str) -> None:
-    """Refuses an experiment or study file that is missing or a directory (ConfigError: exit 2, one line)."""
+    """Refuses an experiment or study file that is missing or not a regular file (a directory, a FIFO that would
+    block the read forever, a device) before anything opens it (ConfigError: exit 2, one line)."""
     from learnrace import ConfigError
 
-    if os.path.isdir(path):
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise ConfigError(f"{path}: no such {what} file", "") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
         article = "an" if what[0] in "aeiou" else "a"
-        raise ConfigError(f"{path}: is a directory, not {article} {what} file (give a .toml file)", "")
-    if not os.path.isfile(path):
-        raise ConfigError(f"{path}: no such {what} file", "")
+        raise ConfigError(f"{path}: is {kind}, not {article} {what} file", "")
+
+
+def _identity(path: str):
+    """What a new file written over ``path`` changes (device, inode, size, modification time); None if absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _run(args) -> int:
     import learnrace
-    from learnrace import _core, _mpi, headlines
+    from learnrace import _core, _mpi, _signals, headlines
     from learnrace._arguments import check_run_arguments
     from learnrace.api import run_checked
 
     ranks = _mpi.world()
     _mpi.collectives_begin()
     _catch_stop_signals()
+    _stop_signal["before"] = _identity(args.output)
     error, options = None, None
     try:  # every rank checks alike; a failure on any rank stops them all (one message)
         _input_file(args.experiment, "experiment")
@@ -150,7 +175,7 @@ def _run(args) -> int:
             try:
                 _core.check_output_path(args.output, args.experiment)
             except ValueError as e:
-                raise _UsageError(str(e)) from None
+                raise learnrace.ConfigError(str(e), "output") from None
         progress = not args.quiet and ranks.lead
         options = check_run_arguments(args.backend, args.dyads, args.seed, progress, args.threads, args.chunk)
         # the rank's GPU is chosen (CUDA_VISIBLE_DEVICES) before anything starts CUDA, cuda_available() included
@@ -171,8 +196,9 @@ def _run(args) -> int:
     _mpi.collectives_done()
     if not ranks.lead:
         return EXIT_OK
-    res.save(args.output)
-    _stop_signal["written"] = True  # a signal that arrived during the save is raised after it: the file is complete
+    with _signals.held():  # a signal during the write takes effect after it: the message then says it was written
+        res.save(args.output)
+        _stop_signal["written"] = True
     if not args.quiet:
         lived = headlines.dyad_periods(res)
         rate = lived / res.seconds if res.seconds > 0 else float("nan")
@@ -192,6 +218,7 @@ def _sweep(args) -> int:
 
     _input_file(args.study, "study")
     _catch_stop_signals()
+    _stop_signal["before"] = _identity(args.output)
     start = time.monotonic()
     result = learnrace.study(
         args.study,
@@ -225,8 +252,8 @@ def _info(args) -> int:
     if not os.path.exists(args.file):
         raise _UsageError(f"info: {args.file}: no such file")
     if os.path.isfile(args.file) and study_file.filetype_of(args.file) == study_file.FILETYPE:
-        result = learnrace.open(args.file)  # checked (FileFormatError)
-        print(f"{result!r}\n{headlines.study_text(result)}")
+        with learnrace.open(args.file) as result:  # checked (FileFormatError)
+            print(headlines.study_info(result), end="")
         return EXIT_OK
     with learnrace.open(args.file) as res:  # checks the file against the output schema (FileFormatError)
         for section in section_groups():  # every count dataset read: a damaged chunk fails its checksum here
@@ -253,8 +280,26 @@ def _export(args) -> int:
 _COMMANDS = {"run": _run, "sweep": _sweep, "info": _info, "export": _export}
 
 
-def _interrupted(args) -> str:
+def _written(args) -> bool:
+    """Whether the command's output file is the one it wrote (what the message must say): set after the write, or
+    seen on disk (a file written by rename is a new file) when the signal came in between."""
     if _stop_signal["written"]:
+        return True
+    output = getattr(args, "output", None)
+    if output is None or not _mpi_lead():
+        return False
+    now = _identity(output)
+    return now is not None and now != _stop_signal["before"]
+
+
+def _mpi_lead() -> bool:
+    from learnrace import _mpi
+
+    return _mpi.current().lead
+
+
+def _interrupted(args) -> str:
+    if _written(args):
         what = f"after {args.output} was written completely"
     elif args.command == "sweep":
         what = f"finished blocks kept in {args.output}.checkpoint/: continue with --resume"
@@ -276,6 +321,8 @@ def _failure(error: BaseException, args) -> tuple:
         return EXIT_RUNTIME, _interrupted(args)
     if isinstance(error, MemoryError):
         return EXIT_RUNTIME, f"learnrace: error: {error or 'out of memory'}"
+    if isinstance(error, OSError) and error.strerror and not error.filename:
+        return EXIT_RUNTIME, f"learnrace: error: {error.strerror}"  # e.g. "cannot write X: File too large"
     if isinstance(error, (OSError, RuntimeError)):
         return EXIT_RUNTIME, f"learnrace: error: {error}"
     return None, None  # a bug: its traceback

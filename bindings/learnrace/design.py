@@ -541,8 +541,14 @@ def _read_toml(source: Any) -> dict:
     cfg = resolve_config(source)
     text = cfg.text
     if cfg.path is not None:
-        with open(cfg.path, encoding="utf-8") as f:
-            text = f.read()
+        with open(cfg.path, "rb") as f:
+            data = f.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:  # TOML is UTF-8 (a file saved as Latin-1 or UTF-16, say)
+            raise ConfigError(
+                f"{cfg.path}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8"
+            ) from None
     try:
         return toml_loads(text)
     except ValueError as e:  # TOMLDecodeError is a ValueError

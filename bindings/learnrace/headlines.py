@@ -132,3 +132,49 @@ def study_text(result) -> str:
                 f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
             )
     return "\n".join(lines)
+
+
+def _values_text(values) -> str:
+    shown = [str(v) for v in values]
+    return ", ".join(shown if len(shown) <= 8 else [*shown[:3], "...", *shown[-2:]])
+
+
+def study_info(result) -> str:
+    """What ``learnrace info STUDY.h5`` prints: the file's provenance, the study's design (kind, settings, every
+    parameter with its range or values), its size, and :func:`study_text`."""
+    a = result.attrs
+    d = result.design
+    version = ".".join(str(v) for v in study_version())
+    settings = [f"seed {d.seed}"]
+    if d.n is not None:
+        settings.insert(0, f"n {d.n}")
+    if d.kind == "sobol":
+        settings.append(f"second order {'yes' if d.second_order else 'no'}")
+    if d.kind == "morris":
+        settings.append(f"levels {d.levels}")
+    if d.kind in ("sobol", "morris"):
+        settings.append(f"{d.confidence:.0%} intervals from {d.resamples} resamples")
+    lines = [
+        _row("file", result.path),
+        _row("schema", f"learnrace-study version [{version.replace('.', ', ')}]"),
+        _row("learnrace", f"{a.get('learnrace_version', '?')} (git {a.get('git_describe', '?')})"),
+        _row("backend", a.get("backend", "?")),
+        _row("seed", a.get("seed", "?")),
+        _row("size", f"{d.n_points} points x {a.get('dyads_per_point')} dyads x {a.get('periods')} periods"),
+        _row("wall time", f"{float(a.get('seconds', float('nan'))):.3f} s"),
+        _row("design", f"{d.kind} design of {len(d.parameters)} parameter(s): {', '.join(settings)}"),
+    ]
+    width = max((len(p.key) for p in d.parameters), default=0)
+    for p in d.parameters:
+        what = f"range [{p.low:g}, {p.high:g}]" if p.is_range else f"values {_values_text(p.values)}"
+        lines.append(f"  {p.key:<{width}}  {what}")
+    skipped = result.skipped
+    if skipped:
+        lines.append(f"outcomes left out of the analysis: {len(skipped)} (StudyResults.skipped says why)")
+    return "\n".join(lines) + "\n\n" + study_text(result) + "\n"
+
+
+def study_version():
+    from .study_file import VERSION
+
+    return VERSION

@@ -78,7 +78,7 @@ TEST(TempNames, OutputPathIsNeitherMissingNorADirectoryNorTheSource) {
   EXPECT_EQ(error_of(dir.file("out.h5")), "");
   EXPECT_TRUE(contains(error_of(dir.file("missing/out.h5")), "does not exist")) << error_of(dir.file("missing/out.h5"));
   EXPECT_TRUE(contains(error_of(dir.path()), "is a directory"));
-  EXPECT_TRUE(contains(error_of(experiment), "is the experiment file itself"));
+  EXPECT_TRUE(contains(error_of(experiment), "is the experiment or study file itself"));
   EXPECT_TRUE(contains(error_of(experiment + "/out.h5"), "is not a directory"));
   EXPECT_NO_THROW(check_output_path(experiment, ""));  // no source given: only the writability checks
 }

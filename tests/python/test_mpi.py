@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import h5py
@@ -174,3 +176,112 @@ def test_the_console_script_chooses_the_gpu_before_anything_asks_cuda(monkeypatc
     calls.clear()
     code = cli.main(["run", SMOKE, "-o", str(tmp_path / "x.h5"), "--backend", "auto", "-q"])
     assert code == 1 and calls == ["share_node", "run"]
+
+
+# ------------------------------------------------------------------- issue 20 item 10: a signal to one rank
+
+LONG_RUN = "[run]\ndyads = 200000000\nperiods = 100\nseed = 1\n[output]\ntrajectory_max = 0\n"
+LONG_STUDY = """
+[study]
+design = "grid"
+
+[study.parameters]
+"shocks.trust.sigma" = {values = [0.1, 0.2, 0.3, 0.4]}
+
+[run]
+dyads = 20000000
+periods = 100
+seed = 1
+"""
+
+
+def _ranks_of(launcher: int) -> dict:
+    """rank -> pid of the processes an mpirun started (its descendants with OMPI_COMM_WORLD_RANK set)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        rank = [v for v in environ if v.startswith(b"OMPI_COMM_WORLD_RANK=")]
+        if rank and ppid == launcher:
+            found[int(rank[0].split(b"=")[1])] = int(entry)
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@needs_mpi
+@pytest.mark.parametrize(
+    "command, sig, target",
+    [
+        ("run", signal.SIGTERM, 1),
+        ("run", signal.SIGINT, 0),
+        ("sweep", signal.SIGTERM, 0),
+        ("sweep", signal.SIGINT, 1),
+    ],
+    ids=["run-SIGTERM-rank1", "run-SIGINT-rank0", "sweep-SIGTERM-rank0", "sweep-SIGINT-rank1"],
+)
+def test_a_signal_to_one_rank_ends_the_whole_launch(tmp_path, command, sig, target):
+    pytest.importorskip("mpi4py")
+    if command == "sweep":
+        pytest.importorskip("SALib")
+    source = tmp_path / "input.toml"
+    source.write_text(LONG_RUN if command == "run" else LONG_STUDY)
+    out = tmp_path / "out.h5"
+    launch = subprocess.Popen(
+        [MPIRUN, "-n", "2", "--oversubscribe", sys.executable, "-m", "learnrace.cli", command, str(source), "-o",
+         str(out), "--backend", "cpu", "--threads", "1", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=MPI_ENV,
+    )  # fmt: skip
+    try:
+        # both ranks simulating: each has used more CPU time than starting Python and importing learnrace take
+        deadline = time.monotonic() + 120
+        ranks = {}
+        while time.monotonic() < deadline:
+            ranks = _ranks_of(launch.pid)
+            if len(ranks) == 2 and all(_cpu_seconds(pid) > 4.0 for pid in ranks.values()):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the ranks did not start simulating: {ranks}")
+        os.kill(ranks[target], sig)
+        try:
+            _, err = launch.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{sig.name} to rank {target} of `{command}`: the launch still runs after 60 s (a hang)")
+        left = [pid for pid in ranks.values() if _alive(pid, within=15.0)]  # no rank is left behind
+    finally:
+        if launch.poll() is None:
+            launch.kill()
+            launch.communicate()
+        for pid in ranks.values():
+            if _alive(pid, within=0.0):
+                os.kill(pid, signal.SIGKILL)
+    err = err.decode(errors="replace")
+    assert launch.returncode != 0, err
+    assert f"interrupted ({sig.name})" in err, err
+    assert not left, f"ranks still running after the launch ended: {left}"
+    assert not out.exists()
+
+
+def _alive(pid: int, within: float) -> bool:
+    """Whether process `pid` still runs (not a zombie) after waiting up to `within` seconds for it to end."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state == "Z":
+            return False
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(0.1)

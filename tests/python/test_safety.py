@@ -309,7 +309,7 @@ def test_path_problems_are_found_before_simulating(tmp_path, small_toml):
     assert _listing(tmp_path) == ["ok.h5", "ok.h5.tmp", "pipe.h5"]
     # -o is a directory, its parent a file, or the experiment itself
     for bad, words in [(tmp_path, "is a directory"), (tmp_path / "ok.h5" / "x.h5", "is not a directory"),
-                       (small_toml, "is the experiment file itself")]:  # fmt: skip
+                       (small_toml, "is the experiment or study file itself")]:  # fmt: skip
         r = _cli("run", small_toml, "-o", str(bad))
         assert r.returncode == 2 and words in r.stderr, r.stderr
 
@@ -371,3 +371,127 @@ def test_results_that_do_not_fit_in_memory_are_a_one_line_error(tmp_path):
     assert r.stderr.startswith("learnrace: error: out of memory: cannot allocate the results of 1 point(s)"), r.stderr
     assert r.stderr.count("\n") == 1
     assert _listing(tmp_path) == ["huge.toml"]
+
+
+# ------------------------------------------- issue 20: file size limits, signals after the write, FIFOs as input
+
+STUDY = """
+[study]
+design = "grid"
+
+[study.parameters]
+"shocks.trust.sigma" = {values = [0.1, 0.2, 0.3]}
+
+[run]
+dyads = 200
+periods = 10
+seed = 5
+"""
+
+
+def _file_size_limit(limit_bytes: int):
+    def set_limit():  # in the child before it execs; Python ignores SIGXFSZ, so writes past it fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return set_limit
+
+
+def test_run_over_a_file_size_limit_is_a_clear_write_error_and_keeps_the_old_file(tmp_path, small_toml):
+    out = tmp_path / "out.h5"
+    out.write_bytes(b"the old file")
+    r = _cli("run", small_toml, "-o", str(out), "-q", "--backend", "cpu", preexec_fn=_file_size_limit(20_000))
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("learnrace: error: cannot write ") and str(out) in r.stderr, r.stderr
+    assert "File too large" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert out.read_bytes() == b"the old file"
+    assert _listing(tmp_path) == ["out.h5"]  # no temporary file
+
+
+def test_sweep_over_a_file_size_limit_is_a_clear_write_error_and_keeps_its_blocks(tmp_path):
+    pytest.importorskip("SALib")
+    study = tmp_path / "grid.toml"
+    study.write_text(STUDY)
+    out = tmp_path / "grid.h5"
+    # the checkpoint's parts (a few kB) fit, the study file does not
+    r = _cli("sweep", str(study), "-o", str(out), "-q", "--backend", "cpu", "--block", "1",
+             preexec_fn=_file_size_limit(12_000))  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith(f"learnrace: error: cannot write {out}: File too large"), r.stderr
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    assert _listing(tmp_path) == ["grid.h5.checkpoint", "grid.toml"]  # no study file, no temporary file
+    parts = [p for p in os.listdir(tmp_path / "grid.h5.checkpoint") if p.startswith("part-")]
+    assert len(parts) == 3  # every finished block kept: `--resume` writes the file once there is room
+    r = _cli("sweep", str(study), "-o", str(out), "-q", "--backend", "cpu", "--resume")
+    assert r.returncode == 0, r.stderr
+    assert _listing(tmp_path) == ["grid.h5", "grid.toml"]
+
+
+# Runs the console script in this process with a SIGTERM sent right after the file is complete (the moment the
+# old message got wrong): after Results.save for `run`, in the middle of removing the checkpoint for `sweep`.
+_SIGNAL_AFTER_WRITE = textwrap.dedent(
+    """
+    import os, signal, sys
+    import learnrace
+    from learnrace import _checkpoint, cli, results
+
+    save, remove = results.Results.save, _checkpoint.Checkpoint.remove
+
+    def save_then_signal(self, path):
+        out = save(self, path)
+        os.kill(os.getpid(), signal.SIGTERM)  # the file is complete; the signal arrives before the CLI goes on
+        return out
+
+    def signal_while_removing(self):
+        parts = sorted(p for p in os.listdir(self.path) if p.startswith("part-"))
+        os.unlink(os.path.join(self.path, parts[0]))
+        os.kill(os.getpid(), signal.SIGTERM)  # half the checkpoint removed
+        remove(self)
+
+    results.Results.save = save_then_signal
+    _checkpoint.Checkpoint.remove = signal_while_removing
+    sys.exit(cli.main(sys.argv[1:]))
+    """
+)
+
+
+def test_a_signal_just_after_run_wrote_its_file_says_the_file_was_written(tmp_path, small_toml):
+    out = tmp_path / "out.h5"
+    out.write_bytes(b"the old file")
+    r = subprocess.run([sys.executable, "-c", _SIGNAL_AFTER_WRITE, "run", small_toml, "-o", str(out), "-q"],
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert r.stderr == f"learnrace: interrupted (SIGTERM); after {out} was written completely\n", r.stderr
+    with learnrace.open(out) as res:  # what the message says: the new, complete file
+        assert res.dyads_simulated.tolist() == [40]
+    assert _listing(tmp_path) == ["out.h5"]
+
+
+def test_a_signal_just_after_sweep_wrote_its_file_says_so_and_removes_the_whole_checkpoint(tmp_path):
+    pytest.importorskip("SALib")
+    study = tmp_path / "grid.toml"
+    study.write_text(STUDY)
+    out = tmp_path / "grid.h5"
+    r = subprocess.run([sys.executable, "-c", _SIGNAL_AFTER_WRITE, "sweep", str(study), "-o", str(out), "-q",
+                        "--backend", "cpu", "--block", "1"], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert r.stderr == f"learnrace: interrupted (SIGTERM); after {out} was written completely\n", r.stderr
+    assert _listing(tmp_path) == ["grid.h5", "grid.toml"]  # the study file, and no half-deleted checkpoint
+    assert len(learnrace.open(out).outcomes) == 3
+
+
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_a_fifo_as_the_experiment_or_study_is_refused_before_it_is_opened(tmp_path, command):
+    fifo = tmp_path / "input.toml"
+    os.mkfifo(fifo)
+    r = _cli(command, str(fifo), "-o", str(tmp_path / "out.h5"))  # the timeout fails a read that blocks
+    assert r.returncode == 2, r.stderr
+    what = "experiment" if command == "run" else "study"
+    assert r.stderr == f"learnrace: {fifo}: is a FIFO, not {'an' if what == 'experiment' else 'a'} {what} file\n"
+    assert _listing(tmp_path) == ["input.toml"]
+
+
+def test_the_python_api_refuses_a_fifo_as_the_experiment(tmp_path):
+    fifo = tmp_path / "input.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(learnrace.ConfigError, match="is a FIFO, not an experiment file"):
+        learnrace.run(str(fifo), progress=False)
