@@ -3,7 +3,6 @@ with a FileFormatError (exit 2, one line) naming the item, and never allocate by
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 
@@ -60,9 +59,8 @@ def test_info_exits_two_with_one_line_naming_the_item(crafted, case):
     path, item = crafted[case]
     exe = console_script()
     cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
-    limit = 4 * 2**30
-    r = subprocess.run([*cmd, "info", str(path)], capture_output=True, text=True, timeout=120,
-                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))  # fmt: skip
+    limited = ["bash", "-c", f'ulimit -v {4 * 2**20} && exec "$@"', "bash", *cmd]  # KiB: 4 GiB
+    r = subprocess.run([*limited, "info", str(path)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2, r.stderr
     assert r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
     assert r.stderr.startswith(f"learnrace: {path}: ") and item in r.stderr

@@ -4,7 +4,6 @@ run inside its only chunk, and a console script that never loses an existing out
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import stat
 import subprocess
@@ -193,9 +192,13 @@ def test_results_that_do_not_fit_in_memory_raise_memory_error():
 # ------------------------------------------------ the console script's output files (what the C++ CLI guaranteed)
 
 
-def _cli(*args, **kwargs):
+def _cli(*args, ulimit: str | None = None, **kwargs):
+    """The console script; with ``ulimit`` (e.g. "-v 3145728") under that shell limit (set by bash before it execs
+    the script: no preexec_fn, which is unsafe once this process has threads)."""
     exe = console_script()
     cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
+    if ulimit:
+        cmd = ["bash", "-c", f'ulimit {ulimit} && exec "$@"', "bash", *cmd]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=300, **kwargs)
 
 
@@ -324,13 +327,6 @@ def test_read_only_output_directory_is_found_before_simulating(tmp_path, small_t
     assert r.returncode == 2 and "not writable" in r.stderr and r.stdout == ""
 
 
-def _limited(limit_bytes: int):
-    def set_limit():  # in the child, before it execs: the process may not map more
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-
-    return set_limit
-
-
 def test_many_threads_with_long_horizons_stay_within_memory(tmp_path):
     # 64 threads x 25.6 MB of counts per thread (periods 100000) were 1.6 GB of per-thread copies; under an
     # address-space limit of what the process maps anyway (Python, numpy, h5py, 64 thread stacks) plus 1.2 GB the
@@ -343,7 +339,7 @@ def test_many_threads_with_long_horizons_stay_within_memory(tmp_path):
     mapped = int(baseline.stdout.split()[-1])
     limit = mapped + 1_200_000_000
     r = _cli("run", str(exp), "-o", str(tmp_path / "long.h5"), "-q", "--threads", "64", "--backend", "cpu",
-             preexec_fn=_limited(limit), env=_ENV_64)  # fmt: skip
+             ulimit=f"-v {limit // 1024}", env=_ENV_64)  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "terminate" not in r.stderr
 
@@ -366,7 +362,7 @@ def test_results_that_do_not_fit_in_memory_are_a_one_line_error(tmp_path):
     exp = tmp_path / "huge.toml"
     exp.write_text("[run]\ndyads = 1000000\nperiods = 300\n[output]\ntrajectory_stride = 1\ntrajectory_max = 1000000\n")
     r = _cli("run", str(exp), "-o", str(tmp_path / "huge.h5"), "-q", "--backend", "cpu",
-             preexec_fn=_limited(3 * 2**30))  # fmt: skip
+             ulimit=f"-v {3 * 2**20}")  # fmt: skip
     assert r.returncode == 1, r.stderr
     assert r.stderr.startswith("learnrace: error: out of memory: cannot allocate the results of 1 point(s)"), r.stderr
     assert r.stderr.count("\n") == 1
@@ -389,17 +385,11 @@ seed = 5
 """
 
 
-def _file_size_limit(limit_bytes: int):
-    def set_limit():  # in the child before it execs; Python ignores SIGXFSZ, so writes past it fail with EFBIG
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
-
-    return set_limit
-
-
 def test_run_over_a_file_size_limit_is_a_clear_write_error_and_keeps_the_old_file(tmp_path, small_toml):
     out = tmp_path / "out.h5"
     out.write_bytes(b"the old file")
-    r = _cli("run", small_toml, "-o", str(out), "-q", "--backend", "cpu", preexec_fn=_file_size_limit(20_000))
+    # 20 KiB at most per file; Python ignores SIGXFSZ, so the write past it fails with EFBIG
+    r = _cli("run", small_toml, "-o", str(out), "-q", "--backend", "cpu", ulimit="-f 20")
     assert r.returncode == 1, r.stderr
     assert r.stderr.startswith("learnrace: error: cannot write ") and str(out) in r.stderr, r.stderr
     assert "File too large" in r.stderr and r.stderr.count("\n") == 1, r.stderr
@@ -414,7 +404,7 @@ def test_sweep_over_a_file_size_limit_is_a_clear_write_error_and_keeps_its_block
     out = tmp_path / "grid.h5"
     # the checkpoint's parts (a few kB) fit, the study file does not
     r = _cli("sweep", str(study), "-o", str(out), "-q", "--backend", "cpu", "--block", "1",
-             preexec_fn=_file_size_limit(12_000))  # fmt: skip
+             ulimit="-f 12")  # 12 KiB  # fmt: skip
     assert r.returncode == 1, r.stderr
     assert r.stderr.startswith(f"learnrace: error: cannot write {out}: File too large"), r.stderr
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
