@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,22 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 SMALL_DYADS = 3000
 SEED = 20260101
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process `pid` has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_busy(proc, cpu: float = 3.0, timeout: float = 120.0) -> None:
+    """Wait until `proc` has used `cpu` CPU seconds: more than starting Python and importing learnrace take (about
+    0.7 s), so it is simulating. CPU time, not wall time: a loaded machine slows both alike."""
+    deadline = time.monotonic() + timeout
+    while cpu_seconds(proc.pid) < cpu:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"the process did not start simulating (exit code {proc.poll()})")
+        time.sleep(0.1)
 
 
 def small_experiment(dyads: int = SMALL_DYADS, seed: int = SEED) -> dict:

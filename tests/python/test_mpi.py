@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import learnrace
+from conftest import cpu_seconds
 from learnrace import _mpi
 
 MPIRUN = shutil.which("mpirun")
@@ -213,11 +214,6 @@ def _ranks_of(launcher: int) -> dict:
     return found
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @needs_mpi
 @pytest.mark.parametrize(
     "command, sig, target",
@@ -247,7 +243,7 @@ def test_a_signal_to_one_rank_ends_the_whole_launch(tmp_path, command, sig, targ
         ranks = {}
         while time.monotonic() < deadline:
             ranks = _ranks_of(launch.pid)
-            if len(ranks) == 2 and all(_cpu_seconds(pid) > 4.0 for pid in ranks.values()):
+            if len(ranks) == 2 and all(cpu_seconds(pid) > 4.0 for pid in ranks.values()):
                 break
             time.sleep(0.2)
         else:

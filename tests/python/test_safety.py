@@ -16,7 +16,7 @@ import tomli_w
 from test_cli import console_script
 
 import learnrace
-from conftest import small_experiment
+from conftest import small_experiment, wait_until_busy
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ _ONE_LONG_CHUNK = textwrap.dedent(
 def test_ctrl_c_inside_the_only_chunk_raises_keyboard_interrupt():
     proc = subprocess.Popen([sys.executable, "-c", _ONE_LONG_CHUNK], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen = _wait_for_line(proc, b"started")
-    time.sleep(1.0)  # inside the engine (importing and validating take far less)
+    wait_until_busy(proc)  # inside the engine (importing and validating take far less CPU time)
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     try:
@@ -141,7 +141,7 @@ def test_console_script_signal_keeps_the_old_file(tmp_path, long_experiment, sig
         [*cmd, "run", str(long_experiment), "-o", str(out), "--threads", "1", "--chunk", "200000000", "-q"],
         stderr=subprocess.PIPE,
     )
-    time.sleep(3.0)  # Python starts, imports learnrace and enters the engine's only chunk
+    wait_until_busy(proc)  # Python started, imported learnrace and entered the engine's only chunk
     proc.send_signal(sig)
     try:
         _, err = proc.communicate(timeout=30)
