@@ -1,32 +1,119 @@
-// Everything a dyad carries from one period to the next (registers on the GPU; docs/model.md section 2).
+// THE registry of a dyad's state (docs/model.md section 2): everything a dyad carries from one period to the next,
+// listed ONCE as X-macros. Generated from it: FirmStateT / DyadStateT (one dyad, or the CPU's lockstep SIMD path's
+// block of dyads with every member a vector, one dyad per lane), for_each_state_member (what moves a dyad into a
+// SIMD lane and out of it) and for_each_drawn_member (what the CUDA backend's init ring carries from a dyad's draws
+// to the lane that runs it). Adding a state variable is one line here plus the rule that uses it.
 #pragma once
 
 #include "params.hpp"
 
 namespace learnrace {
 
-/// One firm's state.
-struct FirmState {
-  float level[kFirmFactors];  // the firm's own level m of T, S, L (logit scale): where its factor reverts to
-  float z[kFirmFactors];      // latent logits of T, S, L (the factor is sigmoid(z))
-  float alpha0, gamma0;       // capacity floors (events may change them)
-  float receptivity_cap;      // cap on effective receptivity, from the intent (Hamel 3a) or events
-  float knowledge;            // unique alliance-relevant knowledge U
-  float x, y;                 // internalised fraction of the partner's knowledge; appropriated new knowledge
-  float suspicion;            // q: perceived net outflow, averaged
-  int32_t intent, strategy;
-  int32_t exploit_run;  // consecutive periods of detected exploitation with low trust
-  int32_t violated;     // 1 once the firm has detected exploitation (trust recovery cap applies)
+// X(type, member, extent, start, doc). `type`: F (a float per dyad), I (an int32_t), U (a uint32_t); `extent`: empty
+// for one value, [n] for an array; `start`: how a dyad starts, `drawn` (start_state draws it, or computes it from
+// its draws) or `cleared` (clear_learning_state sets it from the parameters and the drawn members).
+#define LR_FIRM_STATE(X)                                                                                          \
+  X(F, level, [kFirmFactors], drawn, "the firm's own level m of T, S, L (logit scale): where its factor reverts") \
+  X(F, z, [kFirmFactors], cleared, "latent logits of T, S, L (the factor is sigmoid(z))")                         \
+  X(F, alpha0, , cleared, "absorptive capacity floor (events may change it)")                                     \
+  X(F, gamma0, , cleared, "communicative capacity floor (events may change it)")                                  \
+  X(F, receptivity_cap, , cleared, "cap on effective receptivity, from the intent (Hamel 3a) or events")          \
+  X(F, knowledge, , drawn, "unique alliance-relevant knowledge U")                                                \
+  X(F, x, , cleared, "internalised fraction of the partner's knowledge")                                          \
+  X(F, y, , cleared, "appropriated new knowledge")                                                                \
+  X(F, suspicion, , cleared, "q: perceived net outflow, averaged")                                                \
+  X(I, intent, , drawn, "intent (Hamel 3a)")                                                                      \
+  X(I, strategy, , drawn, "current learning strategy")                                                            \
+  X(I, exploit_run, , cleared, "consecutive periods of detected exploitation with low trust")                     \
+  X(I, violated, , cleared, "1 once the firm has detected exploitation (trust recovery cap applies)")
+
+#define LR_DYAD_STATE(X)                                                           \
+  X(F, relation, , drawn, "prior related interaction R")                           \
+  X(F, equity_a, , drawn, "A's equity share")                                      \
+  X(F, hazard, , cleared, "exogenous hazard per period (events may change it)")    \
+  X(F, power_start, , drawn, "A's bargaining power at the start (from the draws)") \
+  X(F, power_a, , cleared, "A's bargaining power now")                             \
+  X(I, avoid_run, , cleared, "consecutive periods of mutual avoidance")            \
+  X(U, fired, , cleared, "bit e: event e (with `once`) has been applied")
+
+/// One firm's state. F, I, U: float, int32_t, uint32_t for one dyad, or vectors of them (one dyad per lane).
+template <class F, class I, class U>
+struct FirmStateT {
+#define LR_X(type, member, extent, start, doc) type member extent;
+  LR_FIRM_STATE(LR_X)
+#undef LR_X
 };
 
-struct DyadState {
-  FirmState a, b;
-  float relation;
-  float equity_a;
-  float hazard;
-  float power_start, power_a;
-  int32_t avoid_run;
-  uint32_t fired;  // bit e: event e (with `once`) has been applied
+/// A dyad's state: its two firms and the dyad's own members.
+template <class F, class I, class U>
+struct DyadStateT {
+  FirmStateT<F, I, U> a, b;
+#define LR_X(type, member, extent, start, doc) type member extent;
+  LR_DYAD_STATE(LR_X)
+#undef LR_X
 };
+
+using FirmState = FirmStateT<float, int32_t, uint32_t>;
+using DyadState = DyadStateT<float, int32_t, uint32_t>;
+
+namespace detail {
+enum StateStart : int32_t { drawn, cleared };
+
+/// f(x, y) for a member (of start `start`, unless kAll), element by element for an array member.
+template <bool kAll, class X, class Y, class Fn>
+LR_HD LR_INLINE void state_member(StateStart start, X& x, Y& y, Fn& f) {
+  if (kAll || start == drawn) f(x, y);
+}
+template <bool kAll, class X, class Y, int32_t n, class Fn>
+LR_HD LR_INLINE void state_member(StateStart start, X (&x)[n], Y (&y)[n], Fn& f) {
+  if (kAll || start == drawn)
+    for (int32_t k = 0; k < n; ++k) f(x[k], y[k]);
+}
+
+/// f(x.m, y.m) for every member m of two firms (kAll) or for their drawn members, in table order.
+template <bool kAll, class X, class Y, class Fn>
+LR_HD LR_INLINE void firm_members(X& x, Y& y, Fn& f) {
+#define LR_X(type, member, extent, start, doc) state_member<kAll>(start, x.member, y.member, f);
+  LR_FIRM_STATE(LR_X)
+#undef LR_X
+}
+
+/// The same for two dyads: firm A's members, firm B's, then the dyad's.
+template <bool kAll, class X, class Y, class Fn>
+LR_HD LR_INLINE void dyad_members(X& x, Y& y, Fn& f) {
+  firm_members<kAll>(x.a, y.a, f);
+  firm_members<kAll>(x.b, y.b, f);
+#define LR_X(type, member, extent, start, doc) state_member<kAll>(start, x.member, y.member, f);
+  LR_DYAD_STATE(LR_X)
+#undef LR_X
+}
+}  // namespace detail
+
+/// Calls f(x, y) for every scalar element of two states of the same layout (e.g. a SIMD block's member and one
+/// dyad's), in table order: what moves a dyad into a SIMD lane and out of it.
+template <class X, class Y, class Fn>
+LR_HD LR_INLINE void for_each_state_member(X& x, Y& y, Fn&& f) {
+  detail::dyad_members<true>(x, y, f);
+}
+
+/// Calls f(element) for every scalar element of the drawn members of s (start `drawn`), in table order: what the
+/// CUDA init ring carries.
+template <class State, class Fn>
+LR_HD LR_INLINE void for_each_drawn_member(State& s, Fn&& f) {
+  const auto one = [&f](auto& element, auto&) { f(element); };
+  detail::dyad_members<false>(s, s, one);
+}
+
+/// 32-bit words of the drawn members of one dyad (what the CUDA init ring carries per dyad).
+constexpr int32_t kDrawnStateWords = 0
+#define LR_X(type, member, extent, start, doc) \
+  +(detail::start == detail::drawn ? 2 * static_cast<int32_t>(sizeof(FirmState::member) / 4) : 0)
+    LR_FIRM_STATE(LR_X)
+#undef LR_X
+#define LR_X(type, member, extent, start, doc) \
+  +(detail::start == detail::drawn ? static_cast<int32_t>(sizeof(DyadState::member) / 4) : 0)
+        LR_DYAD_STATE(LR_X)
+#undef LR_X
+    ;
 
 }  // namespace learnrace

@@ -2,31 +2,15 @@
 // in docs/model.md section 8. With the discrete levels this reproduces all 25 cells of the figure.
 #pragma once
 
+#include "capacity.hpp"
 #include "fastmath.hpp"
 #include "params.hpp"
 #include "strategy.hpp"
 
 namespace learnrace {
 
-/// Absorptive (alpha) and communicative (gamma) capacity grow with prior related interaction R
-/// (Larsson; Cohen & Levinthal 1990); gamma0 is lower for tacit, embedded knowledge (Doz).
-//
-// The functions below are lane-generic where the CPU's lockstep SIMD path (kernels/cpu_simd/) runs them on vectors
-// of dyads: F is float or a vector of floats, and every lane computes the float operations of the float form
-// (hd.hpp's lane primitives; a select where a float form would branch).
-template <class F>
-struct CapacityT {
-  F alpha;
-  F gamma;
-};
-using Capacity = CapacityT<float>;
-/// One firm's capacities from its floors alpha0, gamma0; relation_decay = e^{-R/r0} (computed once per period and
-/// shared by both firms and relation_covariate).
-template <class F>
-LR_HD LR_INLINE CapacityT<F> capacity(F alpha0, F gamma0, F relation_decay) {
-  const F grown = F(1.0f) - relation_decay;
-  return CapacityT<F>{alpha0 + (F(1.0f) - alpha0) * grown, gamma0 + (F(1.0f) - gamma0) * grown};
-}
+// The functions below are lane-generic: F is float or a vector of floats, and every lane computes the float
+// operations of the float form (hd.hpp's lane primitives; a select where a float form would branch).
 
 /// Transparency of a strategy whose level (ModelParams::level of its transparency) is `level`, scaled by
 /// communicative capacity.
@@ -40,11 +24,14 @@ template <class F>
 LR_HD LR_INLINE F receptivity_of_level(F level, F receptivity_cap, CapacityT<F> c) {
   return lr_min(level * c.alpha, receptivity_cap);
 }
-LR_HD LR_INLINE float effective_transparency(const ModelParams& p, int32_t strategy, Capacity c) {
-  return transparency_of_level(p.level[transparency_level(strategy)], c);
+/// Effective transparency and receptivity of a firm playing `strategy` (I: int32_t, or a vector of strategies).
+template <class F, class I>
+LR_HD LR_INLINE F effective_transparency(const ModelParams& p, I strategy, CapacityT<F> c) {
+  return transparency_of_level(F(lr_pick(p.level, transparency_level(strategy))), c);
 }
-LR_HD LR_INLINE float effective_receptivity(const ModelParams& p, int32_t strategy, float receptivity_cap, Capacity c) {
-  return receptivity_of_level(p.level[receptivity_level(strategy)], receptivity_cap, c);
+template <class F, class I>
+LR_HD LR_INLINE F effective_receptivity(const ModelParams& p, I strategy, F receptivity_cap, CapacityT<F> c) {
+  return receptivity_of_level(F(lr_pick(p.level, receptivity_level(strategy))), receptivity_cap, c);
 }
 
 template <class F>

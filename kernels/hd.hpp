@@ -62,6 +62,14 @@ template <class T, int32_t n>
 LR_HD LR_INLINE T lr_pick(const T (&values)[n], int32_t code) {
   return values[code];
 }
+/// Whether the condition holds in any lane (for one dyad: the condition itself). Code that only some lanes need is
+/// skipped when none does.
+LR_HD LR_INLINE bool lr_any(bool c) { return c; }
+/// values[index * stride] (on vectors: per lane, a gather). `index` must be valid in every lane.
+template <class T>
+LR_HD LR_INLINE T lr_gather(const T* values, int32_t index, int32_t stride) {
+  return values[index * stride];
+}
 /// Rounds toward minus infinity (exact).
 LR_HD LR_INLINE float lr_floor(float x) { return floorf(x); }
 /// Correctly rounded square root (IEEE; CUDA: sqrtf with --prec-sqrt=true).
@@ -71,8 +79,8 @@ LR_HD LR_INLINE int32_t lr_trunc_int(float x) { return static_cast<int32_t>(x); 
 /// The float nearest to i (exact for |i| < 2^24).
 LR_HD LR_INLINE float lr_int_float(int32_t i) { return static_cast<float>(i); }
 /// The bits of i as unsigned, and back.
-LR_HD LR_INLINE uint32_t lr_as_uint(int32_t i) { return static_cast<uint32_t>(i); }
-LR_HD LR_INLINE int32_t lr_as_int(uint32_t u) { return static_cast<int32_t>(u); }
+LR_HD constexpr uint32_t lr_as_uint(int32_t i) { return static_cast<uint32_t>(i); }
+LR_HD constexpr int32_t lr_as_int(uint32_t u) { return static_cast<int32_t>(u); }
 
 /// a * b + c with a single rounding (IEEE 754 fusedMultiplyAdd), so the same bits on the CPU and
 /// on CUDA. Written out where wanted: implicit contraction stays off (-ffp-contract=off,

@@ -1,4 +1,4 @@
-// Internalisation and bargaining power (docs/model.md section 9); learning gains and asymmetry (section 16).
+// Internalisation, new knowledge and bargaining power (docs/model.md section 9).
 #pragma once
 
 #include "params.hpp"
@@ -10,17 +10,6 @@ namespace learnrace {
 template <class F>
 LR_HD LR_INLINE F internalise(F x, F inflow, float lambda) {
   return x + F(lambda) * inflow * (F(1.0f) - x);
-}
-
-/// G_f = x_f U_partner + y_f.
-LR_HD LR_INLINE float learning_gain(float x, float partner_knowledge, float created) {
-  return x * partner_knowledge + created;
-}
-
-/// a = (G_A - G_B) / (G_A + G_B) in [-1, 1]; 0 when neither learned.
-LR_HD LR_INLINE float learning_asymmetry(float gain_a, float gain_b) {
-  const float total = gain_a + gain_b;
-  return total > 0.0f ? lr_div_pos(gain_a - gain_b, total) : 0.0f;
 }
 
 /// Power-dependence (Hamel: race to learn, obsolescing bargain): B depends on A by

@@ -6,9 +6,9 @@
 // reader, the Python bindings and the Python reader.
 //
 // Adding a trajectory field is one line in LR_TRAJECTORY_PERIOD_FIELDS or LR_TRAJECTORY_DYAD_FIELDS plus the
-// line in simulate_dyad.hpp that fills the record's member. Adding a count section is one line in
-// LR_COUNT_SECTIONS (per-dyad-period sections first: the CUDA backend keeps them in shared memory) plus the
-// kernel code that counts into it.
+// line that fills the record's member (dyad_period.hpp for a row, simulate_dyad.hpp for a dyad's record). Adding a
+// count section is one line in LR_COUNT_SECTIONS (per-dyad-period sections first: the CUDA backend keeps them in shared
+// memory) plus the kernel code that counts into it.
 #pragma once
 
 #include <cstdint>
@@ -247,12 +247,30 @@ LR_HD constexpr uint64_t axis_elements(const AxisList& axes, const OutputShape& 
   X(gain_b, gain_B, float, float, LR_FILL_NAN, "learning gain of B")                                             \
   X(power_start, power_A_start, float, float, LR_FILL_NAN, "bargaining power of A at the start, P_A(0)")
 
-/// Per-period record of a sampled dyad (LR_TRAJECTORY_PERIOD_FIELDS, in that order).
-struct TrajectoryRow {
-#define LR_X(member, name, store, record, fill, doc) record member;
+/// The type of a record member of type T for a vector of dyads: F for float, I for int32_t (the lockstep SIMD path
+/// builds the per-period records of a block of dyads at once).
+template <class T, class F, class I>
+struct LaneOf {
+  using type = T;
+};
+template <class F, class I>
+struct LaneOf<float, F, I> {
+  using type = F;
+};
+template <class F, class I>
+struct LaneOf<int32_t, F, I> {
+  using type = I;
+};
+
+/// Per-period record of a sampled dyad (LR_TRAJECTORY_PERIOD_FIELDS, in that order); F, I: float and int32_t, or
+/// vectors of them.
+template <class F, class I>
+struct TrajectoryRowT {
+#define LR_X(member, name, store, record, fill, doc) typename LaneOf<record, F, I>::type member;
   LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
 #undef LR_X
 };
+using TrajectoryRow = TrajectoryRowT<float, int32_t>;
 
 /// Per-dyad record of a sampled dyad (LR_TRAJECTORY_DYAD_FIELDS, in that order).
 struct TrajectoryDyad {

@@ -76,12 +76,13 @@ struct OutputLayout {
   }
 };
 
-/// Bin of a value already scaled to bin units (v n / (hi - lo) for [lo, hi)); outside values land in the
-/// end bins. The upper test comes before the conversion, which is undefined (and differs between the
-/// CPU and CUDA) for floats beyond int32.
-LR_HD LR_INLINE int32_t bin_of_scaled(float scaled, int32_t n) {
-  if (!(scaled > 0.0f)) return 0;  // also catches NaN
-  return scaled < static_cast<float>(n) ? static_cast<int32_t>(scaled) : n - 1;
+/// Bin of a value already scaled to bin units (v n / (hi - lo) for [lo, hi)); outside values land in the end
+/// bins, NaN in bin 0. Clamped before the conversion, which is undefined (and differs between the CPU and CUDA) for
+/// floats beyond int32. Lane-generic (F: float, or a vector of floats giving a vector of bins).
+template <class F>
+LR_HD LR_INLINE auto bin_of_scaled(F scaled, int32_t n) {
+  const F positive = lr_select(scaled > F(0.0f), scaled, F(0.0f));
+  return lr_trunc_int(lr_min(positive, F(static_cast<float>(n - 1))));
 }
 
 /// Histogram bin of v on [lo, hi) with n bins; values outside land in the end bins.

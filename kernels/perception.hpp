@@ -20,8 +20,9 @@ LR_HD LR_INLINE F perceived_outflow(F t_out, F t_in, float partner_disguise, F n
 }
 
 /// What feeds suspicion: the perceived net outflow beyond what the firm expects to give for its intent.
-LR_HD LR_INLINE float unexpected_outflow(const ModelParams& p, int32_t intent, float perceived) {
-  return perceived - p.expected_outflow[intent];
+template <class F, class I>
+LR_HD LR_INLINE F unexpected_outflow(const ModelParams& p, I intent, F perceived) {
+  return perceived - F(lr_pick(p.expected_outflow, intent));
 }
 
 /// Suspicion: an exponentially weighted average of perceived net outflow, q' = q + w (o - q).

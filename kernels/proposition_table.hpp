@@ -73,13 +73,16 @@ LR_HD constexpr int32_t factor_of_letter(char letter) {
   return letter == 'T' ? Trust : letter == 'S' ? Stakes : letter == 'L' ? Orientation : Relation;
 }
 
-/// The moves of an ORDERED pair (a, b), from the rule of {a, b}.
-struct PairMoves {
-  int32_t proposition;
-  int32_t mover;  // MoverX = firm A, MoverY = firm B, MoverBoth, MoverNone
-  int32_t empower_a, empower_b;
-  int32_t barrier_a, barrier_b;
+/// The moves of an ORDERED pair (a, b), from the rule of {a, b}. Lane-generic: I is int32_t for one dyad, or a vector
+/// of them (one pair per lane).
+template <class I>
+struct PairMovesT {
+  I proposition;
+  I mover;  // MoverX = firm A, MoverY = firm B, MoverBoth, MoverNone
+  I empower_a, empower_b;
+  I barrier_a, barrier_b;
 };
+using PairMoves = PairMovesT<int32_t>;
 
 namespace detail {
 LR_HD constexpr PairRule rule_of(int32_t lo, int32_t hi) {
@@ -108,10 +111,12 @@ LR_HD constexpr uint32_t pack_moves(const PairMoves& m) {
          static_cast<uint32_t>(m.empower_a) << 5 | static_cast<uint32_t>(m.empower_b) << 8 |
          static_cast<uint32_t>(m.barrier_a) << 11 | static_cast<uint32_t>(m.barrier_b) << 14;
 }
-LR_HD constexpr PairMoves unpack_moves(uint32_t w) {
-  return PairMoves{static_cast<int32_t>(w & 7u) - 1,   static_cast<int32_t>(w >> 3 & 3u),
-                   static_cast<int32_t>(w >> 5 & 7u),  static_cast<int32_t>(w >> 8 & 7u),
-                   static_cast<int32_t>(w >> 11 & 7u), static_cast<int32_t>(w >> 14 & 7u)};
+/// The moves packed in w (uint32_t, or a vector of packed words).
+template <class W>
+LR_HD constexpr auto unpack_moves(W w) {
+  using I = decltype(lr_as_int(w));
+  return PairMovesT<I>{lr_as_int(w & 7u) - I(1), lr_as_int(w >> 3 & 3u),  lr_as_int(w >> 5 & 7u),
+                       lr_as_int(w >> 8 & 7u),   lr_as_int(w >> 11 & 7u), lr_as_int(w >> 14 & 7u)};
 }
 LR_HD constexpr uint32_t packed_pair_moves(int32_t pair) {
   return pack_moves(pair_moves(pair / kStrategies, pair % kStrategies));
@@ -141,12 +146,13 @@ inline constexpr uint32_t kPairMovesHost[kPairStates] = {LR_PAIR_MOVES_25};
 #undef LR_PAIR_MOVES_5
 }  // namespace detail
 
-/// pair_moves(a, b) by table lookup.
-LR_HD LR_INLINE PairMoves pair_moves_lookup(int32_t a, int32_t b) {
+/// pair_moves(a, b) by table lookup (I: int32_t, or a vector of strategies: a gather).
+template <class I>
+LR_HD LR_INLINE PairMovesT<I> pair_moves_lookup(I a, I b) {
 #if defined(__CUDA_ARCH__)
   return detail::unpack_moves(__ldg(&detail::kPairMovesDevice[pair_index(a, b)]));
 #else
-  return detail::unpack_moves(detail::kPairMovesHost[pair_index(a, b)]);
+  return detail::unpack_moves(lr_gather(detail::kPairMovesHost, pair_index(a, b), 1));
 #endif
 }
 

@@ -6,7 +6,7 @@
 
 #include "fastmath.hpp"
 #include "params.hpp"
-#include "rng.hpp"
+#include "point_constants.hpp"
 
 namespace learnrace {
 
@@ -29,21 +29,28 @@ LR_HD LR_INLINE F trust_feedback(const ModelParams& p, F t_ab, F t_ba, F unexpec
   return F(p.eta_up) * lr_min(t_ab, t_ba) - F(p.eta_down) * lr_max(unexpected_outflow, F(0.0f));
 }
 
+/// A firm's factors after the period: trust feedback moves the level (and the latent with it; capped after a
+/// detected violation when a recovery cap is set), then every latent takes its correlated shock around the level:
+/// `common` and `own` are the standard normals of the common and of the firm's own shock of T, S, L, `u_jump` the
+/// uniforms of its jumps. Firm: FirmStateT (one dyad, or a vector of dyads).
+template <class Firm, class F>
+LR_HD LR_INLINE void update_factors(const ModelParams& p, const PointConstants& pc, Firm& f, F trust_delta,
+                                    const F (&common)[kFirmFactors], const F (&own)[kFirmFactors],
+                                    const F (&u_jump)[kFirmFactors]) {
+  const F shifted = f.level[Trust] + trust_delta;
+  const F level_t = lr_select(f.violated != 0, lr_min(shifted, F(pc.trust_cap_logit)), shifted);
+  f.z[Trust] = f.z[Trust] + (level_t - f.level[Trust]);
+  f.level[Trust] = level_t;
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    const F shock = lr_fma(F(pc.shock_common[k]), common[k], F(pc.shock_own[k]) * own[k]);
+    f.z[k] = ou_jump_step(p.shock[k], f.level[k], f.z[k], shock, u_jump[k]);
+  }
+}
+
 /// R += (t_AB + t_BA)/2 each period (joint engagement), with slow decay delta_R.
 template <class F>
 LR_HD LR_INLINE F relation_step(const ModelParams& p, F relation, F t_ab, F t_ba) {
   return F(1.0f - p.delta_r) * relation + F(0.5f) * (t_ab + t_ba);
-}
-
-/// e^{-R/r0}: drives the capacities, the misperception noise and the R covariate. inv_r0 = 1 / r0
-/// (PointConstants): a product where a division would cost every period.
-LR_HD LR_INLINE float relation_decay(float relation, float inv_r0) { return lr_exp(-relation * inv_r0); }
-
-/// Covariate of R used by the propositional kernel and the ratchet gate: 2 (1 - e^{-R/r0}) - 1,
-/// bounded in [-1, 1) like the capacities it drives.
-template <class F>
-LR_HD LR_INLINE F relation_covariate(F relation_decay) {
-  return F(1.0f) - F(2.0f) * relation_decay;
 }
 
 }  // namespace learnrace

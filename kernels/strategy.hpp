@@ -16,24 +16,39 @@ enum Strategy : int32_t {
 constexpr int32_t kStrategies = 5;
 constexpr int32_t kPairStates = kStrategies * kStrategies;
 
+// The functions of strategy codes below are lane-generic (hd.hpp's lane primitives): I is int32_t for one dyad, or a
+// CPU SIMD vector of them (kernels/cpu_simd/lanes.hpp), one dyad per lane; selects where a branch would be.
+
+// A strategy code argument may be a Strategy as well: the codes are computed as int32_t (I below).
+
 // Level indices into ModelParams::level (0 = Low, 1 = Moderate, 2 = High).
-LR_HD LR_INLINE int32_t transparency_level(int32_t s) {
+template <class S>
+LR_HD LR_INLINE auto transparency_level(S s) {
+  using I = decltype(s + 0);
   // Larsson Fig. 1: AVO L, ACC H, CPR M, CPT L, COL H
-  return (s == Accommodation || s == Collaboration) ? 2 : (s == Compromise ? 1 : 0);
+  return lr_select((s == Accommodation) | (s == Collaboration), I(2), lr_select(s == Compromise, I(1), I(0)));
 }
-LR_HD LR_INLINE int32_t receptivity_level(int32_t s) {
+template <class S>
+LR_HD LR_INLINE auto receptivity_level(S s) {
+  using I = decltype(s + 0);
   // Larsson Fig. 1: AVO L, ACC L, CPR M, CPT H, COL H
-  return (s == Competition || s == Collaboration) ? 2 : (s == Compromise ? 1 : 0);
+  return lr_select((s == Competition) | (s == Collaboration), I(2), lr_select(s == Compromise, I(1), I(0)));
 }
-LR_HD LR_INLINE int32_t pair_index(int32_t a, int32_t b) { return a * kStrategies + b; }
+template <class S>
+LR_HD LR_INLINE auto pair_index(S a, S b) {
+  return a * kStrategies + b;
+}
 
 /// The counter-move of a firm that has detected exploitation: it cuts its transparency to Low ("the
 /// "suckered" organization will counter rapidly by also adopting a competitive strategy to halt the knowledge
 /// "hemorrhage"" [002:241]). Collaboration and Compromise -> Competition (receptive, nontransparent; for
 /// Compromise "a competitive response of reducing its disclosure" [002:241]); Accommodation -> Avoidance
 /// (it asserts no receptivity to keep); Competition and Avoidance are already nontransparent.
-LR_HD LR_INLINE int32_t cut_transparency(int32_t s) {
-  return (s == Collaboration || s == Compromise) ? Competition : (s == Accommodation ? Avoidance : s);
+template <class S>
+LR_HD LR_INLINE auto cut_transparency(S s) {
+  using I = decltype(s + 0);
+  return lr_select((s == Collaboration) | (s == Compromise), I(Competition),
+                   lr_select(s == Accommodation, I(Avoidance), I(s)));
 }
 
 /// Full names (index = Strategy code). Short codes AVO/ACC/CPR/CPT/COL are for tables only.

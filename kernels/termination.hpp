@@ -7,43 +7,66 @@
 
 namespace learnrace {
 
-struct TerminationInputs {
-  int32_t avoid_run;  // consecutive periods of mutual avoidance, including this one
-  int32_t intent_a, intent_b;
-  float x_a, x_b;
-  float power_a;
-  int32_t exploit_run_a, exploit_run_b;  // consecutive periods of detected exploitation with low trust
-  float hazard;
-  float u_hazard;
+/// What the termination check reads (F, I: float and int32_t for one dyad, or vectors of them).
+template <class F, class I>
+struct TerminationInputsT {
+  I avoid_run;  // consecutive periods of mutual avoidance, including this one
+  I intent_a, intent_b;
+  F x_a, x_b;
+  F power_a;
+  I exploit_run_a, exploit_run_b;  // consecutive periods of detected exploitation with low trust
+  F hazard;
+  F u_hazard;
 };
+using TerminationInputs = TerminationInputsT<float, int32_t>;
+
+/// The run counters before the check, on the state of the period just played (State: DyadStateT): mutual avoidance
+/// (Larsson P5), and each firm's detected exploitation while its trust at the start of the period was below
+/// exploit_trust.
+template <class State, class F, class M>
+LR_HD LR_INLINE void update_runs(const ModelParams& p, State& s, F trust_a, F trust_b, M detected_a, M detected_b) {
+  using I = decltype(s.avoid_run);
+  const I avoid(Avoidance);
+  s.avoid_run = lr_select((s.a.strategy == avoid) & (s.b.strategy == avoid), s.avoid_run + I(1), I(0));
+  s.a.exploit_run = lr_select(detected_a & (trust_a < F(p.exploit_trust)), s.a.exploit_run + I(1), I(0));
+  s.b.exploit_run = lr_select(detected_b & (trust_b < F(p.exploit_trust)), s.b.exploit_run + I(1), I(0));
+}
 
 /// A firm with internalization intent that has internalised what it needed (and, by default, holds the
 /// power) leaves: partners race "to bolster their relative power, or/and to be able to dispense with further
 /// collaboration and exit the alliance" [001:61]; "the termination of an agreement cannot be seen as failure"
 /// (Hamel 1b [000:110]).
-LR_HD LR_INLINE bool race_won(const ModelParams& p, int32_t intent, float x, float power) {
-  return intent == Internalization && x >= p.exit_knowledge && (!p.exit_needs_power || power >= p.exit_power);
+template <class F, class I>
+LR_HD LR_INLINE auto race_won(const ModelParams& p, I intent, F x, F power) {
+  using M = decltype(x < power);
+  const M power_ok = M(!p.exit_needs_power) | (power >= F(p.exit_power));
+  return (intent == I(Internalization)) & (x >= F(p.exit_knowledge)) & power_ok;
 }
 
 /// The giver withdraws only after sustained detected exploitation with low trust; a firm that came for the
 /// partner's outputs, not its skills, tolerates longer (tolerance per intent).
-LR_HD LR_INLINE bool exploited_withdraws(const ModelParams& p, int32_t intent, int32_t exploit_run) {
-  return exploit_run >= p.exploit_tolerance[intent];
+template <class I>
+LR_HD LR_INLINE auto exploited_withdraws(const ModelParams& p, I intent, I exploit_run) {
+  return exploit_run >= lr_pick(p.exploit_tolerance, intent);
 }
 
-LR_HD LR_INLINE int32_t termination_cause(const ModelParams& p, const TerminationInputs& in) {
-  // Larsson P5: mutual avoidance persisting -> disintegration.
-  if (in.avoid_run >= p.avoid_periods) return Disintegration;
-  if (race_won(p, in.intent_a, in.x_a, in.power_a)) return RaceWonByA;
-  if (race_won(p, in.intent_b, in.x_b, 1.0f - in.power_a)) return RaceWonByB;
+/// The first cause that fires, in the order of docs/model.md section 15 (selects from the last to the first, so the
+/// first wins), or Censored.
+template <class F, class I>
+LR_HD LR_INLINE I termination_cause(const ModelParams& p, const TerminationInputsT<F, I>& in) {
+  I cause(Censored);
+  // Exogenous market / priority shocks [000:406-408].
+  cause = lr_select(in.u_hazard < in.hazard, I(ExogenousHazard), cause);
   // "The "friendly exploitation" ... is likely to dissolve sooner or later as the stakeholders of the
   // accommodating organization can hardly view this altruistic giving without taking as a desirable state of
   // affairs" [002:234]: as they perceive it.
-  if (exploited_withdraws(p, in.intent_a, in.exploit_run_a)) return ExploitedAWithdraws;
-  if (exploited_withdraws(p, in.intent_b, in.exploit_run_b)) return ExploitedBWithdraws;
-  // Exogenous market / priority shocks [000:406-408].
-  if (in.u_hazard < in.hazard) return ExogenousHazard;
-  return Censored;
+  cause = lr_select(exploited_withdraws(p, in.intent_b, in.exploit_run_b), I(ExploitedBWithdraws), cause);
+  cause = lr_select(exploited_withdraws(p, in.intent_a, in.exploit_run_a), I(ExploitedAWithdraws), cause);
+  cause = lr_select(race_won(p, in.intent_b, in.x_b, F(1.0f) - in.power_a), I(RaceWonByB), cause);
+  cause = lr_select(race_won(p, in.intent_a, in.x_a, in.power_a), I(RaceWonByA), cause);
+  // Larsson P5: mutual avoidance persisting -> disintegration.
+  cause = lr_select(in.avoid_run >= I(p.avoid_periods), I(Disintegration), cause);
+  return cause;
 }
 
 }  // namespace learnrace

@@ -43,14 +43,6 @@ LR_HD LR_INLINE F barrier_probability(const BarrierBeta& c, const FirmViewT<F>& 
   return detail::sigmoid_lanes(eta);
 }
 
-/// The uniforms one step uses.
-struct PropositionalDraws {
-  float counter_a, counter_b;  // counter-move of a firm that has detected exploitation
-  float empower;               // the pair's empowering move
-  float barrier_a, barrier_b;  // each firm's barrier move
-  float explore_a, explore_b;  // exploration noise
-};
-
 /// Exploration's new strategy: floor(5 u / epsilon) for u uniform on (0, epsilon), i.e. each of the five
 /// strategies with probability 1/5, found by comparing u with epsilon k/5 (no division: on a GPU a
 /// division taken by any lane of a warp costs the whole warp a dozen instructions). Lane-generic: F float, or a
@@ -62,45 +54,73 @@ LR_HD LR_INLINE auto uniform_strategy(F u, float epsilon) {
          lr_select(u >= F(0.6f * epsilon), I(1), I(0)) + lr_select(u >= F(0.8f * epsilon), I(1), I(0));
 }
 
-/// One step of the propositional kernel from the ordered pair (a, b). `detected_a/b`: the firm's suspicion
-/// exceeds the detection threshold this period.
-LR_HD LR_INLINE void propositional_step(const ModelParams& p, int32_t a, int32_t b, const FirmView& fa,
-                                        const FirmView& fb, float relation_cov, bool detected_a, bool detected_b,
-                                        const PropositionalDraws& u, int32_t* next_a, int32_t* next_b) {
-  const PairMoves mv = pair_moves_lookup(a, b);
-  int32_t na = a, nb = b;
+/// The coefficients of an empowering proposition for each lane: p.beta[proposition] (one dyad: a load; a vector of
+/// dyads: a gather). `proposition` must be a valid index in every lane.
+template <class F>
+struct PropositionBetaT {
+  F b0;
+  F beta[kFactors];
+};
+template <class I>
+LR_HD LR_INLINE auto proposition_beta(const ModelParams& p, I proposition) {
+  using F = decltype(lr_int_float(proposition));
+  static_assert(sizeof(PropositionBeta) == (1 + kFactors) * sizeof(float), "PropositionBeta is b0 and beta[]");
+  constexpr int32_t stride = sizeof(PropositionBeta) / sizeof(float);
+  const float* base = &p.beta[0].b0;
+  PropositionBetaT<F> out;
+  out.b0 = lr_gather(base, proposition, stride);
+  for (int32_t k = 0; k < kFactors; ++k) out.beta[k] = lr_gather(base + 1 + k, proposition, stride);
+  return out;
+}
+
+/// One step of the propositional kernel from the ordered pair (a, b), for one dyad or a vector of dyads (I: int32_t
+/// or a vector; M: bool or a lane mask). `detected_a/b`: the firm's suspicion exceeds the detection threshold this
+/// period; `u`: the period's draws (PeriodDrawsT: counter_a/b, empower, barrier_a/b, explore_a/b). The moves in
+/// order, each a select over lanes; a move no lane can make is skipped.
+template <class F, class I, class M, class Draws>
+LR_HD LR_INLINE void propositional_step(const ModelParams& p, I a, I b, const FirmViewT<F>& fa, const FirmViewT<F>& fb,
+                                        F relation_cov, M detected_a, M detected_b, const Draws& u, I* next_a,
+                                        I* next_b) {
+  const PairMovesT<I> mv = pair_moves_lookup(a, b);
+  const I avoid(Avoidance);
   // Detection: "the "suckered" organization will counter rapidly" [002:241].
   // Facing an avoiding partner there is nothing left to halt: P5 decides instead.
-  const bool counter_a = detected_a && b != Avoidance && u.counter_a < p.p_counter && cut_transparency(a) != a;
-  const bool counter_b = detected_b && a != Avoidance && u.counter_b < p.p_counter && cut_transparency(b) != b;
-  if (counter_a) na = cut_transparency(a);
-  if (counter_b) nb = cut_transparency(b);
-  bool empowered = false;
-  if (mv.proposition != NoProposition && !counter_a && !counter_b) {
-    const PropositionBeta& beta = p.beta[mv.proposition];
-    const float eta_a = empower_predictor(beta, fa, relation_cov);
-    const float eta_b = empower_predictor(beta, fb, relation_cov);
+  const I cut_a = cut_transparency(a), cut_b = cut_transparency(b);
+  const M counter_a = detected_a & (b != avoid) & (u.counter_a < F(p.p_counter)) & (cut_a != a);
+  const M counter_b = detected_b & (a != avoid) & (u.counter_b < F(p.p_counter)) & (cut_b != b);
+  I na = lr_select(counter_a, cut_a, a);
+  I nb = lr_select(counter_b, cut_b, b);
+
+  // The pair's empowering move (P6-P9), whose probability rises with the factors the proposition names.
+  const M try_empower = (mv.proposition != I(NoProposition)) & !counter_a & !counter_b;
+  M empowered = try_empower & !try_empower;  // false
+  if (lr_any(try_empower)) {
+    const auto beta = proposition_beta(p, lr_select(try_empower, mv.proposition, I(0)));
+    const F eta_a = empower_predictor(beta, fa, relation_cov);
+    const F eta_b = empower_predictor(beta, fb, relation_cov);
     // A joint move needs both firms: the less favourable predictor decides ("it takes two").
-    const float eta = mv.mover == MoverX ? eta_a : mv.mover == MoverY ? eta_b : lr_min(eta_a, eta_b);
-    if (u.empower < lr_sigmoid(eta)) {
-      na = mv.empower_a;
-      nb = mv.empower_b;
-      empowered = true;
-    }
+    const F eta =
+        lr_select(mv.mover == I(MoverX), eta_a, lr_select(mv.mover == I(MoverY), eta_b, lr_min(eta_a, eta_b)));
+    empowered = try_empower & (u.empower < detail::sigmoid_lanes(eta));
   }
-  if (!empowered) {
-    // Each firm's own barrier move; P5 (facing an avoiding partner) has its own probability.
-    if (!counter_a && mv.barrier_a != a) {
-      const float pa = b == Avoidance ? p.p_avoid : barrier_probability(p.barrier, fa, relation_cov);
-      if (u.barrier_a < pa) na = mv.barrier_a;
-    }
-    if (!counter_b && mv.barrier_b != b) {
-      const float pb = a == Avoidance ? p.p_avoid : barrier_probability(p.barrier, fb, relation_cov);
-      if (u.barrier_b < pb) nb = mv.barrier_b;
-    }
+  na = lr_select(empowered, mv.empower_a, na);
+  nb = lr_select(empowered, mv.empower_b, nb);
+
+  // Each firm's own barrier move (P1-P4); P5 (facing an avoiding partner) has its own probability.
+  const M try_barrier_a = (mv.barrier_a != a) & !empowered & !counter_a;
+  const M try_barrier_b = (mv.barrier_b != b) & !empowered & !counter_b;
+  if (lr_any(try_barrier_a)) {
+    const F pa = lr_select(b == avoid, F(p.p_avoid), barrier_probability(p.barrier, fa, relation_cov));
+    na = lr_select(try_barrier_a & (u.barrier_a < pa), mv.barrier_a, na);
   }
-  if (u.explore_a < p.epsilon) na = uniform_strategy(u.explore_a, p.epsilon);
-  if (u.explore_b < p.epsilon) nb = uniform_strategy(u.explore_b, p.epsilon);
+  if (lr_any(try_barrier_b)) {
+    const F pb = lr_select(a == avoid, F(p.p_avoid), barrier_probability(p.barrier, fb, relation_cov));
+    nb = lr_select(try_barrier_b & (u.barrier_b < pb), mv.barrier_b, nb);
+  }
+
+  // Exploration noise last.
+  na = lr_select(u.explore_a < F(p.epsilon), uniform_strategy(u.explore_a, p.epsilon), na);
+  nb = lr_select(u.explore_b < F(p.epsilon), uniform_strategy(u.explore_b, p.epsilon), nb);
   *next_a = na;
   *next_b = nb;
 }

@@ -3,6 +3,7 @@
 // coded here, so the proposition tests can fail against it.
 #pragma once
 
+#include "capacity.hpp"
 #include "flows.hpp"
 #include "learning.hpp"
 #include "params.hpp"
@@ -28,10 +29,29 @@ struct ChoiceContextT {
 };
 using ChoiceContext = ChoiceContextT<float, int32_t>;
 
-/// The transparency and receptivity level codes of strategy s (strategy.hpp); the SIMD path overloads them for
-/// vectors of strategies.
-LR_HD LR_INLINE int32_t transparency_level_of(int32_t s) { return transparency_level(s); }
-LR_HD LR_INLINE int32_t receptivity_level_of(int32_t s) { return receptivity_level(s); }
+/// A firm's choice context from its state (Firm: FirmStateT of one dyad or of a vector of dyads) and its partner's.
+template <class Firm, class F>
+LR_HD LR_INLINE ChoiceContextT<F, decltype(Firm::strategy)> choice_context(
+    const ModelParams& p, const Firm& self, const Firm& partner, const FirmFactorsT<F>& own, F self_equity, F belief,
+    F relation_cov, CapacityT<F> self_c, CapacityT<F> partner_c) {
+  return ChoiceContextT<F, decltype(Firm::strategy)>{self.strategy,
+                                                     partner.strategy,
+                                                     self.receptivity_cap,
+                                                     partner.receptivity_cap,
+                                                     self.x,
+                                                     partner.x,
+                                                     self.knowledge,
+                                                     partner.knowledge,
+                                                     self_equity,
+                                                     own.trust,
+                                                     own.stakes,
+                                                     own.orientation,
+                                                     belief,
+                                                     F(lr_pick(p.w_output, self.intent)),
+                                                     relation_cov,
+                                                     self_c,
+                                                     partner_c};
+}
 
 namespace detail {
 /// Utility of playing `s` against a partner whose transparency and receptivity levels (ModelParams::level values)
@@ -66,8 +86,8 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
   const F gate = sigmoid_lanes(F(p.gate_g0) + F(p.gate_orientation) * c.orientation + F(p.gate_trust) * c.trust +
                                F(p.gate_relation) * c.relation_cov);
   const auto may_raise = u_gate < gate;
-  const I tau_now = transparency_level_of(c.current), rho_now = receptivity_level_of(c.current);
-  const I partner_tau = transparency_level_of(c.partner), partner_rho = receptivity_level_of(c.partner);
+  const I tau_now = transparency_level(c.current), rho_now = receptivity_level(c.current);
+  const I partner_tau = transparency_level(c.partner), partner_rho = receptivity_level(c.partner);
   const I partner_tau_cut = lr_select(partner_tau > I(0), partner_tau - I(1), I(0));
   const F power_now =
       bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
@@ -110,21 +130,17 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
 }
 }  // namespace detail
 
-/// One firm's choice. u_inertia < inertia keeps the current strategy; raising transparency or
-/// receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gR R) only if u_gate is below it
-/// (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity");
-/// otherwise logit choice with precision beta_qre, by inverse CDF of u_choice.
-LR_HD LR_INLINE int32_t strategic_choice(const ModelParams& p, const ChoiceContext& c, float u_inertia, float u_gate,
-                                         float u_choice) {
-  if (u_inertia < p.inertia) return c.current;
-  return detail::strategic_choice_moving(p, c, u_gate, u_choice);
-}
-
-/// strategic_choice for vectors of dyads (every lane computes the choice; inertia selects).
+/// One firm's choice, for one dyad or a vector of dyads. u_inertia < inertia keeps the current strategy; raising
+/// transparency or receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gR R) only if u_gate is below it
+/// (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity"); otherwise logit
+/// choice with precision beta_qre, by inverse CDF of u_choice. The choice is computed when some lane moves.
 template <class F, class I>
-LR_HD LR_INLINE I strategic_choice_lanes(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_inertia, F u_gate,
-                                         F u_choice) {
-  return lr_select(u_inertia < F(p.inertia), c.current, detail::strategic_choice_moving(p, c, u_gate, u_choice));
+LR_HD LR_INLINE I strategic_choice(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_inertia, F u_gate,
+                                   F u_choice) {
+  const auto keeps = u_inertia < F(p.inertia);
+  I chosen = c.current;
+  if (lr_any(!keeps)) chosen = lr_select(keeps, c.current, detail::strategic_choice_moving(p, c, u_gate, u_choice));
+  return chosen;
 }
 
 }  // namespace learnrace

@@ -28,12 +28,13 @@ using vu_t = uint32_t __attribute__((vector_size(4 * kLanes)));
 /// A per-lane condition (all bits set where true), as GCC's vector comparisons give it.
 struct Mask {
   vi_t v;
+  Mask() = default;
+  explicit Mask(vi_t x) : v(x) {}
+  explicit Mask(bool c) : v(vi_t{} - static_cast<int32_t>(c)) {}  // the same condition in every lane
 };
 LR_INLINE Mask operator|(Mask a, Mask b) { return Mask{a.v | b.v}; }
 LR_INLINE Mask operator&(Mask a, Mask b) { return Mask{a.v & b.v}; }
 LR_INLINE Mask operator!(Mask a) { return Mask{~a.v}; }
-/// The same condition in every lane.
-LR_INLINE Mask mask_all(bool c) { return Mask{vi_t{} - static_cast<int32_t>(c)}; }
 
 struct VecF {
   vf_t v;
@@ -110,6 +111,19 @@ LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
   for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecI(values[k]), r);
   return r;
 }
+/// values[index * stride] per lane, as hd.hpp's lr_gather.
+template <class T, class V>
+LR_INLINE V gather_lanes(const T* values, VecI index, int32_t stride) {
+  V r;
+  for (int32_t i = 0; i < kLanes; ++i) r.v[i] = values[index.v[i] * stride];
+  return r;
+}
+LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
+  return gather_lanes<float, VecF>(values, index, stride);
+}
+LR_INLINE VecU lr_gather(const uint32_t* values, VecI index, int32_t stride) {
+  return gather_lanes<uint32_t, VecU>(values, index, stride);
+}
 /// a / b for b > 0, as hd.hpp's lr_div_pos: a zero numerator gives itself (its signed zero), else the IEEE quotient.
 LR_INLINE VecF lr_div_pos(VecF a, VecF b) {
   const Mask zero = a == VecF(0.0f);
@@ -126,6 +140,9 @@ LR_INLINE VecU lr_as_uint(VecI i) { return VecU(reinterpret_cast<vu_t>(i.v)); }
 LR_INLINE VecI lr_as_int(VecU u) { return VecI(reinterpret_cast<vi_t>(u.v)); }
 
 #if LR_SIMD_LANES == 16
+LR_INLINE bool lr_any(Mask c) {
+  return _mm512_test_epi32_mask(reinterpret_cast<__m512i>(c.v), reinterpret_cast<__m512i>(c.v)) != 0;
+}
 LR_INLINE VecF lr_fma(VecF a, VecF b, VecF c) { return VecF(_mm512_fmadd_ps(a.v, b.v, c.v)); }
 LR_INLINE VecF lr_floor(VecF x) { return VecF(_mm512_roundscale_ps(x.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)); }
 LR_INLINE VecF lr_sqrt(VecF x) { return VecF(_mm512_sqrt_ps(x.v)); }
@@ -139,6 +156,7 @@ LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   *lo = VecU(reinterpret_cast<vu_t>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))));
 }
 #elif LR_SIMD_LANES == 8
+LR_INLINE bool lr_any(Mask c) { return _mm256_movemask_ps(reinterpret_cast<__m256>(c.v)) != 0; }
 LR_INLINE VecF lr_fma(VecF a, VecF b, VecF c) { return VecF(_mm256_fmadd_ps(a.v, b.v, c.v)); }
 LR_INLINE VecF lr_floor(VecF x) { return VecF(_mm256_floor_ps(x.v)); }
 LR_INLINE VecF lr_sqrt(VecF x) { return VecF(_mm256_sqrt_ps(x.v)); }

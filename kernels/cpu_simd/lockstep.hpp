@@ -1,32 +1,73 @@
 // The CPU's lockstep SIMD path: kLanes dyads run their periods together, one dyad per vector lane, as the lanes of
 // a GPU warp do (kernels/cuda/dyad_kernel.cuh): a lane whose dyad ends takes the next dyad of the range at once.
-// Per period, the inputs that are the same float arithmetic for every dyad are computed for all lanes with vector
-// instructions: the Philox4x32-10 draws, their uniforms and Box-Muller normals, the factor sigmoids and the relation
-// decay (period_inputs.hpp). Then either kernel runs its whole period for all lanes at once, branch-free
-// (period_lanes.hpp). Every lane computes the same float operations as the scalar path, so every output is bit for
-// bit that of the scalar path (tests/cpp/test_cpu_simd.cpp).
+// Each period is THE period (dyad_period.hpp) with the block's state as vectors (DyadStateT of VecF, VecI, VecU):
+// every lane computes the float operations of the scalar path, so every output is bit for bit that of the scalar
+// path (tests/cpp/test_cpu_simd.cpp). What is SIMD-specific lives here: the vector Philox draws of the lanes'
+// streams, the vector start draws, moving a dyad into a lane and out of it (from the state registry), and the sink
+// that scatters the lanes' counts and trajectory rows.
 //
 // Included only by the SIMD translation units, after their `#pragma GCC target` (see backend_cpu_avx512.cpp).
 #pragma once
 
 #include "cpu_simd/lanes.hpp"
-#include "cpu_simd/period_lanes.hpp"
+#include "cpu_simd/philox_lanes.hpp"
 #include "simulate_dyad.hpp"
 
 namespace learnrace::LR_SIMD_NS {
 
-/// Uniforms of the strategy-change step: PropositionalDraws in its member order, or the strategic kernel's three
-/// uniforms of firm A, then of firm B.
-constexpr int32_t kStepUniforms = 7;
+/// DyadState of kLanes dyads, member by member.
+using DyadLanes = DyadStateT<VecF, VecI, VecU>;
 
-/// One period's inputs (period_inputs.hpp) of every lane, value-major.
-struct alignas(64) PeriodLanes {
-  float factors[kFirms][kFirmFactors][kLanes];
-  float decay[kLanes];
-  float eps[kPeriodNormals][kLanes];
-  float step[kStepUniforms][kLanes];
-  float jump_a[kJumpUniformsA][kLanes];
-  float jump_b[kFirmFactors][kLanes];
+/// Puts dyad state s into lane i.
+LR_INLINE void set_lane(DyadLanes& L, int32_t i, const DyadState& s) {
+  for_each_state_member(L, s, [i](auto& lanes, const auto& value) { lanes.v[i] = value; });
+}
+
+/// The dyad state in lane i.
+LR_INLINE DyadState lane(const DyadLanes& L, int32_t i) {
+  DyadState s;
+  for_each_state_member(L, s, [i](const auto& lanes, auto& value) { value = lanes.v[i]; });
+  return s;
+}
+
+/// The initial draws of kLanes dyads (lane i: dyad dyad[i]), the Draws of start_state (simulate_dyad.hpp): one
+/// vector Philox draw per stream for all lanes; Beta (a rejection sampler) draws lane by lane.
+struct StartDrawsLanes {
+  const PhiloxRoundKeys& keys;
+  VecU lo, hi;
+  const uint64_t* dyad;
+
+  Draw4Lanes words(uint32_t stream) const { return philox_lanes(keys, lo, hi, VecU(rng_stream::kInitPeriod), stream); }
+  VecF latent(const Distribution& d, uint32_t stream) const {
+    if (d.kind == DistKind::Fixed) return VecF(lr_logit(d.a));
+    if (d.kind == DistKind::Beta)
+      return each_lane([&](const RandomGenerator& g) { return sample_latent(d, g, stream); });
+    const Draw4Lanes w = words(stream);
+    return latent_of_words<VecF>(d, w.v[0], w.v[1]);
+  }
+  VecF real(const Distribution& d, uint32_t stream) const {
+    if (d.kind == DistKind::Fixed) return VecF(d.a);
+    if (d.kind == DistKind::Beta) return each_lane([&](const RandomGenerator& g) { return sample_real(d, g, stream); });
+    const Draw4Lanes w = words(stream);
+    return real_of_words<VecF>(d, w.v[0], w.v[1]);
+  }
+  VecI category(const Distribution& d, uint32_t stream) const {
+    if (d.kind != DistKind::Categorical) return VecI(static_cast<int32_t>(d.a));
+    return category_of_uniform<VecI>(d, detail::u01_open_lanes(words(stream).v[0]));
+  }
+  template <class Sample>
+  VecF each_lane(Sample&& sample) const {
+    VecF r;
+    for (int32_t i = 0; i < kLanes; ++i) r.v[i] = sample(RandomGenerator(keys, dyad[i]));
+    return r;
+  }
+};
+
+/// The lanes' streams at their periods (the Streams of dyad_period_body: one vector Philox draw per stream).
+struct LaneStreams {
+  const PhiloxRoundKeys& keys;
+  VecU lo, hi, period;
+  Draw4Lanes draw(uint32_t stream) const { return philox_lanes(keys, lo, hi, period, stream); }
 };
 
 /// Which dyad each lane runs, and where it is.
@@ -39,51 +80,29 @@ struct LaneIds {
   bool live[kLanes];
 };
 
-/// Stores u01_open of each word of d in rows[k], for the words k listed in `words` (row k of the output gets word
-/// words[k]).
-template <int32_t kRows>
-LR_INLINE void store_uniforms(const Draw4Lanes& d, const int32_t (&words)[kRows], float (*rows)[kLanes]) {
-  for (int32_t k = 0; k < kRows; ++k) detail::u01_open_lanes(d.v[words[k]]).store(rows[k]);
-}
-
-/// StreamInputs' values for every lane at its dyad's next period, from the lanes' states S after events.
-template <int32_t kKernel>
-LR_INLINE void period_inputs(const PointConstants& pc, const LaneIds& L, const DyadLanes& S, PeriodLanes& out) {
-  for (int32_t k = 0; k < kFirmFactors; ++k) {
-    detail::sigmoid_lanes(S.a.z[k]).store(out.factors[FirmA][k]);
-    detail::sigmoid_lanes(S.b.z[k]).store(out.factors[FirmB][k]);
+/// The period sink of the lanes (period_counts.hpp) on a dyad Sink: the counts of the live lanes, one lane after the
+/// other, and the trajectory rows of the live lanes whose dyad is sampled.
+template <class Sink>
+struct LanesSink {
+  Sink& sink;
+  const LaneIds& ids;
+  LR_INLINE void count_period(const VecI (&index)[kPeriodCounts]) {
+    for (int32_t i = 0; i < kLanes; ++i) {
+      if (!ids.live[i]) continue;
+      for (int32_t k = 0; k < kPeriodCounts; ++k) sink.count_period(static_cast<uint64_t>(index[k].v[i]));
+    }
   }
-  // relation_decay: lr_exp(-relation * inv_r0).
-  detail::exp_lanes(-S.relation * VecF(pc.inv_r0)).store(out.decay);
-
-  // The period's draws (StreamInputs).
-  const VecU lo = VecU::load(L.dyad_lo), hi = VecU::load(L.dyad_hi), period = VecU::load(L.period);
-  const uint32_t normal_streams[3] = {rng_stream::shock_normal_trust, rng_stream::shock_normal_stakes,
-                                      rng_stream::shock_normal_other};
-  for (int32_t d = 0; d < 3; ++d) {
-    const Draw4Lanes n = philox_lanes(pc.keys, lo, hi, period, normal_streams[d]);
-    VecF z0, z1, z2, z3;
-    detail::normal_pair_lanes(n.v[0], n.v[1], &z0, &z1);
-    detail::normal_pair_lanes(n.v[2], n.v[3], &z2, &z3);
-    z0.store(out.eps[4 * d]);
-    z1.store(out.eps[4 * d + 1]);
-    z2.store(out.eps[4 * d + 2]);
-    z3.store(out.eps[4 * d + 3]);
+  LR_INLINE void trajectory_row(VecI t, const TrajectoryRowT<VecF, VecI>& row) {
+    for (int32_t i = 0; i < kLanes; ++i) {
+      if (!ids.live[i] || ids.slot[i] < 0) continue;
+      TrajectoryRow r;
+#define LR_X(member, name, store, record, fill, doc) r.member = row.member.v[i];
+      LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
+#undef LR_X
+      sink.trajectory_row(static_cast<uint32_t>(ids.slot[i]), t.v[i], r);
+    }
   }
-  const bool propositional = kKernel == static_cast<int32_t>(KernelType::Propositional);
-  if (propositional) {
-    // PropositionalDraws: counter A, counter B, empower, barrier A from `transition`; barrier B, explore A, explore B
-    // from words 2, 0, 1 of `exploration`.
-    store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::transition), {0, 1, 2, 3}, out.step);
-    store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::exploration), {2, 0, 1}, out.step + 4);
-  } else {
-    store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::strategic_choice_a), {0, 1, 2}, out.step);
-    store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::strategic_choice_b), {0, 1, 2},
-                   out.step + kStrategicUniforms);
-  }
-  store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_a), {0, 1, 2, 3}, out.jump_a);
-  store_uniforms(philox_lanes(pc.keys, lo, hi, period, rng_stream::shock_jump_b), {0, 1, 2}, out.jump_b);
-}
+};
 
 /// The start states of the next kLanes dyads of the range, drawn for all of them at once (start_state with
 /// StartDrawsLanes), handed to lanes one by one as their dyads end (the CUDA backend's init ring does the same for
@@ -136,7 +155,6 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   LaneIds L;
   DyadLanes S;                        // the states of the dyads in flight
   __builtin_memset(&S, 0, sizeof S);  // idle lanes compute too (unused): keep them defined
-  PeriodLanes in;
   StartRing ring(p, pc, begin, end);
   int32_t live = 0;
   const auto start = [&](int32_t i) {
@@ -158,6 +176,7 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
     L.slot[i] = -1;
     start(i);
   }
+  LanesSink<Sink> lanes_sink{sink, L};
   while (live > 0) {
     if (p.n_events != 0)
       for (int32_t i = 0; i < kLanes; ++i)
@@ -166,8 +185,9 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
           apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
           set_lane(S, i, s);
         }
-    period_inputs<kKernel>(pc, L, S, in);
-    const VecI cause = period_lanes<kKernel>(p, pc, lay, L.live, L.slot, lr_as_int(VecU::load(L.period)), S, in, sink);
+    const VecU period = VecU::load(L.period);
+    const LaneStreams streams{pc.keys, VecU::load(L.dyad_lo), VecU::load(L.dyad_hi), period};
+    const VecI cause = dyad_period_body<kKernel>(p, pc, lay, S, lr_as_int(period), streams, lanes_sink);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
       const int32_t t = static_cast<int32_t>(L.period[i]);

@@ -34,11 +34,10 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
   const uint32_t lane = threadIdx.x % 32u;
   uint32_t* init_ring = smem + kRingWords * warp;
   uint32_t* end_ring = init_ring + 32 * kInitFields;
-  PeriodSink<kPeriodShared> sink{&a, hist, counts, traj, p.periods};
-
-  // Lane state: the dyad in flight.
+  // Lane state: the dyad in flight (its trajectory slot in the sink).
+  PeriodSink<kPeriodShared> sink{&a, hist, counts, traj, p.periods, kNoSlot};
   DyadState s;
-  uint32_t offset = 0, slot = kNoSlot;
+  uint32_t offset = 0;
   int32_t t = 0;
   bool live = false;
   // Warp-uniform queue state.
@@ -60,7 +59,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
       }
       const uint32_t rank = __popc(need & lanemask_lt(lane));
       if (!live && rank < init_count) {
-        pop_init(p, init_ring, init_head + rank, s, offset, slot);
+        pop_init(p, init_ring, init_head + rank, s, offset, sink.slot);
         t = 0;
         live = true;
       }
@@ -74,8 +73,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
     // --- one period of every live dyad ---
     int32_t cause = Censored;
     if (live && t < p.periods) {
-      const int64_t slot64 = slot == kNoSlot ? -1 : static_cast<int64_t>(slot);
-      cause = dyad_period<kKernel>(p, pc, a.lay, a.dyad_begin + offset, slot64, s, t, sink);
+      cause = dyad_period<kKernel>(p, pc, a.lay, a.dyad_begin + offset, s, t, sink);
       ++t;
     }
     bool done = live && (cause != Censored || t >= p.periods);
@@ -89,9 +87,9 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
         // duration: the period that ended it (t after the increment), or T_max when censored.
         const DyadEnd e = dyad_end(s, cause, t);
         push_end(end_ring, end_count + rank, e);
-        if (slot != kNoSlot) {
+        if (sink.slot != kNoSlot) {
           const uint64_t dyad = a.dyad_begin + offset;
-          store_trajectory_dyad(traj->buf, slot - traj->slot_lo, trajectory_dyad_record(p, pc, dyad, s, e));
+          store_trajectory_dyad(traj->buf, sink.slot - traj->slot_lo, trajectory_dyad_record(p, pc, dyad, s, e));
         }
         done = false;
         live = false;

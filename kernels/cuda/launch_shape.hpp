@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "backend.hpp"
+#include "dyad_state.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
 #include "point_constants.hpp"
@@ -45,24 +46,11 @@ static_assert(kMaxPointsPerLaunch * kConstantBytesPerPoint <= kConstantMemoryByt
               "c_params and c_point (dyad_kernel.cuh) must fit the 64 KiB of CUDA constant memory");
 constexpr uint32_t kNoSlot = 0xffffffffu;
 
-// Per-warp queues in shared memory, structure of arrays [field][32] (one bank per lane).
-enum InitField : int32_t {
-  InitZTrustA = 0,  // the firms' factor levels (= latents at the start)
-  InitZStakesA,
-  InitZOrientA,
-  InitZTrustB,
-  InitZStakesB,
-  InitZOrientB,
-  InitRelation,
-  InitKnowA,
-  InitKnowB,
-  InitEquityA,
-  InitPowerStart,
-  InitPacked,  // intent_a | intent_b << 8 | s_a << 16 | s_b << 24
-  InitOffset,  // dyad - LaunchArgs::dyad_begin
-  InitSlot,    // trajectory slot or kNoSlot
-  kInitFields
-};
+// Per-warp queues in shared memory, structure of arrays [field][32] (one bank per lane). The init ring holds the
+// drawn members of a dyad's start (for_each_drawn_member, dyad_state.hpp), then where the dyad is.
+constexpr int32_t InitOffset = kDrawnStateWords;    // dyad - LaunchArgs::dyad_begin
+constexpr int32_t InitSlot = kDrawnStateWords + 1;  // trajectory slot or kNoSlot
+constexpr int32_t kInitFields = kDrawnStateWords + 2;
 enum EndField : int32_t {
   EndGainA = 0,
   EndGainB,

@@ -20,7 +20,8 @@ __device__ __forceinline__ void add_count(const LaunchArgs& a, uint32_t* hist, u
     atomicAdd(reinterpret_cast<unsigned long long*>(&counts[i]), static_cast<unsigned long long>(n));
 }
 
-/// Per-period counts of one lane; trajectory rows of sampled dyads go to the device buffers.
+/// The period sink of one lane (period_counts.hpp): its counts, and its trajectory rows when its dyad is sampled
+/// (slot: the dyad's trajectory slot, or kNoSlot), to the device buffers.
 /// kPeriodShared: all per-dyad-period sections are in shared memory (no global fallback branch).
 template <bool kPeriodShared>
 struct PeriodSink {
@@ -29,15 +30,19 @@ struct PeriodSink {
   uint64_t* counts;
   const DeviceTraj* traj;
   int32_t periods;
+  uint32_t slot;
 
-  __device__ void count_period(uint64_t index) {
-    if (kPeriodShared)
-      atomicAdd(&hist[static_cast<uint32_t>(index)], 1u);
-    else
-      add_count(*a, hist, counts, static_cast<uint32_t>(index), 1u);
+  __device__ void count_period(const int32_t (&index)[kPeriodCounts]) {
+    for (int32_t k = 0; k < kPeriodCounts; ++k) {
+      const uint32_t i = static_cast<uint32_t>(index[k]);
+      if (kPeriodShared)
+        atomicAdd(&hist[i], 1u);
+      else
+        add_count(*a, hist, counts, i, 1u);
+    }
   }
-  __device__ void trajectory_row(uint32_t slot, int32_t t, const TrajectoryRow& row) {
-    store_trajectory_row(traj->buf, periods, slot - traj->slot_lo, t, row);
+  __device__ void trajectory_row(int32_t t, const TrajectoryRow& row) {
+    if (slot != kNoSlot) store_trajectory_row(traj->buf, periods, slot - traj->slot_lo, t, row);
   }
 };
 

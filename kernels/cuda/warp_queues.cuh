@@ -10,6 +10,14 @@ namespace learnrace::cuda_detail {
 
 __device__ __forceinline__ uint32_t lanemask_lt(uint32_t lane) { return (1u << lane) - 1u; }
 
+/// A state member as a ring word, and back.
+__device__ __forceinline__ uint32_t word_of(float v) { return float_bits(v); }
+__device__ __forceinline__ uint32_t word_of(int32_t v) { return static_cast<uint32_t>(v); }
+__device__ __forceinline__ uint32_t word_of(uint32_t v) { return v; }
+__device__ __forceinline__ float of_word(uint32_t w, float) { return bits_float(w); }
+__device__ __forceinline__ int32_t of_word(uint32_t w, int32_t) { return static_cast<int32_t>(w); }
+__device__ __forceinline__ uint32_t of_word(uint32_t w, uint32_t) { return w; }
+
 /// Draws the initial conditions of the next (up to) 32 dyads of the point into the init ring, all
 /// lanes together. Returns how many were started (0 when the point's dyads are all handed out).
 __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const ModelParams& p,
@@ -23,22 +31,13 @@ __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const 
   if (lane < avail) {
     const uint32_t offset = base + lane;
     const uint64_t dyad = a.dyad_begin + offset;
-    const DyadState s = dyad_start(p, pc, dyad);
+    DyadState s = dyad_start(p, pc, dyad);
     const int64_t slot = trajectory_slot(p, dyad);
-    ring[InitZTrustA * 32 + lane] = float_bits(s.a.level[Trust]);
-    ring[InitZStakesA * 32 + lane] = float_bits(s.a.level[Stakes]);
-    ring[InitZOrientA * 32 + lane] = float_bits(s.a.level[Orientation]);
-    ring[InitZTrustB * 32 + lane] = float_bits(s.b.level[Trust]);
-    ring[InitZStakesB * 32 + lane] = float_bits(s.b.level[Stakes]);
-    ring[InitZOrientB * 32 + lane] = float_bits(s.b.level[Orientation]);
-    ring[InitRelation * 32 + lane] = float_bits(s.relation);
-    ring[InitKnowA * 32 + lane] = float_bits(s.a.knowledge);
-    ring[InitKnowB * 32 + lane] = float_bits(s.b.knowledge);
-    ring[InitEquityA * 32 + lane] = float_bits(s.equity_a);
-    ring[InitPowerStart * 32 + lane] = float_bits(s.power_start);
-    ring[InitPacked * 32 + lane] = static_cast<uint32_t>(s.a.intent) | static_cast<uint32_t>(s.b.intent) << 8 |
-                                   static_cast<uint32_t>(s.a.strategy) << 16 |
-                                   static_cast<uint32_t>(s.b.strategy) << 24;
+    int32_t field = 0;
+    for_each_drawn_member(s, [&](const auto& value) {
+      ring[field * 32 + lane] = word_of(value);
+      ++field;
+    });
     ring[InitOffset * 32 + lane] = offset;
     ring[InitSlot * 32 + lane] = slot >= 0 ? static_cast<uint32_t>(slot) : kNoSlot;
   }
@@ -48,26 +47,11 @@ __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const 
 
 __device__ __forceinline__ void pop_init(const ModelParams& p, const uint32_t* ring, uint32_t i, DyadState& s,
                                          uint32_t& offset, uint32_t& slot) {
-  s.a.level[Trust] = bits_float(ring[InitZTrustA * 32 + i]);
-  s.a.level[Stakes] = bits_float(ring[InitZStakesA * 32 + i]);
-  s.a.level[Orientation] = bits_float(ring[InitZOrientA * 32 + i]);
-  s.b.level[Trust] = bits_float(ring[InitZTrustB * 32 + i]);
-  s.b.level[Stakes] = bits_float(ring[InitZStakesB * 32 + i]);
-  s.b.level[Orientation] = bits_float(ring[InitZOrientB * 32 + i]);
-  for (int32_t k = 0; k < kFirmFactors; ++k) {
-    s.a.z[k] = s.a.level[k];
-    s.b.z[k] = s.b.level[k];
-  }
-  s.relation = bits_float(ring[InitRelation * 32 + i]);
-  s.a.knowledge = bits_float(ring[InitKnowA * 32 + i]);
-  s.b.knowledge = bits_float(ring[InitKnowB * 32 + i]);
-  s.equity_a = bits_float(ring[InitEquityA * 32 + i]);
-  s.power_start = bits_float(ring[InitPowerStart * 32 + i]);
-  const uint32_t packed = ring[InitPacked * 32 + i];
-  s.a.intent = static_cast<int32_t>(packed & 0xffu);
-  s.b.intent = static_cast<int32_t>(packed >> 8 & 0xffu);
-  s.a.strategy = static_cast<int32_t>(packed >> 16 & 0xffu);
-  s.b.strategy = static_cast<int32_t>(packed >> 24);
+  int32_t field = 0;
+  for_each_drawn_member(s, [&](auto& value) {
+    value = of_word(ring[field * 32 + i], value);
+    ++field;
+  });
   offset = ring[InitOffset * 32 + i];
   slot = ring[InitSlot * 32 + i];
   clear_learning_state(p, s);  // the rest of the start state, as in dyad_start

@@ -1,0 +1,87 @@
+// The start of a dyad (docs/model.md section 4): its initial conditions, each drawn once from its own random stream
+// at the period word kInitPeriod (rng_streams.hpp) from its configured distribution (distributions.hpp), and the
+// rest of its state (dyad_state.hpp: the members with start `cleared`) set from the parameters.
+#pragma once
+
+#include "distributions.hpp"
+#include "dyad_state.hpp"
+#include "learning.hpp"
+#include "params.hpp"
+#include "point_constants.hpp"
+#include "rng.hpp"
+#include "rng_streams.hpp"
+
+namespace learnrace {
+
+// The start of a dyad is lane-generic: State is DyadState (one dyad) or the CPU's lockstep SIMD path's block of
+// dyads with the same members as vectors, one dyad per lane (DyadStateT of vectors).
+
+/// The part of a firm's start that no random draw decides (its members with start `cleared`, dyad_state.hpp): its
+/// latents at its levels, capacity floors from the parameters, receptivity cap from the intent, nothing learned or
+/// suspected.
+template <class Firm>
+LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp, Firm& f) {
+  for (int32_t k = 0; k < kFirmFactors; ++k) f.z[k] = f.level[k];
+  f.alpha0 = fp.alpha0;
+  f.gamma0 = fp.gamma0;
+  f.receptivity_cap = lr_pick(p.receptivity_cap, f.intent);
+  f.x = 0.0f;
+  f.y = 0.0f;
+  f.suspicion = 0.0f;
+  f.exploit_run = 0;
+  f.violated = 0;
+}
+
+/// The part of a dyad's start that no random draw decides (the members with start `drawn` must be set).
+template <class State>
+LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, State& s) {
+  clear_firm_state(p, p.firm[FirmA], s.a);
+  clear_firm_state(p, p.firm[FirmB], s.b);
+  s.hazard = p.hazard;
+  s.avoid_run = 0;
+  s.fired = 0u;
+  s.power_a = s.power_start;
+}
+
+/// A dyad's initial draws from its own streams (period word kInitPeriod): the Draws of start_state for one dyad.
+struct StartDraws {
+  RandomGenerator rng;
+  LR_HD LR_INLINE float latent(const Distribution& d, uint32_t stream) const { return sample_latent(d, rng, stream); }
+  LR_HD LR_INLINE float real(const Distribution& d, uint32_t stream) const { return sample_real(d, rng, stream); }
+  LR_HD LR_INLINE int32_t category(const Distribution& d, uint32_t stream) const {
+    return sample_category(d, rng, stream);
+  }
+};
+
+/// Initial conditions (period word kInitPeriod of the random streams) from `draw` (StartDraws, or the lockstep SIMD
+/// path's draws of a block of dyads). Each firm's factors start at its own level (drawn), which they revert to.
+template <class State, class Draws>
+LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State& s) {
+  using F = decltype(s.relation);
+  s.a.level[Trust] = draw.latent(p.init_factor[FirmA][Trust], rng_stream::init_trust_a);
+  s.a.level[Stakes] = draw.latent(p.init_factor[FirmA][Stakes], rng_stream::init_stakes_a);
+  s.a.level[Orientation] = draw.latent(p.init_factor[FirmA][Orientation], rng_stream::init_orientation_a);
+  s.b.level[Trust] = draw.latent(p.init_factor[FirmB][Trust], rng_stream::init_trust_b);
+  s.b.level[Stakes] = draw.latent(p.init_factor[FirmB][Stakes], rng_stream::init_stakes_b);
+  s.b.level[Orientation] = draw.latent(p.init_factor[FirmB][Orientation], rng_stream::init_orientation_b);
+  s.relation = lr_max(F(0.0f), draw.real(p.init_relation, rng_stream::init_relation));
+  s.a.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmA], rng_stream::init_knowledge_a));
+  s.b.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmB], rng_stream::init_knowledge_b));
+  s.equity_a = lr_clamp(draw.real(p.init_equity, rng_stream::init_equity), F(0.0f), F(1.0f));
+  s.a.intent = draw.category(p.init_intent[FirmA], rng_stream::init_intent_a);
+  s.b.intent = draw.category(p.init_intent[FirmB], rng_stream::init_intent_b);
+  s.a.strategy = draw.category(p.init_strategy[FirmA], rng_stream::init_strategy_a);
+  s.b.strategy = draw.category(p.init_strategy[FirmB], rng_stream::init_strategy_b);
+  // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
+  s.power_start = bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
+  clear_learning_state(p, s);
+}
+
+/// Initial conditions of one dyad. `pc` is point_constants(p).
+LR_HD LR_INLINE DyadState dyad_start(const ModelParams& p, const PointConstants& pc, uint64_t dyad) {
+  DyadState s;
+  start_state(p, StartDraws{RandomGenerator(pc.keys, dyad)}, s);
+  return s;
+}
+
+}  // namespace learnrace
