@@ -23,6 +23,29 @@ import pandas as pd
 from .labels import CAUSES
 
 
+def curves(duration: np.ndarray):
+    """Kaplan-Meier survival and Aalen-Johansen cumulative incidence of many histograms at once (no variances).
+
+    ``duration``: [..., C, T+1] counts, row 0 censored at the duration of its column (the engine censors only at the
+    horizon; observed records anywhere), rows 1..C-1 events by cause. Returns ``(at_risk, events, survival, cif)``:
+    at_risk, events and survival [..., T] for t = 1..T, cif [..., C-1, T]. learnrace.inference computes its duration
+    statistics with it, for simulated and observed data alike.
+    """
+    duration = np.asarray(duration, dtype=np.float64)
+    d_k = duration[..., 1:, 1:]  # [..., C-1, T] events by cause at t = 1..T
+    censored = duration[..., 0, 1:]
+    d = d_k.sum(axis=-2)
+    total = duration[..., :, 1:].sum(axis=(-2, -1))
+    removed = np.cumsum(d + censored, axis=-1)
+    n = total[..., None] - np.concatenate([np.zeros_like(removed[..., :1]), removed[..., :-1]], axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(n > 0, d / np.where(n > 0, n, 1.0), 0.0)
+        s = np.cumprod(1.0 - hazard, axis=-1)
+        s_lag = np.concatenate([np.ones_like(s[..., :1]), s[..., :-1]], axis=-1)
+        inc = np.where(n[..., None, :] > 0, s_lag[..., None, :] * d_k / np.where(n > 0, n, 1.0)[..., None, :], 0.0)
+    return n, d, s, np.cumsum(inc, axis=-1)
+
+
 def _from_histogram(duration: np.ndarray) -> pd.DataFrame:
     duration = np.asarray(duration, dtype=np.float64)  # [7, T+1]
     if duration.ndim != 2 or duration.shape[0] != len(CAUSES):
@@ -30,19 +53,13 @@ def _from_histogram(duration: np.ndarray) -> pd.DataFrame:
     horizon = duration.shape[1] - 1
     d_k = duration[1:, 1:]  # [6 causes, T] events by cause at t = 1..T
     censored = duration[0, 1:]
-    d = d_k.sum(axis=0)
     total = duration[:, 1:].sum()
-    removed = np.cumsum(d + censored)
-    n = total - np.concatenate([[0.0], removed[:-1]])  # at risk at the start of each period
+    n, d, s, cif = curves(duration)
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(n > 0, d / n, 0.0)
-        s = np.cumprod(1.0 - hazard)
         gw_term = np.where((n > 0) & (n > d), d / (n * (n - d)), 0.0)
         s_var = s**2 * np.cumsum(gw_term)
         s_lag = np.concatenate([[1.0], s[:-1]])
-        inc = np.where(n > 0, s_lag * d_k / n, 0.0)  # [6, T]
-        cif = np.cumsum(inc, axis=1)
         # Collett's delta-method variance, evaluated at each t (O(T^2); T is at most a few thousand).
         second = np.cumsum(np.where(n > 0, s_lag**2 * d_k * (n - d_k) / n**3, 0.0), axis=1)
         third_coef = np.where(n > 0, s_lag * d_k / n**2, 0.0)  # [6, T]

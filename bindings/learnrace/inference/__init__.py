@@ -1,0 +1,1 @@
+"""Inference: which parameter values are consistent with observed alliances (docs/inference.md)."""
