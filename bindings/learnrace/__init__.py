@@ -13,6 +13,7 @@ import importlib
 from ._errors import ConfigError, FileFormatError
 from ._study import StudyResults, open_study, study
 from .api import cuda_available, open, run
+from .inference import Posterior, infer, open_posterior
 from .labels import CAUSES, FACTORS, INTENTS, MOMENTS, PAIR_CODES, PAIR_STATES, STRATEGIES, STRATEGY_CODES
 from .results import Results, Trajectories
 from .survival import survival
@@ -30,11 +31,14 @@ __all__ = [
     "STRATEGY_CODES",
     "ConfigError",
     "FileFormatError",
+    "Posterior",
     "Results",
     "StudyResults",
     "Trajectories",
     "cuda_available",
+    "infer",
     "open",
+    "open_posterior",
     "open_study",
     "run",
     "study",

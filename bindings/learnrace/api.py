@@ -105,19 +105,26 @@ def with_points(config: Any, points: Any) -> dict:
 
 
 def open(path: str | os.PathLike[str]):  # noqa: A001 - the public name is learnrace.open
-    """Read a run file written by ``learnrace run`` or ``Results.save`` (a :class:`Results`), or a study file written
-    by ``learnrace sweep`` or :func:`learnrace.study` (a :class:`learnrace.StudyResults`), by its root
-    attribute ``filetype``.
+    """Read a run file written by ``learnrace run`` or ``Results.save`` (a :class:`Results`), a study file written
+    by ``learnrace sweep`` or :func:`learnrace.study` (a :class:`learnrace.StudyResults`), or a posterior file written
+    by ``learnrace infer`` or :func:`learnrace.infer` (a :class:`learnrace.Posterior`), by its root attribute
+    ``filetype``.
 
     Checks the root attributes ``filetype`` and ``version`` and every dataset against the file's schema; raises
     :class:`learnrace.FileFormatError` for anything else (including files that are not HDF5).
     """
     from . import study_file
+    from .inference import posterior_file
 
-    if os.path.isfile(path) and study_file.filetype_of(path) == study_file.FILETYPE:
+    kind = study_file.filetype_of(path) if os.path.isfile(path) else None
+    if kind == study_file.FILETYPE:
         from ._study import open_study
 
         return open_study(path)
+    if kind == posterior_file.FILETYPE:
+        from .inference import open_posterior
+
+        return open_posterior(path)
     return Results._from_file(path)
 
 

@@ -7,6 +7,8 @@ registry (learnrace.outcomes) lives in one language.
                   [--chunk N] [-q]
     learnrace sweep STUDY.toml -o OUT.h5 [--dyads N] [--seed S] [--threads K] [--backend auto|cpu|cuda]
                     [--block N] [--resume] [-q]
+    learnrace infer INFER.toml -o OUT.h5 [--method rejection|abc-smc|npe] [--simulations N] [--dyads N] [--seed S]
+                    [--threads K] [--backend auto|cpu|cuda] [-q]
     learnrace info FILE.h5
     learnrace export FILE.h5 --csv DIR
     learnrace --help | --version
@@ -94,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue the interrupted study whose checkpoint is OUT.h5.checkpoint/"
     )
     w.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    from learnrace.inference import cli as infer_cli  # learnrace infer (docs/inference.md)
+
+    infer_cli.add_parser(sub, _engine_options)
     i = sub.add_parser("info", help="print a run or study file's schema version, configuration and headline numbers")
     i.add_argument("file", help="run or study file (.h5)")
     e = sub.add_parser("export", help="write a run file's tables as tidy CSV files for spreadsheets")
@@ -255,6 +260,12 @@ def _info(args) -> int:
         with learnrace.open(args.file) as result:  # checked (FileFormatError)
             print(headlines.study_info(result), end="")
         return EXIT_OK
+    from learnrace.inference import cli as infer_cli
+    from learnrace.inference import posterior_file
+
+    if os.path.isfile(args.file) and study_file.filetype_of(args.file) == posterior_file.FILETYPE:
+        print(infer_cli.info_text(learnrace.open(args.file)))  # checked (FileFormatError)
+        return EXIT_OK
     with learnrace.open(args.file) as res:  # checks the file against the output schema (FileFormatError)
         for section in section_groups():  # every count dataset read: a damaged chunk fails its checksum here
             getattr(res, section)
@@ -277,7 +288,14 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"run": _run, "sweep": _sweep, "info": _info, "export": _export}
+def _infer(args) -> int:
+    from learnrace.inference import cli as infer_cli
+
+    _catch_stop_signals()
+    return infer_cli.run(args)
+
+
+_COMMANDS = {"run": _run, "sweep": _sweep, "infer": _infer, "info": _info, "export": _export}
 
 
 def _written(args) -> bool:
@@ -304,7 +322,7 @@ def _interrupted(args) -> str:
     elif args.command == "sweep":
         what = f"finished blocks kept in {args.output}.checkpoint/: continue with --resume"
     else:
-        what = "nothing written" + (f", {args.output} left as it was" if args.command == "run" else "")
+        what = "nothing written" + (f", {args.output} left as it was" if args.command in ("run", "infer") else "")
     newline = "\n" if sys.stderr.isatty() else ""  # past the progress bar
     return f"{newline}learnrace: interrupted ({_stop_signal['name']}); {what}"
 

@@ -81,9 +81,12 @@ class Prior:
                     message = str(e)
                     where = message.find(f"{p.key}:")
                     detail = message[where + len(p.key) + 1 :].strip() if where >= 0 else message
-                    raise ConfigError(
-                        f"prior: {p.key}: {end} = {value:g} is outside the key's valid range ({detail})", p.key
-                    ) from None
+                    what = (
+                        "is outside the key's valid range" if "out of range" in detail else "is not a value of the key"
+                    )
+                    if "integer" in detail or "one of" in detail:
+                        detail += "; a prior is continuous, so integer and choice keys cannot have one"
+                    raise ConfigError(f"prior: {p.key}: {end} = {value:g} {what} ({detail})", p.key) from None
 
     def __repr__(self) -> str:
         ranges = ", ".join(f"{k} ~ U({lo:g}, {hi:g})" for k, lo, hi in zip(self.keys, self.low, self.high))
