@@ -164,8 +164,8 @@ def run(
         sampler=sampler,
         eps=pyabc.QuantileEpsilon(alpha=0.5),
     )
-    state = np.random.get_state()
-    np.random.seed(seed)
+    state = np.random.get_state()  # noqa: NPY002 - pyabc draws from numpy's global state
+    np.random.seed(seed)  # noqa: NPY002
     log = logging.getLogger("ABC")  # pyabc's loggers: its progress lines only with progress shown
     level = log.level
     log.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -195,7 +195,7 @@ def run(
             }
         )
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
         log.setLevel(level)
         for name in os.listdir(folder):
             os.unlink(os.path.join(folder, name))

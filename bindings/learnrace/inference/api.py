@@ -71,7 +71,8 @@ def as_observed(observed: Any) -> Observed | Facts:
         extra = set(observed) - {"records", "sequences", "unit"}
         if extra:
             raise DataError(
-                f"observed: unknown entry {sorted(extra)[0]!r} (records, sequences, unit; or learnrace.inference.Facts)",
+                f"observed: unknown entry {sorted(extra)[0]!r} (records, sequences, unit; or "
+                "learnrace.inference.Facts)",
                 "observed",
             )
         return make_observed(observed.get("records"), observed.get("sequences"), observed.get("unit", "quarters"))
