@@ -8,7 +8,9 @@ APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-
               libopenmpi-dev openmpi-bin)  # MPI for mpi4py: mpirun -n R learnrace run/sweep (docs/sensitivity.md)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm SALib
               pytest nbclient nbformat ipykernel scikit-build-core pybind11 mpi4py
-              "jax[cpu]" mesa)  # jax, mesa: bench/peers (the pyproject extra `peers`)
+              "jax[cpu]" mesa  # jax, mesa: bench/peers (the pyproject extra `peers`)
+              pyabc)  # learnrace.infer's ABC-SMC (extra `infer`); torch/sbi (extra `infer-npe`, ~5 GB) are not
+                      # installed: their tests skip; docs/inference.md has the command that runs them
 # Pinned so `ruff check` / `ruff format --check` give the same verdict everywhere.
 RUFF_VERSION=0.17.6
 

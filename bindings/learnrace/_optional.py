@@ -7,7 +7,10 @@ the package is missing. pyproject.toml's [project.optional-dependencies] lists t
     pip install "learnrace[progress]"  tqdm                   tqdm progress bars (else a plain bar)
     pip install "learnrace[study]"     SALib (+ scipy, statsmodels, matplotlib, xarray)
                                                               learnrace.design, .sensitivity, .plots_study
+    pip install "learnrace[infer]"     pyabc (+ scipy, matplotlib, xarray)
+                                                              learnrace.infer's ABC-SMC, calibration, figures
     pip install "learnrace[all]"       all of the above
+    pip install "learnrace[infer-npe]" torch, sbi (GBs: not in all)   learnrace.infer(method="npe")
 """
 
 from __future__ import annotations
@@ -23,12 +26,25 @@ EXTRAS = {
     "xarray": ("xarray", "xarray"),
     "tqdm": ("tqdm", "progress"),
     "SALib": ("SALib", "study"),
+    "pyabc": ("pyabc", "infer"),
 }
+# Extras too large for `all` (PyPI's torch wheel for Linux pulls GBs of CUDA libraries): installed on their own.
+SEPARATE = {
+    "sbi": ("sbi", "infer-npe"),
+    "torch": ("torch", "infer-npe"),
+}
+
+
+def _extra(module: str):
+    top = module.split(".")[0]
+    return EXTRAS.get(top) or SEPARATE[top]
 
 
 def install_hint(module: str) -> str:
     """'pip install "learnrace[stats]"' (or "learnrace[all]") for the extra that provides `module`."""
-    package, extra = EXTRAS[module.split(".")[0]]
+    package, extra = _extra(module)
+    if module.split(".")[0] in SEPARATE:
+        return f'pip install "learnrace[{extra}]" (a large download: torch with its CUDA libraries)'
     return f'pip install "learnrace[{extra}]" (or "learnrace[all]" for every optional feature)'
 
 
@@ -38,5 +54,5 @@ def require(module: str, feature: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        package, _ = EXTRAS[module.split(".")[0]]
+        package, _ = _extra(module)
         raise ImportError(f"{feature} needs {package}, which is not installed: {install_hint(module)}") from exc

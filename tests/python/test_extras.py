@@ -76,6 +76,24 @@ def test_to_xarray_without_xarray_names_the_xarray_extra(hide, small_results):
     assert "Results.to_xarray needs xarray" in str(info.value) and hint("xarray") in str(info.value)
 
 
+def test_abc_smc_without_pyabc_names_the_infer_extra(hide):
+    hide("pyabc")
+    from learnrace.inference import abc_smc
+
+    with pytest.raises(ImportError) as info:
+        abc_smc.run(None, None, 10)
+    assert "needs pyabc" in str(info.value) and hint("infer") in str(info.value)
+
+
+def test_npe_without_sbi_names_the_infer_npe_extra(hide):
+    hide("sbi", "torch")
+    from learnrace.inference import npe
+
+    with pytest.raises(ImportError) as info:
+        npe.train(None, None, None, 1)
+    assert "needs torch" in str(info.value) and hint("infer-npe") in str(info.value)
+
+
 def test_progress_without_tqdm_falls_back_to_a_plain_bar(hide):
     hide("tqdm")
     from learnrace.progress import _PlainBar, make_progress
@@ -105,11 +123,14 @@ def test_every_optional_module_has_its_extra_and_all_and_test_are_complete():
         features.add(package.lower())  # PyPI names are case-insensitive (SALib)
     assert features <= _names(extras["all"])
     assert _names(extras["all"]) <= _names(extras["test"])
+    for module, (package, extra) in _optional.SEPARATE.items():  # too large for all: in their own extra only
+        assert package.lower() in _names(extras[extra]), f"{package} ({module}) missing from the [{extra}] extra"
+        assert package.lower() not in _names(extras["all"]) | _names(extras["test"])
     assert {"pytest", "lifelines", "nbclient"} <= _names(extras["test"])
 
 
 def test_readme_says_which_extra_each_feature_needs():
     readme = (ROOT / "README.md").read_text()
-    for _, extra in _optional.EXTRAS.values():
+    for _, extra in [*_optional.EXTRAS.values(), *_optional.SEPARATE.values()]:
         assert f"learnrace[{extra}]" in readme or f".[{extra}]" in readme, extra
     assert '".[all]"' in readme

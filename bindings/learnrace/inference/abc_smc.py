@@ -113,7 +113,8 @@ def make_sampler(model: BatchModel, max_batch: int):
             evaluations = accepted = 0
             rate = 1.0
             while accepted < n and evaluations < max_eval:
-                want = math.ceil((n - accepted) / max(rate, 1e-3) * 1.1) + 1
+                # all_accepted (pyabc's calibration sample from the prior): exactly what is missing
+                want = n - accepted if all_accepted else math.ceil((n - accepted) / max(rate, 1e-3) * 1.1) + 1
                 size = int(max(1, min(want, max_batch, max_eval - evaluations)))
                 particles = model.run_batch(simulate_one, size)
                 self.batches.append(size)
