@@ -15,7 +15,8 @@
 # "1e6 1e7", and PEERS_REPEAT, default 2, size it), AB_SRC (older source tree of the A/B build timed against
 # the main one; default .deps/ab-src when present), AB_FLAGS (else: this tree with these compiler
 # flags); both empty: no A/B. STUDY_N (default 1024) and STUDY_FRACTION (default 1) size the study step
-# (bench/study_bench.py: a Saltelli design of 6 parameters, N (2k + 2) points x 10,000 dyads x 100 periods).
+# (bench/study_bench.py: a Saltelli design of 6 parameters, N (2k + 2) points x 10,000 dyads x 100 periods);
+# INFER_POINTS (default 100000) and INFER_FRACTION (default 1) the inference simulator step (bench/infer_bench.py).
 #
 # `bash bench/gpu_check.sh --dry-run` (or DRY_RUN=1) prints every step's command and runs none (the report
 # goes to build-gpu/gpu-check-dry/, not bench/results/).
@@ -170,6 +171,12 @@ grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.tx
 if [ "$PYTHON_TESTS" = 1 ]; then
   TMO=420 step study_gpu python3 "$ROOT/bench/study_bench.py" --backend cuda --n "${STUDY_N:-1024}" \
     --fraction "${STUDY_FRACTION:-1}" --out "$WORK/study_gpu.md"
+  report
+  # --- inference's batched simulator (bench/infer_bench.py): 1e5 parameter points x 1,000 dyads drawn from a prior,
+  # reduced to summary statistics per block, against one experiment of as many dyads per round; goal >= 80% of the
+  # single-experiment dyad-period rate. INFER_POINTS (default 100000) and INFER_FRACTION (default 1) size it. ---
+  TMO=420 step infer_gpu python3 "$ROOT/bench/infer_bench.py" --backend cuda --points "${INFER_POINTS:-100000}" \
+    --fraction "${INFER_FRACTION:-1}" --single 16777216 --rounds 2 --out "$WORK/infer_gpu.md"
   report
 fi
 

@@ -172,6 +172,18 @@ def main():
     elif os.path.exists(os.path.join(work, "study_gpu.status")):
         said = [ln for ln in read(os.path.join(work, "study_gpu.log")).splitlines() if ln.strip()]
         lines += ["", "## Study on the GPU (bench/study_bench.py)", "", said[-1] if said else status(work, "study_gpu")]
+    # Inference's batched simulator on the GPU (bench/infer_bench.py writes infer_gpu.md)
+    infer = read(os.path.join(work, "infer_gpu.md")).strip()
+    if infer:
+        lines += ["", *[("#" + ln) if ln.startswith("#") else ln for ln in infer.splitlines()]]
+    elif os.path.exists(os.path.join(work, "infer_gpu.status")):
+        said = [ln for ln in read(os.path.join(work, "infer_gpu.log")).splitlines() if ln.strip()]
+        lines += [
+            "",
+            "## Inference simulator on the GPU (bench/infer_bench.py)",
+            "",
+            said[-1] if said else status(work, "infer_gpu"),
+        ]
 
     # Peers: the CUDA engine vs JAX on the GPU (bench/run_peers.py --gpu writes peers_gpu.md; it skips without JAX)
     peers = read(os.path.join(work, "peers_gpu.md")).strip()

@@ -33,8 +33,9 @@ SETTINGS = ("method", "simulations", "dyads", "seed", "records", "sequences", "u
 TABLES = ("options",)
 
 
-def load(source: Any) -> Dict[str, Any]:
-    """The keyword arguments of :func:`learnrace.infer` from an inference file (path, TOML text or dict)."""
+def load(source: Any, require_data: bool = True) -> Dict[str, Any]:
+    """The keyword arguments of :func:`learnrace.infer` from an inference file (path, TOML text or dict). With
+    ``require_data=False`` the file may name no data (``observed`` is then None: a set-up for synthetic data sets)."""
     from ..design import read_experiment
     from .api import Facts
     from .observed import observed
@@ -52,7 +53,9 @@ def load(source: Any) -> Dict[str, Any]:
     for needed in ("prior", "statistics"):
         if needed not in table:
             raise ConfigError(f"infer.{needed}: missing", f"infer.{needed}")
-    if "facts" in table:
+    if not require_data and not {"facts", "records", "sequences"} & set(table):
+        data = None
+    elif "facts" in table:
         if "records" in table or "sequences" in table:
             raise ConfigError("infer.facts: give facts or data (records, sequences), not both", "infer.facts")
         data = Facts(table["facts"])

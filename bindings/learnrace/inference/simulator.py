@@ -39,8 +39,8 @@ from .statistics import StatisticSet
 
 # Dyads per block: about 2^22 on the CPU (a few seconds of two cores at 100 periods), 2^24 on CUDA.
 BLOCK_DYADS = {"cpu": 1 << 22, "cuda": 1 << 24}
-# Count arrays of one block in memory at most.
-MAX_BLOCK_BYTES = 256 << 20
+# Count arrays of one block in memory at most (a block's statistics are computed from them, then they are dropped).
+MAX_BLOCK_BYTES = {"cpu": 256 << 20, "cuda": 1 << 30}
 # The output settings that shrink what the engine counts per point to what the statistics read.
 LEAN_OUTPUT = {"factor_bins": 1, "hist_bins": 2, "trajectory_max": 0}
 MAX_SIMULATIONS = 2**32 - 1  # Philox point keys
@@ -118,7 +118,7 @@ class Simulator:
         self._pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
         if block is None:
             by_dyads = math.ceil(BLOCK_DYADS[kind] / self.dyads)
-            by_bytes = MAX_BLOCK_BYTES // max(int(checked["count_bytes_per_point"]), 1)
+            by_bytes = MAX_BLOCK_BYTES[kind] // max(int(checked["count_bytes_per_point"]), 1)
             block = max(1, min(by_dyads, by_bytes))
         self.block = _integer("block", block, 1, 10_000_000)
         self._names = [f'"{k}"' for k in self.prior.keys]
@@ -149,7 +149,8 @@ class Simulator:
 
     def _statistics(self, theta: np.ndarray, first_key: int) -> tuple:
         counts = self.counts(theta, first_key)
-        return self.statistics(counts), int(counts.occupancy.sum(dtype=np.uint64))
+        values = self.statistics(counts)
+        return values, int(counts.occupancy.sum(dtype=np.uint64))
 
     def __call__(self, theta: np.ndarray) -> np.ndarray:
         """Statistics [rows, columns] of one new simulated data set per row of ``theta`` [rows, keys]."""
@@ -165,7 +166,9 @@ class Simulator:
             # On the CPU the block's points are shared among `workers` engine calls of one thread each, run at once:
             # each point of a multi-threaded call is one OpenMP region whose barriers cost more than a point of a few
             # hundred dyads when the cores are shared (kernels/backend_cpu.cpp); across calls there are none.
-            cuts = np.linspace(lo, hi, min(self.workers, hi - lo) + 1).astype(np.int64)
+            # Four calls per worker and block, taken by the workers as they come free: points of the prior take
+            # different times (short-lived alliances are cheap), so equal halves would leave a core idle.
+            cuts = np.linspace(lo, hi, min(4 * self.workers if self.workers > 1 else 1, hi - lo) + 1).astype(np.int64)
             jobs = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
             key = self.simulations
             if len(jobs) == 1:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
@@ -140,6 +141,19 @@ def _state(family: str, value: Any) -> Tuple[List[int], str]:
     )
 
 
+_cache = threading.local()
+
+
+def _curves(c: Counts):
+    """:func:`learnrace.survival.curves` of ``c.durations``, computed once for all the statistics that read it (the
+    last counts seen on this thread)."""
+    last = getattr(_cache, "last", None)
+    if last is None or last[0] is not c.durations:
+        last = (c.durations, curves(c.durations))
+        _cache.last = last
+    return last[1]
+
+
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
@@ -161,7 +175,7 @@ def survival(at: Sequence[int], name: str | None = None) -> Statistic:
 
     def compute(c: Counts) -> np.ndarray:
         idx = [_horizon_index(c.durations, t, "survival") for t in times]
-        return curves(c.durations)[2][:, idx]
+        return _curves(c)[2][:, idx]
 
     columns = (name,) if name and len(times) == 1 else tuple(f"{name or 'survival'}_{t}" for t in times)
     return Statistic(columns, compute, ("durations",), {"stat": "survival", "at": times, **_named(name)})
@@ -176,7 +190,7 @@ def cause_share(causes: Any, by: int | None = None, name: str | None = None) -> 
 
     def compute(c: Counts) -> np.ndarray:
         t = c.durations.shape[-1] - 2 if by is None else _horizon_index(c.durations, by, "cause_share")
-        cif = curves(c.durations)[3][:, :, t]  # [P, 7]: rows 1.. of DURATION_ROWS
+        cif = _curves(c)[3][:, :, t]  # [P, 7]: rows 1.. of DURATION_ROWS
         return _ratio(cif[:, [r - 1 for r in rows]].sum(axis=1), cif[:, [r - 1 for r in known]].sum(axis=1))[:, None]
 
     spec = {"stat": "cause_share", "causes": _list("cause_share", "causes", causes), **_named(name)}
@@ -192,7 +206,7 @@ def cause_incidence(causes: Any, at: Sequence[int], name: str | None = None) -> 
 
     def compute(c: Counts) -> np.ndarray:
         idx = [_horizon_index(c.durations, t, "cause_incidence") for t in times]
-        return curves(c.durations)[3][:, [r - 1 for r in rows], :].sum(axis=1)[:, idx]
+        return _curves(c)[3][:, [r - 1 for r in rows], :].sum(axis=1)[:, idx]
 
     base = name or f"cause_incidence_{label}"
     columns = (name,) if name and len(times) == 1 else tuple(f"{base}_{t}" for t in times)
@@ -370,7 +384,10 @@ class StatisticSet:
             seen.add(c)
 
     def __call__(self, counts: Counts) -> np.ndarray:
-        return np.concatenate([s(counts) for s in self.items], axis=1)
+        try:
+            return np.concatenate([s(counts) for s in self.items], axis=1)
+        finally:
+            _cache.last = None  # the curves are not kept past the counts they were computed from
 
     @property
     def specs(self) -> List[Dict[str, Any] | None]:
