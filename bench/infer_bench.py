@@ -45,8 +45,8 @@ def main() -> int:
     args = p.parse_args()
 
     import learnrace
-    from learnrace.api import run_checked
     from learnrace._arguments import check_run_arguments
+    from learnrace.api import run_checked
     from learnrace.inference import config, simulator
 
     setup = config.load(os.path.join(ROOT, "experiments", "inference", "validation.toml"), require_data=False)
