@@ -10,7 +10,9 @@ by default; ``device="cuda"`` (or ``"auto"``: CUDA when torch sees a GPU) trains
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
+import tempfile
 import time
 from typing import Any
 
@@ -36,6 +38,27 @@ class Estimator:
         with torch.no_grad(), _one_thread(torch, self.device):
             samples = self.posterior.sample((n,), x=x, show_progress_bars=False)
         return samples.cpu().numpy().astype(np.float64)
+
+
+class _NoTracker:
+    """sbi's Tracker protocol, recording nothing."""
+
+    log_dir = None
+
+    def log_metric(self, name, value, step=None) -> None:
+        pass
+
+    def log_metrics(self, metrics, step=None) -> None:
+        pass
+
+    def log_params(self, params) -> None:
+        pass
+
+    def add_figure(self, name, figure, step=None) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
 
 
 @contextlib.contextmanager
@@ -80,7 +103,12 @@ def train(theta: np.ndarray, x: np.ndarray, prior, seed: int, device: str = "cpu
     )
     start = time.monotonic()
     with _one_thread(torch, device), contextlib.redirect_stdout(io.StringIO()):  # sbi prints "converged after"
-        inference = sbi_inference.NPE(prior=box, density_estimator="maf", device=device, show_progress_bars=False)
+        logs = {"tracker": _NoTracker()}  # sbi logs to ./sbi-logs by default: nothing is written
+        if "tracker" not in inspect.signature(sbi_inference.NPE).parameters:  # sbi before the tracker argument
+            logs = {"summary_writer": require("torch.utils.tensorboard", "npe").SummaryWriter(tempfile.mkdtemp())}
+        inference = sbi_inference.NPE(
+            prior=box, density_estimator="maf", device=device, show_progress_bars=False, **logs
+        )
         inference.append_simulations(
             torch.as_tensor(theta[ok], dtype=torch.float32), torch.as_tensor(x[ok], dtype=torch.float32)
         )
