@@ -1,8 +1,11 @@
 """Every code block of README.md and docs/*.md runs verbatim (after the install it names).
 
-* ```python blocks run in order, one namespace per file, from the repository root;
+* ```python blocks run in order, one namespace per file, from the repository root; a block whose first line is
+  ``# needs: MODULE`` runs only where MODULE imports (docs/inference.md's NPE block needs sbi, which CI does not
+  install: test_blocks_needing_optional_modules reports it as skipped);
 * ```toml blocks are experiments: loaded and run small by the engine (a ``[study]`` table goes through
-  ``learnrace.design.load_study`` instead);
+  ``learnrace.design.load_study`` instead, an ``[infer]`` table through ``learnrace.inference.config.load``, with
+  the data files of experiments/inference/ beside it);
 * ```bash blocks run line by line with bash from the repository root, except the installs, the test runs and the
   README's set-up commands (``pip install ...``, ``pytest ...``, ``make ...``), which are what CI itself runs;
 * ```text blocks are synopses (placeholders such as ``EXPERIMENT.toml``, or hour-long commands) and are not run.
@@ -28,6 +31,19 @@ FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PYTHON_ELSEWHERE = {"docs/sensitivity.md"}
 NOT_RUN_BASH = re.compile(r"^(pip|python3? -m pip) install\b|^make( |$)|^(python3? -m )?pytest\b")
 BLOCK = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.M | re.S)
+NEEDS = re.compile(r"^# needs: (\w+)")
+
+
+def missing_module(body: str) -> str | None:
+    """The module a ``# needs: MODULE`` block names when it does not import, else None."""
+    m = NEEDS.match(body)
+    if not m:
+        return None
+    try:
+        __import__(m.group(1))
+    except ImportError:
+        return m.group(1)
+    return None
 
 
 def blocks(path: Path):
@@ -46,7 +62,7 @@ def test_every_block_has_a_kind(path):
 
 @pytest.mark.parametrize("path", [f for f in FILES if rel(f) not in PYTHON_ELSEWHERE], ids=rel)
 def test_python_blocks_run(path, monkeypatch):
-    code = [body for lang, body in blocks(path) if lang == "python"]
+    code = [body for lang, body in blocks(path) if lang == "python" and missing_module(body) is None]
     if not code:
         pytest.skip("no python block")
     monkeypatch.chdir(ROOT)
@@ -55,6 +71,16 @@ def test_python_blocks_run(path, monkeypatch):
     namespace: dict = {"__name__": "__doc_block__"}
     for i, body in enumerate(code):
         exec(compile(body, f"{rel(path)} python block {i}", "exec"), namespace)
+
+
+@pytest.mark.parametrize("path", FILES, ids=rel)
+def test_blocks_needing_optional_modules(path):
+    missing = sorted({m for lang, body in blocks(path) if lang == "python" for m in [missing_module(body)] if m})
+    if missing:
+        pytest.skip(
+            f"{rel(path)}: blocks needing {', '.join(missing)} not run ({missing} not installed; docs/inference.md: "
+            'pip install ".[infer-npe]")'
+        )
 
 
 @pytest.mark.parametrize("path", FILES, ids=rel)
@@ -69,6 +95,15 @@ def test_toml_blocks_load_and_run(path, tmp_path):
             from learnrace import design
 
             design.load_study(str(file))
+        elif re.search(r"^\[infer\]", body, re.M):
+            import shutil
+
+            from learnrace.inference import config
+
+            for data in (ROOT / "experiments" / "inference").glob("*.csv"):
+                shutil.copy(data, tmp_path / data.name)
+            settings = config.load(str(file))
+            learnrace.infer(**{**settings, "simulations": min(settings.get("simulations", 200), 200)})
         else:
             res = learnrace.run(str(file), dyads=200, backend="cpu", progress=False)
             assert int(res.dyads_simulated[0]) == 200

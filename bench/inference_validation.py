@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Validation of learnrace.infer (docs/inference.md): parameter recovery, simulation-based calibration and cost, for
+every method, on the set-up of experiments/inference/validation.toml. Rewrites the tables between the markers
+``<!-- validation:NAME -->`` and ``<!-- /validation:NAME -->`` of docs/inference.md and the figures
+docs/inference_recovery.png and docs/inference_sbc.png, so every number there comes from one command:
+
+    python3 bench/inference_validation.py [--datasets 100] [--methods rejection,abc-smc,npe] [--dyads 200]
+
+- recovery: one synthetic data set of ``--dyads`` alliances simulated at the keys' defaults, fitted by each method;
+- SBC: ``--datasets`` synthetic data sets at prior draws; ranks of the truth among 100 posterior draws, and the
+  coverage of the central 50% and 90% intervals against the binomial range a calibrated method falls in;
+- cost: simulations, dyad-periods and wall time per posterior.
+
+NPE needs sbi and torch (``pip install ".[infer-npe]"``); without them its rows say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+from mdtable import markdown  # noqa: E402
+from study_bench import machine  # noqa: E402
+
+DOC = os.path.join(ROOT, "docs", "inference.md")
+TRUTH = {  # the defaults of experiments/baseline.toml
+    "flows.lambda": 0.1,
+    "termination.hazard": 0.005,
+    "termination.exit_knowledge": 0.8,
+    "kernel.propositional.barrier.b0": -3.5,
+}
+SETTINGS = {  # per method: budget and options (draws: posterior draws ranked in SBC)
+    "rejection": {"simulations": 20_000, "options": {}},
+    "abc-smc": {"simulations": 4_000, "options": {"population": 200, "generations": 6}},
+    "npe": {"simulations": 20_000, "options": {}},
+}
+DRAWS = 100
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- validation:{name} -->\n).*?(<!-- /validation:{name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"docs/inference.md has no markers for {name!r}")
+    return pattern.sub(lambda m: m.group(1) + body.rstrip() + "\n" + m.group(2), text)
+
+
+def available(method: str) -> bool:
+    try:
+        if method == "npe":
+            import sbi  # noqa: F401
+            import torch  # noqa: F401
+        if method == "abc-smc":
+            import pyabc  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--datasets", type=int, default=100)
+    p.add_argument("--methods", default="rejection,abc-smc,npe")
+    p.add_argument("--dyads", type=int, default=200)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--scale", type=float, default=1.0, help="multiply every simulation budget (a quick check: 0.05)")
+    args = p.parse_args()
+    for s in SETTINGS.values():
+        s["simulations"] = max(400, int(s["simulations"] * args.scale))
+    command = (
+        "python3 bench/inference_validation.py"
+        + (f" --datasets {args.datasets}" if args.datasets != 100 else "")
+        + (f" --scale {args.scale}" if args.scale != 1 else "")
+    )
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import learnrace
+    from learnrace import inference
+    from learnrace.inference import calibration, config
+
+    setup = config.load(os.path.join(ROOT, "experiments", "inference", "validation.toml"), require_data=False)
+    base, prior_spec, stats = setup["base"], setup["prior"], setup["statistics"]
+    prior = inference.Prior(prior_spec)
+    methods = [m for m in args.methods.split(",") if m]
+    threads = args.threads or None
+    stamp = (
+        f"learnrace {learnrace._core.version} ({learnrace._core.git_describe}), {machine()}, {datetime.date.today()}"
+    )
+
+    # ---------------------------------------------------------------------------------------------- recovery
+    truth_res = learnrace.run(
+        {**base, "run": {**base["run"], "dyads": args.dyads, "seed": 2024}, "points": [{"name": "truth", **TRUTH}]},
+        backend="cpu",
+        progress=False,
+    )
+    synthetic = inference.from_results(truth_res)  # the data set, as count arrays (records and sequences alike)
+    stat_set = inference.StatisticSet(stats)
+    x_obs = stat_set(synthetic)[0]
+    facts = inference.Facts(dict(zip(stat_set.columns, x_obs)))
+    recovery_rows, posteriors, cost_rows = [], {}, []
+    for method in methods:
+        if not available(method):
+            recovery_rows.append({"method": method, "key": "(all)", "note": "not run: sbi/torch not installed"})
+            continue
+        s = SETTINGS[method]
+        t0 = time.monotonic()
+        post = learnrace.infer(
+            base,
+            prior_spec,
+            facts,
+            stats,
+            method=method,
+            simulations=s["simulations"],
+            dyads=args.dyads,
+            seed=7,
+            threads=threads,
+            **({"accept": DRAWS} if method == "rejection" else {}),
+            **s["options"],
+        )
+        posteriors[method] = post
+        summary = post.summary()
+        for key, value in TRUTH.items():
+            row = summary.loc[key]
+            recovery_rows.append(
+                {
+                    "method": method,
+                    "key": key,
+                    "truth": value,
+                    "posterior mean": row["mean"],
+                    "90% interval": f"[{row['q5']:.4g}, {row['q95']:.4g}]",
+                    "covered": bool(row["q5"] <= value <= row["q95"]),
+                    "sd / prior sd": row["sd"] / ((prior.high - prior.low)[prior.keys.index(key)] / np.sqrt(12)),
+                }
+            )
+        d = post.diagnostics
+        cost_rows.append(
+            {
+                "method": method,
+                "fit": "recovery data set",
+                "simulations": d["simulations"],
+                "dyad-periods": d["dyad_periods"],
+                "wall time (s)": time.monotonic() - t0,
+            }
+        )
+    recovery = pd.DataFrame(recovery_rows)
+    fig, axes = plt.subplots(
+        len(posteriors), len(TRUTH), figsize=(3.2 * len(TRUTH), 2.3 * len(posteriors)), squeeze=False
+    )
+    for i, (method, post) in enumerate(posteriors.items()):
+        s = post.samples
+        for j, key in enumerate(TRUTH):
+            ax = axes[i, j]
+            lo, hi = prior.low[j], prior.high[j]
+            ax.hist(s[key], bins=30, range=(lo, hi), weights=s["weight"], density=True, color="C0", alpha=0.8)
+            ax.axvline(TRUTH[key], color="C3", lw=2)
+            ax.set_xlim(lo, hi)
+            ax.set_yticks([])
+            ax.tick_params(labelsize=7)
+            if i == len(posteriors) - 1:
+                ax.set_xlabel(key, fontsize=8)
+            if j == 0:
+                ax.set_ylabel(method, fontsize=9)
+    fig.suptitle(
+        f"Parameter recovery: posteriors (blue, over the prior range) and the true values (red); {args.dyads} "
+        "alliances",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(os.path.join(ROOT, "docs", "inference_recovery.png"), dpi=110)
+    plt.close(fig)
+
+    # ---------------------------------------------------------------------------------------------- SBC
+    coverage, ranks_tables, rank_frames = [], [], {}
+    for method in methods:
+        if not available(method):
+            continue
+        s = SETTINGS[method]
+        t0 = time.monotonic()
+        with inference.Simulator(base, prior, stats, args.dyads, seed=11, threads=threads) as sim:
+            result = calibration.run(
+                sim, method, datasets=args.datasets, simulations=s["simulations"], draws=DRAWS, seed=3, **s["options"]
+            )
+        c = result["cost"]
+        rank_frames[method] = result["ranks"]
+        coverage.append(calibration.coverage_table(result["ranks"], method))
+        ranks_tables.append(calibration.rank_table(result["ranks"], DRAWS, method))
+        cost_rows.append(
+            {
+                "method": method,
+                "fit": f"SBC: {args.datasets} data sets"
+                + (" (amortised: one table / network)" if c["amortised"] else ""),
+                "simulations": c["fitting_simulations"],
+                "dyad-periods": c["fitting_dyad_periods"],
+                "wall time (s)": time.monotonic() - t0,
+            }
+        )
+        print(f"{method}: SBC done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    cov = pd.concat(coverage, ignore_index=True) if coverage else pd.DataFrame()
+    rk = pd.concat(ranks_tables, ignore_index=True) if ranks_tables else pd.DataFrame()
+    if rank_frames:
+        fig, axes = plt.subplots(
+            len(rank_frames), len(TRUTH), figsize=(3.2 * len(TRUTH), 2.1 * len(rank_frames)), squeeze=False
+        )
+        for i, (method, frame) in enumerate(rank_frames.items()):
+            for j, key in enumerate(TRUTH):
+                ax = axes[i, j]
+                r = frame.loc[frame["key"] == key, "rank"]
+                ax.hist(r, bins=10, range=(0, DRAWS + 1), color="C0")
+                n = len(r)
+                lo, hi = calibration.binomial_range(n, 0.1, 0.99)
+                ax.axhspan(lo * n, hi * n, color="0.85", zorder=0)
+                ax.axhline(n / 10, color="0.4", lw=1)
+                ax.set_yticks([])
+                ax.tick_params(labelsize=7)
+                if i == len(rank_frames) - 1:
+                    ax.set_xlabel(f"rank of {key}", fontsize=8)
+                if j == 0:
+                    ax.set_ylabel(method, fontsize=9)
+        fig.suptitle(
+            f"SBC rank histograms ({args.datasets} data sets, ranks among {DRAWS} draws); grey: 99% range of a bin "
+            "under uniform ranks",
+            fontsize=9,
+        )
+        fig.tight_layout()
+        fig.savefig(os.path.join(ROOT, "docs", "inference_sbc.png"), dpi=110)
+        plt.close(fig)
+
+    # ---------------------------------------------------------------------------------------------- the doc
+    cost = pd.DataFrame(cost_rows)
+    if len(cost):
+        cost["per posterior: simulations"] = [
+            r["simulations"] / (1 if r["fit"].startswith("recovery") else args.datasets) for _, r in cost.iterrows()
+        ]
+        cost["per posterior: wall time (s)"] = [
+            r["wall time (s)"] / (1 if r["fit"].startswith("recovery") else args.datasets) for _, r in cost.iterrows()
+        ]
+    note = f"`{command}` ({stamp})"
+    text = open(DOC, encoding="utf-8").read()
+    text = replace_block(text, "recovery", f"{note}\n\n{markdown(recovery)}")
+    text = replace_block(text, "coverage", f"{note}\n\n{markdown(cov)}")
+    text = replace_block(text, "ranks", f"{note}\n\n{markdown(rk)}")
+    text = replace_block(text, "cost", f"{note}\n\n{markdown(cost)}")
+    with open(DOC, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(markdown(recovery), markdown(cov), markdown(rk), markdown(cost), sep="\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
