@@ -16,7 +16,14 @@ DYADS = os.environ.get("LEARNRACE_NOTEBOOK_DYADS", "2000")
 
 @pytest.mark.notebook
 @pytest.mark.parametrize(
-    "name", ["01_quickstart.ipynb", "02_propositions.ipynb", "03_scenarios.ipynb", "04_sensitivity.ipynb"]
+    "name",
+    [
+        "01_quickstart.ipynb",
+        "02_propositions.ipynb",
+        "03_scenarios.ipynb",
+        "04_sensitivity.ipynb",
+        "05_inference.ipynb",
+    ],
 )
 def test_notebook_runs(name, monkeypatch):
     monkeypatch.setenv("LEARNRACE_NOTEBOOK_DYADS", DYADS)
