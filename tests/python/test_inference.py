@@ -181,7 +181,7 @@ def test_statistics_of_observed_records_equal_those_of_the_simulation_they_came_
             {"stat": "survival", "at": [1, 8, 20, 40]},
             {"stat": "cause_share", "causes": ["race_won", "disintegration"]},
             {"stat": "cause_incidence", "causes": ["exogenous_hazard"], "at": [10, 30]},
-            {"stat": "outcome", "names": ["share_censored", "race_won", "duration_median"]},
+            {"stat": "outcome", "names": ["share_censored", "share_race_won", "median_duration", "mean_duration"]},
         ]
     )
     simulated = stats(inference.from_results(res))

@@ -294,16 +294,42 @@ def persistence(states: Any, name: str | None = None) -> Statistic:
     return Statistic(columns, compute, ("transitions",), {"stat": "persistence", "states": states, **_named(name)})
 
 
+_OBSERVABLE: Tuple[str, ...] | None = None
+
+
+def observable_outcomes() -> Tuple[str, ...]:
+    """The outcomes of :mod:`learnrace.outcomes` that observed data can give: those computed from the duration
+    histogram and the occupancy alone (not the moments or the power outcomes, which records do not have)."""
+    global _OBSERVABLE
+    if _OBSERVABLE is None:
+        probe = registry.Counts(
+            {
+                "duration_by_cause": np.ones((1, len(labels.CAUSES), 3), np.uint64),
+                "occupancy": np.ones((1, 2, 25), np.uint64),
+                "dyads_simulated": np.full(1, 3 * len(labels.CAUSES), np.uint64),
+            }
+        )
+        usable = []
+        for o in registry.OUTCOMES:
+            try:
+                o.compute(probe)
+            except KeyError:
+                continue
+            usable.append(o.name)
+        _OBSERVABLE = tuple(usable)
+    return _OBSERVABLE
+
+
 def outcome(names: Any) -> Statistic:
-    """Outcomes of the study registry :mod:`learnrace.outcomes` (``learnrace.outcomes.table()``), computed from the
-    same arrays. Only outcomes of durations, end causes and time in Larsson's states qualify, and on observed
-    records only when every record was followed to the horizon with a known cause (the registry's shares count every
-    dyad to the horizon)."""
+    """Outcomes of the outcome registry :mod:`learnrace.outcomes` (``learnrace.outcomes.table()``), computed from the
+    same arrays by the registry's own code. Only outcomes of durations, end causes and time in Larsson's states
+    qualify (:func:`observable_outcomes`), and on observed records only when every record was followed to the horizon
+    with a known cause (the registry counts every dyad to the horizon)."""
     chosen = [str(n) for n in _list("outcome", "names", names)]
-    usable = {o.name for o in registry.OUTCOMES if not o.name.startswith(("mean_", "power_gained", "reversal"))}
+    usable = observable_outcomes()
     for n in chosen:
         if n not in usable:
-            raise _fail("outcome", f"{n!r} is not an outcome computable from observed data (one of {sorted(usable)})")
+            raise _fail("outcome", f"{n!r} is not an outcome computable from observed data (one of {list(usable)})")
     entries = [registry.BY_NAME[n] for n in chosen]
     needs_durations = any(not n.startswith("period_share_") for n in chosen)
     needs_occupancy = any(n.startswith("period_share_") for n in chosen)
@@ -324,7 +350,8 @@ def outcome(names: Any) -> Statistic:
             arrays["duration_by_cause"] = d[:, : len(labels.CAUSES), :]
         if c.occupancy is not None:
             arrays["occupancy"] = c.occupancy
-        return np.stack([o.compute(arrays, 1.0)[0] for o in entries], axis=1)
+        counts = registry.Counts(arrays)
+        return np.stack([o.compute(counts).estimate for o in entries], axis=1)
 
     needs = (("durations",) if needs_durations else ()) + (("occupancy",) if needs_occupancy else ())
     return Statistic(tuple(chosen), compute, needs, {"stat": "outcome", "names": chosen})
