@@ -11,7 +11,8 @@ dyad-periods lived per second (every period an alliance was alive: the work the 
                                  [--threads K] [--out FILE.md]
 
 ``--fraction F`` runs the first F of the points in each round (the full design's rate is the subset's: every block
-is alike) and extrapolates the time. Writes bench/results/infer-<machine>-<date>.md (or --out).
+is alike) and extrapolates the time. Writes bench/results/infer-<machine>-<date>.md and the table of
+docs/inference.md ("The engine as a batched simulator"), or only --out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import resource
 import statistics
 import sys
@@ -132,6 +134,20 @@ def main() -> int:
     with open(path, "w") as f:
         f.write(text)
     print(f"wrote {path}", file=sys.stderr)
+    if args.out is None:  # the table of docs/inference.md ("The engine as a batched simulator")
+        doc = os.path.join(ROOT, "docs", "inference.md")
+        table = "\n".join(lines[lines.index("| quantity | value |") :])
+        body = f"`{command}` (bench/results/{os.path.basename(path)})\n\n{table}\n"
+        with open(doc, encoding="utf-8") as f:
+            old = f.read()
+        new = re.sub(
+            r"(<!-- bench:infer -->\n).*?(<!-- /bench:infer -->)",
+            lambda m: m.group(1) + body + m.group(2),
+            old,
+            flags=re.S,
+        )
+        with open(doc, "w", encoding="utf-8") as f:
+            f.write(new)
     return 0
 
 
