@@ -511,3 +511,33 @@ def test_the_illustrative_cases_load():
         records=os.path.join(root, "cases_records.csv"), sequences=os.path.join(root, "cases_sequences.csv")
     )
     assert data.alliances == 12 and data.horizon == 20
+
+
+def test_a_statistic_undefined_for_the_data_is_named():
+    cases = inference.observed(sequences=sequences_frame([["a", t, "COL", "COL"] for t in range(6)]))
+    with pytest.raises(learnrace.ConfigError, match="transition_deadlock_to_any is undefined for the observed data"):
+        learnrace.infer(BASE, PRIOR, cases, [{"stat": "transition", "from": "deadlock", "to": "any"}], simulations=10)
+
+
+def test_user_defined_statistics_fit_and_need_passing_again_for_predictive_checks(synthetic):
+    _, data = synthetic
+
+    def ended_first_year(c):
+        return (c.durations[:, 1:, 1:5].sum(axis=(1, 2)) / c.alliances)[:, None]
+
+    mine = inference.Statistic(("ended_first_year",), ended_first_year, needs=("durations",))
+    post = learnrace.infer(BASE, PRIOR, data, [mine, *STATS], simulations=300, accept=30)
+    assert post._data["statistics"][0] is None and post.observed.index[0] == "ended_first_year"
+    from learnrace.inference import predictive
+
+    with pytest.raises(ValueError, match="user-defined statistic: pass statistics="):
+        predictive.simulate(post, draws=10)
+    sims = predictive.simulate(post, draws=10, statistics=[mine, *STATS])
+    assert sims["ended_first_year"].between(0, 1).all()
+
+
+def test_infer_is_a_subcommand_in_the_help():
+    done = _cli("--help")
+    assert done.returncode == 0 and "infer" in done.stdout
+    done = _cli("infer", "--help")
+    assert done.returncode == 0 and "--simulations" in done.stdout
