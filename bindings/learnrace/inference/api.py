@@ -113,7 +113,7 @@ def infer(
     simulations: int = 10_000,
     dyads: int | None = None,
     seed: int = 1,
-    backend: str = "cpu",
+    backend: str = "auto",
     threads: int | None = None,
     block: int | None = None,
     output: str | os.PathLike[str] | None = None,

@@ -18,7 +18,7 @@ def simulate(
     draws: int = 200,
     seed: int | None = None,
     statistics: Any = None,
-    backend: str = "cpu",
+    backend: str = "auto",
     threads: int | None = None,
 ) -> pd.DataFrame:
     """The statistics of one new simulated data set (as many dyads as the inference used) at each of ``draws``

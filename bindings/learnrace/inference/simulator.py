@@ -74,7 +74,7 @@ class Simulator:
         statistics: Any,
         dyads: int | None = None,
         seed: int | None = None,
-        backend: str = "cpu",
+        backend: str = "auto",
         threads: int | None = None,
         block: int | None = None,
         progress: Callable[[int], None] | None = None,
