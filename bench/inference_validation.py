@@ -6,7 +6,8 @@ docs/inference_recovery.png and docs/inference_sbc.png, so every number there co
 
     python3 bench/inference_validation.py [--datasets 100] [--methods rejection,abc-smc,npe] [--dyads 200]
 
-- recovery: one synthetic data set of ``--dyads`` alliances simulated at the keys' defaults, fitted by each method;
+- recovery: one synthetic data set of ``--dyads`` alliances simulated at the keys' defaults, fitted by each method
+  (rejection and NPE with the SBC's reference table and network: they amortise);
 - SBC: ``--datasets`` synthetic data sets at prior draws; ranks of the truth among 100 posterior draws, and the
   coverage of the central 50% and 90% intervals against the binomial range a calibrated method falls in;
 - cost: simulations, dyad-periods and wall time per posterior.
@@ -39,10 +40,10 @@ TRUTH = {  # the defaults of experiments/baseline.toml
     "termination.exit_knowledge": 0.8,
     "kernel.propositional.barrier.b0": -3.5,
 }
-SETTINGS = {  # per method: budget and options (draws: posterior draws ranked in SBC)
+SETTINGS = {  # per method: the budget (reference table, ABC-SMC's per fit, NPE's training set) and options
     "rejection": {"simulations": 20_000, "options": {}},
-    "abc-smc": {"simulations": 4_000, "options": {"population": 200, "generations": 6}},
-    "npe": {"simulations": 20_000, "options": {}},
+    "abc-smc": {"simulations": 2_000, "options": {"population": 100, "generations": 4}},
+    "npe": {"simulations": 10_000, "options": {}},
 }
 DRAWS = 100
 
@@ -89,7 +90,8 @@ def main() -> int:
 
     import learnrace
     from learnrace import inference
-    from learnrace.inference import calibration, config
+    from learnrace.inference import calibration, config, rejection
+    from learnrace.inference.posterior import weighted_quantile
 
     setup = config.load(os.path.join(ROOT, "experiments", "inference", "validation.toml"), require_data=False)
     base, prior_spec, stats = setup["base"], setup["prior"], setup["statistics"]
@@ -100,90 +102,8 @@ def main() -> int:
         f"learnrace {learnrace._core.version} ({learnrace._core.git_describe}), {machine()}, {datetime.date.today()}"
     )
 
-    # ---------------------------------------------------------------------------------------------- recovery
-    truth_res = learnrace.run(
-        {**base, "run": {**base["run"], "dyads": args.dyads, "seed": 2024}, "points": [{"name": "truth", **TRUTH}]},
-        backend="cpu",
-        progress=False,
-    )
-    synthetic = inference.from_results(truth_res)  # the data set, as count arrays (records and sequences alike)
-    stat_set = inference.StatisticSet(stats)
-    x_obs = stat_set(synthetic)[0]
-    facts = inference.Facts(dict(zip(stat_set.columns, x_obs)))
-    recovery_rows, posteriors, cost_rows = [], {}, []
-    for method in methods:
-        if not available(method):
-            recovery_rows.append({"method": method, "key": "(all)", "note": "not run: sbi/torch not installed"})
-            continue
-        s = SETTINGS[method]
-        t0 = time.monotonic()
-        post = learnrace.infer(
-            base,
-            prior_spec,
-            facts,
-            stats,
-            method=method,
-            simulations=s["simulations"],
-            dyads=args.dyads,
-            seed=7,
-            threads=threads,
-            **({"accept": DRAWS} if method == "rejection" else {}),
-            **s["options"],
-        )
-        posteriors[method] = post
-        summary = post.summary()
-        for key, value in TRUTH.items():
-            row = summary.loc[key]
-            recovery_rows.append(
-                {
-                    "method": method,
-                    "key": key,
-                    "truth": value,
-                    "posterior mean": row["mean"],
-                    "90% interval": f"[{row['q5']:.4g}, {row['q95']:.4g}]",
-                    "covered": bool(row["q5"] <= value <= row["q95"]),
-                    "sd / prior sd": row["sd"] / ((prior.high - prior.low)[prior.keys.index(key)] / np.sqrt(12)),
-                }
-            )
-        d = post.diagnostics
-        cost_rows.append(
-            {
-                "method": method,
-                "fit": "recovery data set",
-                "simulations": d["simulations"],
-                "dyad-periods": d["dyad_periods"],
-                "wall time (s)": time.monotonic() - t0,
-            }
-        )
-    recovery = pd.DataFrame(recovery_rows)
-    fig, axes = plt.subplots(
-        len(posteriors), len(TRUTH), figsize=(3.2 * len(TRUTH), 2.3 * len(posteriors)), squeeze=False
-    )
-    for i, (method, post) in enumerate(posteriors.items()):
-        s = post.samples
-        for j, key in enumerate(TRUTH):
-            ax = axes[i, j]
-            lo, hi = prior.low[j], prior.high[j]
-            ax.hist(s[key], bins=30, range=(lo, hi), weights=s["weight"], density=True, color="C0", alpha=0.8)
-            ax.axvline(TRUTH[key], color="C3", lw=2)
-            ax.set_xlim(lo, hi)
-            ax.set_yticks([])
-            ax.tick_params(labelsize=7)
-            if i == len(posteriors) - 1:
-                ax.set_xlabel(key, fontsize=8)
-            if j == 0:
-                ax.set_ylabel(method, fontsize=9)
-    fig.suptitle(
-        f"Parameter recovery: posteriors (blue, over the prior range) and the true values (red); {args.dyads} "
-        "alliances",
-        fontsize=9,
-    )
-    fig.tight_layout()
-    fig.savefig(os.path.join(ROOT, "docs", "inference_recovery.png"), dpi=110)
-    plt.close(fig)
-
     # ---------------------------------------------------------------------------------------------- SBC
-    coverage, ranks_tables, rank_frames = [], [], {}
+    coverage, ranks_tables, rank_frames, cost_rows, amortised = [], [], {}, [], {}
     for method in methods:
         if not available(method):
             continue
@@ -194,6 +114,7 @@ def main() -> int:
                 sim, method, datasets=args.datasets, simulations=s["simulations"], draws=DRAWS, seed=3, **s["options"]
             )
         c = result["cost"]
+        amortised[method] = result
         rank_frames[method] = result["ranks"]
         coverage.append(calibration.coverage_table(result["ranks"], method))
         ranks_tables.append(calibration.rank_table(result["ranks"], DRAWS, method))
@@ -201,7 +122,7 @@ def main() -> int:
             {
                 "method": method,
                 "fit": f"SBC: {args.datasets} data sets"
-                + (" (amortised: one table / network)" if c["amortised"] else ""),
+                + (" (amortised: one reference table or network)" if c["amortised"] else ""),
                 "simulations": c["fitting_simulations"],
                 "dyad-periods": c["fitting_dyad_periods"],
                 "wall time (s)": time.monotonic() - t0,
@@ -237,6 +158,98 @@ def main() -> int:
         fig.tight_layout()
         fig.savefig(os.path.join(ROOT, "docs", "inference_sbc.png"), dpi=110)
         plt.close(fig)
+
+    # ---------------------------------------------------------------------------------------------- recovery
+    # One synthetic data set at the defaults. Rejection ABC and NPE amortise: the SBC's reference table and trained
+    # network fit it without new simulations; ABC-SMC fits it anew.
+    truth_res = learnrace.run(
+        {**base, "run": {**base["run"], "dyads": args.dyads, "seed": 2024}, "points": [{"name": "truth", **TRUTH}]},
+        backend="cpu",
+        progress=False,
+    )
+    stat_set = inference.StatisticSet(stats)
+    x_obs = stat_set(inference.from_results(truth_res))[0]  # the data set's statistics (records and sequences)
+    recovery_rows, samples = [], {}
+    for method in methods:
+        if not available(method):
+            recovery_rows.append({"method": method, "key": "(all)", "note": "not run: sbi/torch not installed"})
+            continue
+        t0 = time.monotonic()
+        if method == "rejection":
+            r = amortised[method]
+            theta = rejection.from_table(r["table"], x_obs, DRAWS, r["scale"])[0]
+            weights = np.full(len(theta), 1.0 / len(theta))
+            how = f"the SBC's reference table ({SETTINGS[method]['simulations']:,} simulations), {DRAWS} kept"
+        elif method == "npe":
+            theta = amortised[method]["estimator"].sample(x_obs, 1000, 7)
+            weights = np.full(len(theta), 1.0 / len(theta))
+            how = f"the SBC's network ({SETTINGS[method]['simulations']:,} training simulations), 1,000 draws"
+        else:
+            post = learnrace.infer(
+                base,
+                prior_spec,
+                inference.Facts(dict(zip(stat_set.columns, x_obs))),
+                stats,
+                method=method,
+                simulations=SETTINGS[method]["simulations"],
+                dyads=args.dyads,
+                seed=7,
+                threads=threads,
+                **SETTINGS[method]["options"],
+            )
+            theta, weights = post.samples[prior.keys].to_numpy(), post.samples["weight"].to_numpy()
+            d = post.diagnostics
+            how = f"a new fit: {d['simulations']:,} simulations"
+            cost_rows.append(
+                {
+                    "method": method,
+                    "fit": "recovery data set",
+                    "simulations": d["simulations"],
+                    "dyad-periods": d["dyad_periods"],
+                    "wall time (s)": time.monotonic() - t0,
+                }
+            )
+        samples[method] = (theta, weights)
+        for j, (key, value) in enumerate(TRUTH.items()):
+            x = theta[:, j]
+            mean = float(np.sum(weights * x))
+            q5, q95 = (weighted_quantile(x, weights, q) for q in (0.05, 0.95))
+            recovery_rows.append(
+                {
+                    "method": method,
+                    "key": key,
+                    "truth": value,
+                    "posterior mean": mean,
+                    "90% interval": f"[{q5:.4g}, {q95:.4g}]",
+                    "covered": bool(q5 <= value <= q95),
+                    "sd / prior sd": float(np.sqrt(np.sum(weights * (x - mean) ** 2)))
+                    / ((prior.high[j] - prior.low[j]) / np.sqrt(12)),
+                    "fit": how,
+                }
+            )
+    recovery = pd.DataFrame(recovery_rows)
+    fig, axes = plt.subplots(len(samples), len(TRUTH), figsize=(3.2 * len(TRUTH), 2.3 * len(samples)), squeeze=False)
+    for i, (method, (theta, weights)) in enumerate(samples.items()):
+        for j, key in enumerate(TRUTH):
+            ax = axes[i, j]
+            lo, hi = prior.low[j], prior.high[j]
+            ax.hist(theta[:, j], bins=30, range=(lo, hi), weights=weights, density=True, color="C0", alpha=0.8)
+            ax.axvline(TRUTH[key], color="C3", lw=2)
+            ax.set_xlim(lo, hi)
+            ax.set_yticks([])
+            ax.tick_params(labelsize=7)
+            if i == len(samples) - 1:
+                ax.set_xlabel(key, fontsize=8)
+            if j == 0:
+                ax.set_ylabel(method, fontsize=9)
+    fig.suptitle(
+        f"Parameter recovery: posteriors (blue, over the prior range) and the true values (red); {args.dyads} "
+        "alliances",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(os.path.join(ROOT, "docs", "inference_recovery.png"), dpi=110)
+    plt.close(fig)
 
     # ---------------------------------------------------------------------------------------------- the doc
     cost = pd.DataFrame(cost_rows)

@@ -42,7 +42,9 @@ def run(
     """SBC of ``method`` on ``datasets`` synthetic data sets. ``simulations``: the reference table (rejection), the
     training set (npe) or the budget per data set (abc-smc); ``draws``: posterior draws L per data set (rejection
     keeps exactly L draws: ``accept = draws``). Returns ``ranks`` (frame: dataset, key, theta, rank, covered_50,
-    covered_90), ``truth``, ``cost`` (simulations, dyad-periods, seconds, per posterior) and ``draws``."""
+    covered_90), ``truth``, ``cost`` (simulations, dyad-periods, seconds, per posterior) and ``draws``; for the
+    amortised methods also the reference ``table`` (and rejection's ``scale``, NPE's trained ``estimator``), which fit
+    any further data set at no simulation cost."""
     from . import abc_smc, npe, rejection
 
     method, settings = method_options(method, options)
@@ -55,10 +57,12 @@ def run(
     setup = simulator.cost()
     fits: List[np.ndarray] = []
     per_fit_sims: List[int] = []
+    amortised: Dict[str, Any] = {}
     if method == "rejection":
         theta = simulator.prior.sample(simulations, rng)
         table = rejection.Table(theta, simulator(theta))
         scale = rejection.scales(table.x, simulator.statistics.columns)
+        amortised = {"table": table, "scale": scale}
         for x in observed:
             fits.append(rejection.from_table(table, x, draws, scale)[0])
     elif method == "npe":
@@ -67,6 +71,7 @@ def run(
         rejection.scales(table.x, simulator.statistics.columns)
         training = settings["training"] or {}
         estimator = npe.train(table.theta, table.x, simulator.prior, seed, settings["device"], **training)
+        amortised = {"table": table, "estimator": estimator}
         for i, x in enumerate(observed):
             fits.append(estimator.sample(x, draws, seed + 1 + i) if ok[i] else np.full((draws, len(truth[0])), np.nan))
     else:
@@ -114,7 +119,7 @@ def run(
         "simulations_per_posterior": float(np.mean(per_fit_sims)) if per_fit_sims else float(fitting),
         "dyad_periods_per_posterior": periods / datasets if per_fit_sims else float(periods),
     }
-    return {"ranks": pd.DataFrame(rows), "truth": truth, "cost": cost, "draws": draws, "fits": fits}
+    return {"ranks": pd.DataFrame(rows), "truth": truth, "cost": cost, "draws": draws, "fits": fits, **amortised}
 
 
 def binomial_range(n: int, p: float, level: float = 0.95) -> tuple:
