@@ -13,7 +13,6 @@ import importlib
 from ._errors import ConfigError, FileFormatError
 from ._study import StudyResults, open_study, study
 from .api import cuda_available, open, run
-from .inference import Posterior, infer, open_posterior
 from .labels import CAUSES, FACTORS, INTENTS, MOMENTS, PAIR_CODES, PAIR_STATES, STRATEGIES, STRATEGY_CODES
 from .results import Results, Trajectories
 from .survival import survival
@@ -61,10 +60,19 @@ _LAZY = (
     "outcomes",
     "headlines",
     "study_file",
+    "inference",
 )
 
 
+# learnrace.infer, learnrace.Posterior, learnrace.open_posterior: from learnrace.inference, imported on first use.
+_INFERENCE = ("infer", "Posterior", "open_posterior")
+
+
 def __getattr__(name: str):
+    if name in _INFERENCE:
+        from . import inference
+
+        return getattr(inference, name)
     if name in _LAZY:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'learnrace' has no attribute {name!r}")

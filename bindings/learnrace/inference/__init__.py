@@ -7,7 +7,7 @@
 ...                        [{"stat": "survival", "at": [8, 20]}], method="rejection", simulations=5000)
 >>> post.summary()
 
-- :mod:`.observed`: the two data levels (alliance records, coded strategy sequences) and their validator;
+- :mod:`.data`: the two data levels (alliance records, coded strategy sequences) and their validator;
 - :mod:`.counts`: both simulated and observed data as the engine's count arrays;
 - :mod:`.statistics`: the summary statistics, computed from those arrays by the same code for both;
 - :mod:`.prior`, :mod:`.simulator`: uniform priors over model keys, the engine as a batched simulator;
@@ -18,51 +18,45 @@
 
 from __future__ import annotations
 
-from .api import METHODS, Facts, infer, open_posterior
-from .counts import Counts, from_observed, from_results
-from .observed import DataError, Observed, observed, validate_records, validate_sequences
-from .posterior import Posterior
-from .prior import Prior
-from .simulator import Simulator
-from .statistics import (
-    FAMILIES,
-    Statistic,
-    StatisticSet,
-    cause_incidence,
-    cause_share,
-    outcome,
-    persistence,
-    power_share,
-    state_share,
-    survival,
-    transition,
-)
+import importlib
 
-__all__ = [
-    "FAMILIES",
-    "METHODS",
-    "Counts",
-    "DataError",
-    "Facts",
-    "Observed",
-    "Posterior",
-    "Prior",
-    "Simulator",
-    "Statistic",
-    "StatisticSet",
-    "cause_incidence",
-    "cause_share",
-    "from_observed",
-    "from_results",
-    "infer",
-    "observed",
-    "open_posterior",
-    "outcome",
-    "persistence",
-    "power_share",
-    "state_share",
-    "survival",
-    "transition",
-    "validate_records",
-    "validate_sequences",
-]
+# Public names -> the submodule defining them, imported on first use (the command line builds its parser from
+# learnrace.inference.cli without loading the rest).
+_NAMES = {
+    "METHODS": "api",
+    "Facts": "api",
+    "infer": "api",
+    "open_posterior": "api",
+    "Counts": "counts",
+    "from_observed": "counts",
+    "from_results": "counts",
+    "DataError": "data",
+    "Observed": "data",
+    "observed": "data",
+    "validate_records": "data",
+    "validate_sequences": "data",
+    "Posterior": "posterior",
+    "Prior": "prior",
+    "Simulator": "simulator",
+    "FAMILIES": "statistics",
+    "Statistic": "statistics",
+    "StatisticSet": "statistics",
+    "cause_incidence": "statistics",
+    "cause_share": "statistics",
+    "outcome": "statistics",
+    "persistence": "statistics",
+    "power_share": "statistics",
+    "state_share": "statistics",
+    "survival": "statistics",
+    "transition": "statistics",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str):
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'learnrace.inference' has no attribute {name!r}")

@@ -12,8 +12,8 @@ import pandas as pd
 
 from .._errors import ConfigError
 from .counts import from_observed
-from .observed import DataError, Observed
-from .observed import observed as make_observed
+from .data import DataError, Observed
+from .data import observed as make_observed
 from .posterior import Posterior
 from .prior import Prior
 from .simulator import Simulator

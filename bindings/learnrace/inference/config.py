@@ -38,7 +38,7 @@ def load(source: Any, require_data: bool = True) -> Dict[str, Any]:
     ``require_data=False`` the file may name no data (``observed`` is then None: a set-up for synthetic data sets)."""
     from ..design import read_experiment
     from .api import Facts
-    from .observed import observed
+    from .data import observed
 
     folder = os.path.dirname(os.path.abspath(source)) if isinstance(source, str) and os.path.isfile(source) else ""
     config = read_experiment(source)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import labels
-from .observed import POWER_VALUES, UNKNOWN, Observed, pair_codes
+from .data import POWER_VALUES, UNKNOWN, Observed, pair_codes
 
 # Rows of ``durations``: the engine's causes (row 0 censored), then records whose end cause is not known.
 DURATION_ROWS = (*labels.CAUSES, UNKNOWN)
