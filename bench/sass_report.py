@@ -30,6 +30,17 @@ from pathlib import Path
 
 DEFAULT_OBJECT = Path("build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o")
 KERNEL_NAMES = {
+    # dyad_kernel<kernel, shared counts, events>; the kernels without events (the common case) carry the labels of the
+    # older two-parameter kernels, so that --baseline compares them.
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb1ELb0EEEvNS0_10LaunchArgsE": "propositional (shared counts)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb0ELb0EEEvNS0_10LaunchArgsE": "propositional (global fallback)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb1ELb0EEEvNS0_10LaunchArgsE": "strategic (shared counts)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb0ELb0EEEvNS0_10LaunchArgsE": "strategic (global fallback)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb1ELb1EEEvNS0_10LaunchArgsE": "propositional (shared counts, events)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb0ELb1EEEvNS0_10LaunchArgsE": "propositional (global fallback, events)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb1ELb1EEEvNS0_10LaunchArgsE": "strategic (shared counts, events)",
+    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb0ELb1EEEvNS0_10LaunchArgsE": "strategic (global fallback, events)",
+    # before the events parameter (e.g. a --baseline object)
     "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb1EEEvNS0_10LaunchArgsE": "propositional (shared counts)",
     "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb0EEEvNS0_10LaunchArgsE": "propositional (global fallback)",
     "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb1EEEvNS0_10LaunchArgsE": "strategic (shared counts)",

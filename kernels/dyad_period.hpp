@@ -62,7 +62,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
 
   // --- perceived exploitation: each firm's suspicion ---
   PeriodDrawsT<F> d;
-  draw_inputs<DrawGroup::Normals>(streams, d);
+  draw_inputs<DrawGroup::Perception>(streams, d);
   const F noise_sd = F(p.perception_noise) * decay;
   const F out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, d.perception_a);
   const F out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, d.perception_b);
@@ -94,6 +94,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   count_period(pc, lay, s, fa, fb, t, next_a, next_b, sink);
 
   // --- situational factors: endogenous trust, shocks, relation ---
+  draw_inputs<DrawGroup::Shocks>(streams, d);
   draw_inputs<DrawGroup::Jumps>(streams, d);
   s.a.violated = s.a.violated | lr_select(detected_a, I(1), I(0));
   s.b.violated = s.b.violated | lr_select(detected_b, I(1), I(0));
