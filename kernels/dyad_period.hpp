@@ -58,7 +58,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   s.b.x = internalise(s.b.x, f.t_ab, p.lambda);
   s.a.y = s.a.y + F(p.lambda) * f.appr_a;
   s.b.y = s.b.y + F(p.lambda) * f.appr_b;
-  s.power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
+  const F power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
 
   // --- perceived exploitation: each firm's suspicion ---
   PeriodDrawsT<F> d;
@@ -91,7 +91,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   }
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
-  count_period(pc, lay, s, fa, fb, t, next_a, next_b, sink);
+  count_period(pc, lay, s, fa, fb, power_a, t, next_a, next_b, sink);
 
   // --- situational factors: endogenous trust, shocks, relation ---
   draw_inputs<DrawGroup::Shocks>(streams, d);
@@ -114,7 +114,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   // --- termination ---
   update_runs(p, s, fa.trust, fb.trust, detected_a, detected_b);
   const TerminationInputsT<F, I> ti{s.avoid_run, s.a.intent,      s.b.intent,      s.a.x,    s.b.x,
-                                    s.power_a,   s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
+                                    power_a,     s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
   const I cause = termination_cause(p, ti);
   const auto goes_on = cause == I(Censored);
   s.a.strategy = lr_select(goes_on, next_a, s.a.strategy);

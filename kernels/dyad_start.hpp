@@ -49,7 +49,14 @@ LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, State& s) {
   s.a.exploit_run = s.b.exploit_run = I(0);
   s.a.violated = s.b.violated = I(0);
   s.avoid_run = I(0);
-  s.power_a = s.power_start;
+}
+
+/// A's bargaining power at the start: power-dependence at x_A = x_B = 0 (nothing internalised yet), from the drawn
+/// knowledge and equity.
+template <class State>
+LR_HD LR_INLINE auto start_power(const ModelParams& p, const State& s) {
+  using F = decltype(s.relation);
+  return bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
 }
 
 /// A dyad's initial draws from its own streams (period word kInitPeriod): the Draws of start_state for one dyad.
@@ -81,8 +88,7 @@ LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State&
   s.b.intent = draw.category(p.init_intent[FirmB], rng_stream::init_intent_b);
   s.a.strategy = draw.category(p.init_strategy[FirmA], rng_stream::init_strategy_a);
   s.b.strategy = draw.category(p.init_strategy[FirmB], rng_stream::init_strategy_b);
-  // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
-  s.power_start = bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
+  s.power_start = start_power(p, s);
   clear_learning_state(p, s);
 }
 

@@ -34,7 +34,6 @@ namespace learnrace {
   X(F, equity_a, , drawn, "A's equity share")                                      \
   X(F, hazard, , param, "exogenous hazard per period (events may change it)")      \
   X(F, power_start, , drawn, "A's bargaining power at the start (from the draws)") \
-  X(F, power_a, , cleared, "A's bargaining power now")                             \
   X(I, avoid_run, , cleared, "consecutive periods of mutual avoidance")            \
   X(U, fired, , param, "bit e: event e (with `once`) has been applied")
 

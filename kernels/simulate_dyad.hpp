@@ -68,7 +68,7 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
 template <class Sink>
 LR_HD LR_INLINE void finish_dyad(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t dyad,
                                  int64_t slot, const DyadState& s, int32_t cause, int32_t duration, Sink& sink) {
-  const DyadEnd e = dyad_end(s, cause, duration);
+  const DyadEnd e = dyad_end(p, s, cause, duration);
   dyad_outcomes(p, lay, e, sink);
   if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
 }

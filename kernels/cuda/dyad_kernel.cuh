@@ -86,7 +86,10 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
       const uint32_t space = 32u - end_count;
       if (done && rank < space) {
         // duration: the period that ended it (t after the increment), or T_max when censored.
-        const DyadEnd e = dyad_end(s, cause, t);
+        // Without events nothing changes a dyad's knowledge or equity: its start power is computed again, so no
+        // register carries it.
+        if (!kEvents) s.power_start = start_power(p, s);
+        const DyadEnd e = dyad_end(p, s, cause, t);
         push_end(end_ring, end_count + rank, e);
         if (sink.slot != kNoSlot) {
           const uint64_t dyad = a.dyad_begin + offset;
