@@ -86,8 +86,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
     draw_inputs<DrawGroup::Strategic>(streams, d);
     const auto xa = choice_context(p, s.a, s.b, fa, s.equity_a, belief_a, rel_cov, ca, cb);
     const auto xb = choice_context(p, s.b, s.a, fb, F(1.0f) - s.equity_a, belief_b, rel_cov, cb, ca);
-    next_a = strategic_choice(p, xa, d.inertia_a, d.gate_a, d.choice_a);
-    next_b = strategic_choice(p, xb, d.inertia_b, d.gate_b, d.choice_b);
+    strategic_step(p, xa, xb, d, &next_a, &next_b);
   }
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---

@@ -143,4 +143,24 @@ LR_HD LR_INLINE I strategic_choice(const ModelParams& p, const ChoiceContextT<F,
   return chosen;
 }
 
+/// Both firms' choices, from their contexts and the period's draws (PeriodDrawsT: inertia_a/b, gate_a/b,
+/// choice_a/b). The two choices are the same code on other values: on CUDA it is emitted once and run for firm A,
+/// then for firm B (a loop that is not unrolled: half the static code, the same work).
+template <class F, class I, class Draws>
+LR_HD LR_INLINE void strategic_step(const ModelParams& p, const ChoiceContextT<F, I>& xa,
+                                    const ChoiceContextT<F, I>& xb, const Draws& d, I* next_a, I* next_b) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+  for (int32_t firm = 0; firm < kFirms; ++firm) {
+    const bool b = firm == FirmB;
+    const I chosen = strategic_choice(p, b ? xb : xa, b ? d.inertia_b : d.inertia_a, b ? d.gate_b : d.gate_a,
+                                      b ? d.choice_b : d.choice_a);
+    if (b)
+      *next_b = chosen;
+    else
+      *next_a = chosen;
+  }
+}
+
 }  // namespace learnrace
