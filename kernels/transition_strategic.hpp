@@ -154,8 +154,28 @@ LR_HD LR_INLINE void strategic_step(const ModelParams& p, const ChoiceContextT<F
 #endif
   for (int32_t firm = 0; firm < kFirms; ++firm) {
     const bool b = firm == FirmB;
-    const I chosen = strategic_choice(p, b ? xb : xa, b ? d.inertia_b : d.inertia_a, b ? d.gate_b : d.gate_a,
-                                      b ? d.choice_b : d.choice_a);
+    // Member by member (a select of the whole context went through local memory on CUDA).
+    const auto pick = [b](const auto& x_b, const auto& x_a) { return b ? x_b : x_a; };
+    const ChoiceContextT<F, I> c{
+        pick(xb.current, xa.current),
+        pick(xb.partner, xa.partner),
+        pick(xb.self_cap, xa.self_cap),
+        pick(xb.partner_cap, xa.partner_cap),
+        pick(xb.self_x, xa.self_x),
+        pick(xb.partner_x, xa.partner_x),
+        pick(xb.self_knowledge, xa.self_knowledge),
+        pick(xb.partner_knowledge, xa.partner_knowledge),
+        pick(xb.self_equity, xa.self_equity),
+        pick(xb.trust, xa.trust),
+        pick(xb.stakes, xa.stakes),
+        pick(xb.orientation, xa.orientation),
+        pick(xb.belief, xa.belief),
+        pick(xb.w_output, xa.w_output),
+        pick(xb.relation_cov, xa.relation_cov),
+        {pick(xb.self_c.alpha, xa.self_c.alpha), pick(xb.self_c.gamma, xa.self_c.gamma)},
+        {pick(xb.partner_c.alpha, xa.partner_c.alpha), pick(xb.partner_c.gamma, xa.partner_c.gamma)}};
+    const I chosen =
+        strategic_choice(p, c, pick(d.inertia_b, d.inertia_a), pick(d.gate_b, d.gate_a), pick(d.choice_b, d.choice_a));
     if (b)
       *next_b = chosen;
     else
