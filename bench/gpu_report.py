@@ -56,10 +56,12 @@ def resources(text):
         m = re.search(r"Function (\S+):", line)
         if m:
             name = m.group(1)
-            k = re.search(r"dyad_kernelILi([01])ELb([01])E", name)
+            k = re.search(r"dyad_kernelILi([01])ELb([01])E(?:Lb([01])E)?", name)
             if k:
-                current = ("propositional" if k.group(1) == "0" else "strategic") + (
-                    " (per-period counts in shared memory)" if k.group(2) == "1" else " (global-atomic fallback)"
+                current = (
+                    ("propositional" if k.group(1) == "0" else "strategic")
+                    + (" (per-period counts in shared memory" if k.group(2) == "1" else " (global-atomic fallback")
+                    + (", events)" if k.group(3) == "1" else ")")
                 )
             else:
                 current = name

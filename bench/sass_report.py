@@ -29,12 +29,26 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_OBJECT = Path("build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o")
-KERNEL_NAMES = {
-    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb1EEEvNS0_10LaunchArgsE": "propositional (shared counts)",
-    "_ZN9learnrace11cuda_detail11dyad_kernelILi0ELb0EEEvNS0_10LaunchArgsE": "propositional (global fallback)",
-    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb1EEEvNS0_10LaunchArgsE": "strategic (shared counts)",
-    "_ZN9learnrace11cuda_detail11dyad_kernelILi1ELb0EEEvNS0_10LaunchArgsE": "strategic (global fallback)",
-}
+
+
+def _kernel_names() -> dict:
+    """Mangled dyad_kernel<kernel, shared counts, events> -> label. The kernels without events (the common case) carry
+    the labels of the older dyad_kernel<kernel, shared counts>, so that --baseline compares them."""
+    variants = [
+        (k, kname, sh, sname)
+        for k, kname in ((0, "propositional"), (1, "strategic"))
+        for sh, sname in ((1, "shared counts"), (0, "global fallback"))
+    ]
+    names = {}
+    for events, suffix in (("Lb0E", ""), ("Lb1E", ", events"), ("", "")):  # "": before the events parameter
+        for k, kname, sh, sname in variants:
+            names[f"_ZN9learnrace11cuda_detail11dyad_kernelILi{k}ELb{sh}E{events}EEvNS0_10LaunchArgsE"] = (
+                f"{kname} ({sname}{suffix})"
+            )
+    return names
+
+
+KERNEL_NAMES = _kernel_names()
 INSTRUCTION = re.compile(r"^\s+/\*[0-9a-f]{4,}\*/\s+(@!?U?P\w+\s+)?([A-Z][A-Z0-9_.]*)")
 LOCATION = re.compile(r'"([^"]+)", line (\d+)')
 KERNEL_FILE = "dyad_kernel.cuh"

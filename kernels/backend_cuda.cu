@@ -112,7 +112,7 @@ bool probe_device(std::string* why) {
     return false;
   }
   cudaFuncAttributes attr;
-  err = cudaFuncGetAttributes(&attr, dyad_kernel<0, true>);
+  err = cudaFuncGetAttributes(&attr, dyad_kernel<0, true, false>);
   if (err != cudaSuccess) {
     cudaGetLastError();
     int device = 0, major = 0, minor = 0;
@@ -177,11 +177,15 @@ uint32_t shared_words_for(const cudaDeviceProp& prop, const OutputLayout& lay) {
 
 using KernelFn = void (*)(LaunchArgs);
 
-/// The kernel instance for a transition kernel and whether the per-period sections fit in shared memory.
-KernelFn kernel_for(int32_t kernel, bool period_shared) {
-  if (kernel == static_cast<int32_t>(KernelType::Propositional))
-    return period_shared ? dyad_kernel<0, true> : dyad_kernel<0, false>;
-  return period_shared ? dyad_kernel<1, true> : dyad_kernel<1, false>;
+/// The kernel instance for a transition kernel, whether the per-period sections fit in shared memory and whether
+/// some point of the launch has scenario events.
+KernelFn kernel_for(int32_t kernel, bool period_shared, bool events) {
+  if (kernel == static_cast<int32_t>(KernelType::Propositional)) {
+    if (events) return period_shared ? dyad_kernel<0, true, true> : dyad_kernel<0, false, true>;
+    return period_shared ? dyad_kernel<0, true, false> : dyad_kernel<0, false, false>;
+  }
+  if (events) return period_shared ? dyad_kernel<1, true, true> : dyad_kernel<1, false, true>;
+  return period_shared ? dyad_kernel<1, true, false> : dyad_kernel<1, false, false>;
 }
 
 /// Raises the kernel's dynamic shared-memory limit to `smem` (needed before the occupancy query
@@ -280,7 +284,9 @@ void run_chunk_cuda(const ChunkRequest& request) {
           ++h;
         const int32_t first = members[g];
         const uint32_t group = static_cast<uint32_t>(h - g);
-        const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end);
+        bool events = false;
+        for (size_t m = g; m < h; ++m) events = events || params[members[m]].n_events > 0;
+        const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end, events);
         const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, smem)) * ctx.prop.multiProcessorCount;
         LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
                                               cudaMemcpyHostToDevice, ctx.stream));

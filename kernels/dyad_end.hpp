@@ -5,6 +5,7 @@
 #include "distributions.hpp"
 #include "dyad_state.hpp"
 #include "fastmath.hpp"
+#include "learning.hpp"
 #include "output_fields.hpp"
 #include "output_layout.hpp"
 #include "params.hpp"
@@ -34,12 +35,14 @@ struct DyadEnd {
   int32_t cause, duration;
 };
 
-LR_HD LR_INLINE DyadEnd dyad_end(const DyadState& s, int32_t cause, int32_t duration) {
+/// The end of the dyad in state s. Its bargaining power at the end is that of its last period's flows: computed
+/// again from the state, which has not changed since.
+LR_HD LR_INLINE DyadEnd dyad_end(const ModelParams& p, const DyadState& s, int32_t cause, int32_t duration) {
   DyadEnd e;
   e.gain_a = learning_gain(s.a.x, s.b.knowledge, s.a.y);
   e.gain_b = learning_gain(s.b.x, s.a.knowledge, s.b.y);
   e.power_start = s.power_start;
-  e.power_end = s.power_a;
+  e.power_end = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
   e.x_a = s.a.x;
   e.x_b = s.b.x;
   e.z_trust_a = s.a.z[Trust];

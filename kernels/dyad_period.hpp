@@ -58,11 +58,11 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   s.b.x = internalise(s.b.x, f.t_ab, p.lambda);
   s.a.y = s.a.y + F(p.lambda) * f.appr_a;
   s.b.y = s.b.y + F(p.lambda) * f.appr_b;
-  s.power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
+  const F power_a = bargaining_power_a(p, s.a.x, s.b.x, s.a.knowledge, s.b.knowledge, s.equity_a);
 
   // --- perceived exploitation: each firm's suspicion ---
   PeriodDrawsT<F> d;
-  draw_inputs<DrawGroup::Normals>(streams, d);
+  draw_inputs<DrawGroup::Perception>(streams, d);
   const F noise_sd = F(p.perception_noise) * decay;
   const F out_a = perceived_outflow(f.t_ab, f.t_ba, p.firm[FirmB].disguise, noise_sd, d.perception_a);
   const F out_b = perceived_outflow(f.t_ba, f.t_ab, p.firm[FirmA].disguise, noise_sd, d.perception_b);
@@ -86,14 +86,14 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
     draw_inputs<DrawGroup::Strategic>(streams, d);
     const auto xa = choice_context(p, s.a, s.b, fa, s.equity_a, belief_a, rel_cov, ca, cb);
     const auto xb = choice_context(p, s.b, s.a, fb, F(1.0f) - s.equity_a, belief_b, rel_cov, cb, ca);
-    next_a = strategic_choice(p, xa, d.inertia_a, d.gate_a, d.choice_a);
-    next_b = strategic_choice(p, xb, d.inertia_b, d.gate_b, d.choice_b);
+    strategic_step(p, xa, xb, d, &next_a, &next_b);
   }
 
   // --- counts: every live dyad-period lands in exactly one transition cell, and in one bin of each factor ---
-  count_period(pc, lay, s, fa, fb, t, next_a, next_b, sink);
+  count_period(pc, lay, s, fa, fb, power_a, t, next_a, next_b, sink);
 
   // --- situational factors: endogenous trust, shocks, relation ---
+  draw_inputs<DrawGroup::Shocks>(streams, d);
   draw_inputs<DrawGroup::Jumps>(streams, d);
   s.a.violated = s.a.violated | lr_select(detected_a, I(1), I(0));
   s.b.violated = s.b.violated | lr_select(detected_b, I(1), I(0));
@@ -113,7 +113,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
   // --- termination ---
   update_runs(p, s, fa.trust, fb.trust, detected_a, detected_b);
   const TerminationInputsT<F, I> ti{s.avoid_run, s.a.intent,      s.b.intent,      s.a.x,    s.b.x,
-                                    s.power_a,   s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
+                                    power_a,     s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
   const I cause = termination_cause(p, ti);
   const auto goes_on = cause == I(Censored);
   s.a.strategy = lr_select(goes_on, next_a, s.a.strategy);

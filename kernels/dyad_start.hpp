@@ -16,31 +16,47 @@ namespace learnrace {
 // The start of a dyad is lane-generic: State is DyadState (one dyad) or the CPU's lockstep SIMD path's block of
 // dyads with the same members as vectors, one dyad per lane (DyadStateT of vectors).
 
-/// The part of a firm's start that no random draw decides (its members with start `cleared`, dyad_state.hpp): its
-/// latents at its levels, capacity floors from the parameters, receptivity cap from the intent, nothing learned or
-/// suspected.
-template <class Firm>
-LR_HD LR_INLINE void clear_firm_state(const ModelParams& p, const FirmParams& fp, Firm& f) {
-  for (int32_t k = 0; k < kFirmFactors; ++k) f.z[k] = f.level[k];
-  f.alpha0 = fp.alpha0;
-  f.gamma0 = fp.gamma0;
-  f.receptivity_cap = lr_pick(p.receptivity_cap, f.intent);
-  f.x = 0.0f;
-  f.y = 0.0f;
-  f.suspicion = 0.0f;
-  f.exploit_run = 0;
-  f.violated = 0;
+/// The members with start `param` (dyad_state.hpp): capacity floors from the parameters, receptivity caps from the
+/// intents, the exogenous hazard, no event fired. Only scenario events change them, so a dyad without events may set
+/// them again at any time: the CUDA kernel without events does so every period, and no register carries them.
+template <class State>
+LR_HD LR_INLINE void set_param_state(const ModelParams& p, State& s) {
+  using U = decltype(s.fired);
+  s.a.alpha0 = p.firm[FirmA].alpha0;
+  s.a.gamma0 = p.firm[FirmA].gamma0;
+  s.a.receptivity_cap = lr_pick(p.receptivity_cap, s.a.intent);
+  s.b.alpha0 = p.firm[FirmB].alpha0;
+  s.b.gamma0 = p.firm[FirmB].gamma0;
+  s.b.receptivity_cap = lr_pick(p.receptivity_cap, s.b.intent);
+  s.hazard = p.hazard;
+  s.fired = U(0u);
 }
 
-/// The part of a dyad's start that no random draw decides (the members with start `drawn` must be set).
+/// The part of a dyad's start that no random draw decides (the members with start `drawn` must be set): the members
+/// with start `param`, and those with start `cleared`: latents at their levels, nothing learned, suspected or run.
 template <class State>
 LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, State& s) {
-  clear_firm_state(p, p.firm[FirmA], s.a);
-  clear_firm_state(p, p.firm[FirmB], s.b);
-  s.hazard = p.hazard;
-  s.avoid_run = 0;
-  s.fired = 0u;
-  s.power_a = s.power_start;
+  using F = decltype(s.relation);
+  using I = decltype(s.avoid_run);
+  set_param_state(p, s);
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    s.a.z[k] = s.a.level[k];
+    s.b.z[k] = s.b.level[k];
+  }
+  s.a.x = s.b.x = F(0.0f);
+  s.a.y = s.b.y = F(0.0f);
+  s.a.suspicion = s.b.suspicion = F(0.0f);
+  s.a.exploit_run = s.b.exploit_run = I(0);
+  s.a.violated = s.b.violated = I(0);
+  s.avoid_run = I(0);
+}
+
+/// A's bargaining power at the start: power-dependence at x_A = x_B = 0 (nothing internalised yet), from the drawn
+/// knowledge and equity.
+template <class State>
+LR_HD LR_INLINE auto start_power(const ModelParams& p, const State& s) {
+  using F = decltype(s.relation);
+  return bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
 }
 
 /// A dyad's initial draws from its own streams (period word kInitPeriod): the Draws of start_state for one dyad.
@@ -72,8 +88,7 @@ LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State&
   s.b.intent = draw.category(p.init_intent[FirmB], rng_stream::init_intent_b);
   s.a.strategy = draw.category(p.init_strategy[FirmA], rng_stream::init_strategy_a);
   s.b.strategy = draw.category(p.init_strategy[FirmB], rng_stream::init_strategy_b);
-  // Power-dependence at x_A = x_B = 0 (nothing internalised yet).
-  s.power_start = bargaining_power_a(p, F(0.0f), F(0.0f), s.a.knowledge, s.b.knowledge, s.equity_a);
+  s.power_start = start_power(p, s);
   clear_learning_state(p, s);
 }
 

@@ -10,14 +10,16 @@
 namespace learnrace {
 
 // X(type, member, extent, start, doc). `type`: F (a float per dyad), I (an int32_t), U (a uint32_t); `extent`: empty
-// for one value, [n] for an array; `start`: how a dyad starts, `drawn` (start_state draws it, or computes it from
-// its draws) or `cleared` (clear_learning_state sets it from the parameters and the drawn members).
+// for one value, [n] for an array; `start`: how a dyad starts (dyad_start.hpp), `drawn` (start_state draws it, or
+// computes it from its draws), `param` (set_param_state sets it from the parameters and the drawn members; only
+// scenario events change it later, so a dyad without events may set it again at any time) or `cleared`
+// (clear_learning_state sets it from the drawn members; the period changes it).
 #define LR_FIRM_STATE(X)                                                                                          \
   X(F, level, [kFirmFactors], drawn, "the firm's own level m of T, S, L (logit scale): where its factor reverts") \
   X(F, z, [kFirmFactors], cleared, "latent logits of T, S, L (the factor is sigmoid(z))")                         \
-  X(F, alpha0, , cleared, "absorptive capacity floor (events may change it)")                                     \
-  X(F, gamma0, , cleared, "communicative capacity floor (events may change it)")                                  \
-  X(F, receptivity_cap, , cleared, "cap on effective receptivity, from the intent (Hamel 3a) or events")          \
+  X(F, alpha0, , param, "absorptive capacity floor (events may change it)")                                       \
+  X(F, gamma0, , param, "communicative capacity floor (events may change it)")                                    \
+  X(F, receptivity_cap, , param, "cap on effective receptivity, from the intent (Hamel 3a) or events")            \
   X(F, knowledge, , drawn, "unique alliance-relevant knowledge U")                                                \
   X(F, x, , cleared, "internalised fraction of the partner's knowledge")                                          \
   X(F, y, , cleared, "appropriated new knowledge")                                                                \
@@ -30,11 +32,10 @@ namespace learnrace {
 #define LR_DYAD_STATE(X)                                                           \
   X(F, relation, , drawn, "prior related interaction R")                           \
   X(F, equity_a, , drawn, "A's equity share")                                      \
-  X(F, hazard, , cleared, "exogenous hazard per period (events may change it)")    \
+  X(F, hazard, , param, "exogenous hazard per period (events may change it)")      \
   X(F, power_start, , drawn, "A's bargaining power at the start (from the draws)") \
-  X(F, power_a, , cleared, "A's bargaining power now")                             \
   X(I, avoid_run, , cleared, "consecutive periods of mutual avoidance")            \
-  X(U, fired, , cleared, "bit e: event e (with `once`) has been applied")
+  X(U, fired, , param, "bit e: event e (with `once`) has been applied")
 
 /// One firm's state. F, I, U: float, int32_t, uint32_t for one dyad, or vectors of them (one dyad per lane).
 template <class F, class I, class U>
@@ -56,34 +57,37 @@ struct DyadStateT {
 using FirmState = FirmStateT<float, int32_t, uint32_t>;
 using DyadState = DyadStateT<float, int32_t, uint32_t>;
 
-namespace detail {
-enum StateStart : int32_t { drawn, cleared };
+/// How a member starts (the `start` column).
+enum class StateStart : int32_t { drawn, param, cleared, any };
 
-/// f(x, y) for a member (of start `start`, unless kAll), element by element for an array member.
-template <bool kAll, class X, class Y, class Fn>
+namespace detail {
+constexpr StateStart drawn = StateStart::drawn, param = StateStart::param, cleared = StateStart::cleared;
+
+/// f(x, y) for a member of start `start` if kWhich is that start or `any`, element by element for an array member.
+template <StateStart kWhich, class X, class Y, class Fn>
 LR_HD LR_INLINE void state_member(StateStart start, X& x, Y& y, Fn& f) {
-  if (kAll || start == drawn) f(x, y);
+  if (kWhich == StateStart::any || start == kWhich) f(x, y);
 }
-template <bool kAll, class X, class Y, int32_t n, class Fn>
+template <StateStart kWhich, class X, class Y, int32_t n, class Fn>
 LR_HD LR_INLINE void state_member(StateStart start, X (&x)[n], Y (&y)[n], Fn& f) {
-  if (kAll || start == drawn)
+  if (kWhich == StateStart::any || start == kWhich)
     for (int32_t k = 0; k < n; ++k) f(x[k], y[k]);
 }
 
-/// f(x.m, y.m) for every member m of two firms (kAll) or for their drawn members, in table order.
-template <bool kAll, class X, class Y, class Fn>
+/// f(x.m, y.m) for every member m of two firms of start kWhich (or all), in table order.
+template <StateStart kWhich, class X, class Y, class Fn>
 LR_HD LR_INLINE void firm_members(X& x, Y& y, Fn& f) {
-#define LR_X(type, member, extent, start, doc) state_member<kAll>(start, x.member, y.member, f);
+#define LR_X(type, member, extent, start, doc) state_member<kWhich>(start, x.member, y.member, f);
   LR_FIRM_STATE(LR_X)
 #undef LR_X
 }
 
 /// The same for two dyads: firm A's members, firm B's, then the dyad's.
-template <bool kAll, class X, class Y, class Fn>
+template <StateStart kWhich, class X, class Y, class Fn>
 LR_HD LR_INLINE void dyad_members(X& x, Y& y, Fn& f) {
-  firm_members<kAll>(x.a, y.a, f);
-  firm_members<kAll>(x.b, y.b, f);
-#define LR_X(type, member, extent, start, doc) state_member<kAll>(start, x.member, y.member, f);
+  firm_members<kWhich>(x.a, y.a, f);
+  firm_members<kWhich>(x.b, y.b, f);
+#define LR_X(type, member, extent, start, doc) state_member<kWhich>(start, x.member, y.member, f);
   LR_DYAD_STATE(LR_X)
 #undef LR_X
 }
@@ -93,15 +97,20 @@ LR_HD LR_INLINE void dyad_members(X& x, Y& y, Fn& f) {
 /// dyad's), in table order: what moves a dyad into a SIMD lane and out of it.
 template <class X, class Y, class Fn>
 LR_HD LR_INLINE void for_each_state_member(X& x, Y& y, Fn&& f) {
-  detail::dyad_members<true>(x, y, f);
+  detail::dyad_members<StateStart::any>(x, y, f);
 }
 
-/// Calls f(element) for every scalar element of the drawn members of s (start `drawn`), in table order: what the
-/// CUDA init ring carries.
+/// Calls f(element) for every scalar element of the members of s of start kWhich, in table order.
+template <StateStart kWhich, class State, class Fn>
+LR_HD LR_INLINE void for_each_member_of(State& s, Fn&& f) {
+  const auto one = [&f](auto& element, auto&) { f(element); };
+  detail::dyad_members<kWhich>(s, s, one);
+}
+
+/// The drawn members (what the CUDA init ring carries).
 template <class State, class Fn>
 LR_HD LR_INLINE void for_each_drawn_member(State& s, Fn&& f) {
-  const auto one = [&f](auto& element, auto&) { f(element); };
-  detail::dyad_members<false>(s, s, one);
+  for_each_member_of<StateStart::drawn>(s, f);
 }
 
 /// 32-bit words of the drawn members of one dyad (what the CUDA init ring carries per dyad).

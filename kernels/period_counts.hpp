@@ -33,12 +33,13 @@ LR_HD LR_INLINE auto relation_bin(F relation, float relation_bin_scale, int32_t 
 
 /// Counts the period t of the dyad(s) in state s (after the period's flows and perception, before its factors and
 /// relation move): the pair played, `from`, and the pair drawn for t + 1, (next_a, next_b). fa, fb: the firms'
-/// factors at the start of the period, the values that conditioned the move. Indices are int32_t: the per-period
+/// factors at the start of the period, the values that conditioned the move; power_a: A's bargaining power after the
+/// period's flows. Indices are int32_t: the per-period
 /// sections end below 2^31 words (periods <= 1e5 and factor_bins <= 16, host/config_keys.cpp).
 template <class State, class F, class I, class Sink>
 LR_HD LR_INLINE void count_period(const PointConstants& pc, const OutputLayout& lay, const State& s,
-                                  const FirmFactorsT<F>& fa, const FirmFactorsT<F>& fb, I t, I next_a, I next_b,
-                                  Sink& sink) {
+                                  const FirmFactorsT<F>& fa, const FirmFactorsT<F>& fb, F power_a, I t, I next_a,
+                                  I next_b, Sink& sink) {
   const I from = pair_index(s.a.strategy, s.b.strategy);
   const I to = pair_index(next_a, next_b);
   const int32_t bins = lay.factor_bins;
@@ -60,7 +61,7 @@ LR_HD LR_INLINE void count_period(const PointConstants& pc, const OutputLayout& 
   sink.count_period(index);
   sink.trajectory_row(t,
                       TrajectoryRowT<F, I>{from, s.a.x, s.b.x, fa.trust, fb.trust, fa.stakes, fb.stakes, fa.orientation,
-                                           fb.orientation, s.relation, s.power_a, s.a.suspicion, s.b.suspicion});
+                                           fb.orientation, s.relation, power_a, s.a.suspicion, s.b.suspicion});
 }
 
 }  // namespace learnrace

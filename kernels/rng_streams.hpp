@@ -11,7 +11,8 @@ namespace learnrace {
 
 /// The draws of a period, by the step that asks for them (each stream belongs to one group).
 enum class DrawGroup : int32_t {
-  Normals,        // both kernels: the shocks' and the perceptions' standard normals
+  Perception,     // both kernels: the perceptions' standard normals (and one shock normal of the same draw)
+  Shocks,         // both kernels: the other standard normals of the factors' shocks
   Jumps,          // both kernels: the shocks' jump uniforms and the exogenous hazard
   Propositional,  // the propositional kernel's strategy change
   Strategic,      // the strategic kernel's strategy change
@@ -37,15 +38,15 @@ enum class DrawGroup : int32_t {
 // Per period (period word t). X(stream, id, group, kind, w0, w1, w2, w3): the PeriodDrawsT inputs that the four
 // words of the stream's draw feed. kind `uniforms`: input wk is u01_open(word k); kind `normals`: (w0, w1) are the
 // Box-Muller pair of words 0 and 1, (w2, w3) that of words 2 and 3. Inputs named unused_* are drawn, not used.
-#define LR_PERIOD_STREAMS(X)                                                                            \
-  X(shock_normal_trust, 16, Normals, normals, trust_common, trust_a, trust_b, stakes_common)            \
-  X(shock_normal_stakes, 17, Normals, normals, stakes_a, stakes_b, orientation_common, orientation_a)   \
-  X(shock_normal_other, 18, Normals, normals, orientation_b, perception_a, perception_b, unused_normal) \
-  X(shock_jump_a, 19, Jumps, uniforms, jump_trust_a, jump_stakes_a, jump_orientation_a, hazard)         \
-  X(shock_jump_b, 20, Jumps, uniforms, jump_trust_b, jump_stakes_b, jump_orientation_b, unused_jump)    \
-  X(transition, 21, Propositional, uniforms, counter_a, counter_b, empower, barrier_a)                  \
-  X(exploration, 22, Propositional, uniforms, explore_a, explore_b, barrier_b, unused_exploration)      \
-  X(strategic_choice_a, 23, Strategic, uniforms, inertia_a, gate_a, choice_a, unused_choice_a)          \
+#define LR_PERIOD_STREAMS(X)                                                                               \
+  X(shock_normal_trust, 16, Shocks, normals, trust_common, trust_a, trust_b, stakes_common)                \
+  X(shock_normal_stakes, 17, Shocks, normals, stakes_a, stakes_b, orientation_common, orientation_a)       \
+  X(shock_normal_other, 18, Perception, normals, orientation_b, perception_a, perception_b, unused_normal) \
+  X(shock_jump_a, 19, Jumps, uniforms, jump_trust_a, jump_stakes_a, jump_orientation_a, hazard)            \
+  X(shock_jump_b, 20, Jumps, uniforms, jump_trust_b, jump_stakes_b, jump_orientation_b, unused_jump)       \
+  X(transition, 21, Propositional, uniforms, counter_a, counter_b, empower, barrier_a)                     \
+  X(exploration, 22, Propositional, uniforms, explore_a, explore_b, barrier_b, unused_exploration)         \
+  X(strategic_choice_a, 23, Strategic, uniforms, inertia_a, gate_a, choice_a, unused_choice_a)             \
   X(strategic_choice_b, 24, Strategic, uniforms, inertia_b, gate_b, choice_b, unused_choice_b)
 
 // Scenario events with a probability (period word t): word e % 4 is the uniform of event e. X(stream, id).

@@ -49,12 +49,17 @@ struct DyadSink {
 
 /// Period t of a live dyad: its scenario events, then the period (dyad_period_body) with the dyad's streams. `sink`
 /// is a period sink (DyadSink, or the CUDA backend's). Returns the termination cause (Censored while the dyad goes
-/// on); the caller stops at p.periods.
-template <int32_t kKernel = kAnyKernel, class PeriodSink>
+/// on); the caller stops at p.periods. kEvents = false, only for points without events (p.n_events == 0): the
+/// members that only events change are set from the parameters instead (set_param_state), so that the CUDA kernel
+/// keeps no register for them from one period to the next.
+template <int32_t kKernel = kAnyKernel, bool kEvents = true, class PeriodSink>
 LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay,
                                     uint64_t dyad, DyadState& s, int32_t t, PeriodSink& sink) {
   const DyadStreams streams{RandomGenerator(pc.keys, dyad), static_cast<uint32_t>(t)};
-  apply_events(p, pc, streams.rng, streams.period, t, s);
+  if (kEvents)
+    apply_events(p, pc, streams.rng, streams.period, t, s);
+  else
+    set_param_state(p, s);
   return dyad_period_body<kKernel>(p, pc, lay, s, t, streams, sink);
 }
 
@@ -63,7 +68,7 @@ LR_HD LR_INLINE int32_t dyad_period(const ModelParams& p, const PointConstants& 
 template <class Sink>
 LR_HD LR_INLINE void finish_dyad(const ModelParams& p, const PointConstants& pc, const OutputLayout& lay, uint64_t dyad,
                                  int64_t slot, const DyadState& s, int32_t cause, int32_t duration, Sink& sink) {
-  const DyadEnd e = dyad_end(s, cause, duration);
+  const DyadEnd e = dyad_end(p, s, cause, duration);
   dyad_outcomes(p, lay, e, sink);
   if (slot >= 0) sink.trajectory_dyad(static_cast<uint32_t>(slot), trajectory_dyad_record(p, pc, dyad, s, e));
 }

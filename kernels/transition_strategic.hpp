@@ -143,4 +143,44 @@ LR_HD LR_INLINE I strategic_choice(const ModelParams& p, const ChoiceContextT<F,
   return chosen;
 }
 
+/// Both firms' choices, from their contexts and the period's draws (PeriodDrawsT: inertia_a/b, gate_a/b,
+/// choice_a/b). The two choices are the same code on other values: on CUDA it is emitted once and run for firm A,
+/// then for firm B (a loop that is not unrolled: half the static code, the same work).
+template <class F, class I, class Draws>
+LR_HD LR_INLINE void strategic_step(const ModelParams& p, const ChoiceContextT<F, I>& xa,
+                                    const ChoiceContextT<F, I>& xb, const Draws& d, I* next_a, I* next_b) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+  for (int32_t firm = 0; firm < kFirms; ++firm) {
+    const bool b = firm == FirmB;
+    // Member by member (a select of the whole context went through local memory on CUDA).
+    const auto pick = [b](const auto& x_b, const auto& x_a) { return b ? x_b : x_a; };
+    const ChoiceContextT<F, I> c{
+        pick(xb.current, xa.current),
+        pick(xb.partner, xa.partner),
+        pick(xb.self_cap, xa.self_cap),
+        pick(xb.partner_cap, xa.partner_cap),
+        pick(xb.self_x, xa.self_x),
+        pick(xb.partner_x, xa.partner_x),
+        pick(xb.self_knowledge, xa.self_knowledge),
+        pick(xb.partner_knowledge, xa.partner_knowledge),
+        pick(xb.self_equity, xa.self_equity),
+        pick(xb.trust, xa.trust),
+        pick(xb.stakes, xa.stakes),
+        pick(xb.orientation, xa.orientation),
+        pick(xb.belief, xa.belief),
+        pick(xb.w_output, xa.w_output),
+        pick(xb.relation_cov, xa.relation_cov),
+        {pick(xb.self_c.alpha, xa.self_c.alpha), pick(xb.self_c.gamma, xa.self_c.gamma)},
+        {pick(xb.partner_c.alpha, xa.partner_c.alpha), pick(xb.partner_c.gamma, xa.partner_c.gamma)}};
+    const I chosen =
+        strategic_choice(p, c, pick(d.inertia_b, d.inertia_a), pick(d.gate_b, d.gate_a), pick(d.choice_b, d.choice_a));
+    if (b)
+      *next_b = chosen;
+    else
+      *next_a = chosen;
+  }
+}
+
 }  // namespace learnrace

@@ -15,8 +15,9 @@ __constant__ ModelParams c_params[kMaxPointsPerLaunch];
 __constant__ PointConstants c_point[kMaxPointsPerLaunch];
 
 /// kKernel: transition kernel (KernelType). kPeriodShared: all per-period sections fit in shared
-/// memory (no global-atomic branch per count).
-template <int32_t kKernel, bool kPeriodShared>
+/// memory (no global-atomic branch per count). kEvents: some point of the launch has scenario events (without,
+/// the common case, the kernel has no event code and keeps no register for what only events change).
+template <int32_t kKernel, bool kPeriodShared, bool kEvents>
 __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel(const __grid_constant__ LaunchArgs a) {
   extern __shared__ uint32_t smem[];
   const uint32_t point = blockIdx.x / a.blocks_per_point;
@@ -73,7 +74,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
     // --- one period of every live dyad ---
     int32_t cause = Censored;
     if (live && t < p.periods) {
-      cause = dyad_period<kKernel>(p, pc, a.lay, a.dyad_begin + offset, s, t, sink);
+      cause = dyad_period<kKernel, kEvents>(p, pc, a.lay, a.dyad_begin + offset, s, t, sink);
       ++t;
     }
     bool done = live && (cause != Censored || t >= p.periods);
@@ -85,7 +86,10 @@ __global__ void __launch_bounds__(kThreads, min_blocks_for(kKernel)) dyad_kernel
       const uint32_t space = 32u - end_count;
       if (done && rank < space) {
         // duration: the period that ended it (t after the increment), or T_max when censored.
-        const DyadEnd e = dyad_end(s, cause, t);
+        // Without events nothing changes a dyad's knowledge or equity: its start power is computed again, so no
+        // register carries it.
+        if (!kEvents) s.power_start = start_power(p, s);
+        const DyadEnd e = dyad_end(p, s, cause, t);
         push_end(end_ring, end_count + rank, e);
         if (sink.slot != kNoSlot) {
           const uint64_t dyad = a.dyad_begin + offset;

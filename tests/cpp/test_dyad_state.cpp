@@ -1,6 +1,6 @@
 // The dyad state registry (kernels/dyad_state.hpp): its drawn members and clear_learning_state rebuild a dyad's whole
 // start, which is what the CUDA backend's init ring relies on (it carries only the drawn members, as 32-bit words,
-// and clears the rest in the lane that pops them).
+// and clears the rest in the lane that pops them); set_param_state sets exactly the members of start `param`.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -48,6 +48,33 @@ TEST(DyadState, DrawnMembersAndTheClearedRestRebuildTheStart) {
     clear_learning_state(p, popped);
     EXPECT_EQ(words(popped), words(start)) << "dyad " << dyad;
   }
+}
+
+/// Which elements of a state differ from the other's, in table order.
+std::vector<bool> changed(DyadState& a, DyadState& b) {
+  const std::vector<uint32_t> x = words(a), y = words(b);
+  std::vector<bool> out;
+  for (size_t i = 0; i < x.size(); ++i) out.push_back(x[i] != y[i]);
+  return out;
+}
+
+TEST(DyadState, SetParamStateSetsExactlyTheParamMembers) {
+  // The CUDA kernel without events sets these every period instead of carrying them: it must set all of them and
+  // nothing else.
+  ModelParams p = default_params();
+  p.hazard = 0.25f;
+  p.firm[FirmA].alpha0 = 0.3f;
+  DyadState before;
+  std::memset(&before, 0xff, sizeof before);
+  before.a.intent = Substitution;
+  before.b.intent = ResourceConcentration;
+  DyadState param_zeroed = before;
+  for_each_member_of<StateStart::param>(param_zeroed, [](auto& v) { v = {}; });
+  DyadState after = before;
+  set_param_state(p, after);
+  EXPECT_EQ(changed(before, after), changed(before, param_zeroed));
+  EXPECT_EQ(after.a.receptivity_cap, p.receptivity_cap[Substitution]);
+  EXPECT_EQ(after.hazard, 0.25f);
 }
 
 TEST(DyadState, EveryMemberIsVisitedOnce) {
