@@ -119,6 +119,9 @@ void apply_distribution(const DistributionKey& spec, const ConfigValue& v, const
     d.kind = DistKind::Categorical;
     d.n = static_cast<int32_t>(spec.categories.size());
     d.p[index] = 1.0f;
+  } else if (v.type == ConfigValue::Type::String && v.text == "start" &&
+             std::find(spec.allowed.begin(), spec.allowed.end(), DistKind::Start) != spec.allowed.end()) {
+    d.kind = DistKind::Start;  // level.* = "start": the level is the start value
   } else if (v.is_table()) {
     const ConfigValue* name = v.find("dist");
     if (!name) throw_config_error(scope, &v, spec.key, "missing 'dist'; expected " + example_for(spec));

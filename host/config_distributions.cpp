@@ -8,7 +8,7 @@
 namespace learnrace {
 
 namespace {
-const char* const kDistNames[] = {"fixed", "uniform", "normal", "logitnormal", "beta", "categorical"};
+const char* const kDistNames[] = {"fixed", "uniform", "normal", "logitnormal", "beta", "categorical", "start"};
 
 bool finite_float(double v) { return std::isfinite(v) && std::fabs(v) <= FLT_MAX; }
 std::string num(float v) { return shortest_float(v); }
@@ -17,7 +17,7 @@ std::string num(float v) { return shortest_float(v); }
 const char* dist_name(DistKind kind) { return kDistNames[static_cast<int>(kind)]; }
 
 bool parse_dist_name(const std::string& name, DistKind* kind) {
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 7; ++i) {
     if (name == kDistNames[i]) {
       *kind = static_cast<DistKind>(i);
       return true;
@@ -37,6 +37,8 @@ std::vector<std::string> dist_params(DistKind kind) {
       return {"mean", "sd"};
     case DistKind::Beta:
       return {"a", "b"};
+    case DistKind::Start:
+      return {};
     default:
       return {"p"};
   }
@@ -135,6 +137,8 @@ std::string check_distribution(const DistributionKey& key, const Distribution& d
         return fail("p", "probabilities must sum to 1 (within 1e-6), got " + num(static_cast<float>(sum)));
       return {};
     }
+    case DistKind::Start:
+      return {};
   }
   return {};
 }

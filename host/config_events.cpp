@@ -16,8 +16,8 @@ const char* const kStrategyNames[kStrategies] = {"Avoidance", "Accommodation", "
                                                  "Collaboration"};
 const char* const kStrategyCodes[kStrategies] = {"AVO", "ACC", "CPR", "CPT", "COL"};
 
-const std::set<std::string> kEventKeys = {"variable",    "firm", "at",  "from",  "until",
-                                          "probability", "once", "set", "shift", "scale"};
+const std::set<std::string> kEventKeys = {"variable", "firm", "at",    "from",  "until", "probability",
+                                          "once",     "set",  "shift", "scale", "ramp"};
 
 std::vector<EventVariableSpec> build() {
   const double inf = FLT_MAX;
@@ -105,8 +105,8 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
   for (const auto& [name, value] : t.entries)
     if (!kEventKeys.count(name))
       throw_config_error(scope, &value, key + "." + name,
-                         "unknown key in an event; allowed: variable, firm, set | shift | scale, at | from [, until], "
-                         "probability, once");
+                         "unknown key in an event; allowed: variable, firm, set | shift | scale | ramp, at | from [, "
+                         "until], probability, once");
   Event e;
   // --- variable and whom it belongs to ---
   const ConfigValue* var = t.find("variable");
@@ -137,7 +137,7 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
   }
   // --- operation and value ---
   int ops = 0;
-  for (const char* op : {"set", "shift", "scale"}) {
+  for (const char* op : {"set", "shift", "scale", "ramp"}) {
     const ConfigValue* v = t.find(op);
     if (!v) continue;
     ++ops;
@@ -155,11 +155,11 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
       e.value = static_cast<float>(c);
       continue;
     }
-    if (op_name == "set") {
+    if (op_name == "set" || op_name == "ramp") {
       const double x = read_number(*v, vkey, scope, range_text(*spec));
       if (!in_set_range(*spec, x))
         throw_config_error(scope, v, vkey, compact_text(*v) + " is out of range; allowed: " + range_text(*spec));
-      e.op = OpSet;
+      e.op = op_name == "set" ? OpSet : OpRamp;
       e.value = static_cast<float>(x);
     } else if (op_name == "shift") {
       const std::string what = spec->variable <= EventOrientation ? "a finite number (logit units)" : "a finite number";
@@ -175,8 +175,8 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
   }
   if (ops != 1)
     throw_config_error(scope, &t, key,
-                       ops == 0 ? "missing: an event needs exactly one of set, shift, scale"
-                                : "inconsistent: give exactly one of set, shift, scale");
+                       ops == 0 ? "missing: an event needs exactly one of set, shift, scale, ramp"
+                                : "inconsistent: give exactly one of set, shift, scale, ramp");
   // --- when ---
   const ConfigValue* at = t.find("at");
   const ConfigValue* from = t.find("from");
@@ -196,6 +196,10 @@ Event read_event(const ConfigValue& t, const std::string& key, const ConfigScope
           scope, until, key + ".until",
           "inconsistent: until = " + std::to_string(e.last) + " is before from = " + std::to_string(e.first));
   }
+  if (e.op == OpRamp && (at || !until))
+    throw_config_error(scope, at ? at : &t, key + (at ? ".at" : ".until"),
+                       "inconsistent: a ramp moves the variable linearly over a window; give from = PERIOD and "
+                       "until = PERIOD (the target is reached at until)");
   if (const ConfigValue* prob = t.find("probability")) {
     const double x = read_number(*prob, key + ".probability", scope, "a number in (0, 1]");
     if (!(x > 0.0 && x <= 1.0))
@@ -262,6 +266,8 @@ const char* event_target_name(int32_t target) {
   }
 }
 
-const char* event_op_name(int32_t op) { return op == OpSet ? "set" : op == OpShift ? "shift" : "scale"; }
+const char* event_op_name(int32_t op) {
+  return op == OpSet ? "set" : op == OpShift ? "shift" : op == OpScale ? "scale" : "ramp";
+}
 
 }  // namespace learnrace

@@ -128,9 +128,8 @@ std::vector<ScalarKey> build_scalar_keys() {
                       [](Settings& s) -> int32_t& { return s.params.avoid_periods; }));
   k.push_back(
       number("termination.exit_knowledge", unit(), [](Settings& s) -> float& { return s.params.exit_knowledge; }));
-  k.push_back(number("termination.exit_power", unit(), [](Settings& s) -> float& { return s.params.exit_power; }));
-  k.push_back(make("termination.exit_needs_power", KeyType::Boolean, unit(),
-                   [](Settings& s) -> int32_t& { return s.params.exit_needs_power; }));
+  k.push_back(number("termination.exit_power_gain", unit(),
+                     [](Settings& s) -> float& { return s.params.exit_power_gain; }));
   k.push_back(
       number("termination.exploit_trust", unit(), [](Settings& s) -> float& { return s.params.exploit_trust; }));
   for (int i = 0; i < kIntents; ++i)
@@ -158,10 +157,15 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(number(barrier + "R", finite(), [](Settings& s) -> float& { return s.params.barrier.relation; }));
   k.push_back(
       number(barrier + "suspicion", finite(), [](Settings& s) -> float& { return s.params.barrier.suspicion; }));
+  k.push_back(
+      number(barrier + "temptation", finite(), [](Settings& s) -> float& { return s.params.barrier.temptation; }));
   for (const PropositionInfo& pf : kPropositionInfo) {
     const std::string prefix = std::string("kernel.propositional.") + pf.name + ".";
     const int prop = pf.proposition;
     k.push_back(number(prefix + "b0", finite(), [prop](Settings& s) -> float& { return s.params.beta[prop].b0; }));
+    if (prop == P8)  // moderation -> integration: "the lack of a collaborative leader" [002:320]
+      k.push_back(number(prefix + "b0_moderation", finite(),
+                         [](Settings& s) -> float& { return s.params.p8_b0_moderation; }));
     for (const char* letter = pf.factors; *letter; ++letter) {
       const int factor = factor_of_letter(*letter);
       k.push_back(number(prefix + *letter, finite(),
@@ -174,7 +178,13 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(number(st + "inertia", unit(), [](Settings& s) -> float& { return s.params.inertia; }));
   k.push_back(number(st + "w_stakes", at_least(0), [](Settings& s) -> float& { return s.params.w_stakes; }));
   k.push_back(number(st + "w_leak", at_least(0), [](Settings& s) -> float& { return s.params.w_leak; }));
-  k.push_back(number(st + "w_power", at_least(0), [](Settings& s) -> float& { return s.params.w_power; }));
+  for (int i = 0; i < kIntents; ++i)
+    k.push_back(number(st + "w_power." + kIntentNames[i], at_least(0),
+                       [i](Settings& s) -> float& { return s.params.w_power[i]; }));
+  k.push_back(
+      number(st + "vigilance.moderate", unit(), [](Settings& s) -> float& { return s.params.vigilance[0]; }));
+  k.push_back(number(st + "vigilance.high", unit(), [](Settings& s) -> float& { return s.params.vigilance[1]; }));
+  k.push_back(number(st + "deterrence", unit(), [](Settings& s) -> float& { return s.params.deterrence; }));
   k.push_back(
       number(st + "w_continuation", at_least(0), [](Settings& s) -> float& { return s.params.w_continuation; }));
   for (int i = 0; i < kIntents; ++i)
@@ -188,8 +198,14 @@ std::vector<ScalarKey> build_scalar_keys() {
   k.push_back(
       number(st + "gate_orientation", finite(), [](Settings& s) -> float& { return s.params.gate_orientation; }));
   k.push_back(number(st + "gate_trust", finite(), [](Settings& s) -> float& { return s.params.gate_trust; }));
+  k.push_back(number(st + "gate_stakes", finite(), [](Settings& s) -> float& { return s.params.gate_stakes; }));
   k.push_back(number(st + "gate_relation", finite(), [](Settings& s) -> float& { return s.params.gate_relation; }));
   return k;
+}
+
+template <int firm, int factor>
+Distribution& level_of(ModelParams& p) {
+  return p.level_factor[firm][factor];
 }
 
 std::vector<DistributionKey> build_distribution_keys() {
@@ -215,6 +231,15 @@ std::vector<DistributionKey> build_distribution_keys() {
   d.push_back({"initial.orientation_B", Support::OpenUnit, unit_dists, {}, {}, [](ModelParams& p) -> Distribution& {
                  return p.init_factor[FirmB][Orientation];
                }});
+  // [level]: where each firm's factor reverts to; "start" (the default): its start value (docs/model.md section 4)
+  const std::vector<K> level_dists = {K::Fixed, K::Uniform, K::LogitNormal, K::Beta, K::Start};
+  Distribution& (*const levels[kFirms][kFirmFactors])(ModelParams&) = {
+      {level_of<FirmA, Trust>, level_of<FirmA, Stakes>, level_of<FirmA, Orientation>},
+      {level_of<FirmB, Trust>, level_of<FirmB, Stakes>, level_of<FirmB, Orientation>}};
+  for (int f = 0; f < kFirms; ++f)
+    for (int k = 0; k < kFirmFactors; ++k)
+      d.push_back({std::string("level.") + kShockNames[k] + kFirmSuffix[f], Support::OpenUnit, level_dists, {}, {},
+                   levels[f][k]});
   d.push_back({"initial.relation", Support::NonNegative, positive_dists, {}, {}, [](ModelParams& p) -> Distribution& {
                  return p.init_relation;
                }});

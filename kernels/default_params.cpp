@@ -45,7 +45,10 @@ PropositionBeta named(const char* factors) {
 ModelParams default_params() {
   ModelParams p;
   for (int f = 0; f < kFirms; ++f)
-    for (int k = 0; k < kFirmFactors; ++k) p.init_factor[f][k] = logit_normal(0.0f, 1.0f);
+    for (int k = 0; k < kFirmFactors; ++k) {
+      p.init_factor[f][k] = logit_normal(0.0f, 1.0f);
+      p.level_factor[f][k].kind = DistKind::Start;
+    }
   p.init_relation = uniform(0.0f, 10.0f);
   p.init_knowledge[FirmA] = uniform(0.5f, 1.5f);
   p.init_knowledge[FirmB] = uniform(0.5f, 1.5f);

@@ -112,8 +112,8 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
 
   // --- termination ---
   update_runs(p, s, fa.trust, fb.trust, detected_a, detected_b);
-  const TerminationInputsT<F, I> ti{s.avoid_run, s.a.intent,      s.b.intent,      s.a.x,    s.b.x,
-                                    power_a,     s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
+  const TerminationInputsT<F, I> ti{s.avoid_run,   s.a.intent,      s.b.intent,      s.a.x,    s.b.x,   power_a,
+                                    s.power_start, s.a.exploit_run, s.b.exploit_run, s.hazard, d.hazard};
   const I cause = termination_cause(p, ti);
   const auto goes_on = cause == I(Censored);
   s.a.strategy = lr_select(goes_on, next_a, s.a.strategy);

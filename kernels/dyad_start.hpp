@@ -33,16 +33,12 @@ LR_HD LR_INLINE void set_param_state(const ModelParams& p, State& s) {
 }
 
 /// The part of a dyad's start that no random draw decides (the members with start `drawn` must be set): the members
-/// with start `param`, and those with start `cleared`: latents at their levels, nothing learned, suspected or run.
+/// with start `param`, and those with start `cleared`: nothing learned, suspected or run.
 template <class State>
 LR_HD LR_INLINE void clear_learning_state(const ModelParams& p, State& s) {
   using F = decltype(s.relation);
   using I = decltype(s.avoid_run);
   set_param_state(p, s);
-  for (int32_t k = 0; k < kFirmFactors; ++k) {
-    s.a.z[k] = s.a.level[k];
-    s.b.z[k] = s.b.level[k];
-  }
   s.a.x = s.b.x = F(0.0f);
   s.a.y = s.b.y = F(0.0f);
   s.a.suspicion = s.b.suspicion = F(0.0f);
@@ -70,16 +66,27 @@ struct StartDraws {
 };
 
 /// Initial conditions (period word kInitPeriod of the random streams) from `draw` (StartDraws, or the lockstep SIMD
-/// path's draws of a block of dyads). Each firm's factors start at its own level (drawn), which they revert to.
+/// path's draws of a block of dyads). Each firm's factors start at a drawn value z(0) and revert to the firm's own
+/// long-run level m: z(0) itself (DistKind::Start, the default), or a draw of its own (model v3: "increasing trust",
+/// "declining", docs/model.md section 4).
 template <class State, class Draws>
 LR_HD LR_INLINE void start_state(const ModelParams& p, const Draws& draw, State& s) {
   using F = decltype(s.relation);
-  s.a.level[Trust] = draw.latent(p.init_factor[FirmA][Trust], rng_stream::init_trust_a);
-  s.a.level[Stakes] = draw.latent(p.init_factor[FirmA][Stakes], rng_stream::init_stakes_a);
-  s.a.level[Orientation] = draw.latent(p.init_factor[FirmA][Orientation], rng_stream::init_orientation_a);
-  s.b.level[Trust] = draw.latent(p.init_factor[FirmB][Trust], rng_stream::init_trust_b);
-  s.b.level[Stakes] = draw.latent(p.init_factor[FirmB][Stakes], rng_stream::init_stakes_b);
-  s.b.level[Orientation] = draw.latent(p.init_factor[FirmB][Orientation], rng_stream::init_orientation_b);
+  s.a.z[Trust] = draw.latent(p.init_factor[FirmA][Trust], rng_stream::init_trust_a);
+  s.a.z[Stakes] = draw.latent(p.init_factor[FirmA][Stakes], rng_stream::init_stakes_a);
+  s.a.z[Orientation] = draw.latent(p.init_factor[FirmA][Orientation], rng_stream::init_orientation_a);
+  s.b.z[Trust] = draw.latent(p.init_factor[FirmB][Trust], rng_stream::init_trust_b);
+  s.b.z[Stakes] = draw.latent(p.init_factor[FirmB][Stakes], rng_stream::init_stakes_b);
+  s.b.z[Orientation] = draw.latent(p.init_factor[FirmB][Orientation], rng_stream::init_orientation_b);
+  constexpr uint32_t level_streams[kFirms][kFirmFactors] = {
+      {rng_stream::init_level_trust_a, rng_stream::init_level_stakes_a, rng_stream::init_level_orientation_a},
+      {rng_stream::init_level_trust_b, rng_stream::init_level_stakes_b, rng_stream::init_level_orientation_b}};
+  for (int32_t k = 0; k < kFirmFactors; ++k) {
+    const Distribution& la = p.level_factor[FirmA][k];
+    const Distribution& lb = p.level_factor[FirmB][k];
+    s.a.level[k] = la.kind == DistKind::Start ? s.a.z[k] : draw.latent(la, level_streams[FirmA][k]);
+    s.b.level[k] = lb.kind == DistKind::Start ? s.b.z[k] : draw.latent(lb, level_streams[FirmB][k]);
+  }
   s.relation = lr_max(F(0.0f), draw.real(p.init_relation, rng_stream::init_relation));
   s.a.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmA], rng_stream::init_knowledge_a));
   s.b.knowledge = lr_max(F(1.0e-3f), draw.real(p.init_knowledge[FirmB], rng_stream::init_knowledge_b));

@@ -16,7 +16,7 @@ namespace learnrace {
 // (clear_learning_state sets it from the drawn members; the period changes it).
 #define LR_FIRM_STATE(X)                                                                                          \
   X(F, level, [kFirmFactors], drawn, "the firm's own level m of T, S, L (logit scale): where its factor reverts") \
-  X(F, z, [kFirmFactors], cleared, "latent logits of T, S, L (the factor is sigmoid(z))")                         \
+  X(F, z, [kFirmFactors], drawn, "latent logits of T, S, L (the factor is sigmoid(z))")                           \
   X(F, alpha0, , param, "absorptive capacity floor (events may change it)")                                       \
   X(F, gamma0, , param, "communicative capacity floor (events may change it)")                                    \
   X(F, receptivity_cap, , param, "cap on effective receptivity, from the intent (Hamel 3a) or events")            \

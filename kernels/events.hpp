@@ -11,36 +11,39 @@
 
 namespace learnrace {
 
-/// v after the operation.
-LR_HD LR_INLINE float event_value(int32_t op, float v, float value) {
-  return op == OpSet ? value : op == OpShift ? v + value : v * value;
+/// Largest magnitude an event may give an unbounded variable (knowledge, suspicion, relation; a factor's logit):
+/// results saturate there, so repeated shifts or scales never overflow float32 (docs/model.md section 5).
+constexpr float kEventSaturation = 1.0e4f;
+
+/// v after the operation; `left`: periods left in a ramp's window, this one included (>= 1).
+LR_HD LR_INLINE float event_value(int32_t op, float v, float value, int32_t left) {
+  const float next = op == OpSet     ? value
+                     : op == OpShift ? v + value
+                     : op == OpScale ? v * value
+                                     : v + (value - v) / static_cast<float>(left);
+  return lr_clamp(next, -kEventSaturation, kEventSaturation);
 }
 
 namespace detail {
-/// A factor event moves the firm's level and its current latent by the same amount: set and scale act on the
+/// A factor event moves the firm's level and its current latent by the same amount: set, scale and ramp act on the
 /// factor's value in (0, 1), shift on the logit scale.
-LR_HD LR_INLINE void factor_event(int32_t op, float value, float& level, float& z) {
-  float next;
-  if (op == OpShift) {
-    next = level + value;
-  } else {
-    const float v = op == OpSet ? value : lr_sigmoid(level) * value;
-    next = lr_logit(v);
-  }
-  z += next - level;
+LR_HD LR_INLINE void factor_event(int32_t op, float value, int32_t left, float& level, float& z) {
+  const float next = op == OpShift ? event_value(op, level, value, left)
+                                   : lr_logit(event_value(op, lr_sigmoid(level), value, left));
+  z = lr_clamp(z + (next - level), -kEventSaturation, kEventSaturation);
   level = next;
 }
 
-LR_HD LR_INLINE void firm_event(const ModelParams& p, const Event& e, FirmState& f) {
+LR_HD LR_INLINE void firm_event(const ModelParams& p, const Event& e, int32_t left, FirmState& f) {
   switch (e.variable) {
     case EventTrust:
-      factor_event(e.op, e.value, f.level[Trust], f.z[Trust]);
+      factor_event(e.op, e.value, left, f.level[Trust], f.z[Trust]);
       break;
     case EventStakes:
-      factor_event(e.op, e.value, f.level[Stakes], f.z[Stakes]);
+      factor_event(e.op, e.value, left, f.level[Stakes], f.z[Stakes]);
       break;
     case EventOrientation:
-      factor_event(e.op, e.value, f.level[Orientation], f.z[Orientation]);
+      factor_event(e.op, e.value, left, f.level[Orientation], f.z[Orientation]);
       break;
     case EventIntent:
       f.intent = static_cast<int32_t>(e.value);
@@ -50,19 +53,19 @@ LR_HD LR_INLINE void firm_event(const ModelParams& p, const Event& e, FirmState&
       f.strategy = static_cast<int32_t>(e.value);
       break;
     case EventReceptivityCap:
-      f.receptivity_cap = lr_clamp(event_value(e.op, f.receptivity_cap, e.value), 0.0f, 1.0f);
+      f.receptivity_cap = lr_clamp(event_value(e.op, f.receptivity_cap, e.value, left), 0.0f, 1.0f);
       break;
     case EventAlpha0:
-      f.alpha0 = lr_clamp(event_value(e.op, f.alpha0, e.value), 1.0e-3f, 1.0f);
+      f.alpha0 = lr_clamp(event_value(e.op, f.alpha0, e.value, left), 1.0e-3f, 1.0f);
       break;
     case EventGamma0:
-      f.gamma0 = lr_clamp(event_value(e.op, f.gamma0, e.value), 1.0e-3f, 1.0f);
+      f.gamma0 = lr_clamp(event_value(e.op, f.gamma0, e.value, left), 1.0e-3f, 1.0f);
       break;
     case EventKnowledge:
-      f.knowledge = lr_max(event_value(e.op, f.knowledge, e.value), 1.0e-3f);
+      f.knowledge = lr_max(event_value(e.op, f.knowledge, e.value, left), 1.0e-3f);
       break;
     case EventSuspicion:
-      f.suspicion = event_value(e.op, f.suspicion, e.value);
+      f.suspicion = event_value(e.op, f.suspicion, e.value, left);
       break;
     default:
       break;
@@ -70,17 +73,18 @@ LR_HD LR_INLINE void firm_event(const ModelParams& p, const Event& e, FirmState&
 }
 }  // namespace detail
 
-/// Applies event `e` (index `index`) to the dyad.
-LR_HD LR_INLINE void apply_event(const ModelParams& p, const Event& e, DyadState& s) {
+/// Applies event `e` to the dyad at period t.
+LR_HD LR_INLINE void apply_event(const ModelParams& p, const Event& e, int32_t t, DyadState& s) {
+  const int32_t left = e.op == OpRamp ? e.last - t + 1 : 1;  // periods left in a ramp (config: from, until)
   if (e.target == TargetDyad) {
     if (e.variable == EventRelation)
-      s.relation = lr_max(event_value(e.op, s.relation, e.value), 0.0f);
+      s.relation = lr_max(event_value(e.op, s.relation, e.value, left), 0.0f);
     else if (e.variable == EventHazard)
-      s.hazard = lr_clamp(event_value(e.op, s.hazard, e.value), 0.0f, 1.0f);
+      s.hazard = lr_clamp(event_value(e.op, s.hazard, e.value, left), 0.0f, 1.0f);
     return;
   }
-  if (e.target == TargetA || e.target == TargetBoth) detail::firm_event(p, e, s.a);
-  if (e.target == TargetB || e.target == TargetBoth) detail::firm_event(p, e, s.b);
+  if (e.target == TargetA || e.target == TargetBoth) detail::firm_event(p, e, left, s.a);
+  if (e.target == TargetB || e.target == TargetBoth) detail::firm_event(p, e, left, s.b);
 }
 
 namespace detail {
@@ -115,7 +119,7 @@ LR_HD LR_INLINE void apply_events(const ModelParams& p, const PointConstants& pc
       const uint32_t word = i < 4 ? detail::draw_word(u0, w) : detail::draw_word(u1, w);
       if (!(u01_open(word) < e.probability)) continue;
     }
-    apply_event(p, e, s);
+    apply_event(p, e, t, s);
     s.fired |= bit;
   }
 }

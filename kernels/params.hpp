@@ -19,7 +19,16 @@ constexpr int32_t kIntents = 3;
 enum Firm : int32_t { FirmA = 0, FirmB = 1 };
 constexpr int32_t kFirms = 2;
 
-enum class DistKind : int32_t { Fixed = 0, Uniform = 1, Normal = 2, LogitNormal = 3, Beta = 4, Categorical = 5 };
+/// Start: only for a factor's long-run level (level.*): the level is the factor's start value, not a draw.
+enum class DistKind : int32_t {
+  Fixed = 0,
+  Uniform = 1,
+  Normal = 2,
+  LogitNormal = 3,
+  Beta = 4,
+  Categorical = 5,
+  Start = 6
+};
 
 /// An initial-condition distribution. Fixed(a); Uniform(a=low, b=high); Normal(a=mean, b=sd);
 /// LogitNormal(a=mean, b=sd of the logit); Beta(a, b); Categorical(p[0..n-1]).
@@ -68,6 +77,7 @@ struct BarrierBeta {
   float orientation = 0.5f;
   float relation = 0.5f;
   float suspicion = 3.0f;  // on the firm's belief b in [0, 1] (docs/model.md section 10)
+  float temptation = 1.5f;  // on the partner's transparency level, for a move to Competition [002:232, 250]
 };
 
 enum Cause : int32_t {
@@ -98,12 +108,14 @@ enum EventVariable : int32_t {
 };
 constexpr int32_t kEventVariables = 12;
 enum EventTarget : int32_t { TargetA = 0, TargetB = 1, TargetBoth = 2, TargetDyad = 3 };
-enum EventOp : int32_t { OpSet = 0, OpShift = 1, OpScale = 2 };
+enum EventOp : int32_t { OpSet = 0, OpShift = 1, OpScale = 2, OpRamp = 3 };
 constexpr int32_t kMaxEvents = 8;
 constexpr int32_t kNeverEnds = 0x7fffffff;
 
 /// One scenario event: applied at the start of every period t in [first, last] (with probability
-/// `probability` per dyad and period; at most once per dyad when `once`).
+/// `probability` per dyad and period; at most once per dyad when `once`). A ramp moves the variable a
+/// 1/(last - t + 1) part of the way to `value` each period, so it arrives at `last` (linear when nothing else moves
+/// it).
 struct Event {
   int32_t variable = EventTrust;
   int32_t target = TargetA;
@@ -168,7 +180,8 @@ struct ModelParams {
   FactorShock shock[kFirmFactors];  // Trust, Stakes, Orientation
 
   // --- initial conditions ---
-  Distribution init_factor[kFirms][kFirmFactors];  // per firm: Trust, Stakes, Orientation on (0, 1)
+  Distribution init_factor[kFirms][kFirmFactors];   // per firm: Trust, Stakes, Orientation on (0, 1): the start
+  Distribution level_factor[kFirms][kFirmFactors];  // the long-run level they revert to (Start: the start value)
   Distribution init_relation;
   Distribution init_knowledge[kFirms];  // U_A, U_B
   Distribution init_equity;             // equity_A; equity_B = 1 - equity_A
@@ -178,13 +191,12 @@ struct ModelParams {
   float receptivity_cap[kIntents] = {1.0f, 0.25f, 0.5f};
 
   // --- termination (docs/model.md section 15) ---
-  int32_t avoid_periods = 2;
+  int32_t avoid_periods = 3;
   float exit_knowledge = 0.8f;
-  float exit_power = 0.6f;
-  int32_t exit_needs_power = 1;  // the race is won only with the power condition P >= exit_power
+  float exit_power_gain = 0.05f;  // bargaining power a winner must have gained in the alliance (Doz [001:93])
   float exploit_trust = 0.4f;    // "low trust": below this a detected exploitation counts toward withdrawal
   int32_t exploit_tolerance[kIntents] = {4, 12, 8};  // periods of sustained detected exploitation, per intent
-  float hazard = 0.005f;
+  float hazard = 0.008f;
 
   // --- propositional kernel (docs/model.md section 11) ---
   float epsilon = 0.01f;
@@ -192,20 +204,27 @@ struct ModelParams {
   float p_avoid = 0.3f;    // P5: the partner of an avoiding firm follows
   BarrierBeta barrier;
   PropositionBeta beta[kPropositions];
+  // P8 from (CPR, CPR), moderation without a collaborative leader, has an intercept of its own (model v3): "the lack
+  // of a collaborative leader might require a stronger set of favorable circumstances" [002:320].
+  float p8_b0_moderation = -4.0f;
 
   // --- strategic kernel (docs/model.md section 12) ---
   float beta_qre = 100.0f;
   float inertia = 0.5f;
   float w_stakes = 1.0f;
   float w_leak = 1.0f;
-  float w_power = 2.0f;
+  float w_power[kIntents] = {2.0f, 0.5f, 1.0f};  // weight of the race, per intent: only a learner races (Hamel)
+  float vigilance[2] = {0.5f, 0.2f};  // expected counter of a partner at Moderate / High transparency one starts to
+                                     // take from [002:241]; compromisers "are more guarded" [002:250]
+  float deterrence = 0.5f;  // expected re-opening of an exploiting partner after retaliation, per unit belief [002:310]
   float w_continuation = 0.1f;
   float w_output[kIntents] = {0.0f, 0.1f, 0.05f};  // value of the joint tasks' outputs, per intent (Hamel)
   float cost_transparency = 0.01f;
   float cost_receptivity = 0.01f;
-  float gate_g0 = 0.0f;
+  float gate_g0 = -1.0f;
   float gate_orientation = 2.0f;
   float gate_trust = 2.0f;
+  float gate_stakes = 2.0f;  // stakes motivate raising receptivity: "assertiveness increases with the stakes" [002:280]
   float gate_relation = 1.0f;
 
   // --- scenario events (docs/model.md section 5) ---

@@ -23,6 +23,9 @@ struct PairRule {
   int32_t proposition;  // or NoProposition
   int32_t mover;
   int32_t empower_x, empower_y;
+  // The empowering move has no collaborative leader (P8 from moderation): its intercept is p8_b0_moderation, "the
+  // lack of a collaborative leader might require a stronger set of favorable circumstances" [002:320] (model v3).
+  int32_t leaderless = 0;
 };
 
 // clang-format off
@@ -42,7 +45,7 @@ inline constexpr PairRule kPairRules[] = {
     // P1b: the accommodator -> Avoidance; P6a: the accommodator -> Collaboration (S, R)
     {Accommodation, Collaboration, Avoidance,     Collaboration, "P1b",  P6a,  MoverX,    Collaboration, Collaboration},
     // P3a: moderation persists; P8: both -> Collaboration (S, T, R)
-    {Compromise,    Compromise,    Compromise,    Compromise,    "P3a",  P8,   MoverBoth, Collaboration, Collaboration},
+    {Compromise,    Compromise,    Compromise,    Compromise,    "P3a",  P8,   MoverBoth, Collaboration, Collaboration, 1},
     // P2a: the compromiser -> Competition; P7b: the competitor -> Compromise (T, L, R)
     {Compromise,    Competition,   Competition,   Competition,   "P2a",  P7b,  MoverY,    Compromise,    Compromise},
     // P1a: the compromiser -> Competition; P8: both -> Collaboration (S, T, R)
@@ -81,6 +84,7 @@ struct PairMovesT {
   I mover;  // MoverX = firm A, MoverY = firm B, MoverBoth, MoverNone
   I empower_a, empower_b;
   I barrier_a, barrier_b;
+  I leaderless;  // 1: the empowering move's intercept is p8_b0_moderation
 };
 using PairMoves = PairMovesT<int32_t>;
 
@@ -96,34 +100,38 @@ LR_HD constexpr int32_t swap_mover(int32_t m) { return m == MoverX ? MoverY : m 
 LR_HD constexpr PairMoves pair_moves(int32_t a, int32_t b) {
   if (a <= b) {
     const PairRule r = detail::rule_of(a, b);
-    return PairMoves{r.proposition, r.mover, r.empower_x, r.empower_y, r.barrier_x, r.barrier_y};
+    return PairMoves{r.proposition, r.mover, r.empower_x, r.empower_y, r.barrier_x, r.barrier_y, r.leaderless};
   }
   const PairRule r = detail::rule_of(b, a);
-  return PairMoves{r.proposition, detail::swap_mover(r.mover), r.empower_y, r.empower_x, r.barrier_y, r.barrier_x};
+  return PairMoves{r.proposition, detail::swap_mover(r.mover), r.empower_y, r.empower_x, r.barrier_y, r.barrier_x,
+                   r.leaderless};
 }
 
 // pair_moves as a table, computed at compile time: one load instead of a search whose branches a GPU warp
 // (32 dyads in different pair states) would mostly all execute. Each entry packs proposition + 1 (3 bits),
-// the mover (2 bits) and the four destinations (3 bits each).
+// the mover (2 bits), the four destinations (3 bits each) and the leaderless flag (1 bit).
 namespace detail {
 LR_HD constexpr uint32_t pack_moves(const PairMoves& m) {
   return static_cast<uint32_t>(m.proposition + 1) | static_cast<uint32_t>(m.mover) << 3 |
          static_cast<uint32_t>(m.empower_a) << 5 | static_cast<uint32_t>(m.empower_b) << 8 |
-         static_cast<uint32_t>(m.barrier_a) << 11 | static_cast<uint32_t>(m.barrier_b) << 14;
+         static_cast<uint32_t>(m.barrier_a) << 11 | static_cast<uint32_t>(m.barrier_b) << 14 |
+         static_cast<uint32_t>(m.leaderless) << 17;
 }
 /// The moves packed in w (uint32_t, or a vector of packed words).
 template <class W>
 LR_HD constexpr auto unpack_moves(W w) {
   using I = decltype(lr_as_int(w));
   return PairMovesT<I>{lr_as_int(w & 7u) - I(1), lr_as_int(w >> 3 & 3u),  lr_as_int(w >> 5 & 7u),
-                       lr_as_int(w >> 8 & 7u),   lr_as_int(w >> 11 & 7u), lr_as_int(w >> 14 & 7u)};
+                       lr_as_int(w >> 8 & 7u),   lr_as_int(w >> 11 & 7u), lr_as_int(w >> 14 & 7u),
+                       lr_as_int(w >> 17 & 1u)};
 }
 LR_HD constexpr uint32_t packed_pair_moves(int32_t pair) {
   return pack_moves(pair_moves(pair / kStrategies, pair % kStrategies));
 }
 LR_HD constexpr bool same_moves(const PairMoves& x, const PairMoves& y) {
   return x.proposition == y.proposition && x.mover == y.mover && x.empower_a == y.empower_a &&
-         x.empower_b == y.empower_b && x.barrier_a == y.barrier_a && x.barrier_b == y.barrier_b;
+         x.empower_b == y.empower_b && x.barrier_a == y.barrier_a && x.barrier_b == y.barrier_b &&
+         x.leaderless == y.leaderless;
 }
 LR_HD constexpr bool packed_moves_exact() {
   for (int32_t pair = 0; pair < kPairStates; ++pair)

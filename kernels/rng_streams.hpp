@@ -33,7 +33,13 @@ enum class DrawGroup : int32_t {
   X(init_strategy_b, 11)   \
   X(init_trust_b, 12)      \
   X(init_stakes_b, 13)     \
-  X(init_orientation_b, 14)
+  X(init_orientation_b, 14) \
+  X(init_level_trust_a, 27) \
+  X(init_level_stakes_a, 28) \
+  X(init_level_orientation_a, 29) \
+  X(init_level_trust_b, 30) \
+  X(init_level_stakes_b, 31) \
+  X(init_level_orientation_b, 32)
 
 // Per period (period word t). X(stream, id, group, kind, w0, w1, w2, w3): the PeriodDrawsT inputs that the four
 // words of the stream's draw feed. kind `uniforms`: input wk is u01_open(word k); kind `normals`: (w0, w1) are the

@@ -13,7 +13,7 @@ struct TerminationInputsT {
   I avoid_run;  // consecutive periods of mutual avoidance, including this one
   I intent_a, intent_b;
   F x_a, x_b;
-  F power_a;
+  F power_a, power_start;
   I exploit_run_a, exploit_run_b;  // consecutive periods of detected exploitation with low trust
   F hazard;
   F u_hazard;
@@ -32,15 +32,16 @@ LR_HD LR_INLINE void update_runs(const ModelParams& p, State& s, F trust_a, F tr
   s.b.exploit_run = lr_select(detected_b & (trust_b < F(p.exploit_trust)), s.b.exploit_run + I(1), I(0));
 }
 
-/// A firm with internalization intent that has internalised what it needed (and, by default, holds the
-/// power) leaves: partners race "to bolster their relative power, or/and to be able to dispense with further
-/// collaboration and exit the alliance" [001:61]; "the termination of an agreement cannot be seen as failure"
+/// A firm with internalization intent that has internalised what it needed, out-learned its partner and gained
+/// bargaining power in the alliance leaves: the race is won by out-learning, not by endowment (model v3). Partners
+/// race "to bolster their relative power, or/and to be able to dispense with further collaboration and exit the
+/// alliance" [001:61]; "a shift in relative bargaining power between partners over time, leading to a shift in the
+/// balance of benefits to the faster learner" [001:93]; "the termination of an agreement cannot be seen as failure"
 /// (Hamel 1b [000:110]).
 template <class F, class I>
-LR_HD LR_INLINE auto race_won(const ModelParams& p, I intent, F x, F power) {
-  using M = decltype(x < power);
-  const M power_ok = M(!p.exit_needs_power) | (power >= F(p.exit_power));
-  return (intent == I(Internalization)) & (x >= F(p.exit_knowledge)) & power_ok;
+LR_HD LR_INLINE auto race_won(const ModelParams& p, I intent, F x, F x_partner, F power_gain) {
+  return (intent == I(Internalization)) & (x >= F(p.exit_knowledge)) & (x > x_partner) &
+         (power_gain >= F(p.exit_power_gain));
 }
 
 /// The giver withdraws only after sustained detected exploitation with low trust; a firm that came for the
@@ -62,8 +63,8 @@ LR_HD LR_INLINE I termination_cause(const ModelParams& p, const TerminationInput
   // affairs" [002:234]: as they perceive it.
   cause = lr_select(exploited_withdraws(p, in.intent_b, in.exploit_run_b), I(ExploitedBWithdraws), cause);
   cause = lr_select(exploited_withdraws(p, in.intent_a, in.exploit_run_a), I(ExploitedAWithdraws), cause);
-  cause = lr_select(race_won(p, in.intent_b, in.x_b, F(1.0f) - in.power_a), I(RaceWonByB), cause);
-  cause = lr_select(race_won(p, in.intent_a, in.x_a, in.power_a), I(RaceWonByA), cause);
+  cause = lr_select(race_won(p, in.intent_b, in.x_b, in.x_a, in.power_start - in.power_a), I(RaceWonByB), cause);
+  cause = lr_select(race_won(p, in.intent_a, in.x_a, in.x_b, in.power_a - in.power_start), I(RaceWonByA), cause);
   // Larsson P5: mutual avoidance persisting -> disintegration.
   cause = lr_select(in.avoid_run >= I(p.avoid_periods), I(Disintegration), cause);
   return cause;

@@ -33,14 +33,25 @@ LR_HD LR_INLINE F empower_predictor(const Beta& beta, const FirmViewT<F>& f, F r
   return eta;
 }
 
-/// Probability of a firm's barrier move (P1-P4): sigmoid(b0 - c_T z_T - c_L z_L - c_R R~ + c_q b). Suspicion and
-/// short horizons drive "strike first" [002:226, 308]; trust is "mutual confidence ... in the forbearance of
-/// opportunistic exploitation" [002:302].
+/// Probability of a firm's barrier move (P1-P4): sigmoid(b0 - c_T z_T - c_L z_L - c_R R~ + c_q b + c_pi pi).
+/// Suspicion and short horizons drive "strike first" [002:226, 308]; trust is "mutual confidence ... in the
+/// forbearance of opportunistic exploitation" [002:302]. `tempting` (pi): the partner's transparency level where the
+/// move goes to Competition, else 0 (model v3): "The joint learning is less significant than the integrative
+/// collaboration and therefore less tempting to exploit" [002:250]; "it would be tempting to absorb the additional
+/// knowledge that is disclosed by the other organization" [002:232].
 template <class F>
-LR_HD LR_INLINE F barrier_probability(const BarrierBeta& c, const FirmViewT<F>& f, F relation_cov) {
+LR_HD LR_INLINE F barrier_probability(const BarrierBeta& c, const FirmViewT<F>& f, F relation_cov, F tempting) {
   const F eta = F(c.b0) - F(c.trust) * f.z[Trust] - F(c.orientation) * f.z[Orientation] - F(c.relation) * relation_cov +
-                F(c.suspicion) * f.belief;
+                F(c.suspicion) * f.belief + F(c.temptation) * tempting;
   return detail::sigmoid_lanes(eta);
+}
+
+/// What a barrier move of a firm to `to` may take from a partner playing `partner`: the partner's transparency
+/// level if the move is to Competition, else 0.
+template <class I>
+LR_HD LR_INLINE auto temptation_of(const ModelParams& p, I to, I partner) {
+  using F = decltype(lr_int_float(to));
+  return lr_select(to == I(Competition), lr_pick(p.level, transparency_level(partner)), F(0.0f));
 }
 
 /// Exploration's new strategy: floor(5 u / epsilon) for u uniform on (0, epsilon), i.e. each of the five
@@ -95,7 +106,9 @@ LR_HD LR_INLINE void propositional_step(const ModelParams& p, I a, I b, const Fi
   const M try_empower = (mv.proposition != I(NoProposition)) & !counter_a & !counter_b;
   M empowered = try_empower & !try_empower;  // false
   if (lr_any(try_empower)) {
-    const auto beta = proposition_beta(p, lr_select(try_empower, mv.proposition, I(0)));
+    auto beta = proposition_beta(p, lr_select(try_empower, mv.proposition, I(0)));
+    // P8 from moderation has its own intercept: "the lack of a collaborative leader" [002:320] (model v3).
+    beta.b0 = lr_select(mv.leaderless != I(0), F(p.p8_b0_moderation), beta.b0);
     const F eta_a = empower_predictor(beta, fa, relation_cov);
     const F eta_b = empower_predictor(beta, fb, relation_cov);
     // A joint move needs both firms: the less favourable predictor decides ("it takes two").
@@ -110,11 +123,13 @@ LR_HD LR_INLINE void propositional_step(const ModelParams& p, I a, I b, const Fi
   const M try_barrier_a = (mv.barrier_a != a) & !empowered & !counter_a;
   const M try_barrier_b = (mv.barrier_b != b) & !empowered & !counter_b;
   if (lr_any(try_barrier_a)) {
-    const F pa = lr_select(b == avoid, F(p.p_avoid), barrier_probability(p.barrier, fa, relation_cov));
+    const F tempt_a = temptation_of(p, mv.barrier_a, b);
+    const F pa = lr_select(b == avoid, F(p.p_avoid), barrier_probability(p.barrier, fa, relation_cov, tempt_a));
     na = lr_select(try_barrier_a & (u.barrier_a < pa), mv.barrier_a, na);
   }
   if (lr_any(try_barrier_b)) {
-    const F pb = lr_select(a == avoid, F(p.p_avoid), barrier_probability(p.barrier, fb, relation_cov));
+    const F tempt_b = temptation_of(p, mv.barrier_b, a);
+    const F pb = lr_select(a == avoid, F(p.p_avoid), barrier_probability(p.barrier, fb, relation_cov, tempt_b));
     nb = lr_select(try_barrier_b & (u.barrier_b < pb), mv.barrier_b, nb);
   }
 

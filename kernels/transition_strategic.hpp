@@ -24,6 +24,7 @@ struct ChoiceContextT {
   F trust, stakes, orientation;    // the firm's own T, S, L in (0, 1)
   F belief;                        // its belief that the partner exploits it, in [0, 1] (suspicion)
   F w_output;                      // value it puts on the joint tasks' outputs (its intent's w_output)
+  F w_power;                       // weight it puts on bargaining power (its intent's w_power, model v3)
   F relation_cov;                  // R covariate in [-1, 1)
   CapacityT<F> self_c, partner_c;  // both firms' capacities
 };
@@ -48,6 +49,7 @@ LR_HD LR_INLINE ChoiceContextT<F, decltype(Firm::strategy)> choice_context(
                                                      own.orientation,
                                                      belief,
                                                      F(lr_pick(p.w_output, self.intent)),
+                                                     F(lr_pick(p.w_power, self.intent)),
                                                      relation_cov,
                                                      self_c,
                                                      partner_c};
@@ -73,7 +75,7 @@ LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F
   const F loose = F(1.0f) - c.orientation;
   return gain_self * (F(1.0f) + F(p.w_stakes) * c.stakes)                // stakes raise the value of learning
          - leak_weight * gain_partner                                    // leak threat
-         + F(p.w_power) * (power_next - power_now) * loose               // Larsson: the power pay-off of the race
+         + c.w_power * (power_next - power_now) * loose                  // Larsson: the power pay-off of the race
          + F(p.w_continuation) * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
          + c.w_output * F(0.5f) * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
          - F(p.cost_transparency * p.level[transparency_level(s)]) / c.self_c.gamma  // effort costs
@@ -83,30 +85,51 @@ LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F
 /// A firm's choice when inertia has not kept its strategy (strategic_choice), branch-free.
 template <class F, class I>
 LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_gate, F u_choice) {
+  // Stakes motivate raising receptivity: "assertiveness increases with the stakes involved" [002:280] (model v3).
   const F gate = sigmoid_lanes(F(p.gate_g0) + F(p.gate_orientation) * c.orientation + F(p.gate_trust) * c.trust +
-                               F(p.gate_relation) * c.relation_cov);
+                               F(p.gate_stakes) * c.stakes + F(p.gate_relation) * c.relation_cov);
   const auto may_raise = u_gate < gate;
   const I tau_now = transparency_level(c.current), rho_now = receptivity_level(c.current);
   const I partner_tau = transparency_level(c.partner), partner_rho = receptivity_level(c.partner);
   const I partner_tau_cut = lr_select(partner_tau > I(0), partner_tau - I(1), I(0));
   const F power_now =
       bargaining_power_a(p, c.self_x, c.partner_x, c.self_knowledge, c.partner_knowledge, c.self_equity);
-  // The partner is expected to keep its strategy with probability T (1 - b), else to cut its transparency one
-  // step: suspicion b lowers the expected partner transparency and raises the leak threat, so "strike first"
-  // [002:226] can emerge from the payoffs.
+  // The partner's transparency next period (level index L, M, H), expected for each candidate s (docs/model.md
+  // section 12, model v3). Two reactions to the firm's own move come first:
+  //  - vigilance: a firm that starts to take (cuts its transparency while the partner still discloses) expects the
+  //    partner to counter, cutting to Low: "the "suckered" organization will counter rapidly" [002:241];
+  //    compromisers "are more guarded and therefore less easy to exploit" [002:250];
+  //  - deterrence: a firm that retaliates (withholds, at Low transparency) while it believes itself exploited
+  //    expects the taker to re-open one step: "deterring punishments for opportunistic "cheating"" [002:310], TIT
+  //    FOR TAT's "credible retaliation against competitive opportunism" [002:328].
+  // Otherwise the partner keeps its strategy, or cuts its transparency one step with probability (1 - T (1 - b))
+  // times the firm's own transparency level: suspicion b raises the expected cut and the leak threat, so "strike
+  // first" [002:226] can emerge from the payoffs, and what the firm discloses is what tempts: moderation "is less
+  // significant than the integrative collaboration and therefore less tempting to exploit" [002:250].
   const F keep = c.trust * (F(1.0f) - c.belief);
   const F leak_weight = F(p.w_leak) * (F(1.0f) - keep) * (F(1.0f) - c.orientation);
-  const F partner_tau_value = lr_pick(p.level, partner_tau), partner_rho_value = lr_pick(p.level, partner_rho);
-  const F partner_tau_cut_value = lr_pick(p.level, partner_tau_cut);
+  const F partner_rho_value = lr_pick(p.level, partner_rho);
+  const I partner_tau_up = lr_select(I(2) > partner_tau, partner_tau + I(1), I(2));
+  const auto partner_discloses = partner_tau > I(0);
+  const auto partner_closed = I(2) > partner_tau;
+  const F partner_guard = lr_select(partner_tau == I(2), F(p.vigilance[1]), F(p.vigilance[0]));
   using Cond = decltype(u_gate < gate);  // bool, or a lane mask
   F utility[kStrategies];
   Cond feasible[kStrategies];
   F best(-3.0e38f);
   for (int32_t s = 0; s < kStrategies; ++s) {
     feasible[s] = may_raise | ((I(transparency_level(s)) <= tau_now) & (I(receptivity_level(s)) <= rho_now));
-    utility[s] =
-        keep * strategic_utility(p, c, s, partner_tau_value, partner_rho_value, power_now, leak_weight) +
-        (F(1.0f) - keep) * strategic_utility(p, c, s, partner_tau_cut_value, partner_rho_value, power_now, leak_weight);
+    F at[3];  // against a partner at transparency level L, M, H
+    for (int32_t level = 0; level < 3; ++level)
+      at[level] = strategic_utility(p, c, s, F(p.level[level]), partner_rho_value, power_now, leak_weight);
+    const auto cuts = tau_now > I(transparency_level(s));
+    const F counter = lr_select(cuts & partner_discloses, partner_guard, F(0.0f));
+    const F reopen = lr_select((I(transparency_level(s)) == I(0)) & partner_closed,
+                               lr_min(F(p.deterrence) * c.belief, F(1.0f) - counter), F(0.0f));
+    const F rest = F(1.0f) - counter - reopen;
+    const F cut = (F(1.0f) - keep) * F(p.level[transparency_level(s)]);
+    const F u_keep = lr_pick(at, partner_tau), u_cut = lr_pick(at, partner_tau_cut), u_up = lr_pick(at, partner_tau_up);
+    utility[s] = counter * at[0] + reopen * u_up + rest * ((F(1.0f) - cut) * u_keep + cut * u_cut);
     best = lr_select(feasible[s] & (utility[s] > best), utility[s], best);
   }
   F weight[kStrategies];
@@ -131,7 +154,7 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
 }  // namespace detail
 
 /// One firm's choice, for one dyad or a vector of dyads. u_inertia < inertia keeps the current strategy; raising
-/// transparency or receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gR R) only if u_gate is below it
+/// transparency or receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gS S + gR R) only if u_gate is below it
 /// (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity"); otherwise logit
 /// choice with precision beta_qre, by inverse CDF of u_choice. The choice is computed when some lane moves.
 template <class F, class I>

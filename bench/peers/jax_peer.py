@@ -20,6 +20,7 @@ from jax import lax
 
 from .model import (
     AVO,
+    CPT,
     CUT_TRANSPARENCY,
     FIXED,
     INTERNALIZATION,
@@ -27,6 +28,7 @@ from .model import (
     NORMAL,
     PAIR_BARRIER,
     PAIR_EMPOWER,
+    PAIR_LEADERLESS,
     PAIR_MOVER,
     PAIR_PROPOSITION,
     PAIRS,
@@ -118,6 +120,9 @@ def _period(p: Params, s: dict, e, u):
     dep_total = dep[0] + dep[1]
     relational = jnp.where(dep_total > 0, dep[0] / jnp.where(dep_total > 0, dep_total, 1.0), 0.5)
     power_a = p.w_legal * s["equity"] + (1 - p.w_legal) * relational
+    power_start = p.w_legal * s["equity"] + (1 - p.w_legal) * s["knowledge"][0] / (
+        s["knowledge"][0] + s["knowledge"][1]
+    )
 
     # --- perceived exploitation ---
     volume = 0.5 * total
@@ -135,6 +140,7 @@ def _period(p: Params, s: dict, e, u):
     nxt = jnp.where(counter, cut, strategy)
     prop = jnp.asarray(PAIR_PROPOSITION)[pair]
     b0 = jnp.asarray(np.append(p.beta0, 0.0), jnp.float32)[prop]
+    b0 = jnp.where(jnp.asarray(PAIR_LEADERLESS)[pair], p.beta0_moderation, b0)
     b = jnp.asarray(np.vstack([p.beta, np.zeros(4)]), jnp.float32)[prop]
     eta = b0 + b[3] * rel_cov + z @ b[:3]  # per firm
     mover = jnp.asarray(PAIR_MOVER)[pair]
@@ -148,6 +154,7 @@ def _period(p: Params, s: dict, e, u):
         - p.barrier_orientation * z[:, 2]
         - p.barrier_relation * rel_cov
         + p.barrier_suspicion * belief
+        + p.barrier_temptation * jnp.where(barrier == CPT, level_of[jnp.asarray(TRANSPARENCY_LEVEL)[partner]], 0.0)
     )
     p_bar = jnp.where(partner == AVO, p.p_avoid, jax.nn.sigmoid(bar_eta))
     moves = ~empowered & ~counter & (barrier != strategy) & (u[3:5] < p_bar)
@@ -175,10 +182,8 @@ def _period(p: Params, s: dict, e, u):
     # --- termination ---
     avoid_run = jnp.where((strategy[0] == AVO) & (strategy[1] == AVO), s["avoid_run"] + 1, 0)
     exploit_run = jnp.where(detected & (trust_start < p.exploit_trust), s["exploit_run"] + 1, 0)
-    power = jnp.stack([power_a, 1 - power_a])
-    won = (s["intent"] == INTERNALIZATION) & (x >= p.exit_knowledge)
-    if p.exit_needs_power:
-        won = won & (power >= p.exit_power)
+    gain = jnp.stack([power_a - power_start, power_start - power_a])
+    won = (s["intent"] == INTERNALIZATION) & (x >= p.exit_knowledge) & (x > x[::-1]) & (gain >= p.exit_power_gain)
     withdraws = exploit_run >= tolerance
     conditions = [avoid_run >= p.avoid_periods, won[0], won[1], withdraws[0], withdraws[1], u[13] < p.hazard]
     cause = jnp.select(conditions, [1, 2, 3, 4, 5, 6], 0)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .model import (
     AVO,
+    CPT,
     CUT_TRANSPARENCY,
     FIXED,
     INTERNALIZATION,
@@ -23,6 +24,7 @@ from .model import (
     NORMAL,
     PAIR_BARRIER,
     PAIR_EMPOWER,
+    PAIR_LEADERLESS,
     PAIR_MOVER,
     PAIR_PROPOSITION,
     PAIRS,
@@ -39,7 +41,7 @@ from .model import (
 
 # The tables as Python lists: scalar indexing of lists is what plain Python does fastest.
 _TRANSPARENCY, _RECEPTIVITY, _CUT = TRANSPARENCY_LEVEL.tolist(), RECEPTIVITY_LEVEL.tolist(), CUT_TRANSPARENCY.tolist()
-_PROPOSITION, _MOVER = PAIR_PROPOSITION.tolist(), PAIR_MOVER.tolist()
+_PROPOSITION, _MOVER, _LEADERLESS = PAIR_PROPOSITION.tolist(), PAIR_MOVER.tolist(), PAIR_LEADERLESS.tolist()
 _EMPOWER, _BARRIER = PAIR_EMPOWER.tolist(), PAIR_BARRIER.tolist()
 
 
@@ -115,6 +117,7 @@ class DyadAgent(mesa.Agent):
         dep_b, dep_a = (1 - b.x) * a.knowledge, (1 - a.x) * b.knowledge
         relational = dep_b / (dep_a + dep_b) if dep_a + dep_b > 0 else 0.5
         power_a = p.w_legal * self.equity_a + (1 - p.w_legal) * relational
+        power_start = p.w_legal * self.equity_a + (1 - p.w_legal) * a.knowledge / (a.knowledge + b.knowledge)
 
         # --- perceived exploitation ---
         noise_sd = p.perception_noise * decay * 0.5 * (t_ab + t_ba)
@@ -139,10 +142,8 @@ class DyadAgent(mesa.Agent):
         prop = _PROPOSITION[pair]
         empowered = False
         if prop >= 0 and not counter[0] and not counter[1]:
-            eta = [
-                m.beta0[prop] + m.beta[prop][3] * rel_cov + sum(m.beta[prop][k] * f.z[k] for k in range(3))
-                for f in self.firms
-            ]
+            b0 = p.beta0_moderation if _LEADERLESS[pair] else m.beta0[prop]
+            eta = [b0 + m.beta[prop][3] * rel_cov + sum(m.beta[prop][k] * f.z[k] for k in range(3)) for f in self.firms]
             mover = _MOVER[pair]
             eta_pair = eta[0] if mover == 1 else eta[1] if mover == 2 else min(eta)
             if rnd.random() < _sigmoid(eta_pair):
@@ -162,6 +163,11 @@ class DyadAgent(mesa.Agent):
                         - p.barrier_orientation * f.z[2]
                         - p.barrier_relation * rel_cov
                         + p.barrier_suspicion * belief[i]
+                        + (
+                            p.barrier_temptation * m.level[_TRANSPARENCY[self.firms[1 - i].strategy]]
+                            if barrier == CPT
+                            else 0.0
+                        )
                     )
                 if rnd.random() < p_bar:
                     nxt[i] = barrier
@@ -201,9 +207,9 @@ class DyadAgent(mesa.Agent):
         cause = 0
         if self.avoid_run >= p.avoid_periods:
             cause = 1
-        elif self._race_won(a, power_a):
+        elif self._race_won(a, b, power_a - power_start):
             cause = 2
-        elif self._race_won(b, 1 - power_a):
+        elif self._race_won(b, a, power_start - power_a):
             cause = 3
         elif a.exploit_run >= m.exploit_tolerance[a.intent]:
             cause = 4
@@ -217,13 +223,10 @@ class DyadAgent(mesa.Agent):
         else:
             a.strategy, b.strategy = nxt
 
-    def _race_won(self, f: Firm, power: float) -> bool:
+    def _race_won(self, f: Firm, partner: Firm, gain: float) -> bool:
+        """Model v3: the race is won by out-learning the partner and gaining power (docs/model.md section 15)."""
         p = self.model.p
-        return (
-            f.intent == INTERNALIZATION
-            and f.x >= p.exit_knowledge
-            and (not p.exit_needs_power or power >= p.exit_power)
-        )
+        return f.intent == INTERNALIZATION and f.x >= p.exit_knowledge and f.x > partner.x and gain >= p.exit_power_gain
 
 
 class AllianceModel(mesa.Model):

@@ -48,7 +48,7 @@ PAIR_RULES = (
     (ACC, CPR, AVO, CPR, _P["P6b"], _X, CPR, CPR),
     (ACC, CPT, AVO, CPT, NO_PROPOSITION, _NONE, ACC, CPT),
     (ACC, COL, AVO, COL, _P["P6a"], _X, COL, COL),
-    (CPR, CPR, CPR, CPR, _P["P8"], _BOTH, COL, COL),
+    (CPR, CPR, CPR, CPR, _P["P8"], _BOTH, COL, COL),  # P8 without a collaborative leader: its own intercept
     (CPR, CPT, CPT, CPT, _P["P7b"], _Y, CPR, CPR),
     (CPR, COL, CPT, COL, _P["P8"], _BOTH, COL, COL),
     (CPT, CPT, AVO, AVO, _P["P7b"], _BOTH, CPR, CPR),
@@ -74,9 +74,12 @@ def _ordered_moves():
 
 
 PAIR_PROPOSITION, PAIR_MOVER, PAIR_EMPOWER, PAIR_BARRIER = _ordered_moves()
+# P8 from (CPR, CPR), moderation without a collaborative leader, uses the intercept beta0_moderation (model v3).
+PAIR_LEADERLESS = np.zeros(PAIRS, dtype=bool)
+PAIR_LEADERLESS[STRATEGIES * CPR + CPR] = True
 
 # Distribution kinds of the engine's `initial.*.dist` codes (kernels/params.hpp DistKind).
-FIXED, UNIFORM, NORMAL, LOGIT_NORMAL, BETA, CATEGORICAL = range(6)
+FIXED, UNIFORM, NORMAL, LOGIT_NORMAL, BETA, CATEGORICAL, START = range(7)
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,7 @@ class Params:
     receptivity_cap: np.ndarray  # [intent]
     avoid_periods: int
     exit_knowledge: float
-    exit_power: float
-    exit_needs_power: bool
+    exit_power_gain: float
     exploit_trust: float
     exploit_tolerance: np.ndarray  # [intent]
     hazard: float
@@ -139,7 +141,9 @@ class Params:
     barrier_orientation: float
     barrier_relation: float
     barrier_suspicion: float
+    barrier_temptation: float
     beta0: np.ndarray  # [proposition] intercept
+    beta0_moderation: float  # P8's intercept from (CPR, CPR)
     beta: np.ndarray  # [proposition, factor T S L R] slopes
 
     # --- derived constants, as the engine's PointConstants ---
@@ -163,7 +167,7 @@ class Params:
     def from_table(cls, get: Callable[[str], float]) -> Params:
         """From the engine's parameter table: ``get(key)`` is the value of TOML key ``key`` at the point. Raises
         NotImplementedError for what the peers leave out (scenario events, the strategic kernel, Beta
-        distributions)."""
+        distributions, long-run factor levels other than the start value)."""
 
         def dist(key: str) -> Dist:
             kind = int(get(f"{key}.dist"))
@@ -181,6 +185,10 @@ class Params:
         if int(get("kernel.type")) != 0:
             raise NotImplementedError("kernel.type: the peers implement the propositional kernel only")
         firms = ("A", "B")
+        for f in FACTORS:
+            for firm in firms:
+                if int(get(f"level.{f}_{firm}.dist")) != START:
+                    raise NotImplementedError(f"level.{f}_{firm}: the peers implement levels equal to the start")
         shocks = [f"shocks.{f}" for f in FACTORS]
         prop = "kernel.propositional"
         beta = np.zeros((len(PROPOSITIONS), 4))
@@ -224,8 +232,7 @@ class Params:
             receptivity_cap=per("intent.receptivity_cap", INTENTS),
             avoid_periods=int(get("termination.avoid_periods")),
             exit_knowledge=get("termination.exit_knowledge"),
-            exit_power=get("termination.exit_power"),
-            exit_needs_power=get("termination.exit_needs_power") != 0,
+            exit_power_gain=get("termination.exit_power_gain"),
             exploit_trust=get("termination.exploit_trust"),
             exploit_tolerance=per("termination.exploit_tolerance", INTENTS).astype(np.int64),
             hazard=get("termination.hazard"),
@@ -237,7 +244,9 @@ class Params:
             barrier_orientation=get(f"{prop}.barrier.L"),
             barrier_relation=get(f"{prop}.barrier.R"),
             barrier_suspicion=get(f"{prop}.barrier.suspicion"),
+            barrier_temptation=get(f"{prop}.barrier.temptation"),
             beta0=np.array([get(f"{prop}.{name}.b0") for name in PROPOSITIONS]),
+            beta0_moderation=get(f"{prop}.P8.b0_moderation"),
             beta=beta,
         )
 

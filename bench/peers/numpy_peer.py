@@ -18,6 +18,7 @@ import numpy as np
 from .model import (
     AVO,
     CENSORED,
+    CPT,
     CUT_TRANSPARENCY,
     FIXED,
     INTERNALIZATION,
@@ -25,6 +26,7 @@ from .model import (
     NORMAL,
     PAIR_BARRIER,
     PAIR_EMPOWER,
+    PAIR_LEADERLESS,
     PAIR_MOVER,
     PAIR_PROPOSITION,
     PAIRS,
@@ -134,6 +136,7 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
         dep_total = dep[0] + dep[1]
         relational = np.where(dep_total > 0, dep[0] / np.where(dep_total > 0, dep_total, 1), F32(0.5))
         power_a = F32(p.w_legal) * F[_EQ] + F32(1 - p.w_legal) * relational
+        power_start = F32(p.w_legal) * F[_EQ] + F32(1 - p.w_legal) * F[_U] / (F[_U] + F[_U + 1])
 
         # --- perceived exploitation ---
         e = rng.standard_normal((11, n), F32)  # common T S L, own A T S L, own B T S L, perception A B
@@ -152,7 +155,8 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
         nxt = np.where(counter, cut, strategy)
         prop = PAIR_PROPOSITION[pair]
         b = beta[:, prop]
-        eta = beta0[prop] + b[3] * rel_cov + b[0] * z[:, 0] + b[1] * z[:, 1] + b[2] * z[:, 2]
+        b0 = np.where(PAIR_LEADERLESS[pair], F32(p.beta0_moderation), beta0[prop])
+        eta = b0 + b[3] * rel_cov + b[0] * z[:, 0] + b[1] * z[:, 1] + b[2] * z[:, 2]
         mover = PAIR_MOVER[pair]
         eta_pair = np.where(mover == 1, eta[0], np.where(mover == 2, eta[1], np.minimum(eta[0], eta[1])))
         empowered = (prop >= 0) & ~counter[0] & ~counter[1] & (u[2] < 1 / (1 + np.exp(-eta_pair)))
@@ -164,6 +168,7 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
             - F32(p.barrier_orientation) * z[:, 2]
             - F32(p.barrier_relation) * rel_cov
             + F32(p.barrier_suspicion) * belief
+            + F32(p.barrier_temptation) * np.where(barrier == CPT, tau_of[strategy[::-1]], F32(0))
         )
         p_bar = np.where(strategy[::-1] == AVO, F32(p.p_avoid), 1 / (1 + np.exp(-bar_eta)))
         moves = ~empowered & ~counter & (barrier != strategy) & (u[3:5] < p_bar)
@@ -196,9 +201,8 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
         avoid = I[_AVOID] = np.where((strategy[0] == AVO) & (strategy[1] == AVO), I[_AVOID] + 1, 0)
         run = I[_RUN : _RUN + 2] = np.where(detected & low_trust, I[_RUN : _RUN + 2] + 1, 0)
         internalizer = I[_INTENT : _INTENT + 2] == INTERNALIZATION
-        won = internalizer & (x >= F32(p.exit_knowledge))
-        if p.exit_needs_power:
-            won &= np.stack([power_a, 1 - power_a]) >= F32(p.exit_power)
+        gain = np.stack([power_a - power_start, power_start - power_a])
+        won = internalizer & (x >= F32(p.exit_knowledge)) & (x > x[::-1]) & (gain >= F32(p.exit_power_gain))
         withdraws = run >= I[_TOL : _TOL + 2]
         conditions = [avoid >= p.avoid_periods, won[0], won[1], withdraws[0], withdraws[1], u[13] < F32(p.hazard)]
         cause = np.select(conditions, [1, 2, 3, 4, 5, 6], CENSORED)

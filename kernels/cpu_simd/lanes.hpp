@@ -106,6 +106,12 @@ LR_INLINE VecF lr_pick(const float (&values)[n], VecI code) {
   return r;
 }
 template <int32_t n>
+LR_INLINE VecF lr_pick(const VecF (&values)[n], VecI code) {
+  VecF r = values[0];
+  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), values[k], r);
+  return r;
+}
+template <int32_t n>
 LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
   VecI r(values[0]);
   for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecI(values[k]), r);

@@ -69,9 +69,11 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
     compare_field(d, s + "jump_common", a.shock[f].jump_common, b.shock[f].jump_common);
   }
   for (int f = 0; f < kFirms; ++f)
-    for (int k = 0; k < kFirmFactors; ++k)
-      compare_distribution(d, "init_factor[" + std::to_string(f) + "][" + std::to_string(k) + "]", a.init_factor[f][k],
-                           b.init_factor[f][k]);
+    for (int k = 0; k < kFirmFactors; ++k) {
+      const std::string at = "[" + std::to_string(f) + "][" + std::to_string(k) + "]";
+      compare_distribution(d, "init_factor" + at, a.init_factor[f][k], b.init_factor[f][k]);
+      compare_distribution(d, "level_factor" + at, a.level_factor[f][k], b.level_factor[f][k]);
+    }
   compare_distribution(d, "init_relation", a.init_relation, b.init_relation);
   compare_distribution(d, "init_knowledge[0]", a.init_knowledge[0], b.init_knowledge[0]);
   compare_distribution(d, "init_knowledge[1]", a.init_knowledge[1], b.init_knowledge[1]);
@@ -85,8 +87,7 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(receptivity_cap[2]);
   LR_CMP(avoid_periods);
   LR_CMP(exit_knowledge);
-  LR_CMP(exit_power);
-  LR_CMP(exit_needs_power);
+  LR_CMP(exit_power_gain);
   LR_CMP(exploit_trust);
   for (int i = 0; i < kIntents; ++i)
     compare_field(d, "exploit_tolerance[" + std::to_string(i) + "]", a.exploit_tolerance[i], b.exploit_tolerance[i]);
@@ -99,6 +100,8 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(barrier.orientation);
   LR_CMP(barrier.relation);
   LR_CMP(barrier.suspicion);
+  LR_CMP(barrier.temptation);
+  LR_CMP(p8_b0_moderation);
   for (int p = 0; p < kPropositions; ++p) {
     const std::string s = "beta[" + std::to_string(p) + "].";
     compare_field(d, s + "b0", a.beta[p].b0, b.beta[p].b0);
@@ -109,7 +112,11 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(inertia);
   LR_CMP(w_stakes);
   LR_CMP(w_leak);
-  LR_CMP(w_power);
+  for (int i = 0; i < kIntents; ++i)
+    compare_field(d, "w_power[" + std::to_string(i) + "]", a.w_power[i], b.w_power[i]);
+  LR_CMP(vigilance[0]);
+  LR_CMP(vigilance[1]);
+  LR_CMP(deterrence);
   LR_CMP(w_continuation);
   for (int i = 0; i < kIntents; ++i)
     compare_field(d, "w_output[" + std::to_string(i) + "]", a.w_output[i], b.w_output[i]);
@@ -118,6 +125,7 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(gate_g0);
   LR_CMP(gate_orientation);
   LR_CMP(gate_trust);
+  LR_CMP(gate_stakes);
   LR_CMP(gate_relation);
   LR_CMP(n_events);
   for (int e = 0; e < kMaxEvents; ++e) {

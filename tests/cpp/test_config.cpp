@@ -91,7 +91,7 @@ TEST(ConfigDefaults, EmptyFileGivesDefaultParamsAndOnePoint) {
 
 TEST(ConfigDefaults, ComparisonHelperCoversEveryField) {
   // differing_fields() is hand-written; if ModelParams grows, this size check reminds us to extend it.
-  EXPECT_EQ(sizeof(ModelParams), 1240u) << "ModelParams changed: update tests/cpp/params_compare.hpp";
+  EXPECT_EQ(sizeof(ModelParams), 1488u) << "ModelParams changed: update tests/cpp/params_compare.hpp";
 }
 
 TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
@@ -164,8 +164,7 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
                                                 "receptivity_cap[2]",
                                                 "avoid_periods",
                                                 "exit_knowledge",
-                                                "exit_power",
-                                                "exit_needs_power",
+                                                "exit_power_gain",
                                                 "exploit_trust",
                                                 "exploit_tolerance[0]",
                                                 "exploit_tolerance[1]",
@@ -179,11 +178,18 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
                                                 "barrier.orientation",
                                                 "barrier.relation",
                                                 "barrier.suspicion",
+                                                "barrier.temptation",
+                                                "p8_b0_moderation",
                                                 "beta_qre",
                                                 "inertia",
                                                 "w_stakes",
                                                 "w_leak",
-                                                "w_power",
+                                                "w_power[0]",
+                                                "w_power[1]",
+                                                "w_power[2]",
+                                                "vigilance[0]",
+                                                "vigilance[1]",
+                                                "deterrence",
                                                 "w_continuation",
                                                 "w_output[0]",
                                                 "w_output[1]",
@@ -193,6 +199,7 @@ TEST(ConfigKeys, EveryScalarKeyIsSettableAndSetsItsOwnField) {
                                                 "gate_g0",
                                                 "gate_orientation",
                                                 "gate_trust",
+                                                "gate_stakes",
                                                 "gate_relation"};
   std::set<std::string> expected(all_scalars.begin(), all_scalars.end());
   for (int f = 0; f < 3; ++f)
@@ -358,8 +365,8 @@ name = "prop"
 [[points]]
 name = "strat"
 "kernel.type" = "strategic"
-[points.kernel.strategic]
-w_power = 3.5
+[points.kernel.strategic.w_power]
+substitution = 3.5
 [sweep]
 "termination.hazard" = [0.0, 0.01]
 "initial.strategy_A" = ["AVO", {dist = "categorical", p = [0.1, 0.2, 0.3, 0.2, 0.2]}]
@@ -544,3 +551,22 @@ TEST(ConfigFiles, SmokeIsSmall) {
   EXPECT_LE(c.dyads * c.points.size(), 2000u);
   EXPECT_EQ(c.points.size(), 4u);
 }
+
+TEST(ConfigKeys, LevelKeysDefaultToStartAndTakeDistributions) {
+  const RunConfig d = load("");
+  for (int f = 0; f < kFirms; ++f)
+    for (int k = 0; k < kFirmFactors; ++k) EXPECT_EQ(d.points[0].level_factor[f][k].kind, DistKind::Start);
+  const RunConfig c = load(R"(
+[level]
+trust_A = {dist = "fixed", value = 0.2}
+stakes_B = {dist = "logitnormal", mean = 1.5, sd = 0.5}
+orientation_A = "start"
+)");
+  const ModelParams& p = c.points[0];
+  EXPECT_EQ(p.level_factor[FirmA][Trust].kind, DistKind::Fixed);
+  EXPECT_EQ(p.level_factor[FirmA][Trust].a, 0.2f);
+  EXPECT_EQ(p.level_factor[FirmB][Stakes].kind, DistKind::LogitNormal);
+  EXPECT_EQ(p.level_factor[FirmA][Orientation].kind, DistKind::Start);
+  EXPECT_EQ(p.level_factor[FirmB][Trust].kind, DistKind::Start);
+}
+

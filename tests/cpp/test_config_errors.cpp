@@ -277,6 +277,18 @@ const ErrorCase kBadDistributions[] = {
      "initial.strategy_B",
      {"'Cooperation'", "Competition (CPT)"}},
     {"UnknownIntentName", "[initial]\nintent_A = \"learning\"\n", "initial.intent_A", {"resource_concentration"}},
+    // Model v3: "start" is the default of a long-run level, and nothing else.
+    {"StartForInitial", "[initial]\ntrust_A = \"start\"\n", "initial.trust_A", {"distribution table"}},
+    {"StartDistForInitial",
+     "[initial]\ntrust_A = {dist = \"start\"}\n",
+     "initial.trust_A",
+     {"\"start\" is not allowed", "allowed: fixed, uniform, logitnormal, beta"}},
+    {"NormalForLevel",
+     "[level]\nstakes_B = {dist = \"normal\", mean = 0.5, sd = 0.1}\n",
+     "level.stakes_B",
+     {"\"normal\" is not allowed", "allowed: fixed, uniform, logitnormal, beta, start"}},
+    {"LevelOutsideUnit", "[level]\ntrust_A = {dist = \"fixed\", value = 1.0}\n", "level.trust_A.value", {"(0, 1)"}},
+    {"RemovedExitPower", "[termination]\nexit_power = 0.6\n", "termination.exit_power", {"unknown key"}},
 };
 INSTANTIATE_TEST_SUITE_P(BadDistribution, ConfigErrorCase, ::testing::ValuesIn(kBadDistributions), case_name);
 

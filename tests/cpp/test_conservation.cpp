@@ -227,11 +227,15 @@ TEST_P(Conservation, TrajectoriesConsistentWithDurationAndCause) {
     // The cause is visible in the rows, and no earlier period met a condition that would have ended it.
     const int32_t last = D - 1;
     const bool internal_a = tr.intent_a[slot] == Internalization, internal_b = tr.intent_b[slot] == Internalization;
+    // Model v3: out-learned the partner and gained power since the start (docs/model.md section 15).
+    const float power_start = tr.power_start[slot];
     auto race_a = [&](int32_t t) {
-      return internal_a && tr.x_a[at(t)] >= p.exit_knowledge && tr.power_a[at(t)] >= p.exit_power;
+      return internal_a && tr.x_a[at(t)] >= p.exit_knowledge && tr.x_a[at(t)] > tr.x_b[at(t)] &&
+             tr.power_a[at(t)] - power_start >= p.exit_power_gain;
     };
     auto race_b = [&](int32_t t) {
-      return internal_b && tr.x_b[at(t)] >= p.exit_knowledge && 1.0f - tr.power_a[at(t)] >= p.exit_power;
+      return internal_b && tr.x_b[at(t)] >= p.exit_knowledge && tr.x_b[at(t)] > tr.x_a[at(t)] &&
+             power_start - tr.power_a[at(t)] >= p.exit_power_gain;
     };
     int32_t avoid_run = 0;
     for (int32_t t = 0; t < last; ++t) {

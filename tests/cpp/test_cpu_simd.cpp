@@ -192,7 +192,7 @@ std::vector<ModelParams> points(uint32_t seed, int32_t periods) {
   ModelParams d = c;
   d.kernel = KernelType::Strategic;
   // Every kind of initial distribution (the lanes draw Beta one by one, the others as vectors), a one-sided
-  // perception, a trust recovery cap and the race won without the power condition.
+  // perception, a trust recovery cap, the race won without the power condition and long-run levels (v3).
   ModelParams e = a;
   e.init_factor[FirmA][Trust] = Distribution{DistKind::Beta, 2.0f, 3.0f};
   e.init_factor[FirmB][Stakes] = Distribution{DistKind::Fixed, 0.3f};
@@ -204,8 +204,10 @@ std::vector<ModelParams> points(uint32_t seed, int32_t periods) {
   e.init_strategy[FirmB] = Distribution{DistKind::Categorical, 0.0f, 0.0f, {0.1f, 0.2f, 0.3f, 0.2f, 0.2f}, 5};
   e.firm[FirmB].disguise = 0.6f;
   e.trust_recovery_cap = 0.45f;
-  e.exit_needs_power = 0;
+  e.exit_power_gain = 0.0f;
   e.exit_knowledge = 0.5f;
+  e.level_factor[FirmA][Trust] = Distribution{DistKind::LogitNormal, -1.0f, 0.5f};  // model v3: levels of their own
+  e.level_factor[FirmB][Stakes] = Distribution{DistKind::Beta, 2.0f, 2.0f};
   std::vector<ModelParams> out = {a, b, c, d, e};
   for (size_t i = 0; i < out.size(); ++i) out[i].point_key = static_cast<uint32_t>(i);
   return out;

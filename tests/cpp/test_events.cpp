@@ -93,6 +93,40 @@ TEST(Events, EveryPeriodFromAPeriodAndOnce) {
   }
 }
 
+TEST(Events, RampMovesLinearlyToItsTargetOverTheWindow) {
+  // Model v3: B's trust ramps from 0.5 to 0.2 over periods 2..7 (six steps of 0.05 on the value scale) and stays;
+  // R ramps from 2 to 8 over periods 3..5. Nothing else moves them (still(); (ACC, ACC) has no flows).
+  ModelParams p = still(Accommodation, Accommodation);
+  Event trust{EventTrust, TargetB, OpRamp, 2, 7, 0, 0.2f, 1.0f};
+  add(p, trust);
+  add(p, Event{EventRelation, TargetDyad, OpRamp, 3, 5, 0, 8.0f, 1.0f});
+  const std::vector<TrajectoryRow> rows = rows_of(p);
+  for (int t = 0; t < 10; ++t) {
+    const float expected = t < 2 ? 0.5f : t < 7 ? 0.5f - 0.05f * static_cast<float>(t - 1) : 0.2f;
+    EXPECT_NEAR(rows[t].trust_b, expected, 2e-6f) << t;
+    EXPECT_EQ(rows[t].trust_a, 0.5f) << t;
+    const float r = t < 3 ? 2.0f : t < 5 ? 2.0f + 2.0f * static_cast<float>(t - 2) : 8.0f;
+    EXPECT_NEAR(rows[t].relation, r, 1e-5f) << t;
+  }
+}
+
+TEST(Events, RepeatedScalesSaturateInsteadOfOverflowing) {
+  // Model v3 (issue "reliability round 3", item 11): knowledge doubled in every period of 200 would overflow float32
+  // from period 128 on; it saturates at kEventSaturation, and power and the outputs stay finite.
+  ModelParams p = still(Collaboration, Collaboration);
+  p.periods = 200;
+  add(p, Event{EventKnowledge, TargetA, OpScale, 0, kNeverEnds, 0, 2.0f, 1.0f});
+  add(p, Event{EventSuspicion, TargetB, OpShift, 0, kNeverEnds, 0, 1.0e30f, 1.0f});
+  add(p, Event{EventTrust, TargetA, OpShift, 0, kNeverEnds, 0, 1.0e30f, 1.0f});
+  const std::vector<TrajectoryRow> rows = rows_of(p);
+  ASSERT_FALSE(rows.empty());
+  for (const TrajectoryRow& r : rows) {
+    EXPECT_TRUE(std::isfinite(r.power_a) && std::isfinite(r.suspicion_b) && std::isfinite(r.trust_a));
+    EXPECT_LE(r.suspicion_b, kEventSaturation);
+  }
+  EXPECT_NE(rows.back().power_a, rows.front().power_a);  // A's knowledge did grow, to the bound
+}
+
 TEST(Events, StrategyAndIntentAreSetByCode) {
   // A switches to Competition at period 4 (the pair recorded for period 4 is the new one); B's intent turns to
   // substitution at period 2, which caps its receptivity at 0.25: A's outflow to B, and so x_B's growth,
@@ -206,9 +240,16 @@ TEST(Events, ConfigErrorsNameTheEventAndKey) {
        "allowed: \"A\", \"B\", \"both\""},
       {"FirmForDyad", "[[events]]\nvariable = \"relation\"\nfirm = \"A\"\nat = 1\nset = 0.5\n", "events[0].firm",
        "belongs to the dyad"},
-      {"NoOp", "[[events]]\nvariable = \"hazard\"\nat = 1\n", "events[0]", "exactly one of set, shift, scale"},
+      {"NoOp", "[[events]]\nvariable = \"hazard\"\nat = 1\n", "events[0]", "exactly one of set, shift, scale, ramp"},
       {"TwoOps", "[[events]]\nvariable = \"hazard\"\nat = 1\nset = 0.1\nshift = 0.1\n", "events[0]",
-       "exactly one of set, shift, scale"},
+       "exactly one of set, shift, scale, ramp"},
+      {"RampAt", "[[events]]\nvariable = \"hazard\"\nat = 1\nramp = 0.1\n", "events[0].at", "from = PERIOD and until"},
+      {"RampNoUntil", "[[events]]\nvariable = \"hazard\"\nfrom = 1\nramp = 0.1\n", "events[0].until",
+       "from = PERIOD and until"},
+      {"RampTargetOutOfRange", "[[events]]\nvariable = \"trust\"\nfirm = \"A\"\nfrom = 1\nuntil = 4\nramp = 1.5\n",
+       "events[0].ramp", "(0, 1)"},
+      {"RampStrategy", "[[events]]\nvariable = \"strategy\"\nfirm = \"A\"\nfrom = 1\nuntil = 4\nramp = \"AVO\"\n",
+       "events[0].ramp", "can only be set"},
       {"SetOutOfRange", "[[events]]\nvariable = \"trust\"\nfirm = \"A\"\nat = 1\nset = 1.5\n", "events[0].set",
        "(0, 1)"},
       {"NoWhen", "[[events]]\nvariable = \"hazard\"\nset = 0.1\n", "events[0].at", "missing"},

@@ -46,18 +46,26 @@ constexpr Rule kRules[] = {
     {COL, COL, true, COL, COL, CPT, CPT},   // P9 both stay COL; P1a each -> CPT ("strike first")
 };
 
-/// Expected next-pair distribution from the ordered pair (a, b) when the empowering move has probability pe and
-/// each firm's barrier move, independently, probability pb.
-std::map<int32_t, double> expected_moves(Strategy a, Strategy b, double pe, double pb) {
+/// Expected next-pair distribution from the ordered pair (a, b) when the empowering move has probability pe
+/// (pe_moderation from (CPR, CPR)) and each firm's barrier move, independently, probability pb, or pb_tempted for a
+/// move to Competition facing a Collaboration partner (temptation, model v3: the partner's transparency level is 1;
+/// facing Compromise it would be 0.5, but no barrier move to Competition faces a compromiser).
+std::map<int32_t, double> expected_moves(Strategy a, Strategy b, double pe, double pb, double pe_moderation = -1,
+                                         double pb_tempted = -1) {
+  if (pe_moderation < 0) pe_moderation = pe;
+  if (pb_tempted < 0) pb_tempted = pb;
   for (const Rule& r : kRules) {
     const bool direct = r.x == a && r.y == b, mirrored = r.x == b && r.y == a;
     if (!direct && !mirrored) continue;
     const Strategy emp_a = direct ? r.emp_x : r.emp_y, emp_b = direct ? r.emp_y : r.emp_x;
     const Strategy bar_a = direct ? r.bar_x : r.bar_y, bar_b = direct ? r.bar_y : r.bar_x;
-    const double e = r.empowers ? pe : 0.0;
+    const double e = !r.empowers ? 0.0 : (a == CPR && b == CPR) ? pe_moderation : pe;
     std::map<int32_t, double> out;
     if (r.empowers) out[pair_index(emp_a, emp_b)] += e;
-    const double qa = bar_a != a ? pb : 0.0, qb = bar_b != b ? pb : 0.0;
+    const auto q = [&](Strategy self, Strategy partner, Strategy to) {
+      return to == self ? 0.0 : (to == CPT && partner == COL) ? pb_tempted : pb;
+    };
+    const double qa = q(a, b, bar_a), qb = q(b, a, bar_b);
     out[pair_index(bar_a, bar_b)] += (1 - e) * qa * qb;
     out[pair_index(bar_a, b)] += (1 - e) * qa * (1 - qb);
     out[pair_index(a, bar_b)] += (1 - e) * (1 - qa) * qb;
@@ -78,7 +86,8 @@ ModelParams table_params(float p_emp_logit, float p_bar) {
     b.b0 = p_emp_logit;
     for (float& k : b.beta) k = 0.0f;
   }
-  p.barrier = BarrierBeta{lr_logit(p_bar), 0.0f, 0.0f, 0.0f, 0.0f};
+  p.barrier = BarrierBeta{lr_logit(p_bar), 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+  p.p8_b0_moderation = p_emp_logit;
   p.p_avoid = p_bar;
   p.init_strategy[FirmA] = test::categorical_dist({0.2f, 0.2f, 0.2f, 0.2f, 0.2f});
   p.init_strategy[FirmB] = test::categorical_dist({0.2f, 0.2f, 0.2f, 0.2f, 0.2f});
@@ -118,6 +127,30 @@ TEST(PropositionalKernel, TableRatesWithKnownProbabilities) {
     }
   }
   EXPECT_GT(checks, 60);
+}
+
+TEST(PropositionalKernel, TemptationAndTheLeaderlessIntercept) {
+  // Model v3 (docs/model.md section 11): a barrier move to Competition facing a collaborator has the temptation
+  // term on its logit, sigmoid(logit 0.1 + 1.5 * 1) = 0.332 (the P1a moves out of (COL, COL), (CPR, COL), (COL, CPR));
+  // every other barrier move keeps 0.1; P8 from (CPR, CPR) uses b0_moderation = -3 (0.047) instead of P8's b0 = -1
+  // (0.269), which (CPR, COL) keeps. Same table and tolerances as above (200000 dyads, 5 binomial SE).
+  ModelParams p = table_params(-1.0f, 0.1f);
+  p.barrier.temptation = 1.5f;
+  p.p8_b0_moderation = -3.0f;
+  const uint64_t n_dyads = 200000;
+  const RunResult r = test::run_points({p}, n_dyads);
+  const test::Counts c = test::counts_of(r, 0);
+  const double pe = lr_sigmoid(-1.0f), pb = lr_sigmoid(lr_logit(0.1f));
+  const double pe_moderation = lr_sigmoid(-3.0f), pb_tempted = lr_sigmoid(lr_logit(0.1f) + 1.5f);
+  for (int32_t from = 0; from < kPairStates; ++from) {
+    const Strategy a = static_cast<Strategy>(from / kStrategies), b = static_cast<Strategy>(from % kStrategies);
+    const std::map<int32_t, double> expected = expected_moves(a, b, pe, pb, pe_moderation, pb_tempted);
+    const double n = static_cast<double>(c.row(from));
+    const std::string where = std::string(strategy_code(a)) + "," + strategy_code(b);
+    for (const auto& [to, prob] : expected)
+      if (prob > 0.0 && prob < 1.0 - 1e-12)
+        EXPECT_NEAR(c.transition(from, to) / n, prob, 5.0 * test::binomial_se(prob, n)) << where << " -> " << to;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -60,18 +60,19 @@ TEST(Termination, DisintegrationAfterAvoidPeriodsOfMutualAvoidance) {
 
 TEST(Termination, RaceWonByTheLearnerWithInternalizationIntent) {
   // A = Competition receives t_BA = 1 from B = Collaboration and gives nothing. With lambda = 0.5,
-  // x_A = 1 - 0.5^t reaches exit_knowledge = 0.9 at t = 4 (0.9375); then D_A = 0.0625, D_B = 1,
-  // P_A = 0.2 * 0.5 + 0.8 / 1.0625 = 0.853 >= exit_power 0.6. At t = 3, x_A = 0.875 < 0.9.
+  // x_A = 1 - 0.5^t reaches exit_knowledge = 0.9 at t = 4 (0.9375) while x_B = 0; then D_A = 0.0625, D_B = 1,
+  // P_A = 0.2 * 0.5 + 0.8 / 1.0625 = 0.853, a gain of 0.353 over P_A(0) = 0.5 >= exit_power_gain 0.05. At t = 3,
+  // x_A = 0.875 < 0.9.
   ModelParams p = base(Competition, Collaboration);
   p.lambda = 0.5f;
   p.exit_knowledge = 0.9f;
-  p.exit_power = 0.6f;
+  p.exit_power_gain = 0.05f;
   expect_all_end_at(p, RaceWonByA, 4);
   // Mirror image: B learns.
   ModelParams q = base(Collaboration, Competition);
   q.lambda = 0.5f;
   q.exit_knowledge = 0.9f;
-  q.exit_power = 0.6f;
+  q.exit_power_gain = 0.05f;
   expect_all_end_at(q, RaceWonByB, 4);
   // Without internalization intent the learner does not exit (Hamel 1b names that intent): with
   // resource concentration (receptivity cap 0.5) x_A = 1 - 0.75^t passes 0.9 at t = 9, yet the
@@ -81,22 +82,49 @@ TEST(Termination, RaceWonByTheLearnerWithInternalizationIntent) {
   expect_all_end_at(r, Censored, 30);
 }
 
-TEST(Termination, RaceNeedsPowerOnlyWhenConfigured) {
-  // Both learn equally in (COL, COL) with x = 1 - 0.5^t, but A holds 4 times B's knowledge: P_A = 0.1 + 0.8 *
-  // 4/5 = 0.74 >= 0.6 whatever x is, P_B = 0.26. With the power condition A wins at t = 4; without it, A (checked
-  // first) also wins at t = 4. Equal knowledge (P = 0.5 each): no race is won with the condition, and A wins
-  // without it.
+TEST(Termination, RaceIsWonByOutLearningNotByEndowment) {
+  // Model v3 (docs/model.md section 15). Both learn equally in (COL, COL) with x = 1 - 0.5^t, and A holds 4 times
+  // B's knowledge: P_A = 0.1 + 0.8 * 4/5 = 0.74 at every t (v2 let A "win" at t = 4 on that endowment). Nobody
+  // out-learned anybody and power never moved, so nobody wins, even with no power condition at all.
   ModelParams p = base(Collaboration, Collaboration);
   p.lambda = 0.5f;
   p.exit_knowledge = 0.9f;
   p.init_knowledge[0] = fixed_dist(4.0f);
-  expect_all_end_at(p, RaceWonByA, 4);
-  ModelParams equal = base(Collaboration, Collaboration);
-  equal.lambda = 0.5f;
-  equal.exit_knowledge = 0.9f;
-  expect_all_end_at(equal, Censored, 30);
-  equal.exit_needs_power = 0;
-  expect_all_end_at(equal, RaceWonByA, 4);
+  expect_all_end_at(p, Censored, 30);
+  p.exit_power_gain = 0.0f;
+  expect_all_end_at(p, Censored, 30);
+  // The poorer learner wins by out-learning: A = Competition (U_A = 1) learns from B = Collaboration (U_B = 4).
+  // P_A(0) = 0.1 + 0.8 / 5 = 0.26; at t = 4, q = 0.0625, P_A = 0.1 + 0.8 / (1 + 0.0625 * 4) = 0.74 (gain 0.48);
+  // at t = 5, q = 0.03125, P_A = 0.1 + 0.8 / 1.125 = 0.811 (gain 0.551). A gain threshold of 0.5 delays the exit
+  // by one period.
+  ModelParams poor = base(Competition, Collaboration);
+  poor.lambda = 0.5f;
+  poor.exit_knowledge = 0.9f;
+  poor.init_knowledge[1] = fixed_dist(4.0f);
+  poor.exit_power_gain = 0.05f;
+  expect_all_end_at(poor, RaceWonByA, 4);
+  poor.exit_power_gain = 0.5f;
+  expect_all_end_at(poor, RaceWonByA, 5);
+}
+
+TEST(Termination, EqualLearnersTieExactlyInPower) {
+  // Model v3, issue "Model v3" item 6: in (COL, COL) with equal capacities and intents both firms internalise the
+  // same fraction every period (x_A = x_B bit for bit), whatever their endowments and equity: their power does not
+  // move at all (P_A(end) == P_A(0) exactly, docs/model.md section 9), so every dyad counts as "neither gained" and
+  // lands in the power-shift bin that starts at 0. v2's float32 rounding put 21-33 % of such dyads in "gained".
+  ModelParams p = base(Collaboration, Collaboration);
+  for (int f = 0; f < kFirms; ++f) p.firm[f].alpha0 = p.firm[f].gamma0 = 0.6f;
+  p.init_relation = Distribution{DistKind::Uniform, 0.0f, 10.0f};
+  p.init_knowledge[0] = Distribution{DistKind::Uniform, 0.5f, 1.5f};
+  p.init_knowledge[1] = Distribution{DistKind::Uniform, 0.5f, 1.5f};
+  p.init_equity = Distribution{DistKind::Uniform, 0.2f, 0.8f};
+  p.periods = 60;
+  const RunResult r = test::run_points({p}, kDyads);
+  const OutputLayout& l = r.layout;
+  const uint64_t* c = r.point_counts(0);
+  EXPECT_EQ(c[l.power_outcomes + kPowerRow_gained * kPowerColumns + PowerNeither], kDyads);
+  EXPECT_EQ(c[l.power_outcomes + kPowerRow_reversal * kPowerColumns + PowerNeither], kDyads);
+  EXPECT_EQ(c[l.hist_power_shift + p.hist_bins / 2], kDyads);  // the bin [0, 2 / hist_bins)
 }
 
 /// Exploitation as A perceives it: perception weight 1 (suspicion = this period's unexpected outflow), no
@@ -186,6 +214,7 @@ TEST(Termination, PrecedenceOfCauses) {
   in.avoid_run = p.avoid_periods;
   in.x_a = 1.0f;
   in.power_a = 1.0f;
+  in.power_start = 0.5f;
   in.exploit_run_a = 1000;
   in.exploit_run_b = 1000;
   in.hazard = 0.5f;
