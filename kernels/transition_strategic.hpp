@@ -154,9 +154,9 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
 }  // namespace detail
 
 /// One firm's choice, for one dyad or a vector of dyads. u_inertia < inertia keeps the current strategy; raising
-/// transparency or receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gS S + gR R) only if u_gate is below it
-/// (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity"); otherwise logit
-/// choice with precision beta_qre, by inverse CDF of u_choice. The choice is computed when some lane moves.
+/// transparency or receptivity passes the ratchet gate sigmoid(g0 + gL L + gT T + gS S + gR R) only if u_gate is
+/// below it (Larsson: "easier ... to decrease rather than to increase their transparency and receptivity"); otherwise
+/// logit choice with precision beta_qre, by inverse CDF of u_choice. The choice is computed when some lane moves.
 template <class F, class I>
 LR_HD LR_INLINE I strategic_choice(const ModelParams& p, const ChoiceContextT<F, I>& c, F u_inertia, F u_gate,
                                    F u_choice) {
@@ -194,6 +194,7 @@ LR_HD LR_INLINE void strategic_step(const ModelParams& p, const ChoiceContextT<F
         pick(xb.orientation, xa.orientation),
         pick(xb.belief, xa.belief),
         pick(xb.w_output, xa.w_output),
+        pick(xb.w_power, xa.w_power),
         pick(xb.relation_cov, xa.relation_cov),
         {pick(xb.self_c.alpha, xa.self_c.alpha), pick(xb.self_c.gamma, xa.self_c.gamma)},
         {pick(xb.partner_c.alpha, xa.partner_c.alpha), pick(xb.partner_c.gamma, xa.partner_c.gamma)}};
