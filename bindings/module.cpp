@@ -27,6 +27,7 @@
 #include "backend.hpp"
 #include "config.hpp"
 #include "driver.hpp"
+#include "h5_error.hpp"
 #include "h5_run_file.hpp"
 #include "output_file.hpp"
 #include "proposition_table.hpp"
@@ -231,6 +232,7 @@ py::dict proposition_factors() {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "learnrace engine (C++): run experiments, read and write run files";
+  h5::disable_error_printing();  // HDF5 failures become exceptions (FileFormatError, OSError)
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

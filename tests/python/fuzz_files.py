@@ -30,8 +30,9 @@ import numpy as np
 
 # HDF5 structure signatures (HDF5 file format specification): global heap collection, object headers and their
 # continuation blocks, B-trees, local and fractal heaps, symbol tables, free space, shared messages.
-SIGNATURES = (b"GCOL", b"OHDR", b"OCHK", b"TREE", b"HEAP", b"SNOD", b"FRHP", b"FHDB", b"FHIB", b"BTHD", b"BTIN",
-              b"BTLF", b"FSHD", b"FSSE", b"FAHD", b"FADB", b"EAHD", b"EAIB", b"EASB", b"EADB", b"SMTB", b"SMLI")  # fmt: skip
+SIGNATURES = tuple(
+    s.encode() for s in "GCOL OHDR OCHK TREE HEAP SNOD FRHP FHDB FHIB BTHD BTIN BTLF FSHD FSSE FAHD FADB EAHD".split()
+)
 # In a zip file (a checkpoint part, .npz): local file headers, central directory entries, end of central directory.
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06")
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import learnrace
-from learnrace import design, outcomes, study_file
+from learnrace import _checksum, design, outcomes, study_file
 
 pytest.importorskip("SALib")
 
@@ -150,8 +150,8 @@ def test_study_file_round_trip(sobol_file, study_toml):
     s = learnrace.open(sobol_file)
     assert isinstance(s, learnrace.StudyResults)
     with h5py.File(sobol_file, "r") as f:
-        assert f.attrs["filetype"] == "learnrace-study"
-        assert list(f.attrs["version"]) == [1, 0]
+        assert f.attrs["filetype"] == b"learnrace-study"  # a fixed-length string (bytes in h5py)
+        assert list(f.attrs["version"]) == [2, 0]
         assert f["outcomes/estimate"].shape == (s.design.n_points, len(outcomes.NAMES))
     expected = design.load_study(study_toml).design
     assert s.design.points.equals(expected.points)
@@ -279,22 +279,35 @@ def test_resume_refuses_another_studys_checkpoint(study_toml, tmp_path):
 # ------------------------------------------------------------------------------------------------- bad files
 
 
+def _fixed(text):
+    return np.bytes_(text.encode())  # a fixed-length string attribute, as the study writer stores them
+
+
 @pytest.mark.parametrize(
     "damage, item",
     [
-        (lambda f: f.attrs.__setitem__("filetype", "learnrace-run"), "filetype"),
-        (lambda f: f.attrs.__setitem__("version", np.array([2, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("filetype", _fixed("learnrace-run")), "filetype"),
+        (lambda f: f.attrs.__setitem__("filetype", "learnrace-study"), "filetype"),  # variable length: never read
+        (lambda f: f.attrs.__setitem__("version", np.array([3, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("version", np.array([1, 0])), "version"),
         (lambda f: f.__delitem__("outcomes/n"), "outcomes/n"),
         (lambda f: f.attrs.__setitem__("n_points", np.int64(5)), "design/point"),
         (lambda f: f.__delitem__("design/parameters/flows.lambda"), "design/parameters/flows.lambda"),
-        (lambda f: f.attrs.__setitem__("design", "{not json"), "design"),
+        (lambda f: f.attrs.__setitem__("design", _fixed("{not json")), "design"),
+        (lambda f: f.attrs.__setitem__("design", "{}"), "design"),  # variable length
     ],
 )
 def test_bad_study_files_are_refused(sobol_file, tmp_path, damage, item):
+    """Each damage with the attributes' checksum written again (as a crafted file could), so that the checks behind
+    it are reached."""
     path = tmp_path / "bad.h5"
     shutil.copy(sobol_file, path)
     with h5py.File(path, "r+") as f:
         damage(f)
+        try:
+            _checksum.seal(f, study_file.checksummed_attributes("analysis" in f))
+        except (KeyError, OSError, ValueError):
+            pass  # an attribute the damage removed
     with pytest.raises(learnrace.FileFormatError) as e:
         learnrace.open_study(path)
     assert e.value.item == item
