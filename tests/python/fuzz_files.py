@@ -126,12 +126,16 @@ def read_study(path: str, _context: Dict) -> Dict:
 
 def read_part(path: str, study: Dict) -> Dict:
     """A checkpoint directory holding one part (the damaged copy): what resuming the study would take from it.
-    `study`: the fingerprint and n_points of the study that wrote the part."""
+    `study`: the fingerprint and n_points of the study that wrote the part. A part the checkpoint finds damaged
+    (and would run again) counts as refused."""
+    import learnrace
     from learnrace import _checkpoint
 
     directory = os.path.dirname(path)
     c = _checkpoint.Checkpoint(directory[: -len(_checkpoint.SUFFIX)], study["fingerprint"], study["n_points"])
     parts = c.read_parts()
+    if c.damaged:
+        raise learnrace.FileFormatError(f"damaged: {c.damaged}")
     return {"parts": [(first, end, {k: np.asarray(v) for k, v in p._asdict().items()}) for first, end, p in parts]}
 
 
@@ -167,8 +171,10 @@ def worker(kind: str, valid: str, first: int, count: int, seed: int, scratch: st
     context = _context(valid)
     with open(valid, "rb") as f:
         data = f.read()
-    expected = READERS[kind](valid, context)
     target = os.path.join(scratch, os.path.basename(valid))
+    with open(target, "wb") as f:
+        f.write(data)
+    expected = READERS[kind](target, context)  # the valid file where the damaged copies will be
     for case in range(first, count):
         with open(target, "wb") as f:
             f.write(damage(data, seed, case))
