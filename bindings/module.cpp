@@ -358,8 +358,18 @@ PYBIND11_MODULE(_core, m) {
       "refuse an output path before a run writes it (ValueError naming the path and the reason; output_file.hpp)");
   m.def("temp_path_for", &temp_path_for, py::arg("target"),
         "a fresh temporary name beside target, TARGET.tmp-<pid>-<random> (the writers' one naming scheme)");
+  m.def(
+      "create_temp",
+      [](const std::string& target) {
+        std::string path;
+        const int fd = create_temp(target, &path);
+        return py::make_tuple(fd, path);
+      },
+      py::arg("target"),
+      "(fd, path): a new temporary file beside target, its flock held while fd (or a dup of it) is open "
+      "(the writers' one rule, host/output_file.hpp)");
   m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),
-        "remove temporary files of target left by dead processes; returns the paths removed");
+        "remove temporary files of target left by dead processes (pid gone, lock free); returns the paths removed");
   m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();
