@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "backend.hpp"
+#include "cpu_threads.hpp"
 
 namespace learnrace {
 
@@ -115,10 +116,15 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     request.threads = options.threads;
     request.cpu_lanes = options.cpu_lanes;
     request.cancel = options.cancel;
-    if (backend == BackendKind::Cuda)
+    if (backend == BackendKind::Cuda) {
       run_chunk_cuda(request);
-    else
-      run_chunk_cpu(request);
+    } else {
+      try {
+        run_chunk_cpu(request);
+      } catch (const ThreadsUnavailable& e) {
+        throw ConfigError("threads", e.what());
+      }
+    }
     const uint64_t done = (request.dyad_end - first) * static_cast<uint64_t>(n_points);
     if (options.on_progress) options.on_progress(done, total);
   }

@@ -64,8 +64,9 @@ constexpr uint64_t kCudaChunkDyads = uint64_t{1} << 24;
 uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend);
 
 /// Runs every point over dyads [0, config.dyads) in chunks. All points must share periods, factor_bins and
-/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it). Throws ConfigError for a thread
-/// count beyond kMaxThreads, RunCancelled when options.cancel is set, OutOfMemory when the results cannot be
+/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it). Throws ConfigError (key "threads")
+/// for a thread count beyond kMaxThreads or more CPU threads than can be started here (ulimit -v / -u: the message
+/// gives the count that can), RunCancelled when options.cancel is set, OutOfMemory when the results cannot be
 /// allocated.
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options);
 

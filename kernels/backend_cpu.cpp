@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "cpu_simd/cpu_simd.hpp"
 #include "cpu_sink.hpp"
+#include "cpu_threads.hpp"
 #include "output_layout.hpp"
 #include "simulate_dyad.hpp"
 
@@ -123,6 +124,7 @@ void run_chunk_cpu(const ChunkRequest& request) {
                         " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
                         std::to_string(words * 8) + " bytes");
     std::atomic<int64_t> next_block{0};
+    require_threads(threads);  // libgomp ends the process when it cannot create a thread: fail here instead
 #pragma omp parallel num_threads(threads)
     {
       const int tid = omp_get_thread_num();
