@@ -134,8 +134,9 @@ def read_part(path: str, study: Dict) -> Dict:
     directory = os.path.dirname(path)
     c = _checkpoint.Checkpoint(directory[: -len(_checkpoint.SUFFIX)], study["fingerprint"], study["n_points"])
     parts = c.read_parts()
-    if c.damaged:
-        raise learnrace.FileFormatError(f"damaged: {c.damaged}")
+    damaged = getattr(c, "damaged", None)  # (a learnrace before 2026-12-07 has no such list)
+    if damaged:
+        raise learnrace.FileFormatError(f"damaged: {damaged}")
     return {"parts": [(first, end, {k: np.asarray(v) for k, v in p._asdict().items()}) for first, end, p in parts]}
 
 
