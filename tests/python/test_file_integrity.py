@@ -244,7 +244,7 @@ def test_a_study_file_declaring_huge_sizes_is_refused_before_allocating(study, t
     with h5py.File(path, "a") as f:
         f.attrs["n_points"] = np.int64(points)
         del f["design/point"]
-        f.create_dataset("design/point", shape=(points,), dtype="S64", chunks=(4096,), fletcher32=True)
+        f.create_dataset("design/point", shape=(points,), dtype="S256", chunks=(4096,), fletcher32=True)  # 2.6 GB
         reseal(f, study_specs(f))
     assert path.stat().st_size < 1_000_000
     assert_refused(path, "design/point", limit_gib=1.5)
