@@ -175,8 +175,10 @@ TEST(Threads, MoreThanCanBeStartedIsAConfigErrorNotAnExit) {
     if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
     RunConfig config;
     config.points = {long_point()};
+    config.points[0].periods = 5;
     config.point_names = {"p"};
-    config.dyads = 600;
+    config.dyads = static_cast<uint64_t>(kMaxThreads) * kCpuDyadBlock;  // a block for every thread
+    config.chunk_dyads = config.dyads;
     DriverOptions options;
     options.backend = BackendKind::Cpu;
     options.threads = kMaxThreads;

@@ -90,10 +90,11 @@ def _equal(a, b) -> bool:
 def read_run(path: str, _context: Dict) -> Dict:
     """Everything of a run file, through the Python reader (learnrace.open), the C++ reader and `learnrace info`."""
     import learnrace
-    from learnrace import _core
+    from learnrace import _core, headlines
 
     out: Dict = {}
     with learnrace.open(path) as res:
+        out["info"] = "\n".join(line for line in headlines.run_info(res).splitlines() if not line.startswith("file "))
         for name in ("config_toml", "seed", "backend", "dyads_per_point", "periods", "seconds", "relation_bin_max"):
             out[name] = getattr(res, name)
         out["points"] = {c: res.points[c].to_numpy() for c in res.points.columns}
@@ -105,7 +106,6 @@ def read_run(path: str, _context: Dict) -> Dict:
     cpp = _core.read_file(path)
     out["cpp"] = {name: np.array(cpp.section(name)) for name in _core.section_names}
     out["cpp_points"] = (list(cpp.point_names), list(cpp.kernels), cpp.config_toml)
-    out["info"] = "\n".join(line for line in _core.file_info(path).splitlines() if not line.startswith("file "))
     return out
 
 

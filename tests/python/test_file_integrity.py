@@ -37,7 +37,6 @@ _READERS = textwrap.dedent(
     readers = {"learnrace.open": python_reader}
     if learnrace.study_file.filetype_of(path) != learnrace.study_file.FILETYPE:
         readers["cpp_reader"] = lambda: _core.read_file(path)
-        readers["cpp_info"] = lambda: _core.file_info(path)
     for name, read in readers.items():
         try:
             read()

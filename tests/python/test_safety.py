@@ -189,9 +189,9 @@ _THREADS_UNDER_A_LIMIT = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))  # 4096 thread stacks need far more
     import numpy as np
     import learnrace
-    config = {"run": {"dyads": 3000, "seed": 5}}
+    config = {"run": {"dyads": 4096 * 256, "periods": 5, "seed": 5}}  # a block of 256 dyads for every thread
     try:
-        learnrace.run(config, backend="cpu", threads=4096, progress=False)
+        learnrace.run(config, backend="cpu", threads=4096, chunk_dyads=4096 * 256, progress=False)
     except learnrace.ConfigError as e:
         print(f"ConfigError key={e.key}: {e}", flush=True)
         could = int(str(e).split("give threads = ")[1].split()[0])
@@ -219,9 +219,9 @@ def test_console_script_threads_beyond_a_limit_exits_2(tmp_path):
     exe = console_script()
     cmd = " ".join([exe] if exe else [sys.executable, "-m", "learnrace.cli"])
     exp = tmp_path / "e.toml"
-    exp.write_text(tomli_w.dumps(small_experiment(500)))
+    exp.write_text(tomli_w.dumps({"run": {"dyads": 4096 * 256, "periods": 5}}))  # a block for every thread
     out = tmp_path / "o.h5"
-    r = subprocess.run(["bash", "-c", f"ulimit -v 3145728; {cmd} run {exp} -o {out} --threads 4096 -q"],
+    r = subprocess.run(["bash", "-c", f"ulimit -v 3145728; {cmd} run {exp} -o {out} --threads 4096 --chunk 1048576 -q"],
                        capture_output=True, text=True, timeout=300)  # fmt: skip
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith("learnrace: threads: 4096 threads cannot be started here")
