@@ -22,6 +22,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "backend.hpp"
@@ -362,12 +363,18 @@ PYBIND11_MODULE(_core, m) {
       "create_temp",
       [](const std::string& target) {
         std::string path;
-        const int fd = create_temp(target, &path);
+        int fd = -1;
+        try {
+          fd = create_temp(target, &path);
+        } catch (const std::system_error& e) {  // OSError with its errno, as open() would raise
+          PyErr_SetObject(PyExc_OSError, py::make_tuple(e.code().value(), e.what()).ptr());
+          throw py::error_already_set();
+        }
         return py::make_tuple(fd, path);
       },
       py::arg("target"),
       "(fd, path): a new temporary file beside target, its flock held while fd (or a dup of it) is open "
-      "(the writers' one rule, host/output_file.hpp)");
+      "(the writers' one rule, host/output_file.hpp); OSError when it cannot be created");
   m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),
         "remove temporary files of target left by dead processes (pid gone, lock free); returns the paths removed");
   m.attr("max_threads") = kMaxThreads;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <random>
 #include <stdexcept>
+#include <system_error>
 
 #include "run_cancelled.hpp"
 
@@ -98,7 +99,7 @@ int create_temp(const std::string& target, std::string* path) {
     *path = temp_path_for(target);
     const int fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno == EEXIST) continue;
-    if (fd < 0) throw std::runtime_error("cannot create '" + *path + "': " + errno_text(errno));
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create '" + *path + "'");
     // The lock says "a live writer owns this file" to every process that shares the directory, whatever its PID
     // namespace. A file system without flock support leaves the file unlocked (the pid rule still protects it).
     if (lock(fd, LOCK_EX) != 0) return fd;

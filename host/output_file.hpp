@@ -25,7 +25,8 @@ std::string temp_path_for(const std::string& target);
 
 /// Creates a new temporary file for `target` (O_EXCL, never an existing one; the umask's permissions) and returns
 /// its descriptor, holding the file's exclusive flock(2) lock: the lock lasts while any descriptor of this open file
-/// (dup) is open. *path is its name. Throws std::runtime_error naming the path and the system's reason.
+/// (dup) is open. *path is its name. Throws std::system_error (a std::runtime_error: its errno and a message naming
+/// the path and the system's reason).
 int create_temp(const std::string& target, std::string* path);
 
 /// True when `name` (a file name, no directory) is a temporary name of the target file name `target_name`; sets

@@ -203,3 +203,10 @@ def test_the_writers_temporary_file_is_locked_while_it_is_written(two_runs, tmp_
     monkeypatch.setattr(_save, "_copy_bytes", probe)
     learnrace.open(two_runs[0]).save(tmp_path / "run.h5")
     assert locked == [True]
+
+
+def test_a_temporary_file_that_cannot_be_created_is_an_os_error(two_runs, tmp_path):
+    """The file-backed writer creates its temporary file through the C++ rule (locked, _core.create_temp); a
+    failure there is the OSError (errno and all) that open() gave before."""
+    with pytest.raises(FileNotFoundError, match=r"cannot create '.*missing/run\.h5\.tmp-\d+-[0-9a-f]{8}'"):
+        learnrace.open(two_runs[0]).save(tmp_path / "missing" / "run.h5")
