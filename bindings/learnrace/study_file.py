@@ -73,7 +73,7 @@ def _utf8(text: str, what: str) -> bytes:
     return raw
 
 
-def _strings(values, what: str) -> np.ndarray:
+def _strings(values, what: str = "strings") -> np.ndarray:
     """Fixed-length UTF-8 strings (the longest value's bytes, at least 1), null padded."""
     import h5py
 
@@ -256,42 +256,45 @@ class _Reader:
             )
 
 
-def _check_type_and_version(r: _Reader) -> tuple:
-    """filetype and version, never reading a variable-length string (a study file of version 1 holds them: their
-    bytes come from the global heap, which HDF5 reads without a checksum)."""
+def check_type_and_version(r: _Reader, filetype: str = FILETYPE, version: tuple = VERSION) -> tuple:
+    """The root attributes ``filetype`` and ``version`` of a file of type `filetype` whose major version this
+    learnrace reads is version[0]; returns the file's version. A variable-length string is never read (the files
+    before the checksums held them: their bytes come from the global heap, which HDF5 reads without a checksum)."""
     f = r.f
-    version = None
+    stored = None
     if "version" in f.attrs:
-        version = np.asarray(f.attrs["version"])
+        stored = np.asarray(f.attrs["version"])
     if "filetype" not in f.attrs:
-        raise r.fail("filetype", "missing root attribute (not a learnrace study file)")
+        raise r.fail("filetype", f"missing root attribute (not a {filetype} file)")
+    kind = filetype.replace("learnrace-", "")
     try:
         r.check_attribute("/", "filetype", "str")
     except FileFormatError:
-        if version is not None and version.shape == (2,) and version.dtype.kind in "iu" and version[0] < VERSION[0]:
-            raise r.fail("version", f"{version.tolist()}: written by an older learnrace; {_reads()}") from None
+        if stored is not None and stored.shape == (2,) and stored.dtype.kind in "iu" and stored[0] < version[0]:
+            why = f"{stored.tolist()}: written by an older learnrace; {_reads(kind, version)}"
+            raise r.fail("version", why) from None
         raise
-    filetype = r.text_attribute("/", "filetype")
-    if filetype != FILETYPE:
-        raise r.fail("filetype", f"is {filetype!r}, not {FILETYPE!r}")
-    if version is None or version.shape != (2,) or version.dtype.kind not in "iu":
-        raise r.fail("version", f"expected two integers [major, minor], got {version!r}")
-    if int(version[0]) != VERSION[0]:
-        older = " (written by an older learnrace)" if version[0] < VERSION[0] else ""
-        raise r.fail("version", f"{version.tolist()}{older}: {_reads()}")
-    return tuple(int(v) for v in version)
+    found = r.text_attribute("/", "filetype")
+    if found != filetype:
+        raise r.fail("filetype", f"is {found!r}, not {filetype!r}")
+    if stored is None or stored.shape != (2,) or stored.dtype.kind not in "iu":
+        raise r.fail("version", f"expected two integers [major, minor], got {stored!r}")
+    if int(stored[0]) != version[0]:
+        older = " (written by an older learnrace)" if stored[0] < version[0] else ""
+        raise r.fail("version", f"{stored.tolist()}{older}: {_reads(kind, version)}")
+    return tuple(int(v) for v in stored)
 
 
-def _reads() -> str:
+def _reads(kind: str, version: tuple) -> str:
     return (
-        f"this learnrace reads study files of major version {VERSION[0]}: read it with the learnrace that wrote it "
-        "(its attribute learnrace_version), or run the study again"
+        f"this learnrace reads {kind} files of major version {version[0]}: read it with the learnrace that wrote it "
+        f"(its attribute learnrace_version), or make it again"
     )
 
 
-def _check_attributes(r: _Reader, analysis: bool) -> None:
-    """Every attribute present with its type and shape, then all of them against their checksum."""
-    specs = checksummed_attributes(analysis)
+def check_attributes(r: _Reader, specs: List[_checksum.Spec]) -> None:
+    """Every attribute of `specs` present with its type and shape, then all of them against their checksum
+    (``attributes_crc32``)."""
     for obj, name, dtype in specs:
         r.check_attribute(obj, name, dtype, (2,) if name == "version" else ())
     r.check_attribute("/", _checksum.ATTRIBUTE, "int64")
@@ -302,6 +305,27 @@ def _check_attributes(r: _Reader, analysis: bool) -> None:
             _checksum.ATTRIBUTE,
             f"the attributes do not match their checksum ({stored}, computed {computed}): the file is damaged",
         )
+
+
+def read_file(path: str | os.PathLike[str], kind: str, read_checked) -> Dict[str, Any]:
+    """Opens `path` with h5py and returns read_checked(_Reader): an HDF5 failure (a damaged object that libhdf5's
+    checksums refuse, say) is a FileFormatError naming the file."""
+    import h5py
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileFormatError(f"{path}: not a regular file (expected a learnrace {kind} file)")
+    try:
+        f = h5py.File(path, "r")
+    except H5PY_FAILURES as e:
+        raise FileFormatError(f"{path}: not a readable HDF5 file ({e})") from None
+    with f:
+        try:
+            return read_checked(_Reader(path, f))
+        except FileFormatError:
+            raise
+        except H5PY_FAILURES as e:
+            raise FileFormatError(f"{path}: not a readable learnrace {kind} file ({type(e).__name__}: {e})") from None
 
 
 def _check_registry(r: _Reader, table: pd.DataFrame) -> None:
@@ -322,33 +346,18 @@ def read(path: str | os.PathLike[str]) -> Dict[str, Any]:
     """Everything a study file holds, checked (FileFormatError naming the item otherwise): ``attrs``, ``points``
     (frame: point, parameters), ``registry`` (frame: name, kind, unit, doc), ``values`` (OutcomeArrays),
     ``analysis`` (tidy frame or None) and ``skipped``."""
-    import h5py
-
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileFormatError(f"{path}: not a regular file (expected a learnrace study file)")
-    try:
-        f = h5py.File(path, "r")
-    except H5PY_FAILURES as e:
-        raise FileFormatError(f"{path}: not a readable HDF5 file ({e})") from None
-    with f:
-        try:
-            return _read(_Reader(path, f))
-        except FileFormatError:
-            raise
-        except H5PY_FAILURES as e:  # an object HDF5 cannot open or read (its own checksums): the file is damaged
-            raise FileFormatError(f"{path}: not a readable learnrace study file ({type(e).__name__}: {e})") from None
+    return read_file(path, "study", _read)
 
 
 def _read(r: _Reader) -> Dict[str, Any]:
     import h5py
 
     f = r.f
-    version = _check_type_and_version(r)
+    version = check_type_and_version(r)
     has_analysis = "analysis" in f
     if has_analysis and not isinstance(f["analysis"], h5py.Group):
         raise r.fail("analysis", "not a group")
-    _check_attributes(r, has_analysis)
+    check_attributes(r, checksummed_attributes(has_analysis))
     attrs: Dict[str, Any] = {k: r.text_attribute("/", k) for k in ROOT_TEXT}
     attrs.update({k: int(r.number_attribute(k)) for k in ROOT_INTEGERS})
     attrs["seconds"] = float(r.number_attribute("seconds"))

@@ -10,7 +10,7 @@ the file with learnrace.FileFormatError; anything else is a failure: another exc
 signal), or different data (a silently wrong result). The readers run in a worker process, so a crash inside a C
 library ends only the worker; the driver records the case and starts a new worker after it.
 
-    python3 tests/python/fuzz_files.py KIND VALID CASES SEED   # KIND: run, study or part; prints one line per case
+    python3 tests/python/fuzz_files.py KIND VALID CASES SEED   # KIND: run, study, part or posterior; one line a case
 
 Used by tests/python/test_fuzz_files.py.
 """
@@ -140,7 +140,19 @@ def read_part(path: str, study: Dict) -> Dict:
     return {"parts": [(first, end, {k: np.asarray(v) for k, v in p._asdict().items()}) for first, end, p in parts]}
 
 
-READERS = {"run": read_run, "study": read_study, "part": read_part}
+def read_posterior(path: str, _context: Dict) -> Dict:
+    """Everything of a posterior file (learnrace.inference.posterior_file.read), frames as arrays."""
+    from learnrace.inference import posterior_file
+
+    out = {}
+    for key, value in posterior_file.read(path).items():
+        if hasattr(value, "columns"):
+            value = {c: value[c].to_numpy() for c in value.columns}
+        out[key] = value
+    return out
+
+
+READERS = {"run": read_run, "study": read_study, "part": read_part, "posterior": read_posterior}
 
 
 def _outcome(kind: str, path: str, context: Dict, expected) -> str:

@@ -1,7 +1,7 @@
-"""Fuzzing of the readers (tests/python/fuzz_files.py): damaged copies of a valid run file, study file and checkpoint
-part, drawn from a fixed seed, each read by every reader in a worker process. Each must read exactly what the valid
-file holds or be refused with a FileFormatError (a checkpoint part: found damaged, so its points are run again);
-never a traceback, a crash or different data. About 30 seconds in all."""
+"""Fuzzing of the readers (tests/python/fuzz_files.py): damaged copies of a valid run file, study file, checkpoint
+part and posterior file, drawn from a fixed seed, each read by every reader in a worker process. Each must read
+exactly what the valid file holds or be refused with a FileFormatError (a checkpoint part: found damaged, so its
+points are run again); never a traceback, a crash or different data. About 40 seconds in all."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import json
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 from fuzz_files import run_cases
 
@@ -17,7 +18,7 @@ import learnrace
 from learnrace import _checkpoint, outcomes
 
 SEED = 20261207
-CASES = {"run": 200, "study": 200, "part": 300}
+CASES = {"run": 200, "study": 200, "part": 300, "posterior": 200}
 
 
 def check(kind: str, valid: str) -> None:
@@ -62,3 +63,20 @@ def test_damaged_checkpoint_parts(tmp_path):
     with open(part + ".json", "w") as f:
         json.dump({"fingerprint": c.fingerprint, "n_points": c.n_points}, f)
     check("part", part)
+
+
+def test_damaged_posterior_files(tmp_path):
+    from learnrace import inference
+    from learnrace.survival import expand_durations
+
+    res = learnrace.run({"run": {"dyads": 300, "periods": 30, "seed": 9}}, backend="cpu", progress=False)
+    lived, cause = expand_durations(res.duration_by_cause[0])
+    records = pd.DataFrame({"id": np.arange(len(lived)).astype(str), "duration": lived, "censored": cause == 0,
+                            "cause": [learnrace.CAUSES[c] if c else "" for c in cause]})  # fmt: skip
+    path = tmp_path / "posterior.h5"
+    prior = {"termination.hazard": {"low": 0.001, "high": 0.03}}
+    statistics = [{"stat": "survival", "at": [8, 20]}, {"stat": "cause_share", "causes": ["exogenous_hazard"]}]
+    base = {"run": {"periods": 30, "seed": 5}}
+    learnrace.infer(base, prior, inference.observed(records=records), statistics, simulations=60, accept=10,
+                    output=path)  # fmt: skip
+    check("posterior", str(path))
