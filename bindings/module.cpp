@@ -22,11 +22,13 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "backend.hpp"
 #include "config.hpp"
 #include "driver.hpp"
+#include "h5_error.hpp"
 #include "h5_run_file.hpp"
 #include "output_file.hpp"
 #include "proposition_table.hpp"
@@ -231,6 +233,7 @@ py::dict proposition_factors() {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "learnrace engine (C++): run experiments, read and write run files";
+  h5::disable_error_printing();  // HDF5 failures become exceptions (FileFormatError, OSError)
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -356,8 +359,24 @@ PYBIND11_MODULE(_core, m) {
       "refuse an output path before a run writes it (ValueError naming the path and the reason; output_file.hpp)");
   m.def("temp_path_for", &temp_path_for, py::arg("target"),
         "a fresh temporary name beside target, TARGET.tmp-<pid>-<random> (the writers' one naming scheme)");
+  m.def(
+      "create_temp",
+      [](const std::string& target) {
+        std::string path;
+        int fd = -1;
+        try {
+          fd = create_temp(target, &path);
+        } catch (const std::system_error& e) {  // OSError with its errno, as open() would raise
+          PyErr_SetObject(PyExc_OSError, py::make_tuple(e.code().value(), e.what()).ptr());
+          throw py::error_already_set();
+        }
+        return py::make_tuple(fd, path);
+      },
+      py::arg("target"),
+      "(fd, path): a new temporary file beside target, its flock held while fd (or a dup of it) is open "
+      "(the writers' one rule, host/output_file.hpp); OSError when it cannot be created");
   m.def("remove_stale_temps", &remove_stale_temps, py::arg("target"),
-        "remove temporary files of target left by dead processes; returns the paths removed");
+        "remove temporary files of target left by dead processes (pid gone, lock free); returns the paths removed");
   m.attr("max_threads") = kMaxThreads;
   m.attr("version") = version_string();
   m.attr("git_describe") = git_describe_string();

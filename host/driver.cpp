@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "backend.hpp"
+#include "cpu_threads.hpp"
 
 namespace learnrace {
 
@@ -42,6 +43,12 @@ uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend) {
   if (backend != BackendKind::Cuda) return configured;
   const uint64_t points = std::max<uint64_t>(1, config.points.size());
   return std::max(configured, (kCudaChunkDyads + points - 1) / points);
+}
+
+uint64_t effective_chunk_dyads(uint64_t chunk) {
+  const uint64_t block = static_cast<uint64_t>(kCpuDyadBlock);
+  const uint64_t blocks = chunk / block + (chunk % block != 0 ? 1 : 0);
+  return std::max<uint64_t>(1, blocks) * block;
 }
 
 void check_threads(int64_t threads) {
@@ -101,7 +108,8 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
   std::vector<PointBuffers> buffers(n_points);
   for (int32_t i = 0; i < n_points; ++i) buffers[i] = result.buffers(i);
 
-  const uint64_t chunk = options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend);
+  const uint64_t chunk =
+      effective_chunk_dyads(options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend));
   const uint64_t total = (last - first) * static_cast<uint64_t>(n_points);
   const auto start = std::chrono::steady_clock::now();
   for (uint64_t begin = first; begin < last; begin += chunk) {
@@ -115,10 +123,15 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     request.threads = options.threads;
     request.cpu_lanes = options.cpu_lanes;
     request.cancel = options.cancel;
-    if (backend == BackendKind::Cuda)
+    if (backend == BackendKind::Cuda) {
       run_chunk_cuda(request);
-    else
-      run_chunk_cpu(request);
+    } else {
+      try {
+        run_chunk_cpu(request);
+      } catch (const ThreadsUnavailable& e) {
+        throw ConfigError("threads", e.what());
+      }
+    }
     const uint64_t done = (request.dyad_end - first) * static_cast<uint64_t>(n_points);
     if (options.on_progress) options.on_progress(done, total);
   }

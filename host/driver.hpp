@@ -26,7 +26,7 @@ struct DriverOptions {
   BackendKind backend = BackendKind::Cpu;
   int threads = 0;           // CPU threads (0 = OpenMP default)
   int32_t cpu_lanes = 0;     // CPU dyads in lockstep per thread: ChunkRequest::cpu_lanes (0 = widest supported)
-  uint64_t chunk_dyads = 0;  // 0 = default_chunk_dyads(config, backend)
+  uint64_t chunk_dyads = 0;  // 0 = default_chunk_dyads(config, backend); rounded up by effective_chunk_dyads
   /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
   std::function<void(uint64_t, uint64_t)> on_progress;
   /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every
@@ -63,9 +63,16 @@ constexpr uint64_t kCudaChunkDyads = uint64_t{1} << 24;
 /// point, trajectory slots bounded by output.trajectory_max) and neither do the results.
 uint64_t default_chunk_dyads(const RunConfig& config, BackendKind backend);
 
+/// The dyads per point of every backend call: `chunk` rounded up to a multiple of kCpuDyadBlock (256), the block of
+/// dyads the CPU backend hands a thread and between two looks at the cancel flag. Smaller chunks would not stop a run
+/// sooner; each call has a fixed cost (per-thread count arrays zeroed and merged, a kernel launch on CUDA, a look
+/// for signals from Python) that made `--chunk 1` about 180 times slower than the default (bench/chunk_bench.py).
+uint64_t effective_chunk_dyads(uint64_t chunk);
+
 /// Runs every point over dyads [0, config.dyads) in chunks. All points must share periods, factor_bins and
-/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it). Throws ConfigError for a thread
-/// count beyond kMaxThreads, RunCancelled when options.cancel is set, OutOfMemory when the results cannot be
+/// hist_bins (std::invalid_argument otherwise; the config loader guarantees it). Throws ConfigError (key "threads")
+/// for a thread count beyond kMaxThreads or more CPU threads than can be started here (ulimit -v / -u: the message
+/// gives the count that can), RunCancelled when options.cancel is set, OutOfMemory when the results cannot be
 /// allocated.
 RunResult run_experiment(const RunConfig& config, const DriverOptions& options);
 

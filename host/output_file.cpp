@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <random>
 #include <stdexcept>
+#include <system_error>
 
 #include "run_cancelled.hpp"
 
@@ -61,15 +63,14 @@ void require_regular_or_absent(const std::string& target) {
                              "it is never replaced");
 }
 
-/// Creates a new temporary file (O_EXCL: never an existing one) and returns its descriptor; *path is its name.
-int create_temp(const std::string& target, std::string* path) {
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    *path = temp_path_for(target);
-    const int fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) return fd;
-    if (errno != EEXIST) throw std::runtime_error("cannot create '" + *path + "': " + errno_text(errno));
-  }
-  throw std::runtime_error("cannot create a temporary file beside '" + target + "': every name tried exists");
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+/// flock(2) that retries when a signal interrupts it.
+int lock(int fd, int operation) {
+  int rc;
+  do rc = ::flock(fd, operation);
+  while (rc != 0 && errno == EINTR);
+  return rc;
 }
 
 void write_all(int fd, const std::string& path, const std::vector<unsigned char>& bytes) {
@@ -92,6 +93,25 @@ void sync_directory(const std::string& dir) {
 }
 
 }  // namespace
+
+int create_temp(const std::string& target, std::string* path) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    *path = temp_path_for(target);
+    const int fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create '" + *path + "'");
+    // The lock says "a live writer owns this file" to every process that shares the directory, whatever its PID
+    // namespace. A file system without flock support leaves the file unlocked (the pid rule still protects it).
+    if (lock(fd, LOCK_EX) != 0) return fd;
+    // A remover that locked the file in the instant between open and flock removed it: then its name no longer
+    // names this file, and another name is tried.
+    struct stat mine {
+    }, named{};
+    if (::fstat(fd, &mine) == 0 && ::lstat(path->c_str(), &named) == 0 && same_file(mine, named)) return fd;
+    ::close(fd);
+  }
+  throw std::runtime_error("cannot create a temporary file beside '" + target + "': every name tried exists");
+}
 
 std::string temp_path_for(const std::string& target) {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -127,7 +147,15 @@ std::vector<std::string> remove_stale_temps(const std::string& target) {
     const std::string path = dir + "/" + name;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
-    if (::unlink(path.c_str()) == 0) removed.push_back(path);
+    // The pid names no live process here, but the writer may live in another PID namespace (a container sharing
+    // the directory): it holds the file's lock while it runs. Only a file nobody holds is stale.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat held {};
+    if (lock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 && same_file(held, st) &&
+        ::unlink(path.c_str()) == 0)
+      removed.push_back(path);
+    ::close(fd);
   }
   ::closedir(d);
   return removed;
@@ -177,7 +205,9 @@ void replace_file(const std::string& target, const std::vector<unsigned char>& b
   remove_stale_temps(target);
   std::string tmp;
   int fd = create_temp(target, &tmp);
+  const int lock_fd = ::dup(fd);  // holds the lock (shared by both descriptors) until the file is renamed
   try {
+    if (lock_fd < 0) throw std::runtime_error("cannot duplicate the descriptor of '" + tmp + "': " + errno_text(errno));
     write_all(fd, tmp, bytes);
     const int closed = ::close(fd);
     fd = -1;
@@ -189,8 +219,10 @@ void replace_file(const std::string& target, const std::vector<unsigned char>& b
   } catch (...) {
     if (fd >= 0) ::close(fd);
     ::unlink(tmp.c_str());
+    if (lock_fd >= 0) ::close(lock_fd);
     throw;
   }
+  ::close(lock_fd);
   sync_directory(directory_of(target));
 }
 

@@ -2,8 +2,11 @@
 //
 // The temporary file is named TARGET.tmp-<pid>-<8 hex digits> (pid of the writing process, random suffix), so two
 // runs writing the same target never share one; the rename is atomic, so the target is always either the old file
-// or a complete new one. A run killed while writing (SIGKILL, power loss) leaves its temporary file behind; the
-// next write to the same target removes such files when their pid is no longer alive.
+// or a complete new one. The writer holds an exclusive flock(2) lock on its temporary file until it is renamed. A
+// run killed while writing (SIGKILL, power loss) leaves its temporary file behind, unlocked (the kernel releases the
+// lock with the process); the next write to the same target removes such files when their pid is no longer alive
+// here AND nobody holds their lock: a writer in another PID namespace sharing the directory (a container) keeps
+// its file.
 #pragma once
 
 #include <sys/types.h>
@@ -20,13 +23,19 @@ constexpr size_t kTempSuffixMaxBytes = 24;
 /// A fresh temporary name for `target` (TARGET.tmp-<pid>-<random>).
 std::string temp_path_for(const std::string& target);
 
+/// Creates a new temporary file for `target` (O_EXCL, never an existing one; the umask's permissions) and returns
+/// its descriptor, holding the file's exclusive flock(2) lock: the lock lasts while any descriptor of this open file
+/// (dup) is open. *path is its name. Throws std::system_error (a std::runtime_error: its errno and a message naming
+/// the path and the system's reason).
+int create_temp(const std::string& target, std::string* path);
+
 /// True when `name` (a file name, no directory) is a temporary name of the target file name `target_name`; sets
 /// *pid to the pid it names.
 bool parse_temp_name(const std::string& target_name, const std::string& name, pid_t* pid);
 
 /// Removes the temporary files of `target` left by dead runs: only regular files (not links) of this user whose
-/// names match TARGET.tmp-<pid>-<8 hex> exactly and whose pid is not a live process. Returns the paths removed.
-/// Never throws (a file it cannot inspect or remove is left alone).
+/// names match TARGET.tmp-<pid>-<8 hex> exactly, whose pid is not a live process and whose lock nobody holds.
+/// Returns the paths removed. Never throws (a file it cannot inspect, lock or remove is left alone).
 std::vector<std::string> remove_stale_temps(const std::string& target);
 
 /// Checks, before any work is done, that `target` can be written through a temporary file: the directory exists,

@@ -236,6 +236,7 @@ const std::vector<AttributeSpec>& root_attributes() {
       {"/", "periods", Dtype::Int64, {}, "T, the horizon (at least 1)"},
       {"/", "config_toml", Dtype::String, {}, "the effective experiment TOML (command-line overrides applied)"},
       {"/", "seconds", Dtype::Float64, {}, "wall time of the simulation"},
+      {"/", "attributes_crc32", Dtype::Int64, {}, "CRC-32 of every other attribute (section Checksums)"},
   };
   return specs;
 }

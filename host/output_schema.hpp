@@ -16,7 +16,9 @@ namespace output_schema {
 
 constexpr const char* kFileType = "learnrace-run";
 /// Schema version [major, minor]: readers accept exactly the majors they know (a minor adds, never changes).
-constexpr int64_t kVersionMajor = 3;  // 3: model v2 (per-firm factors, suspicion, events, power outcomes)
+// 3: model v2 (per-firm factors, suspicion, events, power outcomes); 4: fixed-length strings (no global heap), every
+// dataset checksummed (Fletcher32), the attributes' CRC-32, HDF5 1.10 file format (checksummed metadata)
+constexpr int64_t kVersionMajor = 4;
 constexpr int64_t kVersionMinor = 0;
 
 /// Readers refuse a dataset whose elements take more than kMaxExpansion times the bytes the file stores for it

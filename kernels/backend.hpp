@@ -73,7 +73,8 @@ constexpr uint64_t kCpuCountBudgetBytes = uint64_t{256} << 20;
 int cpu_count_copies(uint64_t words, int threads, uint64_t budget_bytes);
 
 /// Throws RunCancelled (see ChunkRequest::cancel), OutOfMemory when the per-thread count arrays cannot be
-/// allocated (the message gives the bytes asked for) and std::invalid_argument for an unsupported cpu_lanes.
+/// allocated (the message gives the bytes asked for), ThreadsUnavailable (cpu_threads.hpp) when the threads cannot
+/// all be started, and std::invalid_argument for an unsupported cpu_lanes.
 void run_chunk_cpu(const ChunkRequest& request);
 
 /// Throws std::runtime_error with a clear message on any CUDA error, or if the library was built

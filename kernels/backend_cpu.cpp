@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "cpu_simd/cpu_simd.hpp"
 #include "cpu_sink.hpp"
+#include "cpu_threads.hpp"
 #include "output_layout.hpp"
 #include "simulate_dyad.hpp"
 
@@ -113,17 +114,28 @@ void run_chunk_cpu(const ChunkRequest& request) {
     const int64_t begin = static_cast<int64_t>(request.dyad_begin);
     const int64_t end = static_cast<int64_t>(request.dyad_end);
     const uint64_t words = layout.total;
+    // A chunk of fewer blocks than threads keeps only as many threads busy as it has blocks; with one, the calling
+    // thread adds straight into the point's counts: no parallel region, no per-thread arrays to zero and merge.
+    const int64_t blocks = (end - begin + kCpuDyadBlock - 1) / kCpuDyadBlock;
+    const int team_size = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, blocks)));
+    std::atomic<int64_t> next_block{0};
+    if (team_size == 1) {
+      simulate_blocks<false>(lanes, p, constants, layout, out, out.counts, begin, end, next_block, request.cancel,
+                             stopped);
+      if (stopped.load()) throw RunCancelled();  // the point's counts then hold part of the chunk (backend.hpp)
+      continue;
+    }
     // Count copies bounded by the budget, allocated here (not inside the parallel region, where an exception
     // would end the process) and zeroed by the threads that first use them.
-    const int copies = cpu_count_copies(words, threads, count_budget_bytes());
+    const int copies = cpu_count_copies(words, team_size, count_budget_bytes());
     const uint64_t local_words = static_cast<uint64_t>(copies) * words;
     std::unique_ptr<uint64_t[]> local(new (std::nothrow) uint64_t[local_words]);
     if (!local)
       throw OutOfMemory("CPU backend: out of memory: cannot allocate " + std::to_string(local_words * 8) +
                         " bytes for " + std::to_string(copies) + " per-thread count arrays of " +
                         std::to_string(words * 8) + " bytes");
-    std::atomic<int64_t> next_block{0};
-#pragma omp parallel num_threads(threads)
+    require_threads(team_size);  // libgomp ends the process when it cannot create a thread: fail here instead
+#pragma omp parallel num_threads(team_size)
     {
       const int tid = omp_get_thread_num();
       const int team = omp_get_num_threads();  // may be fewer than asked for

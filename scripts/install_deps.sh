@@ -3,7 +3,7 @@
 # Used by `make` (README commands) and by .ci/run. Safe to run repeatedly.
 set -euo pipefail
 
-APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev hdf5-tools
+APT_PACKAGES=(cmake ninja-build g++ pkg-config librandom123-dev libtomlplusplus-dev libhdf5-dev zlib1g-dev hdf5-tools
               libgtest-dev googletest pybind11-dev clang-format
               libopenmpi-dev openmpi-bin)  # MPI for mpi4py: mpirun -n R learnrace run/sweep (docs/sensitivity.md)
 PIP_PACKAGES=(numpy h5py pandas statsmodels scipy matplotlib xarray lifelines tomli-w tqdm SALib

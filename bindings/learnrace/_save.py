@@ -1,10 +1,12 @@
 """``Results.save``: write a run file without ever damaging an existing one.
 
 The C++ writer (in-memory runs) and the copy of a file-backed run follow the same rule and the same temporary names
-(host/output_file.hpp): a new temporary file ``TARGET.tmp-<pid>-<random>`` in the target's directory, synced, then
-renamed over the target in one step. A failure (a full disk, Ctrl-C) leaves the old target untouched and removes the
-temporary file; temporary files of killed processes are removed by the next write to the same target. A target that
-exists and is not a regular file (a directory, FIFO, device or socket) is refused before anything is written.
+(host/output_file.hpp): a new temporary file ``TARGET.tmp-<pid>-<random>`` in the target's directory, locked
+(flock) until it is renamed, synced, then renamed over the target in one step. A failure (a full disk, Ctrl-C) leaves
+the old target untouched and removes the temporary file; temporary files of killed processes (pid gone, lock free,
+so not those of a live writer in another PID namespace) are removed by the next write to the same target. A target
+that exists and is not a regular file (a directory, FIFO, device or socket) is refused before anything is
+written.
 """
 
 from __future__ import annotations
@@ -47,10 +49,9 @@ def atomic_write(path: str, write) -> None:
     target = os.path.abspath(path)
     directory = os.path.dirname(target)
     _core.remove_stale_temps(target)
-    tmp = _core.temp_path_for(target)
-    out = open(tmp, "xb")  # noqa: SIM115 - created exclusively (with the umask's permissions), closed below
+    lock, tmp = _core.create_temp(target)  # created exclusively (the umask's permissions); `lock` holds its flock
     try:
-        with out:
+        with open(tmp, "r+b") as out:  # the new, empty file (nobody removes a locked one)
             write(out)
             out.flush()
             os.fsync(out.fileno())
@@ -65,6 +66,8 @@ def atomic_write(path: str, write) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    finally:
+        os.close(lock)  # after the rename: until then the file is a live writer's
     with contextlib.suppress(OSError):  # best effort: make the rename itself durable
         dir_fd = os.open(directory, os.O_RDONLY)
         try:

@@ -40,11 +40,18 @@ PER_DYAD = "per sampled dyad"
 
 
 def _text(value: Any) -> str:
+    """An HDF5 string (a fixed-length string reads as bytes) as str; UnicodeDecodeError (a ValueError) if not
+    UTF-8."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
         return _text(value[()])
     return str(value)
+
+
+# What h5py raises for a damaged file: OSError (a failed read), KeyError (an object that cannot be opened, e.g. an
+# object header failing its checksum), RuntimeError (a failed iteration), ValueError (UnicodeDecodeError too).
+H5PY_FAILURES = (OSError, KeyError, RuntimeError, ValueError, TypeError, IndexError)
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -114,7 +121,7 @@ class H5Source:
         _core.check_file(self.path)  # FileFormatError naming the item
         try:
             self._file = h5py.File(self.path, "r")
-        except OSError as e:
+        except H5PY_FAILURES as e:
             raise FileFormatError(f"{self.path}: not a readable HDF5 file ({e})") from None
         try:
             self._fd = self._file.id.get_vfd_handle()
@@ -122,6 +129,12 @@ class H5Source:
             if self._stamp != (checked.st_dev, checked.st_ino, checked.st_size, checked.st_mtime_ns):
                 raise FileFormatError(f"{self.path}: the file changed while it was being opened; open it again")
             self._read_metadata(self._file)
+        except FileFormatError:
+            self._file.close()
+            raise
+        except H5PY_FAILURES as e:  # what the C++ checks did not reach (HDF5's own checksums, in h5py's library)
+            self._file.close()
+            raise FileFormatError(f"{self.path}: not a readable learnrace run file ({type(e).__name__}: {e})") from None
         except BaseException:
             self._file.close()
             raise
@@ -189,14 +202,19 @@ class H5Source:
     def _read_dataset(self, d) -> np.ndarray:
         try:
             return np.asarray(d[()])
-        except OSError as e:
+        except H5PY_FAILURES as e:
             item = d.name
             raise FileFormatError(f"{self.path}: cannot read dataset '{item}' (corrupted: {e})", item) from None
 
     # ------------------------------------------------------------------ arrays
     def _read(self, path: str) -> np.ndarray:
         self._unchanged()
-        return _read_only(self._read_dataset(self._file[path]))
+        try:
+            d = self._file[path]
+        except H5PY_FAILURES as e:
+            item = "/" + path
+            raise FileFormatError(f"{self.path}: cannot open dataset '{item}' (corrupted: {e})", item) from None
+        return _read_only(self._read_dataset(d))
 
     def section(self, name: str) -> np.ndarray:
         groups = section_groups()

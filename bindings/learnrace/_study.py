@@ -459,6 +459,10 @@ def _open_checkpoint(checkpoint: _checkpoint.Checkpoint, resume: bool) -> list:
     if checkpoint.exists:
         checkpoint.check_manifest()
         parts = checkpoint.read_parts()
+        for where, why in checkpoint.damaged.items():
+            print(f"learnrace sweep: {where}: damaged checkpoint part ({why}); removed, its points run again",
+                  file=sys.stderr)  # fmt: skip
+        checkpoint.remove_damaged()
         checkpoint.create()  # the manifest again, if the study was killed before writing it
         return parts
     checkpoint.create()

@@ -42,10 +42,12 @@ def run(
     backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
-    threads: CPU threads, 0 to 4096 (None or 0: all cores). Results do not depend on it.
+    threads: CPU threads, 0 to 4096 (None or 0: all cores); more than the system lets this process start (``ulimit -v``,
+        ``ulimit -u``) raise ConfigError naming the count that can. Results do not depend on it.
     chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
         ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
-        and 2^24 / points, since each GPU call has a fixed cost). Results do not depend on it.
+        and 2^24 / points, since each GPU call has a fixed cost), rounded up to a multiple of 256 dyads (the CPU
+        backend's block). Results do not depend on it.
 
     The engine runs on a worker thread with the GIL released; Ctrl-C stops it within a block of dyads (also inside
     the only chunk) and raises KeyboardInterrupt. Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``)

@@ -23,6 +23,7 @@ A bare list ``[v1, v2, ...]`` means ``{"values": [...]}``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import json
 import math
@@ -50,7 +51,7 @@ MAX_POINTS = 10_000_000
 MAX_SEED = 2**32 - 1
 POINT_COLUMN = "point"
 FORMAT = "learnrace.design"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: points_sha256, the digest of the design's own points in their order
 ATTRS_KEY = "learnrace.design"
 
 
@@ -147,7 +148,9 @@ class Design:
         return np.column_stack([p.to_unit(self.points[p.key]) for p in self.parameters])
 
     def to_dict(self) -> dict:
-        """JSON-compatible description: the settings, the parameters, the SALib problem and the number of points."""
+        """JSON-compatible description: the settings, the parameters, the SALib problem, the number of points and
+        the digest of the points (``points_sha256``, :func:`points_digest`), by which a reordered or edited points
+        frame is told from the design's own."""
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -161,6 +164,7 @@ class Design:
             "parameters": [p.to_dict() for p in self.parameters],
             "problem": self.problem(),
             "n_points": self.n_points,
+            "points_sha256": points_digest(self.points, self.keys),
             "generator": _generator(self.kind),
         }
 
@@ -192,11 +196,73 @@ class Design:
             d = _with_points(_parse(parameters, kind=spec["design"], **settings), points)
         if d.n_points != spec["n_points"]:
             raise ValueError(f"design describes {spec['n_points']} points, not {d.n_points}")
+        if points_digest(d.points, d.keys) != spec.get("points_sha256"):
+            if points is None:
+                made_by = spec.get("generator")
+                raise ValueError(
+                    f"the points generated again here ({_generator(d.kind)}) are not the design's ({made_by}); use "
+                    "the stored points: Design.from_json(text, points)"
+                )
+            raise ValueError(
+                f"the points are not this {d.kind} design's own, in its order: {_first_difference(d, points, spec)}. "
+                "A design's analysis pairs each point with its place in the design, so a points frame that was sorted, "
+                "filtered or edited cannot stand for it; pass the Design from design.make (or its points frame "
+                "unchanged), or build a new design"
+            )
         return d
 
     @classmethod
     def from_json(cls, text: str, points: pd.DataFrame | None = None) -> Design:
         return cls.from_dict(json.loads(text), points)
+
+
+def points_digest(points: pd.DataFrame, keys: Sequence[str]) -> str:
+    """SHA-256 of a design's points: each parameter column in order (its key, then its values as little-endian
+    float64 / int64, bool bytes, or NUL-separated UTF-8 names). The point names are not part of it."""
+    h = hashlib.sha256()
+    for key in keys:
+        values = points[key].to_numpy()
+        h.update(key.encode() + b"\0" + values.dtype.kind.encode())
+        if values.dtype.kind == "f":
+            h.update(values.astype("<f8").tobytes())
+        elif values.dtype.kind in "iu":
+            h.update(values.astype("<i8").tobytes())
+        elif values.dtype.kind == "b":
+            h.update(values.astype(np.uint8).tobytes())
+        else:
+            h.update("\0".join(str(v) for v in values).encode())
+    return h.hexdigest()
+
+
+def _first_difference(d: Design, given: pd.DataFrame, spec: Mapping[str, Any]) -> str:
+    """Where the given points leave the design's own (regenerated from its seed when this SALib can), for the
+    message; else what can be said without them."""
+    try:
+        own = make({p.key: _spec_of(p) for p in d.parameters}, kind=d.kind, **_settings_of(d))
+    except Exception:  # noqa: BLE001 - only a better message is at stake
+        own = None
+    if own is not None and points_digest(own.points, own.keys) == spec.get("points_sha256"):
+        for i in range(d.n_points):
+            for key in d.keys:
+                a, b = own.points[key].iloc[i], d.points[key].iloc[i]
+                if a != b:
+                    return f"row {i} has {key} = {_plain(b)!r} where the design places {_plain(a)!r}"
+    return "their digest differs from the design's points_sha256"
+
+
+def _spec_of(p: Parameter) -> dict:
+    return {"low": p.low, "high": p.high} if p.is_range else {"values": list(p.values)}
+
+
+def _settings_of(d: Design) -> dict:
+    settings = {"n": d.n, "seed": d.seed, "confidence": d.confidence, "resamples": d.resamples}
+    if d.kind == "sobol":
+        settings["second_order"] = d.second_order
+    if d.kind == "morris":
+        settings["levels"] = d.levels
+    if d.kind == "grid":
+        settings.pop("n")
+    return settings
 
 
 class Study(NamedTuple):

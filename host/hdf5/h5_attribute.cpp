@@ -56,10 +56,11 @@ void write_double_attribute(const Object& object, const std::string& name, doubl
 
 void write_string_attribute(const Object& object, const std::string& name, const std::string& value) {
   const std::string where = attr_where(object, name);
-  const Datatype type = Datatype::utf8_string(where);
+  size_t width = 0;
+  const std::vector<char> buffer = fixed_string_buffer({value}, &width, where);
+  const Datatype type = Datatype::utf8_fixed(width, where);
   const Handle attr = create(object, name, type.id(), Dataspace::scalar(where));
-  const char* data = value.c_str();
-  check(H5Awrite(attr.get(), type.id(), &data), "H5Awrite", where);
+  check(H5Awrite(attr.get(), type.id(), buffer.data()), "H5Awrite", where);
 }
 
 void write_double_array_attribute(const Object& object, const std::string& name, const std::vector<double>& values) {

@@ -1,5 +1,6 @@
 // Attributes of groups and datasets: scalar int64 / float64 / UTF-8 string and int64 / float64 arrays.
-// Readers accept fixed- and variable-length strings and any integer / float width (converted).
+// Strings are written fixed-length (h5_string_io.hpp); readers refuse variable-length strings and accept any
+// integer / float width (converted).
 #pragma once
 
 #include <cstdint>

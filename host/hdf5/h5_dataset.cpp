@@ -16,6 +16,11 @@ bool deflate_available() { return H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0; }
 Dims chunk_dims(const Dims& dims, size_t element_size, size_t max_bytes) {
   Dims chunk = dims;
   if (chunk.empty()) return chunk;
+  if (chunk.size() == 1) {  // a 1-D dataset: as many elements as fit
+    const hsize_t fit = std::max<hsize_t>(1, max_bytes / std::max<size_t>(1, element_size));
+    chunk[0] = std::min(chunk[0], fit);
+    return chunk;
+  }
   chunk[0] = 1;
   while (product(chunk) * element_size > max_bytes) {
     auto largest = std::max_element(chunk.begin() + 1, chunk.end());
@@ -31,19 +36,19 @@ Dataset Dataset::create(const Group& parent, const std::string& name, hid_t file
   const std::string where = parent.file() + ":" + path;
   const Dataspace space = Dataspace::simple(dims, where);
   const PropertyList dcpl = PropertyList::create(H5P_DATASET_CREATE, where);
-  // Chunks need every dimension > 0; empty datasets stay contiguous.
-  const bool chunked = storage.compress && !dims.empty() && product(dims) > 0;
+  // Chunks need every dimension > 0; empty datasets (nothing to check) stay contiguous.
+  const bool chunked = (storage.compress || storage.checksum) && !dims.empty() && product(dims) > 0;
   if (chunked) {
     const size_t element_size = H5Tget_size(file_type);
     if (element_size == 0) throw_error("H5Tget_size", where);
     const Dims chunk = chunk_dims(dims, element_size, storage.chunk_bytes);
     check(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk", where);
-    if (deflate_available()) {
+    if (storage.compress && deflate_available()) {
       check(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle", where);
       check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(storage.deflate_level)), "H5Pset_deflate", where);
     }
     // Last, as h5py does: the checksum covers the stored (compressed) bytes, so a corrupted chunk fails to read.
-    check(H5Pset_fletcher32(dcpl.id()), "H5Pset_fletcher32", where);
+    if (storage.checksum) check(H5Pset_fletcher32(dcpl.id()), "H5Pset_fletcher32", where);
   }
   const hid_t id =
       check_id(H5Dcreate2(parent.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
@@ -127,12 +132,11 @@ void Dataset::transfer_row(hsize_t index, void* buffer, hid_t mem_type, bool wri
 
 Dataset write_strings(const Group& parent, const std::string& name, const std::vector<std::string>& values) {
   const std::string where = parent.file() + ":" + parent.child_path(name);
-  const Datatype type = Datatype::utf8_string(where);
+  size_t width = 0;
+  const std::vector<char> buffer = fixed_string_buffer(values, &width, where);
+  const Datatype type = Datatype::utf8_fixed(width, where);
   Dataset d = Dataset::create(parent, name, type.id(), {values.size()});
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const std::string& v : values) pointers.push_back(v.c_str());
-  if (!pointers.empty()) d.write(pointers.data(), type.id());
+  if (!values.empty()) d.write(buffer.data(), type.id());
   return d;
 }
 

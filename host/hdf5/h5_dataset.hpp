@@ -1,5 +1,5 @@
-// Datasets: create (optionally chunked + shuffle + deflate), open, inspect, and read/write whole
-// datasets or one row along the leading (point) axis. UTF-8 string datasets.
+// Datasets: create (chunked with a Fletcher32 checksum, optionally shuffle + deflate), open, inspect, and read/write
+// whole datasets or one row along the leading (point) axis. Fixed-length UTF-8 string datasets.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,8 @@ namespace learnrace {
 namespace h5 {
 
 struct Storage {
-  bool compress = false;  // chunked, shuffle + deflate (when the deflate filter is available) + Fletcher32
+  bool compress = false;  // shuffle + deflate (when the deflate filter is available)
+  bool checksum = true;   // Fletcher32: HDF5 verifies every chunk it reads (a damaged one fails to read)
   int deflate_level = 4;
   size_t chunk_bytes = 1 << 20;  // upper bound on one chunk
 };
@@ -63,16 +64,17 @@ class Dataset : public Object {
   void transfer_row(hsize_t index, void* buffer, hid_t mem_type, bool write) const;
 };
 
-/// Chunk shape for `dims` with elements of `element_size` bytes: one row of the leading axis,
-/// trailing axes halved (largest first) until a chunk is at most `max_bytes`. Dimensions must be > 0.
+/// Chunk shape for `dims` with elements of `element_size` bytes: one row of the leading axis, trailing axes halved
+/// (largest first) until a chunk is at most `max_bytes`; a 1-D dataset as many elements as fit in `max_bytes`.
+/// Dimensions must be > 0. Datasets are chunked when compressed or checksummed (the default) and not empty.
 Dims chunk_dims(const Dims& dims, size_t element_size, size_t max_bytes);
 
-/// 1-D dataset of variable-length UTF-8 strings.
+/// 1-D dataset of fixed-length UTF-8 strings (the longest value's bytes), checksummed.
 Dataset write_strings(const Group& parent, const std::string& name, const std::vector<std::string>& values);
-/// Strings of a 1-D dataset (variable- or fixed-length).
+/// Strings of a 1-D dataset (fixed-length, valid UTF-8; h5_string_io.hpp).
 std::vector<std::string> read_strings(const Dataset& dataset);
 
-/// 1-D dataset of numbers (contiguous, uncompressed).
+/// 1-D dataset of numbers (uncompressed, checksummed).
 template <class T>
 Dataset write_vector(const Group& parent, const std::string& name, const std::vector<T>& values) {
   Dataset d = Dataset::create(parent, name, file_type<T>(), {values.size()});

@@ -5,11 +5,11 @@
 namespace learnrace {
 namespace h5 {
 
-Datatype Datatype::utf8_string(const std::string& where) {
+Datatype Datatype::utf8_fixed(size_t bytes, const std::string& where) {
   Datatype t = adopt(H5Tcopy(H5T_C_S1), "H5Tcopy", where);
-  check(H5Tset_size(t.id(), H5T_VARIABLE), "H5Tset_size", where);
+  check(H5Tset_size(t.id(), bytes > 0 ? bytes : 1), "H5Tset_size", where);
   check(H5Tset_cset(t.id(), H5T_CSET_UTF8), "H5Tset_cset", where);
-  check(H5Tset_strpad(t.id(), H5T_STR_NULLTERM), "H5Tset_strpad", where);
+  check(H5Tset_strpad(t.id(), H5T_STR_NULLPAD), "H5Tset_strpad", where);
   return t;
 }
 
@@ -41,7 +41,7 @@ std::string TypeInfo::describe() const {
     case H5T_FLOAT:
       return "float" + bits;
     case H5T_STRING:
-      return variable_string ? "string" : "string(" + std::to_string(size) + ")";
+      return variable_string ? "variable-length string" : "string(" + std::to_string(size) + ")";
     default:
       return "HDF5 type class " + std::to_string(static_cast<int>(type_class));
   }

@@ -1,5 +1,5 @@
-// Datatypes: the native (memory) and little-endian file types of the element types we store, UTF-8
-// variable-length strings, and a description of a stored type for format checks.
+// Datatypes: the native (memory) and little-endian file types of the element types we store, fixed-length UTF-8
+// strings, and a description of a stored type for format checks.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +37,10 @@ LEARNRACE_H5_TYPES(double, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE)
 /// An owned datatype (copies, string types, types of stored objects).
 class Datatype {
  public:
-  /// Variable-length, null-terminated UTF-8 string (h5py reads it as str / bytes).
-  static Datatype utf8_string(const std::string& where);
+  /// Fixed-length, null-padded UTF-8 string of `bytes` bytes (at least 1): its data is stored in the attribute or
+  /// the dataset's chunks themselves, never in the file's global heap (which HDF5 reads unchecked). h5py reads it
+  /// as bytes (numpy 'S'), `.asstr()` for str.
+  static Datatype utf8_fixed(size_t bytes, const std::string& where);
   /// Takes ownership of an id from H5Dget_type / H5Aget_type / H5Tcopy (checked).
   static Datatype adopt(hid_t id, const char* call, const std::string& where);
   hid_t id() const noexcept { return handle_.get(); }

@@ -27,6 +27,8 @@ void throw_error(const char* call, const std::string& where) {
   throw H5Error(message);
 }
 
+void disable_error_printing() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
 ErrorPrintingOff::ErrorPrintingOff() {
   H5Eget_auto2(H5E_DEFAULT, &saved_func_, &saved_data_);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

@@ -34,6 +34,11 @@ inline bool check_tri(htri_t result, const char* call, const std::string& where)
   return result > 0;
 }
 
+/// Turns off HDF5's automatic printing of error stacks for the rest of the process: every failure is reported through
+/// an exception (H5Error). Also keeps libhdf5 1.10 quiet at exit after it read a damaged file, which it cannot close
+/// completely ("HDF5: infinite loop closing library", printed only while printing is on).
+void disable_error_printing();
+
 /// Turns off HDF5's automatic printing of error stacks to stderr while alive (failures are reported
 /// through exceptions instead) and restores the previous handler afterwards.
 class ErrorPrintingOff {

@@ -14,8 +14,9 @@ enum class FileMode { ReadOnly, ReadWrite };
 
 class File {
  public:
-  /// Creates (or truncates) `path`. The file is opened with close degree "semi": closing it while
-  /// an object inside is still open fails instead of silently leaving the file open.
+  /// Creates (or truncates) `path`, in the HDF5 1.10 file format (checksummed metadata). The file is opened with
+  /// close degree "semi": closing it while an object inside is still open fails instead of silently leaving the
+  /// file open.
   static File create(const std::string& path);
   static File open(const std::string& path, FileMode mode);
   /// A new file that lives in memory only (core driver, no backing store); `name` is used in
@@ -25,6 +26,8 @@ class File {
 
   Group root() const;
   const std::string& name() const noexcept { return name_; }
+  /// Bytes of the file (H5Fget_filesize).
+  hsize_t size() const;
   /// The complete file as it would be on disk (H5Fget_file_image; flushes first).
   std::vector<unsigned char> image() const;
   /// Writes every cached buffer of the file to disk (checked).

@@ -1,6 +1,7 @@
 #include "h5_group.hpp"
 
 #include "h5_error.hpp"
+#include "h5_property_list.hpp"
 
 namespace learnrace {
 namespace h5 {
@@ -28,8 +29,13 @@ Group Group::open_root(hid_t file, const std::string& file_name) {
 
 Group Group::create(const Group& parent, const std::string& name) {
   const std::string path = parent.child_path(name);
-  const hid_t id = check_id(H5Gcreate2(parent.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2",
-                            parent.file() + ":" + path);
+  const std::string where = parent.file() + ":" + path;
+  const PropertyList gcpl = PropertyList::create(H5P_GROUP_CREATE, where);
+  check(H5Pset_link_phase_change(gcpl.id(), kMaxCompactLinks, kMaxCompactLinks), "H5Pset_link_phase_change", where);
+  check(H5Pset_attr_phase_change(gcpl.id(), kMaxCompactAttributes, kMaxCompactAttributes), "H5Pset_attr_phase_change",
+        where);
+  const hid_t id =
+      check_id(H5Gcreate2(parent.id(), name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT), "H5Gcreate2", where);
   return Group(Handle(id, H5Gclose), parent.file(), path, "H5Gclose");
 }
 

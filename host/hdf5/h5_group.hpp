@@ -9,9 +9,17 @@
 namespace learnrace {
 namespace h5 {
 
+/// Groups keep up to this many links and attributes in their object header ("compact" storage, one checksummed
+/// block of the HDF5 1.10 format) instead of a fractal heap and a B-tree ("dense" storage): libhdf5 1.10 crashes
+/// when a damaged heap block fails its checksum while it lists the links (H5G__link_release_table). An attribute
+/// too large for the header (64 KiB) still goes to dense storage.
+constexpr unsigned kMaxCompactLinks = 65535;
+constexpr unsigned kMaxCompactAttributes = 65535;
+
 class Group : public Object {
  public:
   static Group open_root(hid_t file, const std::string& file_name);
+  /// A new group with compact link and attribute storage (kMaxCompactLinks).
   static Group create(const Group& parent, const std::string& name);
   static Group open(const Group& parent, const std::string& name);
 

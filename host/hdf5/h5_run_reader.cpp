@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "h5_error.hpp"
+#include "h5_run_checksum.hpp"
 #include "h5_run_schema.hpp"
 #include "output_names.hpp"
 
@@ -32,8 +33,24 @@ h5::File open_checked(const std::string& path) {
 
 bool same_type(const h5::TypeInfo& a, const h5::TypeInfo& b) {
   if (a.type_class != b.type_class) return false;
-  if (a.type_class == H5T_STRING) return true;  // variable or fixed length, any width
+  if (a.type_class == H5T_STRING) return !a.variable_string;  // fixed length, any width (never the global heap)
   return a.size == b.size && a.is_signed == b.is_signed;
+}
+
+std::string expected_text(const h5::TypeInfo& t) {
+  return t.type_class == H5T_STRING ? std::string("fixed-length strings") : t.describe();
+}
+
+H5T_class_t type_class_of(output_schema::Dtype dtype) {
+  switch (dtype) {
+    case output_schema::Dtype::String:
+      return H5T_STRING;
+    case output_schema::Dtype::Float32:
+    case output_schema::Dtype::Float64:
+      return H5T_FLOAT;
+    default:
+      return H5T_INTEGER;
+  }
 }
 
 h5::TypeInfo string_type() {
@@ -79,12 +96,84 @@ uint64_t element_bytes(const h5::Dims& dims, uint64_t element) {
 }  // namespace
 
 RunFile::RunFile(const std::string& path) : path_(path), file_(open_checked(path)), root_(file_.root()) {
+  check_filetype();
+  check_version();
+  check_attributes();
+}
+
+void RunFile::check_filetype() const {
   require_attribute("filetype", H5T_STRING, "a string");
-  const std::string filetype = h5::read_string_attribute(root_, "filetype");
+  if (h5::attribute_type(root_, "filetype").variable_string) {
+    // Files before version 4 stored variable-length strings, whose bytes HDF5 reads from the global heap without
+    // a checksum (damaged, they crash libhdf5): such a string is never read. The version says which file it is.
+    check_version();
+    fail("filetype",
+         "not a learnrace run file of this version: root attribute 'filetype' is a variable-length "
+         "string (learnrace writes fixed-length strings)");
+  }
+  std::string filetype;
+  try {
+    filetype = h5::read_string_attribute(root_, "filetype");
+  } catch (const h5::H5Error&) {
+    fail("filetype", "not a learnrace run file: root attribute 'filetype' is not UTF-8 text");
+  }
   if (filetype != output_schema::kFileType)
     fail("filetype", "not a learnrace run file: root attribute 'filetype' is '" + filetype + "', expected '" +
                          output_schema::kFileType + "'");
-  check_version();
+}
+
+void RunFile::check_attribute(const h5::Object& object, const std::string& item,
+                              const output_schema::AttributeSpec& spec, const std::string& what) const {
+  if (!h5::has_attribute(object, spec.name)) fail(item, what + " is missing");
+  const h5::TypeInfo t = h5::attribute_type(object, spec.name);
+  const H5T_class_t want = type_class_of(spec.dtype);
+  if (t.type_class != want || (want == H5T_STRING && t.variable_string))
+    fail(item, what + " is " + t.describe() + ", expected " +
+                   (want == H5T_STRING  ? "a fixed-length string"
+                    : want == H5T_FLOAT ? "a float"
+                                        : "an integer"));
+  const h5::Dims dims = h5::attribute_dims(object, spec.name);
+  const uint64_t count = h5::product(dims);
+  if (spec.dims.empty() ? count != 1 : dims != h5::Dims(spec.dims.begin(), spec.dims.end()))
+    fail(item, what + " has shape " + h5::format_dims(dims) + ", expected " +
+                   (spec.dims.empty() ? std::string("a single value")
+                                      : h5::format_dims(h5::Dims(spec.dims.begin(), spec.dims.end()))));
+  // An attribute's bytes are stored in the file: more than the file holds is a crafted size.
+  if (element_bytes(dims, t.size) > file_.size())
+    fail(item, what + " declares " + std::to_string(element_bytes(dims, t.size)) + " bytes, more than the file's " +
+                   std::to_string(file_.size()));
+  if (want == H5T_STRING) {
+    try {
+      h5::read_string_attribute(object, spec.name);
+    } catch (const h5::H5Error&) {
+      fail(item, what + " is not valid UTF-8 text");
+    }
+  }
+}
+
+// Every attribute of the registry with its type and shape, then their checksum, before any of them is used.
+void RunFile::check_attributes() const {
+  for (const output_schema::AttributeSpec& a : output_schema::root_attributes())
+    check_attribute(root_, a.name, a, "root attribute '" + a.name + "'");
+  for (const output_schema::AttributeSpec& a : output_schema::dataset_attributes()) {
+    const size_t slash = a.object.find('/', 1);
+    const h5::Group g = group(a.object.substr(1, slash - 1));
+    const std::string name = a.object.substr(slash + 1);
+    if (!g.has_dataset(name)) fail(a.object, "missing dataset '" + a.object + "'");
+    check_attribute(h5::Dataset::open(g, name), a.object, a,
+                    "attribute '" + a.name + "' of dataset '" + a.object + "'");
+  }
+  uint32_t computed = 0;
+  try {
+    computed = run_checksum::compute(root_);
+  } catch (const h5::H5Error& e) {
+    fail(run_checksum::kAttribute, std::string("the attributes cannot be read for their checksum (") + e.what() + ")");
+  }
+  const int64_t stored = h5::read_int_attribute(root_, run_checksum::kAttribute);
+  if (stored != static_cast<int64_t>(computed))
+    fail(run_checksum::kAttribute, "the attributes do not match their checksum (root attribute '" +
+                                       std::string(run_checksum::kAttribute) + "' " + std::to_string(stored) +
+                                       ", computed " + std::to_string(computed) + "): the file is damaged");
 }
 
 void RunFile::check_version() const {
@@ -104,6 +193,9 @@ void RunFile::check_version() const {
   if (dims != h5::Dims{2})
     fail("version", "root attribute 'version' has shape " + h5::format_dims(dims) + ", expected [2] ([major, minor])");
   const std::vector<int64_t> v = h5::read_int_array_attribute(root_, "version");
+  if (v[0] < output_schema::kVersionMajor)
+    fail("version", "unsupported schema version " + version_text(v[0], v[1]) + " (written by an older learnrace: " +
+                        "read it with the learnrace version that wrote it, or run the experiment again); " + expected);
   if (v[0] != output_schema::kVersionMajor)
     fail("version", "unsupported schema version " + version_text(v[0], v[1]) + "; " + expected);
 }
@@ -180,11 +272,17 @@ void RunFile::check_storage(const h5::Dataset& d, const std::string& path) const
   if (s.external_files > 0) fail(path, what + "keeps its data in external files");
   if (s.layout != H5D_CONTIGUOUS && s.layout != H5D_CHUNKED && s.layout != H5D_COMPACT)
     fail(path, what + "has a virtual or unknown storage layout");
-  for (H5Z_filter_t filter : s.filters)
+  bool fletcher32 = false;
+  for (H5Z_filter_t filter : s.filters) {
     if (filter != H5Z_FILTER_SHUFFLE && filter != H5Z_FILTER_DEFLATE && filter != H5Z_FILTER_FLETCHER32)
       fail(path, what + "uses HDF5 filter " + std::to_string(filter) +
                      ", not one learnrace writes (shuffle, deflate, fletcher32)");
+    fletcher32 = fletcher32 || filter == H5Z_FILTER_FLETCHER32;
+  }
   const h5::Dims dims = d.dims();
+  if (!fletcher32 && h5::product(dims) > 0)
+    fail(path, what + "has no Fletcher32 checksum: learnrace checksums every dataset it writes, so its data could " +
+                   "not be verified");
   const uint64_t bytes = element_bytes(dims, s.element_bytes);
   const uint64_t stored = s.stored_bytes;
   const uint64_t limit = stored > (UINT64_MAX - kExpansionSlackBytes) / kMaxExpansion
@@ -202,7 +300,7 @@ h5::Dataset RunFile::dataset(const h5::Group& group, const std::string& name, co
   h5::Dataset d = h5::Dataset::open(group, name);
   const h5::TypeInfo stored = d.type();
   if (!same_type(stored, expected))
-    fail(path, "dataset '" + path + "' is " + stored.describe() + ", expected " + expected.describe());
+    fail(path, "dataset '" + path + "' is " + stored.describe() + ", expected " + expected_text(expected));
   const h5::Dims have = d.dims();
   if (have != dims)
     fail(path, "dataset '" + path + "' has shape " + h5::format_dims(have) + ", expected " + h5::format_dims(dims));

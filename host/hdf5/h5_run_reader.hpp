@@ -16,12 +16,13 @@ namespace run_reader {
 using output_schema::kExpansionSlackBytes;
 using output_schema::kMaxExpansion;
 
-/// An open run file whose filetype and version have been checked; every accessor throws
-/// FileFormatError naming the file and the item that is missing, mistyped or ill-shaped.
+/// An open run file whose filetype, version and attributes have been checked (each attribute of the registry
+/// present with its type and shape, and all of them matching their checksum, attributes_crc32); every accessor
+/// throws FileFormatError naming the file and the item that is missing, mistyped or ill-shaped.
 class RunFile {
  public:
-  /// std::runtime_error when the file cannot be read; FileFormatError when it is not an HDF5 file,
-  /// not a learnrace run file, or of another schema major version.
+  /// std::runtime_error when the file cannot be read; FileFormatError when it is not an HDF5 file, not a learnrace
+  /// run file, of another schema major version, or its attributes are ill-typed or do not match their checksum.
   explicit RunFile(const std::string& path);
 
   const std::string& path() const { return path_; }
@@ -38,7 +39,8 @@ class RunFile {
   /// Dimensions of group/name (which must exist and be a dataset) with rank `rank`.
   h5::Dims dims_of(const h5::Group& group, const std::string& name, size_t rank) const;
   /// Refuses a dataset whose data this build cannot trust: external or virtual storage, a filter it does
-  /// not write, or more element bytes than kMaxExpansion times the bytes stored for it (plus slack).
+  /// not write, no Fletcher32 checksum (unless empty), or more element bytes than kMaxExpansion times the bytes
+  /// stored for it (plus slack).
   void check_storage(const h5::Dataset& d, const std::string& path) const;
 
   int64_t int_attribute(const std::string& name) const;
@@ -47,7 +49,12 @@ class RunFile {
 
  private:
   void require_attribute(const std::string& name, H5T_class_t type_class, const char* kind) const;
+  /// Presence, type class, shape and size of one attribute of the registry on `object` (item: `item`).
+  void check_attribute(const h5::Object& object, const std::string& item, const output_schema::AttributeSpec& spec,
+                       const std::string& what) const;
+  void check_filetype() const;
   void check_version() const;
+  void check_attributes() const;
   std::string path_;
   h5::File file_;
   h5::Group root_;

@@ -6,6 +6,7 @@
 #include "h5_dataset.hpp"
 #include "h5_error.hpp"
 #include "h5_file.hpp"
+#include "h5_run_checksum.hpp"
 #include "h5_run_file.hpp"
 #include "h5_run_schema.hpp"
 #include "output_file.hpp"
@@ -155,7 +156,8 @@ std::vector<unsigned char> build_image(const std::string& name, const RunResult&
     write_points(root, r, columns);
     write_counts(root, r);
     write_trajectories(root, r);
-  }  // every object is closed before the image is taken and the file closed
+    run_checksum::seal(root);  // last: the checksum of every attribute written above
+  }                            // every object is closed before the image is taken and the file closed
   std::vector<unsigned char> image = file.image();
   file.close();
   return image;

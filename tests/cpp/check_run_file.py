@@ -13,6 +13,11 @@ def as_str(v):
     return v.decode("utf-8") if isinstance(v, bytes) else str(v)
 
 
+def fixed_string(v):
+    """Strings are stored fixed-length (h5py reads them as bytes), never variable-length (h5py: str)."""
+    return isinstance(v, bytes)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
@@ -20,6 +25,7 @@ def main():
     ap.add_argument("--slots", type=int, required=True)
     ap.add_argument("--periods", type=int, required=True)
     ap.add_argument("--dyads", type=int, required=True)
+    ap.add_argument("--version", type=int, nargs=2, required=True)
     a = ap.parse_args()
     P, K, T = len(a.points), a.slots, a.periods
     problems = []
@@ -30,13 +36,20 @@ def main():
 
     with h5py.File(a.path, "r") as f:
         at = f.attrs
-        expect(isinstance(at["filetype"], str) and at["filetype"] == "learnrace-run", "filetype")
-        expect(list(at["version"]) == [3, 0], "version")
+        expect(fixed_string(at["filetype"]) and as_str(at["filetype"]) == "learnrace-run", "filetype")
+        expect(list(at["version"]) == a.version, "version")
         for key in ("learnrace_version", "git_describe", "backend", "config_toml"):
-            expect(isinstance(at[key], str), f"attribute {key} is not str: {type(at[key])}")
+            expect(fixed_string(at[key]), f"attribute {key} is not a fixed-length string: {type(at[key])}")
         expect(int(at["periods"]) == T, "periods")
         expect(int(at["dyads_per_point"]) == a.dyads, "dyads_per_point")
-        expect("[[points]]" in at["config_toml"], "config_toml text")
+        expect("[[points]]" in as_str(at["config_toml"]), "config_toml text")
+        expect(0 <= int(at["attributes_crc32"]) < 2**32, "attributes_crc32")
+        datasets = []
+        f.visititems(lambda name, obj: datasets.append(obj) if isinstance(obj, h5py.Dataset) else None)
+        unchecked = [d.name for d in datasets if d.size and not d.fletcher32]
+        expect(not unchecked, f"datasets without a Fletcher32 checksum: {unchecked}")
+        vlen = [d.name for d in datasets if h5py.check_string_dtype(d.dtype) and d.dtype.kind == "O"]
+        expect(not vlen, f"variable-length string datasets: {vlen}")
 
         names = [as_str(v) for v in f["points/name"][()]]
         expect(names == a.points, f"points/name {names}")

@@ -1,6 +1,9 @@
 // Cancellation inside a chunk, the per-thread count memory bound, and the one thread limit.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -8,6 +11,7 @@
 #include <thread>
 
 #include "backend.hpp"
+#include "cpu_threads.hpp"
 #include "test_helpers.hpp"
 
 namespace learnrace {
@@ -152,6 +156,47 @@ TEST(Threads, OneLimitForEveryCaller) {
   EXPECT_THROW(run_experiment(config, options), ConfigError);
   EXPECT_NO_THROW(check_threads(kMaxThreads));
   EXPECT_NO_THROW(check_threads(0));
+}
+
+TEST(Threads, StartableThreadsAreCounted) {
+  EXPECT_EQ(startable_threads(0), 0);
+  EXPECT_EQ(startable_threads(8), 8);
+  EXPECT_NO_THROW(require_threads(8));
+}
+
+// Issue 20 item 8: libgomp ended the process when it could not create a thread (ulimit -v, ulimit -u); the backend
+// now starts them first and the driver throws ConfigError("threads") naming the count that could be started. In a
+// child process, whose address space is limited.
+TEST(Threads, MoreThanCanBeStartedIsAConfigErrorNotAnExit) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const rlimit limit{rlim_t{3} << 30, rlim_t{3} << 30};
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
+    RunConfig config;
+    config.points = {long_point()};
+    config.points[0].periods = 5;
+    config.point_names = {"p"};
+    config.dyads = static_cast<uint64_t>(kMaxThreads) * kCpuDyadBlock;  // a block for every thread
+    config.chunk_dyads = config.dyads;
+    DriverOptions options;
+    options.backend = BackendKind::Cpu;
+    options.threads = kMaxThreads;
+    try {
+      run_experiment(config, options);
+      ::_exit(11);  // ran: the limit did not bite (threads fitted)
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      ::_exit(e.key() == "threads" && what.find("threads cannot be started here: only ") != std::string::npos ? 0 : 12);
+    } catch (...) {
+      ::_exit(13);
+    }
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: setrlimit failed, 11: 4096 threads started, 12: another message, "
+                                       "13: another exception, 1: libgomp ended the process";
 }
 
 }  // namespace

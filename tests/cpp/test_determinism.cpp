@@ -3,9 +3,11 @@
 // a point's results do not depend on the other points of the launch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "backend.hpp"
 #include "reference_sink.hpp"
 #include "test_helpers.hpp"
 
@@ -62,11 +64,40 @@ TEST(Determinism, ThreadCountDoesNotMatter) {
 }
 
 TEST(Determinism, ChunkSizeDoesNotMatter) {
-  // Chunk 1 runs on one thread: 4500 one-dyad parallel regions on 2 threads cost seconds of
-  // barrier waiting on a loaded machine, and thread counts are covered by the test above.
-  expect_identical(test::run_points(three_points(), kDyads, 1, 1), "chunk 1");
-  for (uint64_t chunk : {uint64_t{37}, uint64_t{1000}, kDyads})
+  // The driver rounds chunks up to whole blocks of 256 dyads (effective_chunk_dyads): 1 and 37 run as 256.
+  for (uint64_t chunk : {uint64_t{1}, uint64_t{37}, uint64_t{1000}, kDyads})
     expect_identical(test::run_points(three_points(), kDyads, 2, chunk), "chunk " + std::to_string(chunk));
+}
+
+TEST(Determinism, BackendCallsOfAnySizeAddUpToTheWholeRun) {
+  // The CPU backend itself takes any dyad range: ranges of 1, 36, 255 and 257 dyads (one block on the calling
+  // thread, or several on a team) added into the same buffers give the reference counts and trajectories.
+  const std::vector<ModelParams> points = [] {
+    std::vector<ModelParams> p = three_points();
+    for (size_t i = 0; i < p.size(); ++i) p[i].point_key = static_cast<uint32_t>(i);
+    return p;
+  }();
+  RunResult r;
+  r.point_names = {"point0", "point1", "point2"};
+  r.params = points;
+  r.dyads_per_point = kDyads;
+  r.allocate(3, OutputLayout::make(points[0]), 150);
+  std::vector<PointBuffers> buffers(3);
+  for (int32_t i = 0; i < 3; ++i) buffers[i] = r.buffers(i);
+  const uint64_t sizes[] = {1, 36, 255, 257};
+  uint64_t begin = 0;
+  for (int call = 0; begin < kDyads; ++call) {
+    ChunkRequest request;
+    request.params = points.data();
+    request.out = buffers.data();
+    request.n_points = 3;
+    request.dyad_begin = begin;
+    request.dyad_end = std::min(kDyads, begin + sizes[call % 4]);
+    request.threads = 2;
+    run_chunk_cpu(request);
+    begin = request.dyad_end;
+  }
+  expect_identical(r, "backend calls of 1, 36, 255 and 257 dyads");
 }
 
 TEST(Determinism, SerialLoopEqualsBackend) {
@@ -206,6 +237,27 @@ TEST(Driver, DefaultChunkIsRunChunkOnTheCpuAndLargeOnCuda) {
   config.chunk_dyads = kCudaChunkDyads * 2;  // a larger run.chunk_dyads wins
   EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cuda), kCudaChunkDyads * 2);
   EXPECT_EQ(default_chunk_dyads(config, BackendKind::Cpu), kCudaChunkDyads * 2);
+}
+
+TEST(Driver, ChunksAreWholeBlocksOfDyads) {
+  // Issue 20 item 18: each backend call has a fixed cost (per-thread count arrays zeroed and merged, a look for
+  // signals), and a chunk below the CPU's block of 256 dyads never stopped a run sooner: --chunk 1 was ~180 times
+  // slower than the default (bench/results/chunk-*.md). Chunks are rounded up to whole blocks.
+  EXPECT_EQ(effective_chunk_dyads(1), 256u);
+  EXPECT_EQ(effective_chunk_dyads(256), 256u);
+  EXPECT_EQ(effective_chunk_dyads(257), 512u);
+  EXPECT_EQ(effective_chunk_dyads(kCudaChunkDyads), kCudaChunkDyads);
+  RunConfig config;
+  config.points = {three_points()[0]};
+  config.point_names = {"p"};
+  config.dyads = 1000;
+  config.chunk_dyads = 1;
+  DriverOptions options;
+  options.threads = 2;
+  std::vector<uint64_t> calls;
+  options.on_progress = [&](uint64_t done, uint64_t) { calls.push_back(done); };
+  run_experiment(config, options);
+  EXPECT_EQ(calls, (std::vector<uint64_t>{256, 512, 768, 1000}));
 }
 
 TEST(Driver, PointsMustShareTheOutputShape) {

@@ -10,6 +10,7 @@
 
 #include "h5_run_file.hpp"
 #include "hdf5_test_support.hpp"
+#include "output_schema.hpp"
 #include "params_compare.hpp"
 
 using namespace learnrace;
@@ -92,7 +93,7 @@ TEST_F(Hdf5RoundTrip, EveryCountWordTrajectoryAndAttributeIsIdentical) {
 TEST_F(Hdf5RoundTrip, HeaderAttributesAreWritten) {
   const RunFileHeader h = read_run_header(path);
   EXPECT_EQ(h.filetype, "learnrace-run");
-  EXPECT_EQ(h.version_major, 3);
+  EXPECT_EQ(h.version_major, output_schema::kVersionMajor);
   EXPECT_EQ(h.version_minor, 0);
   EXPECT_EQ(h.seed, 20260101);
   EXPECT_EQ(h.backend, "cpu");
@@ -157,9 +158,11 @@ TEST_F(Hdf5RoundTrip, ReadableByH5py) {
   if (run_command("python3 -c 'import h5py, numpy'", nullptr) != 0) GTEST_SKIP() << "python3 with h5py not found";
   const std::string script = std::string(LEARNRACE_SOURCE_DIR) + "/tests/cpp/check_run_file.py";
   std::string out;
-  const int rc = run_command("python3 " + shell_quote(script) + " " + shell_quote(path) +
-                                 " --points propositional strategic --slots 25 --periods 100 --dyads 3000",
-                             &out);
+  const int rc =
+      run_command("python3 " + shell_quote(script) + " " + shell_quote(path) +
+                      " --points propositional strategic --slots 25 --periods 100 --dyads 3000 --version " +
+                      std::to_string(output_schema::kVersionMajor) + " " + std::to_string(output_schema::kVersionMinor),
+                  &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("OK"), std::string::npos) << out;
 }

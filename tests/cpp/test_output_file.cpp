@@ -1,8 +1,12 @@
 // Temporary output files: their names, which stale ones are removed, and a write cancelled before its rename.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <climits>
 #include <string>
 
 #include "output_file.hpp"
@@ -32,6 +36,7 @@ TEST(TempNames, OneFormatThatTheCleanupRecognises) {
 }
 
 #ifdef LEARNRACE_HAVE_HDF5
+using testing_support::exists;
 using testing_support::ScratchDir;
 using testing_support::slurp;
 using testing_support::small_run;
@@ -46,6 +51,40 @@ TEST(TempNames, AWriteCancelledBeforeItsRenameKeepsTheOldFile) {
   EXPECT_THROW(write_run_file(path, small_run(50), {}, &cancel), RunCancelled);
   EXPECT_EQ(slurp(path), "the old file");
   EXPECT_TRUE(temp_files_of(path).empty());
+}
+
+// Issue 20 item 17: a run in another PID namespace sharing the output directory (a container) has a pid that means
+// nothing here, so the pid rule alone took its live temporary file for a dead run's and removed it.
+TEST(TempNames, ALiveWritersFileIsKeptWhateverItsPid) {
+  ScratchDir dir;
+  const std::string target = dir.file("run.h5");
+  const std::string other = target + ".tmp-" + std::to_string(INT_MAX - 1) + "-0badcafe";  // no such pid here
+  spit(other, "half a file of a writer in another PID namespace");
+  const int held = ::open(other.c_str(), O_RDWR);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);  // the writer holds its file's lock while it runs
+  EXPECT_TRUE(remove_stale_temps(target).empty());
+  EXPECT_TRUE(exists(other));
+  write_run_file(target, small_run(50), {});
+  EXPECT_TRUE(exists(other)) << "the write removed a live writer's temporary file";
+  ::close(held);  // the writer is gone (the kernel releases a killed process's locks alike)
+  EXPECT_EQ(remove_stale_temps(target), std::vector<std::string>{other});
+}
+
+TEST(TempNames, TheWritersTemporaryFileIsLockedUntilClosed) {
+  ScratchDir dir;
+  std::string path;
+  const int fd = create_temp(dir.file("run.h5"), &path);
+  ASSERT_GE(fd, 0);
+  const int other = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(other, 0);
+  EXPECT_EQ(::flock(other, LOCK_EX | LOCK_NB), -1);
+  EXPECT_EQ(errno, EWOULDBLOCK);
+  EXPECT_TRUE(remove_stale_temps(dir.file("run.h5")).empty());  // its pid is alive, and it is locked
+  ::close(fd);
+  EXPECT_EQ(::flock(other, LOCK_EX | LOCK_NB), 0);
+  ::close(other);
+  ::unlink(path.c_str());
 }
 
 TEST(TempNames, OutputChecksNameTheProblem) {

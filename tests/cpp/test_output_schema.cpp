@@ -134,7 +134,7 @@ TEST(OutputSchema, VersionIsAMajorMinorPair) {
   ASSERT_NE(version, nullptr);
   EXPECT_EQ(version->dims, (std::vector<int64_t>{2}));
   EXPECT_EQ(version->dtype, os::Dtype::Int64);
-  EXPECT_EQ(os::kVersionMajor, 3);
+  EXPECT_EQ(os::kVersionMajor, 4);  // 4: fixed-length strings and checksums everywhere (docs/output_schema.md)
 }
 
 }  // namespace

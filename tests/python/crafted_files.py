@@ -1,6 +1,12 @@
 """Crafted bad run files: each one starts from a valid run file and breaks one thing an attacker or a damaged disk
 could (wrong shapes or dtypes, periods 0, version "1" or 1.5, huge declared sizes over little stored data, foreign
-filters, external storage, a flipped byte). Every reader must refuse each with a FileFormatError naming the item.
+filters, external storage, text that is not UTF-8, a flipped byte). Every reader must refuse each with a
+FileFormatError naming the item.
+
+An attacker can also write the attributes' checksum (attributes_crc32, docs/output_schema.md) again after an edit, so
+that the checks behind it are reached: the cases edited in place are resealed by the caller (``make(..., seal=)``;
+the manifest's third column says which), all but those in UNSEALED, which keep the old checksum as a damaged disk
+would.
 
 Used by tests/python/test_crafted_files.py and, as a script, by tests/cpp/test_hdf5_crafted.cpp:
 
@@ -18,6 +24,12 @@ import h5py
 import numpy as np
 
 HUGE = 1 << 30
+
+
+def _fixed_strings(values, width: int = 32):
+    """Strings as learnrace stores them: fixed-length UTF-8 (or any bytes: a crafted file)."""
+    raw = [v if isinstance(v, bytes) else v.encode() for v in values]
+    return np.array(raw, dtype=h5py.string_dtype("utf-8", width))
 
 
 def _replace_dataset(f: h5py.File, path: str, **kwargs) -> None:
@@ -70,23 +82,63 @@ def _huge_periods(f: h5py.File) -> None:
     # The root attribute and /counts/occupancy [P, 2^30, 25] agree, but no chunk of the 200 GiB is stored.
     f.attrs["periods"] = np.int64(HUGE)
     P = f["counts/occupancy"].shape[0]
-    _replace_dataset(f, "counts/occupancy", shape=(P, HUGE, 25), dtype=np.uint64, chunks=(1, 1024, 25))
+    _replace_dataset(f, "counts/occupancy", shape=(P, HUGE, 25), dtype=np.uint64, chunks=(1, 1024, 25), fletcher32=True)
 
 
 def _huge_factor_bins(f: h5py.File) -> None:
     P, F = f["counts/transitions_by_bin"].shape[:2]
     _replace_dataset(
-        f, "counts/transitions_by_bin", shape=(P, F, 1 << 20, 25, 25), dtype=np.uint64, chunks=(1, 1, 16, 25, 25)
+        f,
+        "counts/transitions_by_bin",
+        shape=(P, F, 1 << 20, 25, 25),
+        dtype=np.uint64,
+        chunks=(1, 1, 16, 25, 25),
+        fletcher32=True,
     )
 
 
 def _huge_points(f: h5py.File) -> None:
-    _replace_dataset(f, "points/name", shape=(HUGE,), dtype=h5py.string_dtype(), chunks=(4096,))
+    _replace_dataset(
+        f, "points/name", shape=(HUGE,), dtype=h5py.string_dtype("utf-8", 64), chunks=(4096,), fletcher32=True
+    )
 
 
 def _huge_slots(f: h5py.File) -> None:
     P, _, T = f["trajectories/pair"].shape
-    _replace_dataset(f, "trajectories/pair", shape=(P, HUGE, T), dtype=np.uint8, chunks=(1, 64, T))
+    _replace_dataset(f, "trajectories/pair", shape=(P, HUGE, T), dtype=np.uint8, chunks=(1, 64, T), fletcher32=True)
+
+
+def _variable_length_strings(f: h5py.File) -> None:
+    # a file of version 3 (before 2026-12-07): its strings in the global heap, which a reader must not read
+    for name in ("filetype", "learnrace_version", "git_describe", "backend", "config_toml"):
+        value = f.attrs[name]
+        del f.attrs[name]
+        f.attrs[name] = value.decode() if isinstance(value, bytes) else str(value)
+    f.attrs["version"] = np.array([3, 0], dtype=np.int64)
+
+
+def _unchecksummed(path: str) -> Callable[[h5py.File], None]:
+    def edit(f: h5py.File) -> None:
+        data = f[path][()]
+        _replace_dataset(f, path, data=data)  # contiguous, no Fletcher32
+
+    return edit
+
+
+def _not_utf8_point_name(f: h5py.File) -> None:
+    names = list(f["points/name"][()])
+    names[0] = b"\xff\xfeA"
+    _replace_dataset(f, "points/name", data=_fixed_strings(names), chunks=(len(names),), fletcher32=True)
+
+
+def _not_utf8_config(f: h5py.File) -> None:
+    raw = bytes(f.attrs["config_toml"]) + b"# \xc3\x28\n"
+    del f.attrs["config_toml"]
+    f.attrs.create("config_toml", np.bytes_(raw), dtype=h5py.string_dtype("utf-8", len(raw)))
+
+
+def _changed_without_checksum(f: h5py.File) -> None:
+    f.attrs["dyads_per_point"] = np.int64(int(f.attrs["dyads_per_point"]) + 1)
 
 
 def _foreign_filter(f: h5py.File) -> None:
@@ -104,7 +156,7 @@ def _reordered_causes(f: h5py.File) -> None:
     causes = [c for c in f["meta/causes"].asstr()[()]]
     causes[2], causes[3] = causes[3], causes[2]
     del f["meta/causes"]
-    f.create_dataset("meta/causes", data=causes, dtype=h5py.string_dtype())
+    f.create_dataset("meta/causes", data=_fixed_strings(causes), chunks=(len(causes),), fletcher32=True)
 
 
 def _no_points(f: h5py.File) -> None:
@@ -151,7 +203,8 @@ CASES: Dict[str, Tuple[Callable | None, Callable | None, str]] = {
     "version_float_1_5": (_set_attr("version", 1.5), None, "version"),
     "version_scalar_1": (_set_attr("version", np.int64(1)), None, "version"),
     "version_major_2": (_set_attr("version", np.array([2, 0], dtype=np.int64)), None, "version"),
-    "version_major_4": (_set_attr("version", np.array([4, 0], dtype=np.int64)), None, "version"),
+    "version_major_3": (_set_attr("version", np.array([3, 0], dtype=np.int64)), None, "version"),
+    "version_major_5": (_set_attr("version", np.array([5, 0], dtype=np.int64)), None, "version"),
     "version_three_numbers": (_set_attr("version", np.array([3, 0, 0], dtype=np.int64)), None, "version"),
     "version_missing": (_del_attr("version"), None, "version"),
     "filetype_other": (_set_attr("filetype", "openmc-statepoint"), None, "filetype"),
@@ -182,13 +235,30 @@ CASES: Dict[str, Tuple[Callable | None, Callable | None, str]] = {
     "config_toml_missing": (_del_attr("config_toml"), None, "config_toml"),
     "flipped_byte_transitions": (None, _flip_byte("counts/transitions"), "/counts/transitions"),
     "flipped_byte_occupancy": (None, _flip_byte("counts/occupancy"), "/counts/occupancy"),
+    "flipped_byte_dyads_simulated": (None, _flip_byte("outcomes/dyads_simulated"), "/outcomes/dyads_simulated"),
+    "flipped_byte_point_names": (None, _flip_byte("points/name"), "/points/name"),
+    "variable_length_strings": (_variable_length_strings, None, "version"),
+    "dyads_unchecksummed": (_unchecksummed("outcomes/dyads_simulated"), None, "/outcomes/dyads_simulated"),
+    "point_name_not_utf8": (_not_utf8_point_name, None, "/points/name"),
+    "config_toml_not_utf8": (_not_utf8_config, None, "config_toml"),
+    "changed_without_checksum": (_changed_without_checksum, None, "attributes_crc32"),
     "truncated": (None, _truncate, ""),
     "other_hdf5": (None, _other_hdf5, "filetype"),
 }
 
 
-def make(valid: Path, out_dir: Path) -> List[Tuple[Path, str]]:
-    """Writes every crafted file into out_dir; returns (path, item) pairs."""
+# Edited in place but not resealed: the old checksum no longer matches (a damaged file).
+UNSEALED = {"changed_without_checksum"}
+
+
+def sealed(name: str) -> bool:
+    """Whether case `name` is resealed after its edit (its attributes' checksum written again)."""
+    return CASES[name][0] is not None and name not in UNSEALED
+
+
+def make(valid: Path, out_dir: Path, seal: Callable[[h5py.File], None] | None = None) -> List[Tuple[Path, str]]:
+    """Writes every crafted file into out_dir; returns (path, item) pairs. `seal(f)`, when given, writes the
+    attributes' checksum of an edited file again (learnrace._checksum.seal with the run file's attributes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     made = []
     for name, (edit, damage, item) in CASES.items():
@@ -197,6 +267,11 @@ def make(valid: Path, out_dir: Path) -> List[Tuple[Path, str]]:
         if edit is not None:
             with h5py.File(path, "a") as f:
                 edit(f)
+                if seal is not None and sealed(name):
+                    try:
+                        seal(f)
+                    except (KeyError, OSError, ValueError, TypeError):  # an attribute gone or unreadable: the
+                        pass  # reader names it before the checksum
         if damage is not None:
             damage(path)
         made.append((path, item))
@@ -208,7 +283,7 @@ def main(argv: List[str]) -> int:
     made = make(valid, out_dir)
     with open(out_dir / "manifest.tsv", "w") as m:
         for path, item in made:
-            m.write(f"{path}\t{item}\n")
+            m.write(f"{path}\t{item}\t{int(sealed(path.stem))}\n")
     return 0
 
 

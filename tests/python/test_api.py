@@ -149,3 +149,15 @@ def test_gil_is_released_while_the_engine_runs():
     # With the GIL held for the whole run the ticker would be frozen; released, it ticks every ~5 ms.
     assert elapsed > 0.05, "the run is too short to tell"
     assert len(during) >= 0.3 * elapsed / 0.005
+
+
+def test_tiny_chunks_run_as_whole_blocks():
+    """Issue 20 item 18: chunk_dyads=1 made 1000 backend calls for 1000 dyads, each zeroing and merging per-thread
+    count arrays and handing over to Python to look for signals (~180 times slower than the default,
+    bench/results/chunk-*.md). Chunks are rounded up to the CPU's block of 256 dyads; the counts are the same."""
+    calls = []
+    config = {"run": {"dyads": 1000, "seed": 4}}
+    tiny = learnrace.run(config, backend="cpu", chunk_dyads=1, threads=2, progress=lambda done, _: calls.append(done))
+    assert calls == [256, 512, 768, 1000]
+    whole = learnrace.run(config, backend="cpu", chunk_dyads=1000, threads=2, progress=False)
+    assert_same_results(tiny, whole)

@@ -12,7 +12,11 @@ from crafted_files import CASES, make
 from test_cli import console_script
 
 import learnrace
-from learnrace import _core
+from learnrace import _checksum, _core
+
+
+def seal(f):
+    _checksum.seal(f, _checksum.run_file_attributes())
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +24,8 @@ def crafted(tmp_path_factory):
     small = learnrace.run({"run": {"dyads": 400, "seed": 3}, "output": {"trajectory_stride": 50}}, progress=False)
     valid = tmp_path_factory.mktemp("valid") / "valid.h5"
     small.save(valid)
-    return dict((path.stem, (path, item)) for path, item in make(valid, tmp_path_factory.mktemp("crafted")))
+    made = make(valid, tmp_path_factory.mktemp("crafted"), seal=seal)
+    return dict((path.stem, (path, item)) for path, item in made)
 
 
 def read_everything(path):

@@ -149,6 +149,38 @@ def test_stored_points_are_checked_against_the_design():
         design.Design.from_dict(d.to_dict(), d.points.iloc[:9])
 
 
+def test_a_reordered_or_edited_design_frame_is_refused():
+    """Issue 20 item 14: pandas keeps a frame's attrs (the design description) through sort_values, so a sorted
+    Sobol' frame passed as the design of a study ran and gave wrong indices (ST of race_won for flows.lambda 1.433
+    -> 0.002). The design's points_sha256 tells its own points, in their order, from any other."""
+    d = design.make(RANGES, kind="sobol", n=8, seed=3)
+    shuffled = d.points.sort_values("flows.lambda")
+    assert shuffled.attrs  # what made the mistake possible
+    base = {"run": {"dyads": 50, "periods": 10, "seed": 1}}
+    with pytest.raises(ValueError, match=r"not this sobol design.s own, in its order: row 0 has .* = .*"
+                                         r"sorted, filtered or edited"):  # fmt: skip
+        learnrace.study(base, design=shuffled, backend="cpu", progress=False)
+    edited = d.points.copy()
+    edited.loc[5, "flows.lambda"] = 0.1  # within the range
+    with pytest.raises(ValueError, match="row 5 has flows.lambda = 0.1 where the design places"):
+        design.as_design(edited)
+    g = design.make({"a.b": {"from": 1, "to": 4, "steps": 4}, "c": ["x", "y"]})
+    with pytest.raises(ValueError, match="not this grid design's own"):
+        design.as_design(g.points.iloc[::-1].reset_index(drop=True))
+    # renamed points are still the design's points; a copy too
+    renamed = d.points.assign(point=[f"q{i}" for i in range(d.n_points)])
+    assert design.as_design(renamed).points["point"].iloc[0] == "q0"
+    pd.testing.assert_frame_equal(design.as_design(d.points.copy()).points, d.points)
+
+
+def test_a_design_regenerated_differently_is_refused():
+    d = design.make(RANGES, kind="latin", n=10, seed=1)
+    spec = d.to_dict()
+    spec["points_sha256"] = "0" * 64  # as if another SALib had made the points
+    with pytest.raises(ValueError, match="points generated again here .* are not the design's"):
+        design.Design.from_dict(spec)
+
+
 def test_to_engine_points_gives_python_scalars_and_names():
     d = design.make({"a.b": {"from": 1, "to": 2, "steps": 2}, "c.d": [0.5, 1.5], "e": ["x", "y"]})
     entries = design.to_engine_points(d.points)

@@ -41,7 +41,7 @@ def test_save_of_a_file_backed_result_copies_it(run_file, tmp_path):
 def test_the_c_plus_plus_writer_states_type_and_version(run_file):
     with h5py.File(run_file, "r") as f:
         assert f.attrs["filetype"] in ("learnrace-run", b"learnrace-run")
-        assert f.attrs["version"].tolist() == [3, 0] and f.attrs["version"].dtype == np.int64
+        assert f.attrs["version"].tolist() == [4, 0] and f.attrs["version"].dtype == np.int64
 
 
 def test_not_an_hdf5_file(tmp_path):
@@ -63,8 +63,13 @@ def test_hdf5_of_another_kind(tmp_path):
     with pytest.raises(learnrace.FileFormatError, match="not a learnrace run file"):
         learnrace.open(p)
     with h5py.File(p, "a") as f:
-        f.attrs["filetype"] = "something-else"
+        f.attrs["filetype"] = np.bytes_(b"something-else")  # a fixed-length string, as learnrace writes
     with pytest.raises(learnrace.FileFormatError, match="something-else"):
+        learnrace.open(p)
+    with h5py.File(p, "a") as f:
+        f.attrs["filetype"] = "something-else"  # variable-length: in the global heap, never read
+        f.attrs["version"] = np.array([4, 0])
+    with pytest.raises(learnrace.FileFormatError, match="'filetype' is a variable-length string"):
         learnrace.open(p)
 
 
@@ -78,11 +83,15 @@ def test_unsupported_version(tmp_path):
 
 
 def test_unsupported_version_of_a_real_file(run_file, tmp_path):
-    p = tmp_path / "v2.h5"
+    p = tmp_path / "v5.h5"
     shutil.copyfile(run_file, p)
     with h5py.File(p, "a") as f:
-        f.attrs["version"] = np.array([4, 0], dtype=np.int64)
-    with pytest.raises(learnrace.FileFormatError, match=r"version \[4, 0\]; this build reads major version 3"):
+        f.attrs["version"] = np.array([5, 0], dtype=np.int64)
+    with pytest.raises(learnrace.FileFormatError, match=r"version \[5, 0\]; this build reads major version 4"):
+        learnrace.open(p)
+    with h5py.File(p, "a") as f:
+        f.attrs["version"] = np.array([3, 0], dtype=np.int64)
+    with pytest.raises(learnrace.FileFormatError, match=r"version \[3, 0\] \(written by an older learnrace"):
         learnrace.open(p)
 
 

@@ -417,10 +417,13 @@ def posterior_path(tmp_path_factory, synthetic):
 @pytest.mark.parametrize(
     "change, item",
     [
-        (lambda f: f.attrs.__setitem__("filetype", "learnrace-study"), "filetype"),
-        (lambda f: f.attrs.__setitem__("version", np.array([2, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("filetype", "learnrace-study"), "filetype"),  # variable length: never read
+        (lambda f: f.attrs.__setitem__("filetype", np.bytes_(b"learnrace-study")), "filetype"),
+        (lambda f: f.attrs.__setitem__("version", np.array([3, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("version", np.array([1, 0])), "version"),
         (lambda f: f.attrs.__delitem__("method"), "method"),
-        (lambda f: f.attrs.__setitem__("prior", "{not json"), "prior"),
+        (lambda f: f.attrs.__setitem__("prior", "{not json"), "prior"),  # variable length: refused unread
+        (lambda f: f.attrs.__setitem__("prior", np.bytes_(b"{not json")), "prior"),
         (lambda f: f.__delitem__("samples/weight"), "samples/weight"),
         (lambda f: f["samples/weight"].__setitem__(0, -1.0), "samples/weight"),
         (lambda f: f.__delitem__("observed/values"), "observed/values"),
@@ -428,14 +431,40 @@ def posterior_path(tmp_path_factory, synthetic):
     ],
 )
 def test_damaged_posterior_files_are_refused_naming_the_item(posterior_path, tmp_path, change, item):
+    """Each change with the attributes' checksum written again (as a crafted file could), so that the checks behind
+    it are reached; one without (a damaged file) is refused by the checksum."""
     h5py = pytest.importorskip("h5py")
+    from learnrace import _checksum
+
     copy = tmp_path / "copy.h5"
     copy.write_bytes(posterior_path.read_bytes())
     with h5py.File(copy, "r+") as f:
         change(f)
+        try:
+            _checksum.seal(f, posterior_file.checksummed_attributes())
+        except (KeyError, OSError, ValueError):
+            pass  # an attribute the change removed
     with pytest.raises(learnrace.FileFormatError) as info:
         posterior_file.read(copy)
     assert info.value.item == item
+
+
+def test_a_posterior_file_is_checksummed(posterior_path, tmp_path):
+    """As study files (issue 20 items 1, 12): no variable-length strings, every dataset with Fletcher32, and the
+    attributes covered by attributes_crc32."""
+    h5py = pytest.importorskip("h5py")
+    assert b"GCOL" not in posterior_path.read_bytes()
+    with h5py.File(posterior_path, "r") as f:
+        datasets = []
+        f.visititems(lambda _, obj: datasets.append(obj) if isinstance(obj, h5py.Dataset) else None)
+        assert datasets and all(d.fletcher32 for d in datasets if d.size)
+    copy = tmp_path / "copy.h5"
+    copy.write_bytes(posterior_path.read_bytes())
+    with h5py.File(copy, "r+") as f:
+        f.attrs["simulations"] = np.int64(int(f.attrs["simulations"]) + 1)  # not resealed: a damaged file
+    with pytest.raises(learnrace.FileFormatError) as info:
+        posterior_file.read(copy)
+    assert info.value.item == "attributes_crc32"
 
 
 def test_posterior_to_xarray_and_predictive_check(posterior_path):

@@ -50,7 +50,7 @@ def test_exported_name_lists_are_the_registrys():
     s = schema()
     assert list(_core.section_names) == [c["name"] for c in s["count_sections"]]
     assert list(_core.trajectory_names) == [t["name"] for t in s["trajectory_fields"]]
-    assert tuple(s["version"]) == (3, 0)
+    assert tuple(s["version"]) == (4, 0)
 
 
 def test_results_expose_every_registry_dataset_with_its_shape_and_dtype(small_results):

@@ -183,6 +183,51 @@ _TOO_BIG = textwrap.dedent(
 )
 
 
+_THREADS_UNDER_A_LIMIT = textwrap.dedent(
+    """
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))  # 4096 thread stacks need far more
+    import numpy as np
+    import learnrace
+    config = {"run": {"dyads": 4096 * 256, "periods": 5, "seed": 5}}  # a block of 256 dyads for every thread
+    try:
+        learnrace.run(config, backend="cpu", threads=4096, chunk_dyads=4096 * 256, progress=False)
+    except learnrace.ConfigError as e:
+        print(f"ConfigError key={e.key}: {e}", flush=True)
+        could = int(str(e).split("give threads = ")[1].split()[0])
+        many = learnrace.run(config, backend="cpu", threads=could, progress=False)  # what it names runs
+        one = learnrace.run(config, backend="cpu", threads=1, progress=False)
+        same = all(np.array_equal(getattr(many, s), getattr(one, s)) for s in ("transitions", "duration_by_cause"))
+        print("same counts with", could, "threads as with 1:", same, flush=True)
+        sys.exit(3)
+    """
+)
+
+
+def test_more_threads_than_can_be_started_is_a_config_error():
+    """Issue 20 item 8: under an address-space limit libgomp could not create 4096 threads and ended the interpreter
+    ("Thread creation failed", exit 1, no exception). The backend starts the threads first and raises ConfigError
+    naming the count that can be started; the results do not depend on it."""
+    r = subprocess.run([sys.executable, "-c", _THREADS_UNDER_A_LIMIT], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "ConfigError key=threads: threads: 4096 threads cannot be started here: only " in r.stdout
+    assert "address space (ulimit -v" in r.stdout
+    assert "same counts with" in r.stdout and r.stdout.rstrip().endswith("as with 1: True")
+
+
+def test_console_script_threads_beyond_a_limit_exits_2(tmp_path):
+    exe = console_script()
+    cmd = " ".join([exe] if exe else [sys.executable, "-m", "learnrace.cli"])
+    exp = tmp_path / "e.toml"
+    exp.write_text(tomli_w.dumps({"run": {"dyads": 4096 * 256, "periods": 5}}))  # a block for every thread
+    out = tmp_path / "o.h5"
+    r = subprocess.run(["bash", "-c", f"ulimit -v 3145728; {cmd} run {exp} -o {out} --threads 4096 --chunk 1048576 -q"],
+                       capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("learnrace: threads: 4096 threads cannot be started here")
+    assert r.stderr.count("\n") == 1 and not out.exists()
+
+
 def test_results_that_do_not_fit_in_memory_raise_memory_error():
     r = subprocess.run([sys.executable, "-c", _TOO_BIG], capture_output=True, text=True, timeout=120)
     assert r.returncode == 3, r.stdout + r.stderr

@@ -161,3 +161,52 @@ def test_temporary_names_are_the_writers_and_stale_ones_are_removed(two_runs, tm
     assert len(seen) == 1 and seen[0].startswith(f"run.h5.tmp-{os.getpid()}-"), seen
     assert not stale.exists(), "the dead run's temporary file is removed"
     assert leftovers(tmp_path) == []
+
+
+def test_a_live_writers_temporary_file_is_kept_whatever_its_pid(two_runs, tmp_path):
+    """Issue 20 item 17: a run in another PID namespace sharing the output directory (a container) names its
+    temporary file with a pid that means nothing here; the pid rule alone removed that live file as stale. A writer
+    holds its file's lock while it runs, and a locked file is never stale."""
+    import fcntl
+
+    target = tmp_path / "run.h5"
+    other = tmp_path / f"run.h5.tmp-{2**31 - 2}-0badcafe"  # no such pid here
+    other.write_bytes(b"half a file of a writer in another PID namespace")
+    held = os.open(other, os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        learnrace.open(two_runs[0]).save(target)  # the Python writer
+        small_run(3).save(target)  # the C++ writer
+        assert other.exists(), "a write removed a live writer's temporary file"
+    finally:
+        os.close(held)  # the writer ends (a killed process's locks go alike)
+    learnrace.open(two_runs[1]).save(target)
+    assert not other.exists() and leftovers(tmp_path) == []
+
+
+def test_the_writers_temporary_file_is_locked_while_it_is_written(two_runs, tmp_path, monkeypatch):
+    import fcntl
+
+    locked = []
+
+    def probe(source, out):
+        fd = os.open(out.name, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked.append(False)
+        except BlockingIOError:
+            locked.append(True)
+        finally:
+            os.close(fd)
+        source.copy_to(out)
+
+    monkeypatch.setattr(_save, "_copy_bytes", probe)
+    learnrace.open(two_runs[0]).save(tmp_path / "run.h5")
+    assert locked == [True]
+
+
+def test_a_temporary_file_that_cannot_be_created_is_an_os_error(two_runs, tmp_path):
+    """The file-backed writer creates its temporary file through the C++ rule (locked, _core.create_temp); a
+    failure there is the OSError (errno and all) that open() gave before."""
+    with pytest.raises(FileNotFoundError, match=r"cannot create '.*missing/run\.h5\.tmp-\d+-[0-9a-f]{8}'"):
+        learnrace.open(two_runs[0]).save(tmp_path / "missing" / "run.h5")

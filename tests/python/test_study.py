@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import learnrace
-from learnrace import design, outcomes, study_file
+from learnrace import _checksum, design, outcomes, study_file
 
 pytest.importorskip("SALib")
 
@@ -150,8 +150,8 @@ def test_study_file_round_trip(sobol_file, study_toml):
     s = learnrace.open(sobol_file)
     assert isinstance(s, learnrace.StudyResults)
     with h5py.File(sobol_file, "r") as f:
-        assert f.attrs["filetype"] == "learnrace-study"
-        assert list(f.attrs["version"]) == [1, 0]
+        assert f.attrs["filetype"] == b"learnrace-study"  # a fixed-length string (bytes in h5py)
+        assert list(f.attrs["version"]) == [2, 0]
         assert f["outcomes/estimate"].shape == (s.design.n_points, len(outcomes.NAMES))
     expected = design.load_study(study_toml).design
     assert s.design.points.equals(expected.points)
@@ -238,32 +238,71 @@ def test_killed_and_resumed_study_gives_the_uninterrupted_file(sobol_file, study
     same_file(sobol_file, out)
 
 
-def test_a_failed_study_keeps_a_checkpoint_only_of_finished_blocks(study_toml, tmp_path, monkeypatch):
+def _fail_at(monkeypatch, block):
+    """learnrace.study's engine calls fail from the `block`-th on (as an out-of-memory GPU would)."""
     from learnrace import api
 
     real, calls = api.run_checked, []
 
-    def fails_at(block):
-        def run_checked(*args, **kwargs):
-            calls.append(1)
-            if len(calls) == block:
-                raise RuntimeError("out of device memory")
-            return real(*args, **kwargs)
+    def run_checked(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == block:
+            raise RuntimeError("out of device memory")
+        return real(*args, **kwargs)
 
-        return run_checked
+    monkeypatch.setattr(api, "run_checked", run_checked)
 
+
+def test_a_failed_study_keeps_a_checkpoint_only_of_finished_blocks(study_toml, tmp_path, monkeypatch):
     out = str(tmp_path / "failed.h5")
-    monkeypatch.setattr(api, "run_checked", fails_at(1))
+    _fail_at(monkeypatch, 1)
     with pytest.raises(RuntimeError, match="out of device memory"):
         learnrace.study(study_toml, out, backend="cpu", block=8, progress=False)
     # nothing finished: no checkpoint, so the next try needs no --resume (it was refused before)
     assert not os.path.exists(out + ".checkpoint") and not os.path.exists(out)
-    calls.clear()
-    monkeypatch.setattr(api, "run_checked", fails_at(3))
+    _fail_at(monkeypatch, 3)
     with pytest.raises(RuntimeError):
         learnrace.study(study_toml, out, backend="cpu", block=8, progress=False)
     kept = sorted(n for n in os.listdir(out + ".checkpoint") if n.endswith(".npz"))
     assert kept == ["part-0000000000-0000000008.npz", "part-0000000008-0000000016.npz"]
+
+
+def _truncate(data):
+    return data[: len(data) // 2]
+
+
+def _flip_a_data_byte(data):
+    d = bytearray(data)
+    d[d.find(b"estimate.npy") + 400] ^= 0x10  # in the estimate array's values
+    return bytes(d)
+
+
+def _damage_the_directory(data):
+    d = bytearray(data)
+    at = d.rfind(b"PK\x01\x02")  # the last central directory entry: its compression method
+    d[at + 10] = 99
+    return bytes(d)
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_a_data_byte, _damage_the_directory])
+def test_a_damaged_checkpoint_part_is_run_again(sobol_file, study_toml, tmp_path, monkeypatch, damage):
+    """Issue 20 item 5: a part damaged on disk (truncated, a flipped bit, a broken zip directory) gave a BadZipFile
+    traceback on --resume. It is found (its CRC-32, its zip structure), reported, removed and its points run again:
+    the study file is the uninterrupted one."""
+    out = str(tmp_path / "damaged.h5")
+    _fail_at(monkeypatch, 3)
+    with pytest.raises(RuntimeError):
+        learnrace.study(study_toml, out, backend="cpu", block=8, progress=False)
+    part = os.path.join(out + ".checkpoint", "part-0000000008-0000000016.npz")
+    with open(part, "rb") as f:
+        data = f.read()
+    with open(part, "wb") as f:
+        f.write(damage(data))
+    r = cli("sweep", study_toml, "-o", out, "--backend", "cpu", "--block", "8", "--resume")
+    assert r.returncode == 0, r.stderr
+    assert f"{part}: damaged checkpoint part (" in r.stderr and "its points run again" in r.stderr
+    assert "8 of 32 points from the checkpoint" in r.stderr
+    same_file(sobol_file, out)
 
 
 def test_resume_refuses_another_studys_checkpoint(study_toml, tmp_path):
@@ -279,22 +318,35 @@ def test_resume_refuses_another_studys_checkpoint(study_toml, tmp_path):
 # ------------------------------------------------------------------------------------------------- bad files
 
 
+def _fixed(text):
+    return np.bytes_(text.encode())  # a fixed-length string attribute, as the study writer stores them
+
+
 @pytest.mark.parametrize(
     "damage, item",
     [
-        (lambda f: f.attrs.__setitem__("filetype", "learnrace-run"), "filetype"),
-        (lambda f: f.attrs.__setitem__("version", np.array([2, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("filetype", _fixed("learnrace-run")), "filetype"),
+        (lambda f: f.attrs.__setitem__("filetype", "learnrace-study"), "filetype"),  # variable length: never read
+        (lambda f: f.attrs.__setitem__("version", np.array([3, 0])), "version"),
+        (lambda f: f.attrs.__setitem__("version", np.array([1, 0])), "version"),
         (lambda f: f.__delitem__("outcomes/n"), "outcomes/n"),
         (lambda f: f.attrs.__setitem__("n_points", np.int64(5)), "design/point"),
         (lambda f: f.__delitem__("design/parameters/flows.lambda"), "design/parameters/flows.lambda"),
-        (lambda f: f.attrs.__setitem__("design", "{not json"), "design"),
+        (lambda f: f.attrs.__setitem__("design", _fixed("{not json")), "design"),
+        (lambda f: f.attrs.__setitem__("design", "{}"), "design"),  # variable length
     ],
 )
 def test_bad_study_files_are_refused(sobol_file, tmp_path, damage, item):
+    """Each damage with the attributes' checksum written again (as a crafted file could), so that the checks behind
+    it are reached."""
     path = tmp_path / "bad.h5"
     shutil.copy(sobol_file, path)
     with h5py.File(path, "r+") as f:
         damage(f)
+        try:
+            _checksum.seal(f, study_file.checksummed_attributes("analysis" in f))
+        except (KeyError, OSError, ValueError):
+            pass  # an attribute the damage removed
     with pytest.raises(learnrace.FileFormatError) as e:
         learnrace.open_study(path)
     assert e.value.item == item
@@ -359,7 +411,7 @@ def test_mpi_run_splits_dyads_and_gives_the_single_process_file(tmp_path):
         assert f["trajectories/dyad"][0, -1] >= 250  # a slot of rank 1's dyads [250, 500): the gather is tested
     with h5py.File(single, "r") as f, h5py.File(split, "r") as g:
         for k in f.attrs:
-            if k != "seconds":  # wall time
+            if k not in ("seconds", "attributes_crc32"):  # wall time, and the checksum covering it
                 np.testing.assert_array_equal(f.attrs[k], g.attrs[k], err_msg=k)
         names = []
         f.visit(names.append)

@@ -1,4 +1,4 @@
-"""Posterior files (``filetype = "learnrace-posterior"``, version [1, 0]): one HDF5 file per inference.
+"""Posterior files (``filetype = "learnrace-posterior"``, version [2, 0]): one HDF5 file per inference.
 
 Layout (docs/inference.md, "The posterior file"):
 
@@ -13,7 +13,10 @@ Layout (docs/inference.md, "The posterior file"):
   (generation, epsilon, simulations, acceptance_rate, ess) [G].
 - ``/data/records/*``, ``/data/sequences/*``: the observed data (validated), when the posterior was fitted to data.
 
-Readers refuse anything else with :class:`learnrace.FileFormatError` naming the item.
+Written and checked as study files are (:mod:`learnrace.study_file`; docs/output_schema.md, "Checksums"): the HDF5
+1.10 format, fixed-length UTF-8 strings, a Fletcher32 checksum on every non-empty dataset and the attributes'
+CRC-32, every item checked before it is read. Readers refuse anything else with :class:`learnrace.FileFormatError`
+naming the item.
 """
 
 from __future__ import annotations
@@ -26,19 +29,28 @@ from typing import Any, Dict, Mapping
 import numpy as np
 import pandas as pd
 
-from .._errors import FileFormatError
-from .._sources import _text
-from ..study_file import _Reader, _strings
+from .. import _checksum
+from ..study_file import (
+    LIBVER,
+    _dataset,
+    _Reader,
+    _strings,
+    _text_attribute,
+    check_attributes,
+    check_type_and_version,
+    read_file,
+)
 
 FILETYPE = "learnrace-posterior"
-VERSION = (1, 0)
+VERSION = (2, 0)  # 2: fixed-length strings, checksummed datasets and attributes (1: before 2026-12-07)
 MAX_DRAWS = 100_000_000
 MAX_KEYS = 4096
 MAX_COLUMNS = 100_000
 MAX_ROWS = 10_000_000
 ROOT_TEXT = ("learnrace_version", "git_describe", "method", "backend", "base_toml", "prior", "statistics", "options")
 ROOT_INTEGERS = ("seed", "dyads_per_simulation", "periods", "simulations", "dyad_periods")
-WALL_TIME_ATTRIBUTES = ("seconds",)
+# Root attributes that hold wall time, and the checksum that covers it: the only ones two runs may differ in.
+WALL_TIME_ATTRIBUTES = ("seconds", _checksum.ATTRIBUTE)
 GENERATION_COLUMNS = {"generation": "i", "epsilon": "f", "simulations": "i", "acceptance_rate": "f", "ess": "f"}
 DATA_COLUMNS = {
     "records": {"id": "text", "duration": "i", "censored": "b", "cause": "text", "power_gain": "text"},
@@ -66,33 +78,40 @@ def scalars(diagnostics: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
+def checksummed_attributes() -> list:
+    """The attributes ``attributes_crc32`` covers, in order."""
+    specs = [("/", "filetype", "str"), ("/", "version", "int64")]
+    specs += [("/", k, "str") for k in ROOT_TEXT] + [("/", k, "int64") for k in ROOT_INTEGERS]
+    return specs + [("/", "seconds", "float64"), ("/diagnostics", "scalars", "str")]
+
+
 def to_bytes(data: Mapping[str, Any]) -> bytes:
     import h5py
 
     buffer = io.BytesIO()
     a = data["attrs"]
-    with h5py.File(buffer, "w", libver=("earliest", "v110"), track_order=True) as f:
-        f.attrs["filetype"] = FILETYPE
+    with h5py.File(buffer, "w", libver=LIBVER, track_order=True) as f:
+        _text_attribute(f.attrs, "filetype", FILETYPE)
         f.attrs["version"] = np.array(VERSION, dtype=np.int64)
         for key in ROOT_TEXT:
-            f.attrs[key] = str(a[key])
+            _text_attribute(f.attrs, key, str(a[key]))
         for key in ROOT_INTEGERS:
             f.attrs[key] = np.int64(a[key])
         f.attrs["seconds"] = np.float64(a["seconds"])
         s = f.create_group("samples", track_order=True)
-        s.create_dataset("keys", data=_strings(data["keys"]))
-        s.create_dataset("theta", data=np.asarray(data["theta"], dtype=np.float64), compression="gzip", shuffle=True)
-        s.create_dataset("weight", data=np.asarray(data["weights"], dtype=np.float64), compression="gzip")
+        _dataset(s, "keys", _strings(data["keys"], "samples/keys"))
+        _dataset(s, "theta", np.asarray(data["theta"], dtype=np.float64), compress=True)
+        _dataset(s, "weight", np.asarray(data["weights"], dtype=np.float64), compress=True)
         o = f.create_group("observed", track_order=True)
-        o.create_dataset("columns", data=_strings(data["columns"]))
-        o.create_dataset("values", data=np.asarray(data["observed"], dtype=np.float64))
+        _dataset(o, "columns", _strings(data["columns"], "observed/columns"))
+        _dataset(o, "values", np.asarray(data["observed"], dtype=np.float64))
         d = f.create_group("diagnostics", track_order=True)
-        d.attrs["scalars"] = json.dumps(scalars(data["diagnostics"]), sort_keys=True)
+        _text_attribute(d.attrs, "scalars", json.dumps(scalars(data["diagnostics"]), sort_keys=True))
         generations = data.get("generations")
         if generations is not None:
             g = d.create_group("generations", track_order=True)
             for column, kind in GENERATION_COLUMNS.items():
-                g.create_dataset(column, data=generations[column].to_numpy(np.int64 if kind == "i" else np.float64))
+                _dataset(g, column, generations[column].to_numpy(np.int64 if kind == "i" else np.float64))
         for level, columns in DATA_COLUMNS.items():
             frame = data.get(level)
             if frame is None:
@@ -103,9 +122,10 @@ def to_bytes(data: Mapping[str, Any]) -> bytes:
                     continue
                 values = frame[column]
                 if kind == "text":
-                    g.create_dataset(column, data=_strings(values), compression="gzip")
+                    _dataset(g, column, _strings(values, f"data/{level}/{column}"), compress=True)
                 else:
-                    g.create_dataset(column, data=values.to_numpy(bool if kind == "b" else np.int64))
+                    _dataset(g, column, values.to_numpy(bool if kind == "b" else np.int64))
+        _checksum.seal(f, checksummed_attributes())
     return buffer.getvalue()
 
 
@@ -118,94 +138,84 @@ def _json(r: _Reader, name: str, text: str):
 
 def read(path: str | os.PathLike[str]) -> Dict[str, Any]:
     """Everything a posterior file holds, checked (FileFormatError naming the item otherwise)."""
+    return read_file(path, "posterior", _read)
+
+
+def _read(r: _Reader) -> Dict[str, Any]:
     import h5py
 
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileFormatError(f"{path}: not a regular file (expected a learnrace posterior file)")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise FileFormatError(f"{path}: not a readable HDF5 file ({e})") from None
-    with f:
-        r = _Reader(path, f)
-        filetype = r.attr("filetype", "text")
-        if filetype != FILETYPE:
-            raise r.fail("filetype", f"is {filetype!r}, not {FILETYPE!r}")
-        version = np.asarray(f.attrs.get("version"))
-        if version.shape != (2,) or version.dtype.kind not in "iu":
-            raise r.fail("version", f"expected two integers [major, minor], got {version!r}")
-        if int(version[0]) != VERSION[0]:
-            raise r.fail(
-                "version", f"{version.tolist()}: this learnrace reads posterior files of major version {VERSION[0]}"
-            )
-        attrs: Dict[str, Any] = {k: r.attr(k, "text") for k in ROOT_TEXT}
-        attrs.update({k: r.attr(k, "int") for k in ROOT_INTEGERS})
-        attrs["seconds"] = r.attr("seconds", "float")
-        attrs["version"] = tuple(int(v) for v in version)
-        prior = _json(r, "prior", attrs["prior"])
-        if not isinstance(prior, dict) or not prior:
-            raise r.fail("prior", "expected a JSON object of key -> {low, high}")
-        statistics = _json(r, "statistics", attrs["statistics"])
-        if not isinstance(statistics, list):
-            raise r.fail("statistics", "expected a JSON list of statistic specs")
-        _json(r, "options", attrs["options"])
-        keys_ds = f.get("samples/keys")
-        K = keys_ds.shape[0] if isinstance(keys_ds, h5py.Dataset) and keys_ds.ndim == 1 else -1
-        if not 0 < K <= MAX_KEYS:
-            raise r.fail("samples/keys", f"missing, or not a list of 1 to {MAX_KEYS} keys")
-        keys = [str(k) for k in r.dataset("samples/keys", (K,), "text")]
-        if sorted(keys) != sorted(prior):
-            raise r.fail("samples/keys", f"{keys} are not the prior's keys {sorted(prior)}")
-        theta_ds = f.get("samples/theta")
-        N = theta_ds.shape[0] if isinstance(theta_ds, h5py.Dataset) and theta_ds.ndim == 2 else -1
-        if not 0 < N <= MAX_DRAWS:
-            raise r.fail("samples/theta", f"missing, or not a [draws, keys] array of 1 to {MAX_DRAWS} draws")
-        theta = r.dataset("samples/theta", (N, K), "f").astype(np.float64)
-        weights = r.dataset("samples/weight", (N,), "f").astype(np.float64)
-        if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
-            raise r.fail("samples/weight", "weights must be finite, non-negative and not all 0")
-        columns_ds = f.get("observed/columns")
-        M = columns_ds.shape[0] if isinstance(columns_ds, h5py.Dataset) and columns_ds.ndim == 1 else -1
-        if not 0 < M <= MAX_COLUMNS:
-            raise r.fail("observed/columns", f"missing, or not a list of 1 to {MAX_COLUMNS} statistics")
-        columns = [str(c) for c in r.dataset("observed/columns", (M,), "text")]
-        observed = r.dataset("observed/values", (M,), "f").astype(np.float64)
-        diag = f.get("diagnostics")
-        if not isinstance(diag, h5py.Group) or "scalars" not in diag.attrs:
-            raise r.fail("diagnostics", "missing group with attribute 'scalars'")
-        diagnostics = _json(r, "diagnostics/scalars", _text(diag.attrs["scalars"]))
-        generations = None
-        if "generations" in diag:
-            g = diag["generations"]
-            first = g.get("generation")
-            G = first.shape[0] if isinstance(first, h5py.Dataset) and first.ndim == 1 else -1
-            if not 0 < G <= 100_000:
-                raise r.fail("diagnostics/generations/generation", "missing, or not 1 to 100000 generations")
-            generations = pd.DataFrame(
-                {
-                    c: r.dataset(f"diagnostics/generations/{c}", (G,), "iu" if k == "i" else "f")
-                    for c, k in GENERATION_COLUMNS.items()
-                }
-            )
-        frames: Dict[str, pd.DataFrame | None] = {}
-        for level, columns_spec in DATA_COLUMNS.items():
-            frames[level] = None
-            g = f.get(f"data/{level}")
-            if g is None:
-                continue
-            ids = g.get("id")
-            R = ids.shape[0] if isinstance(ids, h5py.Dataset) and ids.ndim == 1 else -1
-            if not 0 < R <= MAX_ROWS:
-                raise r.fail(f"data/{level}/id", f"missing, or not 1 to {MAX_ROWS} rows")
-            frame = {}
-            for column, kind in columns_spec.items():
-                if column not in g:
-                    if column == "power_gain":
-                        continue
-                    raise r.fail(f"data/{level}/{column}", "missing dataset")
-                frame[column] = r.dataset(f"data/{level}/{column}", (R,), "text" if kind == "text" else kind)
-            frames[level] = pd.DataFrame(frame)
+    f = r.f
+    version = check_type_and_version(r, FILETYPE, VERSION)
+    if not isinstance(f.get("diagnostics"), h5py.Group):
+        raise r.fail("diagnostics", "missing group with attribute 'scalars'")
+    check_attributes(r, checksummed_attributes())
+    attrs: Dict[str, Any] = {k: r.text_attribute("/", k) for k in ROOT_TEXT}
+    attrs.update({k: int(r.number_attribute(k)) for k in ROOT_INTEGERS})
+    attrs["seconds"] = float(r.number_attribute("seconds"))
+    attrs["version"] = version
+    prior = _json(r, "prior", attrs["prior"])
+    if not isinstance(prior, dict) or not prior:
+        raise r.fail("prior", "expected a JSON object of key -> {low, high}")
+    statistics = _json(r, "statistics", attrs["statistics"])
+    if not isinstance(statistics, list):
+        raise r.fail("statistics", "expected a JSON list of statistic specs")
+    _json(r, "options", attrs["options"])
+    keys_ds = f.get("samples/keys")
+    K = keys_ds.shape[0] if isinstance(keys_ds, h5py.Dataset) and keys_ds.ndim == 1 else -1
+    if not 0 < K <= MAX_KEYS:
+        raise r.fail("samples/keys", f"missing, or not a list of 1 to {MAX_KEYS} keys")
+    keys = [str(k) for k in r.dataset("samples/keys", (K,), "text")]
+    if sorted(keys) != sorted(prior):
+        raise r.fail("samples/keys", f"{keys} are not the prior's keys {sorted(prior)}")
+    theta_ds = f.get("samples/theta")
+    N = theta_ds.shape[0] if isinstance(theta_ds, h5py.Dataset) and theta_ds.ndim == 2 else -1
+    if not 0 < N <= MAX_DRAWS:
+        raise r.fail("samples/theta", f"missing, or not a [draws, keys] array of 1 to {MAX_DRAWS} draws")
+    theta = r.dataset("samples/theta", (N, K), "f").astype(np.float64)
+    weights = r.dataset("samples/weight", (N,), "f").astype(np.float64)
+    if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
+        raise r.fail("samples/weight", "weights must be finite, non-negative and not all 0")
+    columns_ds = f.get("observed/columns")
+    M = columns_ds.shape[0] if isinstance(columns_ds, h5py.Dataset) and columns_ds.ndim == 1 else -1
+    if not 0 < M <= MAX_COLUMNS:
+        raise r.fail("observed/columns", f"missing, or not a list of 1 to {MAX_COLUMNS} statistics")
+    columns = [str(c) for c in r.dataset("observed/columns", (M,), "text")]
+    observed = r.dataset("observed/values", (M,), "f").astype(np.float64)
+    diag = f["diagnostics"]
+    diagnostics = _json(r, "diagnostics/scalars", r.text_attribute("/diagnostics", "scalars"))
+    generations = None
+    if "generations" in diag:
+        g = diag["generations"]
+        first = g.get("generation")
+        G = first.shape[0] if isinstance(first, h5py.Dataset) and first.ndim == 1 else -1
+        if not 0 < G <= 100_000:
+            raise r.fail("diagnostics/generations/generation", "missing, or not 1 to 100000 generations")
+        generations = pd.DataFrame(
+            {
+                c: r.dataset(f"diagnostics/generations/{c}", (G,), "iu" if k == "i" else "f")
+                for c, k in GENERATION_COLUMNS.items()
+            }
+        )
+    frames: Dict[str, pd.DataFrame | None] = {}
+    # A group that is there but cannot be opened (damaged) raises (a FileFormatError), never reads as absent.
+    data_group = f["data"] if "data" in f else None
+    for level, columns_spec in DATA_COLUMNS.items():
+        frames[level] = None
+        if data_group is None or level not in data_group:
+            continue
+        g = data_group[level]
+        ids = g.get("id")
+        R = ids.shape[0] if isinstance(ids, h5py.Dataset) and ids.ndim == 1 else -1
+        if not 0 < R <= MAX_ROWS:
+            raise r.fail(f"data/{level}/id", f"missing, or not 1 to {MAX_ROWS} rows")
+        frame = {}
+        for column, kind in columns_spec.items():
+            if column not in g:
+                if column == "power_gain":
+                    continue
+                raise r.fail(f"data/{level}/{column}", "missing dataset")
+            frame[column] = r.dataset(f"data/{level}/{column}", (R,), "text" if kind == "text" else kind)
+        frames[level] = pd.DataFrame(frame)
     attrs["prior"] = json.dumps(prior)
     return {
         "attrs": attrs,
