@@ -94,8 +94,15 @@ class StudyResults:
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """One row per point: ``point`` and one column per outcome, by its registry name."""
-        return self._frames()[0]
+        """One row per point: ``point``, the point's parameters (one column per varied key, as in :attr:`points`),
+        then one column per outcome, by its registry name (:mod:`learnrace.outcomes`). In the design's point order,
+        so it lines up with :attr:`points` row by row."""
+        wide = self._frames()[0]
+        parameters = self.points.drop(columns=[POINT_COLUMN]).reset_index(drop=True)
+        clash = [c for c in parameters.columns if c in wide.columns]
+        if clash:  # a parameter named like an outcome: keep the outcome under its name
+            parameters = parameters.drop(columns=clash)
+        return pd.concat([wide[[POINT_COLUMN]], parameters, wide.drop(columns=[POINT_COLUMN])], axis=1)
 
     @property
     def counts(self) -> pd.DataFrame:

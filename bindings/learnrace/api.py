@@ -8,6 +8,7 @@ from typing import Any
 from ._arguments import check_run_arguments
 from ._config import resolve_config
 from ._errors import ConfigError
+from ._threads import default_threads
 from .progress import make_progress
 from .results import Results
 
@@ -63,6 +64,8 @@ def run_checked(config: Any, options: dict, progress: Any, split: tuple = (0, 1)
     that rank's share of the dyads (an MPI launch, learnrace._mpi)."""
     core = _core()
     cfg = resolve_config(config)
+    if not options.get("threads"):
+        options = {**options, "threads": default_threads()}
     desc = "learnrace" if cfg.path is None else f"learnrace {os.path.basename(cfg.path)}"
     callback, close = make_progress(progress, desc=desc)
     options = {**options, "progress": callback}
