@@ -70,7 +70,9 @@ class Checkpoint:
 
     def write_part(self, first: int, end: int, values: registry.OutcomeArrays) -> None:
         buffer = io.BytesIO()
-        meta = json.dumps({"fingerprint": self.fingerprint, "first": first, "end": end, "outcomes": registry.NAMES})
+        meta = json.dumps(
+            {"fingerprint": self.fingerprint, "first": first, "end": end, "outcomes": registry.REGISTRY.names}
+        )
         np.savez(buffer, meta=np.array(meta), **values._asdict())
         self._write(f"part-{first:010d}-{end:010d}.npz", buffer.getvalue())
 
@@ -99,9 +101,9 @@ class Checkpoint:
                 arrays = {k: z[k] for k in registry.OutcomeArrays._fields}
         except (OSError, ValueError, KeyError) as e:
             raise FileFormatError(f"{where}: unreadable checkpoint part ({e})", where) from None
-        if meta.get("fingerprint") != self.fingerprint or tuple(meta.get("outcomes", ())) != registry.NAMES:
+        if meta.get("fingerprint") != self.fingerprint or tuple(meta.get("outcomes", ())) != registry.REGISTRY.names:
             raise FileFormatError(f"{where}: a part of another study or learnrace version", where)
-        shape = (end - first, len(registry.NAMES))
+        shape = (end - first, len(registry.REGISTRY.names))
         for k, a in arrays.items():
             if a.shape != shape or a.dtype != registry.OutcomeArrays.empty(0)._asdict()[k].dtype:
                 raise FileFormatError(f"{where}: {k} is {a.dtype} {a.shape}, expected {shape}", where)

@@ -43,6 +43,9 @@ BLOCK_DYADS = {"cpu": 1 << 22, "cuda": 1 << 26}
 MAX_BLOCK_BYTES = 1 << 30
 # Points per engine call when the whole design is checked before anything runs (with one dyad per point).
 CHECK_POINTS = 4096
+# Dyads per point whose trajectories a block keeps, for the period shares' intervals (learnrace.outcomes).
+SAMPLED_DYADS = 200
+TRAJECTORY_ROW_BYTES, TRAJECTORY_DYAD_BYTES = 29, 40  # a sampled dyad's bytes per period and per dyad (an upper bound)
 
 
 # --------------------------------------------------------------------------------------------------------- results
@@ -237,7 +240,14 @@ def _block_config(base: dict, d: Design, first: int, end: int, dyads: int | None
     run = {**base["run"], "first_point_key": first}
     if dyads is not None:
         run["dyads"] = dyads
-    output = {**base.get("output", {}), "trajectory_max": 0}
+    # The trajectories are not kept, but a sample of SAMPLED_DYADS dyads per point gives the period shares their
+    # dyad-clustered intervals (learnrace.outcomes); they do not change the counts.
+    n = int(run.get("dyads", 1000))
+    output = {
+        **base.get("output", {}),
+        "trajectory_max": SAMPLED_DYADS,
+        "trajectory_stride": max(1, n // SAMPLED_DYADS),
+    }
     return {**base, "run": run, "output": output, "points": to_engine_points(d.points.iloc[first:end])}
 
 
@@ -265,7 +275,7 @@ def _fingerprint(base_toml: str, d: Design) -> str:
         "base": base_toml,
         "design": d.to_json(),
         "points": points,
-        "outcomes": list(registry.NAMES),
+        "outcomes": list(registry.REGISTRY.names),
         "learnrace": [_core.version, _core.git_describe],
     }
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
@@ -294,7 +304,7 @@ def _analyse(d: Design, values: registry.OutcomeArrays) -> Tuple[pd.DataFrame | 
 
     wide = registry.frames(values, d.points[POINT_COLUMN])[0]
     usable, skipped = [], {}
-    for name in registry.NAMES:
+    for name in registry.REGISTRY.names:
         y = wide[name].to_numpy(dtype=np.float64)
         if not np.isfinite(y).all():
             skipped[name] = "not finite at every point (a median beyond the horizon, or no dyads it is a mean of)"
@@ -366,7 +376,8 @@ def study(
     ranks.agree(error)
     base_toml = dict_to_toml(base)
     fingerprint = _fingerprint(base_toml, d)
-    size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"])
+    sample_bytes = SAMPLED_DYADS * (checked["periods"] * TRAJECTORY_ROW_BYTES + TRAJECTORY_DYAD_BYTES)
+    size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"] + sample_bytes)
     if options["backend"] == "cpu" or (options["backend"] == "auto" and _resolved_backend() == "cpu"):
         # run.chunk_dyads per point per call, as `learnrace run` on the CPU, not learnrace.run's small responsive
         # chunks: each call has a cost that grows with the block's points (8x slower at 28 points of 10,000 dyads,

@@ -287,7 +287,8 @@ def outcome_label(name: str) -> Label:
     from . import outcomes
 
     o = outcomes.REGISTRY[name]
-    unit = f"% of {o.unit}" if o.scale == "share" else _OUTCOME_UNITS.get(o.scale, o.scale)
+    of = "dyad-periods" if o.kind == "period_share" else o.unit
+    unit = f"% of {of}" if o.scale == "share" else _OUTCOME_UNITS.get(o.scale, o.scale)
     return Label(o.label, unit)
 
 

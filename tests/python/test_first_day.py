@@ -141,3 +141,76 @@ def test_progress_bar_is_text_without_ipywidgets(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails
     assert progress._tqdm_class() is std.tqdm
+
+
+# ------------------------------------------------------------------------------------------- outcomes of one's own
+
+
+def _ended_early(counts):
+    ended = counts["duration_by_cause"][:, 1:, 1:5].sum(axis=(1, 2))  # any cause within 4 periods
+    return learnrace.outcomes.Columns.share(ended, counts["dyads_simulated"])
+
+
+def test_a_registered_outcome_shows_everywhere_with_its_interval(tmp_path):
+    from learnrace import outcomes
+
+    outcomes.register("share_ended_1y", _ended_early, kind="share", label="share ended within a year", short="1y")
+    try:
+        res = learnrace.run(TINY, backend="cpu", progress=False)
+        lived = res.duration_by_cause[0]
+        expected = lived[1:, 1:5].sum() / res.dyads_simulated[0]
+        assert res.summary()["share_ended_1y"].iloc[0] == pytest.approx(expected)
+        row = res.outcomes().set_index("outcome").loc["share_ended_1y"]
+        assert row["ci_method"] == "wilson" and row["ci_low"] < row["estimate"] < row["ci_high"]
+        from learnrace import design
+
+        d = design.make({"shocks.trust.sigma": {"from": 0.1, "to": 0.3, "steps": 3}})
+        s = learnrace.study(TINY, tmp_path / "s.h5", design=d, backend="cpu", progress=False)
+        assert "share_ended_1y" in s.outcomes.columns
+        assert "share_ended_1y" in set(learnrace.open(tmp_path / "s.h5").summary()["outcome"])
+        # registering the name again replaces it (a notebook cell run twice); a built-in name is refused
+        outcomes.register("share_ended_1y", lambda c: c["dyads_simulated"] * 0.0, label="zero")
+        assert learnrace.run(TINY, backend="cpu", progress=False).summary()["share_ended_1y"].iloc[0] == 0.0
+        with pytest.raises(ValueError, match="built-in"):
+            outcomes.register("share_race_won", _ended_early, kind="share")
+        with pytest.raises(ValueError, match="a share needs Columns.share"):
+            outcomes.register("bad", lambda c: c["dyads_simulated"] * 0.0, kind="share")
+            learnrace.run(TINY, backend="cpu", progress=False).summary()
+    finally:
+        for name in ("share_ended_1y", "bad"):
+            if name in outcomes.REGISTRY:
+                outcomes.unregister(name)
+    assert "share_ended_1y" not in learnrace.run(TINY, backend="cpu", progress=False).summary().columns
+
+
+# ----------------------------------------------------------------------------------- honest period-share intervals
+
+
+def test_period_share_intervals_are_dyad_clustered():
+    from learnrace import outcomes
+
+    every = {
+        "run": {"dyads": 2000, "periods": 60, "seed": 3},
+        "output": {"trajectory_stride": 1, "trajectory_max": 2000},
+    }
+    res = learnrace.run(every, backend="cpu", progress=False)
+    # with every dyad sampled, the sampled periods are exactly the occupancy counts
+    live = res.trajectories["pair"][0] != 255
+    assert np.array_equal(live.sum(axis=0), res.occupancy[0].sum(axis=1))
+    table = res.outcomes().set_index("outcome")
+    row = table.loc["period_share_integration"]
+    assert row["ci_method"] == "dyad-clustered" and row["n"] == 2000
+    # the clustered variance from the per-dyad values, written out
+    pair = res.trajectories["pair"][0]
+    idx = [s.index for s in learnrace.labels.PAIR_STATES if s.larsson == "integration"]
+    y, n = np.isin(pair, idx).sum(axis=1), live.sum(axis=1)
+    p = y.sum() / n.sum()
+    se = np.std(y - p * n, ddof=1) / n.mean() / np.sqrt(len(n))
+    assert row["estimate"] == pytest.approx(p)
+    assert row["ci_high"] - row["ci_low"] == pytest.approx(2 * 1.959963984540054 * se, rel=1e-9)
+    # far wider than the binomial interval of the dyad-periods, which treated them as independent
+    assert row["ci_high"] - row["ci_low"] > 2 * 2 * 1.96 * np.sqrt(p * (1 - p) / n.sum())
+    # without sampled dyads there is no interval rather than a wrong one
+    none = learnrace.run({**every, "output": {"trajectory_max": 0}}, backend="cpu", progress=False)
+    assert np.isnan(none.outcomes().set_index("outcome").loc["period_share_integration", "ci_low"])
+    assert outcomes.REGISTRY["period_share_integration"].ci_method == "dyad-clustered"
