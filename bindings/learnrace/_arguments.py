@@ -70,6 +70,6 @@ def check_run_arguments(backend, dyads, seed, progress, threads, chunk_dyads) ->
         backend=backend,
         dyads=None if dyads is None else _integer("dyads", dyads, 1, MAX_INTEGER, " (2^53)"),
         seed=None if seed is None else _integer("seed", seed, 0, MAX_SEED),
-        threads=0 if threads is None else _integer("threads", threads, 0, _max_threads(), " (0: all cores)"),
+        threads=0 if threads is None else _integer("threads", threads, 0, _max_threads(), " (0: the usable CPUs)"),
         chunk_dyads=0 if chunk_dyads is None else _integer("chunk_dyads", chunk_dyads, 1, MAX_INTEGER, " (2^53)"),
     )

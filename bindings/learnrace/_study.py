@@ -45,7 +45,8 @@ MAX_BLOCK_BYTES = 1 << 30
 CHECK_POINTS = 4096
 # Dyads per point whose trajectories a block keeps, for the period shares' intervals (learnrace.outcomes).
 SAMPLED_DYADS = 200
-TRAJECTORY_ROW_BYTES, TRAJECTORY_DYAD_BYTES = 29, 40  # a sampled dyad's bytes per period and per dyad (an upper bound)
+DEFAULT_DYADS = 1000  # run.dyads when an experiment does not set it (experiments/baseline.toml)
+TRAJECTORY_ROW_BYTES = 29  # a sampled dyad's bytes per period (and 40 per dyad: an upper bound)
 
 
 # --------------------------------------------------------------------------------------------------------- results
@@ -231,23 +232,23 @@ def _prepare(source: Any, design: Any, dyads: int | None, seed: int | None) -> T
         run["dyads"] = dyads
     if seed is not None:
         run["seed"] = seed
-    return d, {**base, "run": run}
+    output = dict(base.get("output", {}))
+    if "trajectory_max" not in output and "trajectory_stride" not in output:
+        # A sample of SAMPLED_DYADS dyads per point, whose trajectories give the period shares their dyad-clustered
+        # intervals (learnrace.outcomes); the trajectories are not kept, and they do not change the counts. Written
+        # into the base experiment, so that StudyResults.results(point) runs the point with the same sample.
+        dyads_per_point = int(run.get("dyads", DEFAULT_DYADS))
+        output.update(trajectory_max=SAMPLED_DYADS, trajectory_stride=max(1, dyads_per_point // SAMPLED_DYADS))
+    return d, {**base, "run": run, "output": output}
 
 
 def _block_config(base: dict, d: Design, first: int, end: int, dyads: int | None = None) -> dict:
-    """The experiment of points [first, end): their point keys are their indices in the design (run.first_point_key),
-    and no trajectories are kept (they do not change the counts)."""
+    """The experiment of points [first, end): their point keys are their indices in the design (run.first_point_key);
+    the base's trajectory sample is simulated for the period shares' intervals and then dropped with the block."""
     run = {**base["run"], "first_point_key": first}
     if dyads is not None:
         run["dyads"] = dyads
-    # The trajectories are not kept, but a sample of SAMPLED_DYADS dyads per point gives the period shares their
-    # dyad-clustered intervals (learnrace.outcomes); they do not change the counts.
-    n = int(run.get("dyads", 1000))
-    output = {
-        **base.get("output", {}),
-        "trajectory_max": SAMPLED_DYADS,
-        "trajectory_stride": max(1, n // SAMPLED_DYADS),
-    }
+    output = dict(base.get("output", {}))
     return {**base, "run": run, "output": output, "points": to_engine_points(d.points.iloc[first:end])}
 
 
@@ -376,7 +377,9 @@ def study(
     ranks.agree(error)
     base_toml = dict_to_toml(base)
     fingerprint = _fingerprint(base_toml, d)
-    sample_bytes = SAMPLED_DYADS * (checked["periods"] * TRAJECTORY_ROW_BYTES + TRAJECTORY_DYAD_BYTES)
+    sampling = base["output"]
+    stride, most = int(sampling.get("trajectory_stride", 1000)), int(sampling.get("trajectory_max", 1000))
+    sample_bytes = min(most, -(-checked["dyads"] // stride)) * (checked["periods"] * TRAJECTORY_ROW_BYTES + 40)
     size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"] + sample_bytes)
     if options["backend"] == "cpu" or (options["backend"] == "auto" and _resolved_backend() == "cpu"):
         # run.chunk_dyads per point per call, as `learnrace run` on the CPU, not learnrace.run's small responsive

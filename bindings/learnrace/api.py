@@ -43,7 +43,9 @@ def run(
     backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
-    threads: CPU threads, 0 to 4096 (None or 0: all cores). Results do not depend on it.
+    threads: CPU threads, 0 to 4096 (None or 0: the CPUs this process may use: its affinity mask, capped by a cgroup
+        CPU quota, or OMP_NUM_THREADS when set). Results do not depend on it. OpenMP threads wait passively (they
+        sleep instead of spinning; learnrace._threads), so every core is fast on a shared machine too.
     chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
         ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
         and 2^24 / points, since each GPU call has a fixed cost). Results do not depend on it.

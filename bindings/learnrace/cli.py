@@ -53,7 +53,9 @@ def _engine_options(command: argparse.ArgumentParser, dyads_help: str) -> None:
     """The options `run` and `sweep` share: dyads, seed, threads, backend."""
     command.add_argument("--dyads", type=whole_number, help=dyads_help + "; 10000, 10_000 or 1e4")
     command.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    command.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
+    command.add_argument(
+        "--threads", type=int, default=0, help="CPU threads, 0..4096 (0: the CPUs this process may use)"
+    )
     command.add_argument(
         "--backend",
         default="auto",
