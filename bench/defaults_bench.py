@@ -10,8 +10,9 @@ Workloads (default propositional point, 100 periods, CPU backend):
   sweep  a sweep: 64 points x 2,000 dyads (learnrace.run with points=)
   study  the same 64 points as a study (learnrace.study, design= the points frame)
 Settings: `defaults` is the call with no thread, chunk or environment arguments (what a user gets); the others set
-threads (1, or 0 = every core), chunk_dyads (`run`: the run's dyads per point, one call per point) and
-OMP_WAIT_POLICY (`passive`, `active`, or unset = libgomp's default: spin, then sleep). Loads: `none` is the machine as
+threads (1, or 0 = every core), chunk_dyads (`run-chunk`: the run's dyads per point, one call per point) and the
+OpenMP wait (`passive`: OMP_WAIT_POLICY=passive, waiting threads sleep; `active`: they spin; `spin`:
+GOMP_SPINCOUNT=300000, libgomp's default when OMP_WAIT_POLICY is unset, the old learnrace default). Loads: `none` is the machine as
 it is (shared: other users' processes run too; the table gives the load average), `pinned` adds one busy process
 (a pure-Python loop) pinned to CPU 0 for the duration. Every measurement is a fresh process (OpenMP reads its
 environment at start); the rounds interleave the settings in a rotated order. The time is the wall time of the call
@@ -39,18 +40,21 @@ WORKLOADS = {
     "sweep": "64 points x 2,000 dyads x 100 periods (learnrace.run, points=)",
     "study": "64 points x 2,000 dyads x 100 periods (learnrace.study, design=)",
 }
-# name -> (threads, chunk, OMP_WAIT_POLICY); None: not given (the default)
+# name -> (threads, chunk, environment); None: not given (the default). libgomp's own default wait (OMP_WAIT_POLICY
+# unset: spin 300,000 times, then sleep; learnrace's default before it set the policy) is GOMP_SPINCOUNT=300000, which
+# libgomp uses whatever the policy says.
+SPIN = {"GOMP_SPINCOUNT": "300000"}
 SETTINGS = {
-    "defaults": (None, None, None),
-    "threads=1": (1, None, None),
-    "threads=all": (0, None, None),
-    "threads=all passive": (0, None, "passive"),
-    "threads=all active": (0, None, "active"),
-    "threads=1 run-chunk": (1, "run", None),
-    "threads=all run-chunk": (0, "run", None),
-    "threads=all run-chunk passive": (0, "run", "passive"),
+    "defaults": (None, None, {}),
+    "threads=1": (1, None, {}),
+    "threads=all passive": (0, None, {"OMP_WAIT_POLICY": "passive"}),
+    "threads=all spin (old default)": (0, None, SPIN),
+    "threads=1 spin": (1, None, SPIN),
+    "threads=all active": (0, None, {"OMP_WAIT_POLICY": "active"}),
+    "threads=all run-chunk passive": (0, "run", {"OMP_WAIT_POLICY": "passive"}),
+    "threads=all run-chunk spin": (0, "run", SPIN),
 }
-OMP_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "LEARNRACE_THREADS")
+OMP_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")
 
 
 def worker(workload: str, threads, chunk) -> dict:
@@ -83,10 +87,9 @@ def busy_pinned(cpu: int) -> subprocess.Popen:
 
 
 def measure(workload: str, setting: str) -> float:
-    threads, chunk, policy = SETTINGS[setting]
+    threads, chunk, extra = SETTINGS[setting]
     env = {k: v for k, v in os.environ.items() if k not in OMP_VARIABLES}
-    if policy:
-        env["OMP_WAIT_POLICY"] = policy
+    env.update(extra)
     payload = json.dumps([workload, threads, chunk])
     out = subprocess.run(
         [sys.executable, __file__, "--worker", payload], env=env, cwd=ROOT, check=True, capture_output=True, text=True
