@@ -12,8 +12,9 @@ Workloads (default propositional point, 100 periods, CPU backend):
 Settings: `defaults` is the call with no thread, chunk or environment arguments (what a user gets); the others set
 threads (1, or 0 = every core), chunk_dyads (`run-chunk`: the run's dyads per point, one call per point) and the
 OpenMP wait (`passive`: OMP_WAIT_POLICY=passive, waiting threads sleep; `active`: they spin; `spin`:
-GOMP_SPINCOUNT=300000, libgomp's default when OMP_WAIT_POLICY is unset, the old learnrace default). Loads: `none` is the machine as
-it is (shared: other users' processes run too; the table gives the load average), `pinned` adds one busy process
+GOMP_SPINCOUNT=300000, libgomp's default when OMP_WAIT_POLICY is unset, the old learnrace default). Loads: `none` is
+the machine as it is (shared: other users' processes run too; the table gives the load average), `pinned` adds one
+busy process
 (a pure-Python loop) pinned to CPU 0 for the duration. Every measurement is a fresh process (OpenMP reads its
 environment at start); the rounds interleave the settings in a rotated order. The time is the wall time of the call
 (learnrace.run / learnrace.study) inside the process, without the import; the table gives the median over rounds and
