@@ -6,9 +6,9 @@ usage: defaults_bench.py [--rounds R] [--loads none,pinned] [--workloads one,swe
                          [--settings NAME,...]
 
 Workloads (default propositional point, 100 periods, CPU backend):
-  one    one experiment: 1 point x 100,000 dyads (learnrace.run)
-  sweep  a sweep: 64 points x 2,000 dyads (learnrace.run with points=)
-  study  the same 64 points as a study (learnrace.study, design= the points frame)
+  one    one experiment: 1 point x 400,000 dyads (learnrace.run)
+  sweep  a sweep: 128 points x 2,000 dyads (learnrace.run with points=)
+  study  the same 128 points as a study (learnrace.study, design= the points frame)
 Settings: `defaults` is the call with no thread, chunk or environment arguments (what a user gets); the others set
 threads (1, or 0 = every core), chunk_dyads (`run-chunk`: the run's dyads per point, one call per point) and the
 OpenMP wait (`passive`: OMP_WAIT_POLICY=passive, waiting threads sleep; `active`: they spin; `spin`:
@@ -37,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 WORKLOADS = {
-    "one": "1 point x 100,000 dyads x 100 periods (learnrace.run)",
-    "sweep": "64 points x 2,000 dyads x 100 periods (learnrace.run, points=)",
-    "study": "64 points x 2,000 dyads x 100 periods (learnrace.study, design=)",
+    "one": "1 point x 400,000 dyads x 100 periods (learnrace.run)",
+    "sweep": "128 points x 2,000 dyads x 100 periods (learnrace.run, points=)",
+    "study": "128 points x 2,000 dyads x 100 periods (learnrace.study, design=)",
 }
 # name -> (threads, chunk, environment); None: not given (the default). libgomp's own default wait (OMP_WAIT_POLICY
 # unset: spin 300,000 times, then sleep; learnrace's default before it set the policy) is GOMP_SPINCOUNT=300000, which
@@ -63,13 +63,13 @@ def worker(workload: str, threads, chunk) -> dict:
 
     import learnrace
 
-    base = {"run": {"dyads": 100_000 if workload == "one" else 2_000, "periods": 100, "seed": 3}}
+    base = {"run": {"dyads": 400_000 if workload == "one" else 2_000, "periods": 100, "seed": 3}}
     kwargs = {"backend": "cpu", "progress": False}
     if threads is not None:
         kwargs["threads"] = threads
     if chunk == "run":
         kwargs["chunk_dyads"] = base["run"]["dyads"]
-    points = pd.DataFrame({"flows.lambda": [0.1 + 0.002 * i for i in range(64)]})
+    points = pd.DataFrame({"flows.lambda": [0.1 + 0.001 * i for i in range(128)]})
     start = time.perf_counter()
     if workload == "one":
         res = learnrace.run(base, **kwargs)
@@ -79,7 +79,7 @@ def worker(workload: str, threads, chunk) -> dict:
         kwargs.pop("chunk_dyads", None)  # a study sets its own chunk (one call per block)
         res = learnrace.study(base, design=points, **kwargs)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "points": int(getattr(res, "n_points", 64))}
+    return {"seconds": seconds}
 
 
 def busy_pinned(cpu: int) -> subprocess.Popen:
@@ -114,7 +114,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--loads", default="none,pinned")
     ap.add_argument("--workloads", default="one,sweep,study")
-    ap.add_argument("--settings", default=",".join(SETTINGS))
+    ap.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated names of SETTINGS")
     ap.add_argument("--out", help="write the markdown report here")
     args = ap.parse_args()
     if args.worker:

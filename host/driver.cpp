@@ -10,11 +10,6 @@
 
 namespace learnrace {
 
-namespace {
-/// Progress within a chunk of many points is reported at most this often (the end of every chunk always is).
-constexpr std::chrono::milliseconds kProgressInterval{250};
-}  // namespace
-
 BackendKind parse_backend(const std::string& name) {
   if (name == "auto") return BackendKind::Auto;
   if (name == "cpu") return BackendKind::Cpu;
@@ -125,7 +120,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
       run_chunk_cuda(request);
     } else {
       // One point at a time (the CPU backend runs them one after another anyway), so that progress moves within a
-      // chunk of many points, such as a study's block (one chunk of hundreds of points): at most every 0.25 s.
+      // chunk of many points, such as a study's block (one chunk of hundreds of points): every progress_interval.
       const uint64_t before = (begin - first) * static_cast<uint64_t>(n_points);
       for (int32_t i = 0; i < n_points; ++i) {
         ChunkRequest one = request;
@@ -134,7 +129,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
         one.n_points = 1;
         run_chunk_cpu(one);
         const auto now = std::chrono::steady_clock::now();
-        if (i + 1 < n_points && options.on_progress && now - reported >= kProgressInterval) {
+        if (i + 1 < n_points && options.on_progress && now - reported >= options.progress_interval) {
           reported = now;
           options.on_progress(before + static_cast<uint64_t>(i + 1) * (request.dyad_end - begin), total);
         }

@@ -225,7 +225,8 @@ class Registry:
             if not replace or outcome.name in self._fixed:
                 what = "a built-in outcome" if outcome.name in self._fixed else "an outcome"
                 raise ValueError(f"{what} named {outcome.name!r} is already registered")
-            self._outcomes[self._outcomes.index(self._by_name[outcome.name])] = outcome
+            old = self._by_name[outcome.name]
+            self._outcomes = [outcome if o is old else o for o in self._outcomes]
         else:
             self._outcomes.append(outcome)
         self._by_name[outcome.name] = outcome
@@ -236,7 +237,7 @@ class Registry:
         if name in self._fixed:
             raise ValueError(f"{name!r} is a built-in outcome and cannot be removed")
         outcome = self[name]
-        self._outcomes.remove(outcome)
+        self._outcomes = [o for o in self._outcomes if o is not outcome]
         del self._by_name[name]
 
     def freeze(self) -> None:
