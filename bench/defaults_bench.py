@@ -72,12 +72,12 @@ def worker(workload: str, threads, chunk) -> dict:
     points = pd.DataFrame({"flows.lambda": [0.1 + 0.001 * i for i in range(128)]})
     start = time.perf_counter()
     if workload == "one":
-        res = learnrace.run(base, **kwargs)
+        learnrace.run(base, **kwargs)
     elif workload == "sweep":
-        res = learnrace.run(base, points=points, **kwargs)
+        learnrace.run(base, points=points, **kwargs)
     else:
         kwargs.pop("chunk_dyads", None)  # a study sets its own chunk (one call per block)
-        res = learnrace.study(base, design=points, **kwargs)
+        learnrace.study(base, design=points, **kwargs)
     seconds = time.perf_counter() - start
     return {"seconds": seconds}
 
