@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import os
 import platform
@@ -280,6 +281,10 @@ def main(argv=None) -> int:
         print(json.dumps(res))
         return 0
 
+    missing = [m for m in ("jax", "mesa", "scipy") if importlib.util.find_spec(m) is None]
+    if missing:  # the peers' packages: the extra `peers`, not in `pip install .`
+        print(f'run_peers: {", ".join(missing)} not installed: pip install ".[peers]" (jax, mesa, scipy)')
+        return 2
     args.load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
     command = "python3 bench/run_peers.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.gpu:

@@ -82,6 +82,7 @@ RunConfig load_config_string(const std::string& toml_text, const std::string& so
     p.point_key = config.common_random_numbers ? 0u : config.first_point_key + static_cast<uint32_t>(i);
     config.point_names.push_back(std::move(expanded[i].name));
     config.points.push_back(p);
+    config.written.push_back(std::move(expanded[i].settings.written));
   }
   check_run_size(config.points, config.dyads, scope);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,7 +36,10 @@ struct RunConfig {
   uint32_t first_point_key = 0;        // [run.first_point_key]: point i uses point_key first_point_key + i
   std::vector<std::string> point_names;
   std::vector<ModelParams> points;  // fully expanded sweep
-  std::string toml_text;            // the effective experiment (overrides applied), stored in outputs
+  // Per point, the numbers as written (double) by parameter-table column (Settings::written): the /points table
+  // shows these rather than the float32 the engine computes with.
+  std::vector<std::map<std::string, double>> written;
+  std::string toml_text;  // the effective experiment (overrides applied), stored in outputs
 };
 
 RunConfig load_config_file(const std::string& path, const ConfigOverrides& overrides = {});

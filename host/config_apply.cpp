@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <map>
 
 #include "config_distributions.hpp"
 #include "config_suggest.hpp"
@@ -76,7 +77,7 @@ float read_real_param(const ConfigValue& v, const std::string& key, const Config
 }
 
 void read_probabilities(const DistributionKey& spec, const ConfigValue& v, const std::string& key,
-                        const ConfigScope& scope, Distribution& d) {
+                        const ConfigScope& scope, Distribution& d, std::map<std::string, double>& written) {
   const size_t expected = spec.categories.size();
   std::string names;
   for (const std::string& c : spec.categories) names += (names.empty() ? "" : ", ") + c;
@@ -87,7 +88,17 @@ void read_probabilities(const DistributionKey& spec, const ConfigValue& v, const
                        "inconsistent size: expected " + std::to_string(expected) + " probabilities (" + names +
                            "), got " + std::to_string(v.items.size()));
   d.n = static_cast<int32_t>(expected);
-  for (size_t i = 0; i < expected; ++i) d.p[i] = read_real_param(v.items[i], key, scope);
+  for (size_t i = 0; i < expected; ++i) {
+    d.p[i] = read_real_param(v.items[i], key, scope);
+    written[spec.key + ".p." + spec.categories[i]] = v.items[i].as_double();
+  }
+}
+
+/// Forgets the written parameters of a distribution that is set anew (another kind's parameters would be stale).
+void forget_written(const DistributionKey& spec, std::map<std::string, double>& written) {
+  const std::string prefix = spec.key + ".";
+  for (auto it = written.lower_bound(prefix); it != written.end() && it->first.rfind(prefix, 0) == 0;)
+    it = written.erase(it);
 }
 
 void check_or_throw(const DistributionKey& spec, const Distribution& d, const ConfigValue& at,
@@ -108,6 +119,7 @@ std::string example_for(const DistributionKey& spec) {
 void apply_distribution(const DistributionKey& spec, const ConfigValue& v, const ConfigScope& scope,
                         Settings& settings) {
   Distribution d;
+  std::map<std::string, double> written;
   if (v.type == ConfigValue::Type::String && spec.support == Support::Categories) {
     const int index = spec.category_index(v.text);
     if (index < 0) {
@@ -141,10 +153,12 @@ void apply_distribution(const DistributionKey& spec, const ConfigValue& v, const
         for (const std::string& p : params) list += (list.empty() ? "" : ", ") + p;
         throw_config_error(scope, &value, key, "unknown key: dist = \"" + name->text + "\" has the parameters " + list);
       }
-      if (param == "p")
-        read_probabilities(spec, value, key, scope, d);
-      else
+      if (param == "p") {
+        read_probabilities(spec, value, key, scope, d, written);
+      } else {
         dist_param(d, param) = read_real_param(value, key, scope);
+        written[key] = value.as_double();
+      }
     }
     for (const std::string& param : params)
       if (!v.find(param))
@@ -154,6 +168,8 @@ void apply_distribution(const DistributionKey& spec, const ConfigValue& v, const
   }
   check_or_throw(spec, d, v, scope);
   spec.get(settings.params) = d;
+  forget_written(spec, settings.written);
+  settings.written.insert(written.begin(), written.end());
 }
 
 void apply_distribution_field(const DistributionKey& spec, const std::string& field, const ConfigValue& v,
@@ -172,12 +188,16 @@ void apply_distribution_field(const DistributionKey& spec, const std::string& fi
         scope, &v, key,
         "inconsistent: " + spec.key + " has dist = \"" + dist_name(d.kind) + "\" here, whose parameters are " + list);
   }
-  if (field == "p")
-    read_probabilities(spec, v, key, scope, d);
-  else
+  std::map<std::string, double> written;
+  if (field == "p") {
+    read_probabilities(spec, v, key, scope, d, written);
+  } else {
     dist_param(d, field) = read_real_param(v, key, scope);
+    written[key] = v.as_double();
+  }
   check_or_throw(spec, d, v, scope);
   spec.get(settings.params) = d;
+  for (const auto& [column, value] : written) settings.written[column] = value;
 }
 
 // `skip`: top-level entries handled elsewhere ("points", "sweep"; "name" in a point), also listed as
@@ -255,9 +275,12 @@ void apply_leaf(const Leaf& leaf, const ConfigScope& scope, bool run_keys_allowe
                        "set it in [run] / [output] at the top level");
   const KeyTarget target = resolve_key(leaf.key);
   switch (target.kind) {
-    case KeyTarget::Kind::Scalar:
-      target.scalar->set(settings, read_scalar(*target.scalar, *leaf.value, scope));
+    case KeyTarget::Kind::Scalar: {
+      const double value = read_scalar(*target.scalar, *leaf.value, scope);
+      target.scalar->set(settings, value);
+      if (target.scalar->type == KeyType::Number) settings.written[leaf.key] = value;
       break;
+    }
     case KeyTarget::Kind::Distribution:
       apply_distribution(*target.distribution, *leaf.value, scope, settings);
       break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "config_events.hpp"
 #include "config_value.hpp"
 #include "output_layout.hpp"
 
@@ -35,6 +36,18 @@ void check_point(const Settings& point, const ConfigScope& scope) {
   if (level[1] > level[2])
     throw_config_error(scope, nullptr, "strategies.high",
                        "inconsistent: must not be below strategies.moderate" + order);
+  // An event that starts at or after the horizon would never happen: say so rather than run without it.
+  const ModelParams& p = point.params;
+  for (int32_t e = 0; e < p.n_events; ++e) {
+    const Event& event = p.events[e];
+    if (event.first >= p.periods)
+      throw_config_error(scope, nullptr, "events",
+                         "event " + std::to_string(e) + " (" + std::string(event_variables().at(event.variable).name) +
+                             " of " + event_target_name(event.target) + ", from period " + std::to_string(event.first) +
+                             ") never happens: run.periods = " + std::to_string(p.periods) + " runs periods 0 to " +
+                             std::to_string(p.periods - 1) +
+                             " (events count periods from 0); move it before the horizon or raise run.periods");
+  }
 }
 
 double result_bytes(const std::vector<ModelParams>& points, uint64_t dyads) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct Settings {
   uint64_t chunk_dyads = RunConfig{}.chunk_dyads;
   bool common_random_numbers = RunConfig{}.common_random_numbers;
   uint32_t first_point_key = RunConfig{}.first_point_key;
+  /// The numbers as written (double), by parameter-table column: number keys ("flows.lambda") and distribution
+  /// parameters ("initial.trust_A.mean", "initial.intent_A.p.substitution"). The engine computes with their float32
+  /// roundings; the /points table shows these (parameter_table.cpp).
+  std::map<std::string, double> written;
 };
 
 enum class KeyType { Integer, Number, Boolean, Choice };

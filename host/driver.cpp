@@ -112,6 +112,7 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
       effective_chunk_dyads(options.chunk_dyads ? options.chunk_dyads : default_chunk_dyads(config, backend));
   const uint64_t total = (last - first) * static_cast<uint64_t>(n_points);
   const auto start = std::chrono::steady_clock::now();
+  auto reported = start;
   for (uint64_t begin = first; begin < last; begin += chunk) {
     if (cancel_requested(options.cancel)) throw RunCancelled();
     ChunkRequest request;
@@ -126,12 +127,27 @@ RunResult run_experiment(const RunConfig& config, const DriverOptions& options) 
     if (backend == BackendKind::Cuda) {
       run_chunk_cuda(request);
     } else {
-      try {
-        run_chunk_cpu(request);
-      } catch (const ThreadsUnavailable& e) {
-        throw ConfigError("threads", e.what());
+      // One point at a time (the CPU backend runs them one after another anyway), so that progress moves within a
+      // chunk of many points, such as a study's block (one chunk of hundreds of points): every progress_interval.
+      const uint64_t before = (begin - first) * static_cast<uint64_t>(n_points);
+      for (int32_t i = 0; i < n_points; ++i) {
+        ChunkRequest one = request;
+        one.params += i;
+        one.out += i;
+        one.n_points = 1;
+        try {
+          run_chunk_cpu(one);
+        } catch (const ThreadsUnavailable& e) {
+          throw ConfigError("threads", e.what());
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (i + 1 < n_points && options.on_progress && now - reported >= options.progress_interval) {
+          reported = now;
+          options.on_progress(before + static_cast<uint64_t>(i + 1) * (request.dyad_end - begin), total);
+        }
       }
     }
+    reported = std::chrono::steady_clock::now();
     const uint64_t done = (request.dyad_end - first) * static_cast<uint64_t>(n_points);
     if (options.on_progress) options.on_progress(done, total);
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -27,8 +28,11 @@ struct DriverOptions {
   int threads = 0;           // CPU threads (0 = OpenMP default)
   int32_t cpu_lanes = 0;     // CPU dyads in lockstep per thread: ChunkRequest::cpu_lanes (0 = widest supported)
   uint64_t chunk_dyads = 0;  // 0 = default_chunk_dyads(config, backend); rounded up by effective_chunk_dyads
-  /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled.
+  /// Called after each chunk with (dyads done, dyads total) over all points; may throw RunCancelled. On the CPU also
+  /// after a point within a chunk once progress_interval has passed since the last call (a chunk of many points, such
+  /// as a study's block, then moves the bar too).
   std::function<void(uint64_t, uint64_t)> on_progress;
+  std::chrono::milliseconds progress_interval{250};
   /// When set (a signal handler, Python) the run stops with RunCancelled: checked inside every chunk (CPU: every
   /// block of kCpuDyadBlock dyads; CUDA: between launches) and after the last one, so no cancelled run returns.
   const std::atomic<bool>* cancel = nullptr;

@@ -1,14 +1,31 @@
-// The /points parameter table: one column per configurable numeric scalar, one row per point.
+// The /points parameter table: one column per configurable numeric scalar, one row per point. Numbers show as the
+// user wrote them (float64), not as the float32 the engine computes with: 0.1, not 0.10000000149011612.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
 #include "config.hpp"
 #include "config_distributions.hpp"
 #include "config_keys.hpp"
+#include "config_value.hpp"
 
 namespace learnrace {
+
+namespace {
+
+/// A number the engine holds as float32, as written: the double the user wrote for `column` when there is one, else
+/// the shortest decimal that rounds to the same float (a default written as 0.1f in C++ shows as 0.1).
+double as_written(const Settings& s, const std::string& column, double engine_value) {
+  const auto it = s.written.find(column);
+  if (it != s.written.end()) return it->second;
+  const float f = static_cast<float>(engine_value);
+  if (!std::isfinite(engine_value) || static_cast<double>(f) != engine_value) return engine_value;  // not a float
+  return std::strtod(shortest_float(f).c_str(), nullptr);
+}
+
+}  // namespace
 
 std::vector<ParamColumn> parameter_table(const RunConfig& config) {
   const size_t n = config.points.size();
@@ -19,11 +36,13 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
     settings[i].chunk_dyads = config.chunk_dyads;
     settings[i].common_random_numbers = config.common_random_numbers;
     settings[i].first_point_key = config.first_point_key;
+    if (i < config.written.size()) settings[i].written = config.written[i];
   }
   std::vector<ParamColumn> table;
   for (const ScalarKey& key : scalar_keys()) {
     ParamColumn column{key.key, {}};
-    for (const Settings& s : settings) column.values.push_back(key.get(s));
+    for (const Settings& s : settings)
+      column.values.push_back(key.type == KeyType::Number ? as_written(s, key.key, key.get(s)) : key.get(s));
     table.push_back(std::move(column));
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -34,7 +53,9 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
         ParamColumn column{key.key + ".p." + key.categories[c], {}};
         for (const Settings& s : settings) {
           const Distribution& d = key.get(s.params);
-          column.values.push_back(d.kind == DistKind::Categorical && static_cast<size_t>(d.n) > c ? d.p[c] : nan);
+          column.values.push_back(d.kind == DistKind::Categorical && static_cast<size_t>(d.n) > c
+                                      ? as_written(s, column.key, d.p[c])
+                                      : nan);
         }
         table.push_back(std::move(column));
       }
@@ -52,7 +73,7 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
         bool has = false;
         for (const std::string& p : dist_params(d.kind)) has = has || p == param;
         used = used || has;
-        column.values.push_back(has ? dist_param_value(d, param) : nan);
+        column.values.push_back(has ? as_written(s, column.key, dist_param_value(d, param)) : nan);
       }
       if (used) table.push_back(std::move(column));
     }
@@ -73,8 +94,10 @@ std::vector<ParamColumn> parameter_table(const RunConfig& config) {
     column("op", [](const Event& v) { return static_cast<double>(v.op); });
     column("first", [](const Event& v) { return static_cast<double>(v.first); });
     column("last", [](const Event& v) { return static_cast<double>(v.last); });
-    column("value", [](const Event& v) { return static_cast<double>(v.value); });
-    column("probability", [](const Event& v) { return static_cast<double>(v.probability); });
+    // Event numbers are kept only as float32: shown as the shortest decimal of that float (0.1 as written).
+    const Settings none;
+    column("value", [&](const Event& v) { return as_written(none, "", v.value); });
+    column("probability", [&](const Event& v) { return as_written(none, "", v.probability); });
     column("once", [](const Event& v) { return static_cast<double>(v.once); });
   }
   return table;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+from . import _threads  # noqa: F401  (first: loads the engine with OpenMP's passive wait policy)
 from ._errors import ConfigError, FileFormatError
 from ._study import StudyResults, open_study, study
 from .api import cuda_available, open, run

@@ -84,7 +84,9 @@ class Checkpoint:
 
     def write_part(self, first: int, end: int, values: registry.OutcomeArrays) -> None:
         buffer = io.BytesIO()
-        meta = json.dumps({"fingerprint": self.fingerprint, "first": first, "end": end, "outcomes": registry.NAMES})
+        meta = json.dumps(
+            {"fingerprint": self.fingerprint, "first": first, "end": end, "outcomes": registry.REGISTRY.names}
+        )
         np.savez(buffer, meta=np.array(meta), **values._asdict())
         self._write(f"part-{first:010d}-{end:010d}.npz", buffer.getvalue())
 
@@ -107,7 +109,7 @@ class Checkpoint:
             except _DAMAGE as e:
                 self.damaged[where] = f"{type(e).__name__}: {e}"
                 continue
-            if meta.get("fingerprint") != self.fingerprint or tuple(meta.get("outcomes", ())) != registry.NAMES:
+            if meta.get("fingerprint") != self.fingerprint or tuple(meta.get("outcomes", ())) != registry.REGISTRY.names:
                 raise FileFormatError(f"{where}: a part of another study or learnrace version", where)
             if (meta.get("first"), meta.get("end")) != (first, end):
                 self.damaged[where] = f"it holds points [{meta.get('first')}, {meta.get('end')}), not its name's"
@@ -152,7 +154,7 @@ def _read_member(z: zipfile.ZipFile, name: str, shape: tuple, dtype: np.dtype) -
 def _load_part(where: str, points: int) -> Tuple[dict, registry.OutcomeArrays]:
     """The meta record and the arrays of a part of `points` points (raises one of _DAMAGE when it is damaged)."""
     empty = registry.OutcomeArrays.empty(0)._asdict()
-    shape = (points, len(registry.NAMES))
+    shape = (points, len(registry.REGISTRY.names))
     with zipfile.ZipFile(where) as z:
         meta_array = _read_member(z, "meta", (), _meta_dtype(z))
         meta = json.loads(str(meta_array[()]))

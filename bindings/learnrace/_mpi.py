@@ -280,7 +280,9 @@ def share_node(ranks: Ranks, backend: str, threads: int | None) -> int | None:
         if gpus:
             os.environ["CUDA_VISIBLE_DEVICES"] = gpus[ranks.local_rank % len(gpus)]
     if not threads:
-        threads = max(1, (os.cpu_count() or 1) // ranks.local_size)
+        from ._threads import usable_cpus
+
+        threads = max(1, usable_cpus() // ranks.local_size)
     return threads
 
 

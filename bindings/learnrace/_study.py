@@ -43,6 +43,10 @@ BLOCK_DYADS = {"cpu": 1 << 22, "cuda": 1 << 26}
 MAX_BLOCK_BYTES = 1 << 30
 # Points per engine call when the whole design is checked before anything runs (with one dyad per point).
 CHECK_POINTS = 4096
+# Dyads per point whose trajectories a block keeps, for the period shares' intervals (learnrace.outcomes).
+SAMPLED_DYADS = 200
+DEFAULT_DYADS = 1000  # run.dyads when an experiment does not set it (experiments/baseline.toml)
+TRAJECTORY_ROW_BYTES = 29  # a sampled dyad's bytes per period (and 40 per dyad: an upper bound)
 
 
 # --------------------------------------------------------------------------------------------------------- results
@@ -94,8 +98,15 @@ class StudyResults:
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """One row per point: ``point`` and one column per outcome, by its registry name."""
-        return self._frames()[0]
+        """One row per point: ``point``, the point's parameters (one column per varied key, as in :attr:`points`),
+        then one column per outcome, by its registry name (:mod:`learnrace.outcomes`). In the design's point order,
+        so it lines up with :attr:`points` row by row."""
+        wide = self._frames()[0]
+        parameters = self.points.drop(columns=[POINT_COLUMN]).reset_index(drop=True)
+        clash = [c for c in parameters.columns if c in wide.columns]
+        if clash:  # a parameter named like an outcome: keep the outcome under its name
+            parameters = parameters.drop(columns=clash)
+        return pd.concat([wide[[POINT_COLUMN]], parameters, wide.drop(columns=[POINT_COLUMN])], axis=1)
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -221,16 +232,23 @@ def _prepare(source: Any, design: Any, dyads: int | None, seed: int | None) -> T
         run["dyads"] = dyads
     if seed is not None:
         run["seed"] = seed
-    return d, {**base, "run": run}
+    output = dict(base.get("output", {}))
+    if "trajectory_max" not in output and "trajectory_stride" not in output:
+        # A sample of SAMPLED_DYADS dyads per point, whose trajectories give the period shares their dyad-clustered
+        # intervals (learnrace.outcomes); the trajectories are not kept, and they do not change the counts. Written
+        # into the base experiment, so that StudyResults.results(point) runs the point with the same sample.
+        dyads_per_point = int(run.get("dyads", DEFAULT_DYADS))
+        output.update(trajectory_max=SAMPLED_DYADS, trajectory_stride=max(1, dyads_per_point // SAMPLED_DYADS))
+    return d, {**base, "run": run, "output": output}
 
 
 def _block_config(base: dict, d: Design, first: int, end: int, dyads: int | None = None) -> dict:
-    """The experiment of points [first, end): their point keys are their indices in the design (run.first_point_key),
-    and no trajectories are kept (they do not change the counts)."""
+    """The experiment of points [first, end): their point keys are their indices in the design (run.first_point_key);
+    the base's trajectory sample is simulated for the period shares' intervals and then dropped with the block."""
     run = {**base["run"], "first_point_key": first}
     if dyads is not None:
         run["dyads"] = dyads
-    output = {**base.get("output", {}), "trajectory_max": 0}
+    output = dict(base.get("output", {}))
     return {**base, "run": run, "output": output, "points": to_engine_points(d.points.iloc[first:end])}
 
 
@@ -258,7 +276,7 @@ def _fingerprint(base_toml: str, d: Design) -> str:
         "base": base_toml,
         "design": d.to_json(),
         "points": points,
-        "outcomes": list(registry.NAMES),
+        "outcomes": list(registry.REGISTRY.names),
         "learnrace": [_core.version, _core.git_describe],
     }
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
@@ -287,7 +305,7 @@ def _analyse(d: Design, values: registry.OutcomeArrays) -> Tuple[pd.DataFrame | 
 
     wide = registry.frames(values, d.points[POINT_COLUMN])[0]
     usable, skipped = [], {}
-    for name in registry.NAMES:
+    for name in registry.REGISTRY.names:
         y = wide[name].to_numpy(dtype=np.float64)
         if not np.isfinite(y).all():
             skipped[name] = "not finite at every point (a median beyond the horizon, or no dyads it is a mean of)"
@@ -359,7 +377,10 @@ def study(
     ranks.agree(error)
     base_toml = dict_to_toml(base)
     fingerprint = _fingerprint(base_toml, d)
-    size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"])
+    sampling = base["output"]
+    stride, most = int(sampling.get("trajectory_stride", 1000)), int(sampling.get("trajectory_max", 1000))
+    sample_bytes = min(most, -(-checked["dyads"] // stride)) * (checked["periods"] * TRAJECTORY_ROW_BYTES + 40)
+    size = _block_size(block, options["backend"], checked["dyads"], checked["count_bytes_per_point"] + sample_bytes)
     if options["backend"] == "cpu" or (options["backend"] == "auto" and _resolved_backend() == "cpu"):
         # run.chunk_dyads per point per call, as `learnrace run` on the CPU, not learnrace.run's small responsive
         # chunks: each call has a cost that grows with the block's points (8x slower at 28 points of 10,000 dyads,

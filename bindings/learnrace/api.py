@@ -8,6 +8,7 @@ from typing import Any
 from ._arguments import check_run_arguments
 from ._config import resolve_config
 from ._errors import ConfigError
+from ._threads import default_threads
 from .progress import make_progress
 from .results import Results
 
@@ -42,8 +43,10 @@ def run(
     backend: ``"auto"`` (CUDA when a GPU is usable, else CPU), ``"cpu"`` or ``"cuda"``.
     dyads, seed: override ``run.dyads`` / ``run.seed`` of the experiment.
     progress: True for a progress bar, False for none, or a callable ``f(dyads_done, dyads_total)``.
-    threads: CPU threads, 0 to 4096 (None or 0: all cores); more than the system lets this process start (``ulimit -v``,
-        ``ulimit -u``) raise ConfigError naming the count that can. Results do not depend on it.
+    threads: CPU threads, 0 to 4096 (None or 0: the CPUs this process may use: its affinity mask, capped by a cgroup
+        CPU quota, or OMP_NUM_THREADS when set); more than the system lets this process start (``ulimit -v``,
+        ``ulimit -u``) raise ConfigError naming the count that can. Results do not depend on it. OpenMP threads wait
+        passively (they sleep instead of spinning; learnrace._threads), so every core is fast on a shared machine too.
     chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
         ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
         and 2^24 / points, since each GPU call has a fixed cost), rounded up to a multiple of 256 dyads (the CPU
@@ -65,6 +68,8 @@ def run_checked(config: Any, options: dict, progress: Any, split: tuple = (0, 1)
     that rank's share of the dyads (an MPI launch, learnrace._mpi)."""
     core = _core()
     cfg = resolve_config(config)
+    if not options.get("threads"):
+        options = {**options, "threads": default_threads()}
     desc = "learnrace" if cfg.path is None else f"learnrace {os.path.basename(cfg.path)}"
     callback, close = make_progress(progress, desc=desc)
     options = {**options, "progress": callback}

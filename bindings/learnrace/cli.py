@@ -32,6 +32,8 @@ import stat
 import sys
 import time
 
+from learnrace._arguments import whole_number
+
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
 _EPILOG = """\
 An experiment or study file is checked completely before anything runs: an unknown key, a wrong type, an
@@ -51,9 +53,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _engine_options(command: argparse.ArgumentParser, dyads_help: str) -> None:
     """The options `run` and `sweep` share: dyads, seed, threads, backend."""
-    command.add_argument("--dyads", type=int, help=dyads_help)
+    command.add_argument("--dyads", type=whole_number, help=dyads_help + "; 10000, 10_000 or 1e4")
     command.add_argument("--seed", type=int, help="seed (overrides run.seed)")
-    command.add_argument("--threads", type=int, default=0, help="CPU threads, 0..4096 (0: all cores)")
+    command.add_argument(
+        "--threads", type=int, default=0, help="CPU threads, 0..4096 (0: the CPUs this process may use)"
+    )
     command.add_argument(
         "--backend",
         default="auto",
@@ -77,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     _engine_options(r, "dyads per sweep point (overrides run.dyads)")
     r.add_argument(
         "--chunk",
-        type=int,
+        type=whole_number,
         help="dyads per point per backend call (default: about 1%% of the run on the CPU, at least 2^24 dyads per "
         "call over all points on CUDA); results do not depend on it",
     )
@@ -88,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     _engine_options(w, "dyads per point (overrides run.dyads)")
     w.add_argument(
         "--block",
-        type=int,
+        type=whole_number,
         help="points per block: one engine call and one checkpoint each (default: about 2^22 dyads on the CPU, 2^26 "
         "on CUDA); results do not depend on it",
     )

@@ -37,6 +37,9 @@ from ._errors import ConfigError
 from ._optional import require
 
 KINDS = ("grid", "random", "latin", "sobol", "morris")
+# A design given as its points (a frame, one column per key: learnrace.study(base, design=frame)); only from Python,
+# never in a [study] table, and never regenerated (a study file stores its points).
+POINTS_KIND = "points"
 ALIASES = {"saltelli": "sobol", "lhs": "latin", "latin_hypercube": "latin"}
 SAMPLING_KINDS = ("random", "latin", "sobol", "morris")
 
@@ -150,7 +153,8 @@ class Design:
     def to_dict(self) -> dict:
         """JSON-compatible description: the settings, the parameters, the SALib problem, the number of points and
         the digest of the points (``points_sha256``, :func:`points_digest`), by which a reordered or edited points
-        frame is told from the design's own."""
+        frame is told from the design's own. A ``points`` design (:func:`from_points`) is described by its keys'
+        ranges and values only: rebuilding it needs its points."""
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -179,6 +183,13 @@ class Design:
             raise ValueError(f"not a learnrace design description (no format = {FORMAT!r})")
         if spec.get("version") != FORMAT_VERSION:
             raise ValueError(f"learnrace design version {spec.get('version')!r}; this package reads {FORMAT_VERSION}")
+        if spec["design"] == POINTS_KIND:
+            if points is None:
+                raise ValueError("a design given as points cannot be regenerated; it needs its stored points frame")
+            d = from_points(points, confidence=spec["confidence"], resamples=spec["resamples"], seed=spec["seed"])
+            if d.to_dict()["parameters"] != list(spec["parameters"]) or d.n_points != spec["n_points"]:
+                raise ValueError("the stored points do not match the design's description")
+            return d
         parameters = {}
         for p in spec["parameters"]:
             p = dict(p)
@@ -434,6 +445,8 @@ def _generator(kind: str) -> str:
     """What made the points: regenerating a sampling design from its seed needs the same SALib (and scipy)."""
     if kind == "grid":
         return "learnrace"
+    if kind == POINTS_KIND:
+        return "given points"
     if kind == "random":
         return f"numpy {np.__version__}"
     from importlib.metadata import PackageNotFoundError, version
@@ -456,6 +469,8 @@ def _n_meaning(kind: str) -> str:
 def expected_points(d: Design) -> int:
     """Number of points ``d`` has (grid: product of the value counts; sobol: n(k+2) or n(2k+2); morris: n(k+1))."""
     k = len(d.parameters)
+    if d.kind == POINTS_KIND:
+        return len(d.points)
     if d.kind == "grid":
         return math.prod(len(p.values) for p in d.parameters)
     if d.kind == "sobol":
@@ -659,17 +674,54 @@ def to_engine_points(points: pd.DataFrame) -> list:
     return out
 
 
+def from_points(
+    frame: pd.DataFrame,
+    seed: int = DEFAULT_SEED,
+    confidence: float = DEFAULT_CONFIDENCE,
+    resamples: int = DEFAULT_RESAMPLES,
+) -> Design:
+    """A design of exactly the points of ``frame`` (kind ``"points"``): one row per point, one column per dotted
+    configuration key, and optionally a ``point`` column of names (else ``p00000``, ...). Each column is a parameter:
+    its range (numbers) or its listed values (names). Use it for points made elsewhere (a hand-made list, an EMA
+    Workbench or SALib sample, the rows of an earlier study): :func:`learnrace.study` runs it and keeps the outcomes
+    (no Sobol' or Morris analysis: those need their own designs).
+
+    ``seed``, ``confidence``, ``resamples``: the analysis settings a study stores with it."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"points must be a pandas DataFrame, not {type(frame).__name__}")
+    if frame.empty:
+        raise ConfigError("points: the frame has no rows", "points")
+    keys = [c for c in frame.columns if c != POINT_COLUMN]
+    if not keys:
+        raise ConfigError("points: the frame has no parameter columns (one column per dotted key)", "points")
+    engine = to_engine_points(frame)  # checks names, keys and values (ConfigError naming them)
+    settings = _parse({k: {"values": [0]} for k in keys}, "grid", None, seed, None, None, confidence, resamples)
+    parameters, points = [], pd.DataFrame({POINT_COLUMN: [e["name"] for e in engine]})
+    for key in keys:
+        column = frame[key].reset_index(drop=True)
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            low, high = float(column.min()), float(column.max())
+            parameters.append(
+                Parameter(key, low=low, high=high) if low < high else Parameter(key, values=(_plain(column.iloc[0]),))
+            )
+        else:
+            parameters.append(Parameter(key, values=tuple(dict.fromkeys(_plain(v) for v in column))))
+        points[key] = column.to_numpy()
+    d = dataclasses.replace(settings, kind=POINTS_KIND, parameters=tuple(parameters), points=points)
+    points.attrs[ATTRS_KEY] = d.to_dict()
+    return d
+
+
 def as_design(design: Any) -> Design:
-    """A :class:`Design` from a Design, a points frame carrying ``attrs["learnrace.design"]``, or JSON text / a dict
-    of :meth:`Design.to_dict` (points regenerated)."""
+    """A :class:`Design` from a Design, a points frame (carrying ``attrs["learnrace.design"]`` from
+    :func:`make`, or any frame of points: :func:`from_points`), or JSON text / a dict of :meth:`Design.to_dict`
+    (points regenerated)."""
     if isinstance(design, Design):
         return design
     if isinstance(design, pd.DataFrame):
         spec = design.attrs.get(ATTRS_KEY)
         if spec is None:
-            raise ValueError(
-                "this points frame carries no design (attrs['learnrace.design']); pass the Design from design.make"
-            )
+            return from_points(design)
         return Design.from_dict(spec, design)
     if isinstance(design, (str, bytes)):
         return Design.from_json(design)

@@ -59,7 +59,7 @@ def headline_text(source, point_names: Sequence[str] | None = None, names: Seque
             if o.name == "median_duration":
                 row.append(_median_text(float(median[0][p]), bool(median[1][p])))
             else:
-                row.append(_format(o, float(values.estimate[p, outcomes.NAMES.index(o.name)])))
+                row.append(_format(o, float(values.estimate[p, outcomes.REGISTRY.names.index(o.name)])))
         table.append(row)
     causes = {f"share_{c}" for c in labels.CAUSES}
     legend = []

@@ -14,21 +14,29 @@ points of a run, and has:
 - ``kind``, which says what the numbers are and how the interval is computed (:data:`KINDS`, :data:`CI_METHODS`):
 
   - ``share``: ``estimate = successes / n`` of independent dyads; Wilson (default) or Clopper-Pearson interval;
-  - ``period_share``: a share of dyad-periods (every period a dyad lived); the dyad-periods of one dyad are not
-    independent, so its Wilson interval is too narrow: rank points by it, but do not read the interval as sampling
-    error (and the scenario checks refuse it);
+  - ``period_share``: a share of dyad-periods (every period a dyad lived), a ratio estimate sum(y_i) / sum(n_i) over
+    the dyads i (n_i periods lived, y_i of them in the state). The periods of one dyad are not independent, so the
+    interval is dyad-clustered: the linearised (ratio-estimator) variance Var = s_e^2 / (N nbar^2), with s_e the sd of
+    e_i = y_i - p n_i over the sampled dyads of the trajectories (``output.trajectory_*``; a study samples 200 per
+    point) and N, nbar = sum(n_i) / N from the full counts; ``n`` is N (dyads), ``sd`` is s_e / nbar, and the interval
+    is the normal one, p +- z sd / sqrt(N), clipped to [0, 1]. With fewer than :data:`MIN_CLUSTERS` sampled dyads,
+    or fewer than :data:`MIN_VISITS` of them ever in the state, there is no interval (``sd`` NaN).
+    docs/statistics.md has its coverage;
   - ``mean``: a mean over ``n`` dyads with standard deviation ``sd``; normal interval, mean +- z sd / sqrt(n);
   - ``quantile``: an order statistic (the median); no interval; NaN when it lies beyond the horizon;
   - ``value``: any other number (no interval); for outcomes registered later;
 
-- ``unit``: what ``n`` counts (``dyads``, ``dissolved dyads`` or ``dyad-periods``); ``scale``: what one value is
-  measured in (``share``: a fraction in [0, 1], shown as a percentage; ``periods``; or the model quantity's own
-  scale, e.g. ``knowledge``);
+- ``unit``: what ``n`` counts (``dyads`` or ``dissolved dyads``); ``scale``: what one value is measured in
+  (``share``: a fraction in [0, 1], shown as a percentage; ``periods``; or the model quantity's own scale, e.g.
+  ``knowledge``);
 - ``label`` (for figures and tables), ``short`` (a column header of at most 10 characters) and ``doc`` (the
   definition in words, with the source).
 
-A later outcome (a user's "reporter") is an :class:`Outcome` like the built-in ones: a function of a :class:`Counts`
-(the count arrays of every point, by section name) returning :class:`Columns`; :meth:`Registry.add` checks it.
+A user's outcome (a Mesa or EMA Workbench "reporter") is registered once with :func:`register`: a function of a
+:class:`Counts` (the count arrays of every point, by section name) returning :class:`Columns` (``Columns.share``
+gets a Wilson interval, ``Columns.mean`` a normal one, ``Columns.value`` none) or an array of values. From then on
+``Results.summary()``, ``Results.outcomes()``, :func:`learnrace.study` (per point, with the Sobol' or Morris
+analysis) and the CSV export show it like the built-in ones.
 
 >>> from learnrace import outcomes
 >>> outcomes.NAMES[:3]
@@ -52,12 +60,20 @@ KINDS = ("share", "period_share", "mean", "quantile", "value")
 # How the interval of each kind is computed (learnrace.sensitivity.with_intervals; scenarios.check for differences).
 CI_METHODS = {
     "share": "wilson",  # or clopper-pearson (share_method=)
-    "period_share": "wilson",  # too narrow: dyad-periods of one dyad are not independent
+    "period_share": "dyad-clustered",  # normal interval of the ratio estimate, variance from the sampled dyads
     "mean": "normal",
     "quantile": "none",
     "value": "none",
 }
 UNITS = ("dyads", "dissolved dyads", "dyad-periods")
+# Sampled dyads (trajectories) a period share's interval needs at the least, and of them the dyads that spent a period
+# in the state: with fewer the variance, carried by those few dyads, is underestimated too often (bench/
+# period_share_coverage.py: coverage 0.72 for a state of 1.4% of the periods at 100 sampled dyads).
+MIN_CLUSTERS = 30
+MIN_VISITS = 10
+# The pseudo count section of the trajectories' pair codes [P, K, T] (255 after termination) that the period shares'
+# intervals read (Counts of a Results; a mapping may give it under this name).
+TRAJECTORY_PAIR = "trajectory_pair"
 # The count sections the built-in outcomes are computed from.
 SECTIONS = ("duration_by_cause", "moments", "power_outcomes", "occupancy", "dyads_simulated")
 # Larsson et al.'s (1998) named states, in the order of their period_share_* outcomes (docs/model.md section 3).
@@ -96,13 +112,21 @@ class Counts(Mapping):
         else:  # a learnrace.Results (or any object with the count sections as attributes)
             self.fixed_point_scale = float(getattr(getattr(source, "_source", None), "fixed_point_scale", scale))
             self._names = list(section_groups())
+            if hasattr(source, "trajectories"):
+                self._names.append(TRAJECTORY_PAIR)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:
             if name not in self._names:
                 raise KeyError(f"no count section {name!r} (sections: {', '.join(self._names)})")
             src = self._source
-            self._cache[name] = np.asarray(src[name] if isinstance(src, Mapping) else getattr(src, name))
+            if isinstance(src, Mapping):
+                value = src[name]
+            elif name == TRAJECTORY_PAIR:
+                value = src.trajectories["pair"]
+            else:
+                value = getattr(src, name)
+            self._cache[name] = np.asarray(value)
         return self._cache[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -137,6 +161,17 @@ class Columns(NamedTuple):
     @classmethod
     def value(cls, value, n) -> Columns:
         return cls(np.asarray(value, dtype=np.float64), np.asarray(n).astype(np.uint64))
+
+    @classmethod
+    def ratio(cls, estimate, sd, n, successes) -> Columns:
+        """A period share: the ratio estimate, its dyad-clustered sd (NaN: no interval), n dyads and the dyad-periods
+        in the state (``successes``, for the record)."""
+        return cls(
+            np.asarray(estimate, dtype=np.float64),
+            np.asarray(n).astype(np.uint64),
+            successes=np.asarray(successes).astype(np.uint64),
+            sd=np.asarray(sd, dtype=np.float64),
+        )
 
 
 @dataclass(frozen=True)
@@ -177,17 +212,37 @@ class Registry:
     def __init__(self, outcomes: Sequence[Outcome] = ()):
         self._outcomes: list = []
         self._by_name: Dict[str, Outcome] = {}
+        self._fixed: FrozenSet[str] = frozenset()
         for o in outcomes:
             self.add(o)
 
-    def add(self, outcome: Outcome) -> Outcome:
+    def add(self, outcome: Outcome, replace: bool = False) -> Outcome:
+        """Add ``outcome``; with ``replace`` an outcome added earlier under its name is replaced in place (so that a
+        notebook cell that registers can run again), never a built-in one."""
         if not isinstance(outcome, Outcome):
             raise TypeError(f"expected a learnrace.outcomes.Outcome, not {type(outcome).__name__}")
         if outcome.name in self._by_name:
-            raise ValueError(f"an outcome named {outcome.name!r} is already registered")
-        self._outcomes.append(outcome)
+            if not replace or outcome.name in self._fixed:
+                what = "a built-in outcome" if outcome.name in self._fixed else "an outcome"
+                raise ValueError(f"{what} named {outcome.name!r} is already registered")
+            old = self._by_name[outcome.name]
+            self._outcomes = [outcome if o is old else o for o in self._outcomes]
+        else:
+            self._outcomes.append(outcome)
         self._by_name[outcome.name] = outcome
         return outcome
+
+    def remove(self, name: str) -> None:
+        """Remove an outcome added after the built-in ones (KeyError for an unknown name, ValueError for a built-in)."""
+        if name in self._fixed:
+            raise ValueError(f"{name!r} is a built-in outcome and cannot be removed")
+        outcome = self[name]
+        self._outcomes = [o for o in self._outcomes if o is not outcome]
+        del self._by_name[name]
+
+    def freeze(self) -> None:
+        """Mark the outcomes registered so far as built-in: they can be neither replaced nor removed."""
+        self._fixed = frozenset(self._by_name)
 
     def __iter__(self) -> Iterator[Outcome]:
         return iter(self._outcomes)
@@ -218,7 +273,8 @@ class Registry:
 
     def compute(self, source: Any) -> OutcomeArrays:
         """Every outcome of every point of ``source``: a :class:`learnrace.Results` (a run in memory or a run file), a
-        :class:`Counts`, or a mapping of count sections (arrays with a leading point axis)."""
+        :class:`Counts`, or a mapping of count sections (arrays with a leading point axis; ``trajectory_pair`` for the
+        period shares' intervals)."""
         counts = Counts(source)
         out = OutcomeArrays.empty(counts.n_points, len(self))
         for j, o in enumerate(self._outcomes):
@@ -355,12 +411,49 @@ def _power(row: str, columns) -> Callable[[Counts], Columns]:
     return lambda c: Columns.share(c["power_outcomes"][:, r, idx].sum(axis=1, dtype=np.uint64), _dyads(c))
 
 
+def _sampled_periods(c: Counts) -> Tuple[np.ndarray, np.ndarray] | None:
+    """(pair codes [P, K, T], periods lived [P, K]) of the sampled dyads, or None without trajectories."""
+    if TRAJECTORY_PAIR not in c:
+        return None
+    key = "_sampled_periods"
+    if key not in c._cache:
+        pair = c[TRAJECTORY_PAIR]
+        c._cache[key] = (pair, (pair != labels.UNREACHED).sum(axis=2))
+    return c._cache[key]
+
+
+def cluster_sd(c: Counts, cells, estimate: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Per point, the sd s_e / nbar of a period share's linearised values (module docstring): ``cells`` the pair
+    states counted, ``estimate`` the share from the full counts, ``periods`` the dyad-periods lived (full counts).
+    NaN where fewer than MIN_CLUSTERS dyads are sampled or fewer than MIN_VISITS of them were ever in the state."""
+    out = np.full(len(estimate), np.nan)
+    sampled = _sampled_periods(c)
+    if sampled is None:
+        return out
+    pair, lived = sampled
+    inside = np.isin(pair, np.asarray(list(cells), dtype=pair.dtype)).sum(axis=2)  # [P, K]
+    dyads = _dyads(c).astype(np.float64)
+    for i in range(len(estimate)):
+        alive = lived[i] > 0
+        if alive.sum() < MIN_CLUSTERS or (inside[i, alive] > 0).sum() < MIN_VISITS:
+            continue
+        if not np.isfinite(estimate[i]) or dyads[i] <= 0 or periods[i] <= 0:
+            continue
+        e = inside[i, alive] - estimate[i] * lived[i, alive]
+        out[i] = np.std(e, ddof=1) / (periods[i] / dyads[i])
+    return out
+
+
 def _period_share(state: str) -> Callable[[Counts], Columns]:
     idx = [s.index for s in labels.PAIR_STATES if s.larsson == state]
 
     def compute(c: Counts) -> Columns:
         occ = c["occupancy"]
-        return Columns.share(occ[:, :, idx].sum(axis=(1, 2), dtype=np.uint64), occ.sum(axis=(1, 2), dtype=np.uint64))
+        inside = occ[:, :, idx].sum(axis=(1, 2), dtype=np.uint64)
+        periods = occ.sum(axis=(1, 2), dtype=np.uint64)
+        estimate = _ratio(inside, periods)
+        sd = cluster_sd(c, idx, estimate, periods.astype(np.float64))
+        return Columns.ratio(estimate, sd, _dyads(c), inside)
 
     return compute
 
@@ -545,7 +638,7 @@ def _builtins() -> Tuple[Outcome, ...]:
             Outcome(
                 f"period_share_{state.replace(' ', '_')}",
                 "period_share",
-                "dyad-periods",
+                "dyads",
                 "share",
                 f"share of the dyad-periods in {state}",
                 _PERIOD_SHORT[state],
@@ -557,6 +650,8 @@ def _builtins() -> Tuple[Outcome, ...]:
 
 
 REGISTRY = Registry(_builtins())
+REGISTRY.freeze()
+# The built-in outcomes (docs/python.md lists them); REGISTRY also holds the ones registered later (register()).
 OUTCOMES: Tuple[Outcome, ...] = tuple(REGISTRY)
 NAMES: Tuple[str, ...] = REGISTRY.names
 BY_NAME: Dict[str, Outcome] = {o.name: o for o in OUTCOMES}
@@ -571,6 +666,62 @@ HEADLINES = (
     "mean_abs_asymmetry",
     "mean_power_shift",
 )
+
+
+def register(
+    name: str,
+    compute: Callable[[Counts], Any],
+    kind: str = "value",
+    label: str | None = None,
+    short: str | None = None,
+    doc: str = "",
+    unit: str = "dyads",
+    scale: str = "",
+) -> Outcome:
+    """Register a user-defined outcome (a "reporter"), computed per point from the count arrays wherever outcomes are
+    shown: ``Results.summary()`` and ``outcomes()``, :func:`learnrace.study` (and its analysis), the CSV export.
+
+    compute: ``f(counts)`` with ``counts`` a :class:`Counts` (``counts["duration_by_cause"]``, ``counts["occupancy"]``,
+        ... each with a leading point axis; docs/output_schema.md lists the sections) returning, for every point,
+        ``Columns.share(successes, n)`` (kind ``share``: Wilson interval), ``Columns.mean(mean, sd, n)`` (kind
+        ``mean``: normal interval) or values (kind ``value``: an array or ``Columns.value``; no interval).
+    kind: ``share``, ``mean`` or ``value``; label, short (at most 10 characters), doc: what tables and figures show
+        (default: the name). unit: what ``n`` counts; scale: what a value is measured in (``share``: a fraction).
+
+    Registering a name again replaces the earlier outcome (a notebook cell can run twice); built-in names are refused.
+    Returns the :class:`Outcome`. :func:`unregister` removes it.
+    """
+    if kind not in ("share", "mean", "value"):
+        raise ValueError(f"kind {kind!r}: a registered outcome is a 'share', a 'mean' or a 'value'")
+    if not callable(compute):
+        raise ValueError(f"outcome {name!r}: compute must be a function of the count arrays")
+    user = compute
+
+    def checked(c: Counts) -> Columns:
+        got = user(c)
+        if not isinstance(got, Columns):
+            if kind != "value":
+                raise ValueError(
+                    f"outcome {name!r}: compute returned {type(got).__name__}; a {kind} needs Columns.{kind}"
+                )
+            got = Columns.value(got, _dyads(c))
+        if np.shape(got.estimate) != (c.n_points,):
+            raise ValueError(f"outcome {name!r}: {np.shape(got.estimate)} values for {c.n_points} point(s)")
+        if kind == "share" and got.successes is None:
+            raise ValueError(f"outcome {name!r}: a share needs Columns.share(successes, n)")
+        if kind == "mean" and got.sd is None:
+            raise ValueError(f"outcome {name!r}: a mean needs Columns.mean(mean, sd, n)")
+        return got
+
+    short = short or name[:SHORT_MAX]
+    outcome = Outcome(name, kind, unit, scale or ("share" if kind == "share" else ""), label or name, short,
+                      doc or label or name, checked)  # fmt: skip
+    return REGISTRY.add(outcome, replace=True)
+
+
+def unregister(name: str) -> None:
+    """Remove an outcome added with :func:`register`."""
+    REGISTRY.remove(name)
 
 
 def compute(source: Any) -> OutcomeArrays:
@@ -590,20 +741,22 @@ def frames(
     column and one column per outcome; and the counts in long form (point, outcome, n, successes for shares, sd for
     means; quantiles and values have neither, so no interval). ``names`` and ``kinds`` of the columns of ``values``:
     default the registry's (a study file passes the ones it stores)."""
-    names = list(NAMES if names is None else names)
-    kinds = np.array([BY_NAME[n].kind for n in names] if kinds is None else list(kinds))
+    names = list(REGISTRY.names if names is None else names)
+    kinds = np.array([REGISTRY[n].kind for n in names] if kinds is None else list(kinds))
     point_names = np.asarray(point_names, dtype=object)
     wide = pd.DataFrame(values.estimate, columns=names)
     wide.insert(0, "point", point_names)
     P, K = values.estimate.shape
-    share = np.isin(kinds, ("share", "period_share"))
+    share = kinds == "share"
+    spread = np.isin(kinds, ("mean", "period_share"))  # a period share's interval is the normal one of its sd
     long = pd.DataFrame(
         {
             "point": np.repeat(point_names, K),
             "outcome": np.tile(np.array(names, dtype=object), P),
             "n": values.n.ravel().astype(np.int64),
             "successes": np.where(np.tile(share, P), values.successes.ravel().astype(np.float64), np.nan),
-            "sd": np.where(np.tile(kinds == "mean", P), values.sd.ravel(), np.nan),
+            "sd": np.where(np.tile(spread, P), values.sd.ravel(), np.nan),
+            "method": np.tile(np.array([CI_METHODS[k] for k in kinds], dtype=object), P),
         }
     )
     return wide, long

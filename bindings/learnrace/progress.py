@@ -35,11 +35,23 @@ class _PlainBar:
             self.stream.flush()
 
 
+def _tqdm_class():
+    """tqdm's notebook widget where it can draw (a Jupyter kernel with ipywidgets: the ``notebooks`` extra), else its
+    text bar: tqdm.auto without ipywidgets would warn ``TqdmWarning: IProgress not found`` in every notebook."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm import tqdm
+
+        return tqdm
+    from tqdm.auto import tqdm
+
+    return tqdm
+
+
 class _TqdmBar:
     def __init__(self, desc: str):
-        from tqdm.auto import tqdm
-
-        self.tqdm = tqdm
+        self.tqdm = _tqdm_class()
         self.desc = desc
         self.bar = None  # created on the first update, so that an invalid experiment draws no empty bar
 

@@ -17,6 +17,22 @@ from ._sources import PER_DYAD, PER_PERIOD, CoreSource, H5Source, schema, trajec
 PointKey = Union[int, str]
 
 
+def unknown_trajectory(name: object) -> str:
+    """The message for a trajectory name that does not exist: the closest names (``trust`` -> ``trust_A, trust_B``)
+    and every name of each kind."""
+    import difflib
+
+    names = trajectory_names()
+    text = str(name)
+    close = [n for n in names if text and (n.startswith(text + "_") or n.split("_")[0] == text)]
+    close = close or difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return (
+        f"no trajectory variable {name!r}{hint} Per period: {', '.join(trajectory_names(PER_PERIOD))}; "
+        f"per sampled dyad: {', '.join(trajectory_names(PER_DYAD))}"
+    )
+
+
 class Trajectories(Mapping):
     """Read-only mapping of the trajectory datasets of the sampled dyads (docs/output_schema.md, /trajectories; the
     names come from the output schema registry). ``per_period`` names the [P, K, T] arrays (``pair``: uint8, 255
@@ -30,6 +46,8 @@ class Trajectories(Mapping):
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._cache:
+            if name not in trajectory_names():
+                raise KeyError(unknown_trajectory(name))
             self._cache[name] = self._source.trajectory(name)
         return self._cache[name]
 

@@ -8,9 +8,9 @@ lead one to expect, one line per comparison::
 Each side is ``POINT.OUTCOME``: a point of the run and an outcome of the registry :mod:`learnrace.outcomes` (the
 names of ``Results.summary()``'s columns). Outcomes are per-dyad quantities of one point, so dyads are the
 independent units: a comparison may use the shares of dyads (``share_*``: a termination cause, ``share_race_won``,
-``share_power_gained_A``, ...) and the means over dyads (``mean_*``: a summary moment, ``mean_duration``, ...).
-Quantiles (the median) have no interval, and the shares of dyad-periods (``period_share_*``) count periods of the same
-dyad as if they were independent, so neither can be checked.
+``share_power_gained_A``, ...), the means over dyads (``mean_*``: a summary moment, ``mean_duration``, ...) and the
+shares of dyad-periods (``period_share_*``) with their dyad-clustered variance (learnrace.outcomes; it needs at least
+30 sampled dyads, ``output.trajectory_*``). Quantiles (the median) have no interval, so they cannot be checked.
 
 A comparison holds when the (1 - alpha) interval of the difference ``left - right`` lies above 0. Points are
 treated as independent samples (conservative under common random numbers, whose positive correlation narrows the
@@ -32,7 +32,7 @@ import pandas as pd
 from . import outcomes as registry
 
 _EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s*>\s*(\S+)\s*$")
-CHECKABLE_KINDS = ("share", "mean")
+CHECKABLE_KINDS = ("share", "mean", "period_share")
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,10 @@ def _split(side: str, res) -> Tuple[int, registry.Outcome]:
     except KeyError as e:
         raise ValueError(f"'{side}': {e.args[0]}") from None
     if outcome.kind not in CHECKABLE_KINDS:
-        why = (
-            "its dyad-periods are not independent"
-            if outcome.kind == "period_share"
-            else f"a {outcome.kind} has no interval"
+        raise ValueError(
+            f"'{side}': {name} cannot be checked (a {outcome.kind} has no interval); use a share_*, mean_* or "
+            "period_share_* outcome"
         )
-        raise ValueError(f"'{side}': {name} cannot be checked ({why}); use a share_* or mean_* outcome")
     return res.point_index(point), outcome
 
 
@@ -85,12 +83,17 @@ def metric(res, side: str, values: registry.OutcomeArrays | None = None) -> Esti
     ``values``: the run's :func:`learnrace.outcomes.compute`, when already computed."""
     p, outcome = _split(side, res)
     values = registry.compute(res) if values is None else values
-    j = registry.NAMES.index(outcome.name)
+    j = registry.REGISTRY.names.index(outcome.name)
     value, n = float(values.estimate[p, j]), int(values.n[p, j])
     if outcome.kind == "share":
         variance = value * (1.0 - value) / n if n else np.nan
         return Estimate(p, value, variance, n, outcome.multinomial or ())
     sd = float(values.sd[p, j])
+    if outcome.kind == "period_share" and not np.isfinite(sd):
+        raise ValueError(
+            f"'{side}': {outcome.name} has no interval: fewer than {registry.MIN_CLUSTERS} sampled dyads; lower "
+            "output.trajectory_stride or raise output.trajectory_max"
+        )
     return Estimate(p, value, sd * sd / n if n else np.nan, n)
 
 

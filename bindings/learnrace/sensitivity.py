@@ -375,6 +375,7 @@ def with_intervals(
     long = long.copy()
     for c in ("n", "successes", "sd"):
         long[c] = np.nan
+    long["method"] = None
     if counts is not None:
         long = _join_counts(long, counts)
     long["ci_low"] = np.nan
@@ -399,8 +400,11 @@ def with_intervals(
     if mean.any():
         rows = long[mean]
         low, high = mean_ci(rows["estimate"], rows["sd"], rows["n"], confidence)
+        # a period share (method "dyad-clustered", learnrace.outcomes): the normal interval of a ratio, within [0, 1]
+        clustered = (rows["method"] == "dyad-clustered").to_numpy()
+        low, high = np.where(clustered, np.clip(low, 0, 1), low), np.where(clustered, np.clip(high, 0, 1), high)
         long.loc[mean, "ci_low"], long.loc[mean, "ci_high"] = low, high
-        long.loc[mean, "ci_method"] = "normal"
+        long.loc[mean, "ci_method"] = np.where(clustered, "dyad-clustered", "normal")
     long["confidence"] = confidence
     return long[[POINT_COLUMN, *SUMMARY_COLUMNS]]
 
@@ -417,6 +421,8 @@ def _join_counts(long: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     for c in ("successes", "sd"):
         if c not in counts.columns:
             counts[c] = np.nan
+    if "method" not in counts.columns:
+        counts["method"] = None
     if counts.duplicated([POINT_COLUMN, "outcome"]).any():
         row = counts[counts.duplicated([POINT_COLUMN, "outcome"])].iloc[0]
         raise ValueError(f"counts repeats outcome {row['outcome']!r} at point {row[POINT_COLUMN]!r}")
@@ -428,8 +434,8 @@ def _join_counts(long: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     if both.any():
         row = counts[both].iloc[0]
         raise ValueError(f"counts of outcome {row['outcome']!r} give both successes (a share) and sd (a mean)")
-    long = long.drop(columns=["n", "successes", "sd"])
-    cols = [POINT_COLUMN, "outcome", "n", "successes", "sd"]
+    long = long.drop(columns=["n", "successes", "sd", "method"])
+    cols = [POINT_COLUMN, "outcome", "n", "successes", "sd", "method"]
     return long.merge(counts[cols].astype({"n": np.float64}), on=[POINT_COLUMN, "outcome"], how="left")
 
 

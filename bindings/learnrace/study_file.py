@@ -40,6 +40,7 @@ FILETYPE = "learnrace-study"
 VERSION = (2, 0)  # 2: fixed-length strings, checksummed datasets and attributes (1: before 2026-12-07)
 LIBVER = ("v110", "v110")  # HDF5 1.10 file format: checksummed metadata
 # Largest sizes a reader accepts (a crafted file cannot make it allocate by its declared sizes beyond these).
+MAX_OUTCOMES = 4096  # outcomes a study file may declare: the built-in ones and user-defined ones
 MAX_POINTS = 10_000_000
 MAX_ANALYSIS_ROWS = 50_000_000
 # A dataset may not declare more bytes than this many times what the file stores for it, plus the slack: deflate
@@ -329,10 +330,14 @@ def read_file(path: str | os.PathLike[str], kind: str, read_checked) -> Dict[str
 
 
 def _check_registry(r: _Reader, table: pd.DataFrame) -> None:
-    """The stored outcome list must be this learnrace's, in its order: the columns of the arrays are read by it."""
-    mine = registry.table()
+    """The stored outcome list must begin with this learnrace's built-in outcomes, in its order (the columns of the
+    arrays are read by it); user-defined outcomes (:func:`learnrace.outcomes.register`) may follow, with unique names
+    and known kinds."""
+    builtin = registry.OUTCOMES
+    if len(table) < len(builtin):
+        raise r.fail("outcomes/name", f"{len(table)} outcomes, fewer than this learnrace's {len(builtin)} built-in ones")
     for column in ("name", "kind"):
-        stored, expected = list(table[column]), list(mine[column])
+        stored, expected = list(table[column]), [getattr(o, column) for o in builtin]
         for i, (a, b) in enumerate(zip(stored, expected)):
             if a != b:
                 raise r.fail(
@@ -340,6 +345,11 @@ def _check_registry(r: _Reader, table: pd.DataFrame) -> None:
                     f"entry {i} is {a!r}, expected {b!r}: the outcomes of this learnrace, in its order (a study file "
                     "of another learnrace version: read it with that version)",
                 )
+    bad = sorted(set(table["kind"]) - set(registry.KINDS))
+    if bad:
+        raise r.fail("outcomes/kind", f"unknown kind {bad[0]!r} (known: {', '.join(registry.KINDS)})")
+    if table["name"].duplicated().any():
+        raise r.fail("outcomes/name", f"repeats {table['name'][table['name'].duplicated()].iloc[0]!r}")
 
 
 def read(path: str | os.PathLike[str]) -> Dict[str, Any]:
@@ -375,7 +385,10 @@ def _read(r: _Reader) -> Dict[str, Any]:
         if not isinstance(key, str) or "/" in key or not key:
             raise r.fail("design", f"parameter key {key!r} is not a dotted configuration key")
         points[key] = r.dataset(f"design/parameters/{key}", (P,), "text" if _is_text(f, key) else "biuf")
-    n_outcomes = len(registry.NAMES)
+    found = f.get("outcomes/name")
+    n_outcomes = found.shape[0] if isinstance(found, h5py.Dataset) and found.ndim == 1 else -1
+    if not 0 < n_outcomes <= MAX_OUTCOMES:
+        raise r.fail("outcomes/name", f"missing, or not a list of 1 to {MAX_OUTCOMES} outcome names")
     table = pd.DataFrame({c: r.dataset(f"outcomes/{c}", (n_outcomes,), "text") for c in REGISTRY_COLUMNS})
     _check_registry(r, table)
     kinds = {"estimate": "f", "n": "u", "successes": "u", "sd": "f"}

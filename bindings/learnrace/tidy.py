@@ -157,7 +157,7 @@ def summary_frame(res) -> pd.DataFrame:
         out[column] = points[column].to_numpy()
     out["dyads_simulated"] = res.dyads_simulated.astype(np.int64)
     values = outcomes.compute(res)
-    for j, name in enumerate(outcomes.NAMES):
+    for j, name in enumerate(outcomes.REGISTRY.names):
         out[name] = values.estimate[:, j]
     return out
 

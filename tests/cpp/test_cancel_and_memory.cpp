@@ -9,6 +9,8 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "backend.hpp"
 #include "cpu_threads.hpp"
@@ -134,6 +136,25 @@ TEST(Cancel, AFlagSetDuringTheLastChunkIsNotIgnored) {
   options.cancel = &cancel;
   options.on_progress = [&](uint64_t, uint64_t) { cancel.store(true); };
   EXPECT_THROW(run_experiment(config, options), RunCancelled);
+}
+
+TEST(Progress, MovesWithinAChunkOfManyPoints) {
+  // A study's block is one chunk of many points: the progress reported only at the chunk's end jumped from 0 to 100%.
+  // On the CPU the driver reports after each point once progress_interval has passed (0 here: after every point).
+  RunConfig config;
+  config.points = std::vector<ModelParams>(5, long_point());
+  config.point_names = {"a", "b", "c", "d", "e"};
+  config.dyads = 300;
+  DriverOptions options;
+  options.threads = 1;
+  options.chunk_dyads = 300;  // one chunk holds every point
+  options.progress_interval = std::chrono::milliseconds(0);
+  std::vector<std::pair<uint64_t, uint64_t>> seen;
+  options.on_progress = [&](uint64_t done, uint64_t total) { seen.emplace_back(done, total); };
+  run_experiment(config, options);
+  const std::vector<std::pair<uint64_t, uint64_t>> expected = {
+      {300, 1500}, {600, 1500}, {900, 1500}, {1200, 1500}, {1500, 1500}};
+  EXPECT_EQ(seen, expected);
 }
 
 TEST(Threads, OneLimitForEveryCaller) {

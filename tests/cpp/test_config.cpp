@@ -12,6 +12,7 @@
 #include "config_apply.hpp"
 #include "config_keys.hpp"
 #include "config_toml.hpp"
+#include "config_value.hpp"
 #include "params_compare.hpp"
 
 using namespace learnrace;
@@ -479,7 +480,8 @@ name = "s"
   }
   for (const ScalarKey& key : scalar_keys()) EXPECT_TRUE(columns.count(key.key)) << key.key;
   EXPECT_EQ(columns["kernel.type"], (std::vector<double>{0, 0, 1, 1}));
-  EXPECT_EQ(columns["shocks.trust.sigma"], (std::vector<double>{0.2f, 0.4f, 0.2f, 0.4f}));
+  // Numbers as written (float64), not as the float32 the engine computes with.
+  EXPECT_EQ(columns["shocks.trust.sigma"], (std::vector<double>{0.2, 0.4, 0.2, 0.4}));
   EXPECT_EQ(columns["run.dyads"], (std::vector<double>{1000, 1000, 1000, 1000}));
   EXPECT_EQ(columns["initial.trust_A.dist"][0], static_cast<double>(DistKind::LogitNormal));
   EXPECT_EQ(columns["initial.trust_A.dist"][2], static_cast<double>(DistKind::Fixed));
@@ -489,11 +491,44 @@ name = "s"
   EXPECT_TRUE(std::isnan(columns["initial.trust_A.value"][0]));
   EXPECT_EQ(columns["initial.trust_B.dist"][2], static_cast<double>(DistKind::LogitNormal));
   EXPECT_EQ(columns["initial.intent_B.p.substitution"][0], 1.0);
-  EXPECT_EQ(columns["initial.intent_A.p.internalization"][0], 0.6f);
-  EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.25f);
-  EXPECT_EQ(columns["initial.strategy_A.p.Avoidance"][3], 0.0f);  // ongoing alliances
-  EXPECT_FALSE(columns.count("initial.trust_A.a"));               // no point uses a beta distribution
-  EXPECT_FALSE(columns.count("events.0.value"));                  // no point has events
+  EXPECT_EQ(columns["initial.intent_A.p.internalization"][0], 0.6);  // a default: its shortest decimal
+  EXPECT_EQ(columns["initial.strategy_A.p.Collaboration"][3], 0.25);
+  EXPECT_EQ(columns["initial.strategy_A.p.Avoidance"][3], 0.0);  // ongoing alliances
+  EXPECT_FALSE(columns.count("initial.trust_A.a"));              // no point uses a beta distribution
+  EXPECT_FALSE(columns.count("events.0.value"));                 // no point has events
+}
+
+TEST(ConfigParameterTable, NumbersAsWrittenNotAsFloat32) {
+  // 0.1 is 0.10000000149011612 as a float32; a value with more digits than a float32 holds keeps them all; a point's
+  // distribution and its fields show the point's numbers; defaults show as the shortest decimal of their float.
+  const RunConfig c = load(R"(
+[flows]
+lambda = 0.123456789012345
+[initial]
+trust_A = {dist = "uniform", low = 0.1, high = 0.3}
+intent_A = {dist = "categorical", p = [0.1, 0.2, 0.7]}
+[[points]]
+name = "base"
+[[points]]
+name = "other"
+"initial.trust_A" = {dist = "logitnormal", mean = 0.7, sd = 0.2}
+"initial.trust_A.sd" = 0.45
+[sweep]
+"shocks.trust.sigma" = [0.1, 0.3]
+)");
+  std::map<std::string, std::vector<double>> columns;
+  for (const ParamColumn& column : parameter_table(c)) columns[column.key] = column.values;
+  EXPECT_EQ(columns["shocks.trust.sigma"], (std::vector<double>{0.1, 0.3, 0.1, 0.3}));
+  EXPECT_EQ(columns["flows.lambda"][3], 0.123456789012345);
+  EXPECT_NE(static_cast<double>(c.points[0].lambda), 0.123456789012345);  // the engine still computes in float32
+  EXPECT_EQ(columns["initial.trust_A.low"][0], 0.1);
+  EXPECT_EQ(columns["initial.trust_A.high"][1], 0.3);
+  EXPECT_TRUE(std::isnan(columns["initial.trust_A.low"][2]));
+  EXPECT_EQ(columns["initial.trust_A.mean"][3], 0.7);
+  EXPECT_EQ(columns["initial.trust_A.sd"][2], 0.45);
+  EXPECT_EQ(columns["initial.intent_A.p.substitution"][0], 0.2);
+  EXPECT_EQ(columns["flows.kappa_c"][0], std::stod(shortest_float(c.points[0].kappa_c)));
+  EXPECT_EQ(columns["run.dyads"][0], 1000.0);
 }
 
 TEST(ConfigFiles, ModelDocListsExactlyTheRegistryKeys) {

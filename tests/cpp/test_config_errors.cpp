@@ -241,6 +241,16 @@ const ErrorCase kInconsistent[] = {
      "[[points]]\nname = \"a\"\n[[points]]\nname = \"a\"\n",
      "points.name",
      {"duplicate point name 'a'", "points[1]"}},
+    // An event at or after the horizon would never happen (it was silently ignored).
+    {"EventAfterHorizon",
+     "[run]\nperiods = 20\n[[events]]\nvariable = \"trust\"\nfirm = \"A\"\nat = 20\nset = 0.1\n",
+     "events",
+     {"never happens", "run.periods = 20", "periods 0 to 19", "trust of A", "from period 20"}},
+    {"PointEventAfterHorizon",
+     "[run]\nperiods = 20\n[[points]]\nname = \"late\"\n[[points.events]]\nvariable = \"hazard\"\nfrom = 25\n"
+     "set = 0.5\n",
+     "events",
+     {"point 'late'", "hazard of dyad", "never happens"}},
 };
 INSTANTIATE_TEST_SUITE_P(Inconsistent, ConfigErrorCase, ::testing::ValuesIn(kInconsistent), case_name);
 

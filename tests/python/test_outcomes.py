@@ -33,7 +33,7 @@ def test_registry_is_one_table_of_known_kinds():
     assert list(table["name"]) == list(outcomes.NAMES)
     assert not table["name"].duplicated().any()
     assert set(table["kind"]) <= set(outcomes.KINDS)
-    assert set(table["unit"]) == {"dyads", "dissolved dyads", "dyad-periods"}
+    assert set(table["unit"]) == {"dyads", "dissolved dyads"}  # a period share's n is its dyads (the clusters)
     # one naming rule: the prefix says the kind
     prefix = {"share": "share_", "period_share": "period_share_", "mean": "mean_", "quantile": "median_"}
     for o in outcomes.OUTCOMES:
@@ -76,18 +76,25 @@ def test_outcomes_by_brute_force(run):
     idx = [s.index for s in labels.PAIR_STATES if s.larsson == "integration"]
     est, n, k, _ = column(values, "period_share_integration")
     np.testing.assert_array_equal(k, occ[:, idx].sum(axis=1))
-    np.testing.assert_array_equal(n, occ.sum(axis=1))
+    np.testing.assert_array_equal(est, occ[:, idx].sum(axis=1) / occ.sum(axis=1))
+    np.testing.assert_array_equal(n, run.dyads_simulated)  # the dyads are the clusters of its interval
 
 
 def test_shares_are_integer_counts(run):
     values = outcomes.compute(run)
+    periods = run.occupancy.sum(axis=(1, 2))
     for j, o in enumerate(outcomes.OUTCOMES):
-        if o.kind in ("share", "period_share"):
+        if o.kind == "share":
             np.testing.assert_array_equal(values.estimate[:, j], values.successes[:, j] / values.n[:, j])
             assert (values.successes[:, j] <= values.n[:, j]).all()
+        elif o.kind == "period_share":  # successes: the dyad-periods in the state, of all dyad-periods lived
+            np.testing.assert_array_equal(values.estimate[:, j], values.successes[:, j] / periods)
         else:
             assert (values.successes[:, j] == 0).all()
-        assert np.isnan(values.sd[:, j]).all() == (o.kind != "mean"), o.name
+        if o.kind in ("share", "quantile", "value"):
+            assert np.isnan(values.sd[:, j]).all(), o.name
+        elif o.kind == "mean":
+            assert not np.isnan(values.sd[:, j]).all(), o.name
 
 
 def _durations(run, p):

@@ -104,7 +104,8 @@ def test_study_outcomes_are_those_of_the_full_runs():
     d = design.make(GRID)
     s = learnrace.study(BASE, design=d, backend="cpu", block=4, progress=False)
     # the same points in one ordinary run (point keys 0..P-1, trajectories on): the same counts, so the same outcomes
-    whole = outcomes.compute(learnrace.run(BASE, points=d, backend="cpu", progress=False))
+    # (s.base: BASE with the trajectory sample the study adds for the period shares' intervals)
+    whole = outcomes.compute(learnrace.run(s.base, points=d, backend="cpu", progress=False))
     for a, b in zip(s.values, whole):
         np.testing.assert_array_equal(a, b)
     # and each point again on its own, with every array (Study.results)
@@ -121,8 +122,9 @@ def test_results_outcomes_give_the_study_summary_with_kernel_and_parameters():
     # a plain run's Results.outcomes(): the study's per-point outcomes, counts and intervals, joined to the parameters
     # that vary between the points (no hand-made join to the points table)
     d = design.make({"shocks.trust.sigma": {"from": 0.05, "to": 0.3, "steps": 3}, "flows.lambda": [0.1, 0.2]})
-    summary = learnrace.study(BASE, design=d, backend="cpu", block=4, progress=False).summary()
-    table = learnrace.run(BASE, points=d, backend="cpu", progress=False).outcomes()
+    s = learnrace.study(BASE, design=d, backend="cpu", block=4, progress=False)
+    summary = s.summary()
+    table = learnrace.run(s.base, points=d, backend="cpu", progress=False).outcomes()
     assert list(table.columns[:4]) == ["point", "kernel", "flows.lambda", "shocks.trust.sigma"]
     assert (table["kernel"] == "propositional").all()
     columns = ["point", "outcome", "estimate", "ci_low", "ci_high", "confidence", "ci_method", "n", "successes", "sd"]
