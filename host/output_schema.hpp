@@ -17,7 +17,8 @@ namespace output_schema {
 constexpr const char* kFileType = "learnrace-run";
 /// Schema version [major, minor]: readers accept exactly the majors they know (a minor adds, never changes).
 // 3: model v2 (per-firm factors, suspicion, events, power outcomes); 4: fixed-length strings (no global heap), every
-// dataset checksummed (Fletcher32), the attributes' CRC-32, HDF5 1.10 file format (checksummed metadata)
+// dataset checksummed (Fletcher32), the attributes' CRC-32, HDF5 1.10 file format (checksummed metadata); written by
+// model v3 (the datasets of 3, other dynamics: docs/model.md)
 constexpr int64_t kVersionMajor = 4;
 constexpr int64_t kVersionMinor = 0;
 
