@@ -61,12 +61,18 @@ ConfigOverrides make_overrides(std::optional<uint64_t> dyads, std::optional<uint
 
 /// Dyads per point per backend call when the caller gives none; chunking never changes the results (integer counts,
 /// counter-based RNG). CPU: small enough that progress and Ctrl-C are seen often (about 100 chunks, at most
-/// run.chunk_dyads). CUDA: the driver's default, at least 2^24 dyads per call over all points (each call has a fixed
-/// cost; 2^24 dyads take about 10 to 60 ms on an H100).
-uint64_t responsive_chunk(const RunConfig& config, BackendKind backend) {
+/// run.chunk_dyads), but at least 8 blocks of kCpuDyadBlock dyads per thread: the CPU backend runs a chunk one point
+/// at a time, so a run of many points with few dyads each (a sweep) in 1% chunks gave each parallel region a block
+/// or two and ran at about half the speed of whole-point chunks (bench/results/defaults-*.md). CUDA: the driver's
+/// default, at least 2^24 dyads per call over all points (each call has a fixed cost; 2^24 dyads take about 10 to
+/// 60 ms on an H100).
+uint64_t responsive_chunk(const RunConfig& config, BackendKind backend, int threads) {
   if (backend == BackendKind::Cuda) return default_chunk_dyads(config, backend);
   const uint64_t cap = std::max<uint64_t>(1, config.chunk_dyads);
-  return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, 256));
+  const uint64_t workers = threads > 0 ? static_cast<uint64_t>(threads)
+                                       : std::max<uint64_t>(1, std::thread::hardware_concurrency());
+  const uint64_t busy = 8 * static_cast<uint64_t>(kCpuDyadBlock) * workers;
+  return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, busy));
 }
 
 /// The calling thread's side of a run on a worker thread: it waits, and looks for Python signals every 50 ms and
@@ -125,7 +131,7 @@ std::shared_ptr<RunHandle> run_config(RunConfig config, const std::string& backe
   options.dyad_end = range.end;
   options.backend = resolve_backend(parse_backend(backend));
   options.threads = static_cast<int>(threads);
-  options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend);
+  options.chunk_dyads = chunk_dyads ? chunk_dyads : responsive_chunk(config, options.backend, options.threads);
   std::atomic<bool> cancel{false};
   options.cancel = &cancel;
 

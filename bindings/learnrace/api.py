@@ -47,10 +47,10 @@ def run(
         CPU quota, or OMP_NUM_THREADS when set); more than the system lets this process start (``ulimit -v``,
         ``ulimit -u``) raise ConfigError naming the count that can. Results do not depend on it. OpenMP threads wait
         passively (they sleep instead of spinning; learnrace._threads), so every core is fast on a shared machine too.
-    chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run and at most
-        ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on CUDA the larger of ``run.chunk_dyads``
-        and 2^24 / points, since each GPU call has a fixed cost), rounded up to a multiple of 256 dyads (the CPU
-        backend's block). Results do not depend on it.
+    chunk_dyads: dyads per point per backend call (None: on the CPU small chunks, about 1% of the run but at least 8
+        blocks of 256 dyads per thread, at most ``run.chunk_dyads``, so that progress and Ctrl-C are seen often; on
+        CUDA the larger of ``run.chunk_dyads`` and 2^24 / points, since each GPU call has a fixed cost), rounded up to
+        a multiple of 256 dyads (the CPU backend's block). Results do not depend on it.
 
     The engine runs on a worker thread with the GIL released; Ctrl-C stops it within a block of dyads (also inside
     the only chunk) and raises KeyboardInterrupt. Raises :class:`learnrace.ConfigError` (a ValueError with ``.key``)

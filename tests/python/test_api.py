@@ -90,7 +90,10 @@ def test_missing_file_and_bad_type():
 
 def test_progress_callback_sees_every_dyad():
     calls = []
-    learnrace.run(small_experiment(5000), backend="cpu", progress=lambda done, total: calls.append((done, total)))
+    # threads=1: the default chunk is at least 8 blocks of 256 dyads per thread, so 5,000 dyads make 3 chunks
+    learnrace.run(
+        small_experiment(5000), backend="cpu", threads=1, progress=lambda done, total: calls.append((done, total))
+    )
     assert len(calls) > 1, "chunks should be small enough for several progress updates"
     assert calls[-1] == (5000, 5000)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
