@@ -34,7 +34,7 @@ from mdtable import markdown  # noqa: E402
 from study_bench import machine  # noqa: E402
 
 DOC = os.path.join(ROOT, "docs", "inference.md")
-TRUTH = {  # the defaults of experiments/baseline.toml
+TRUTH = {  # model v2's defaults (v3's termination.hazard is 0.008; 0.005 stays a truth inside the prior)
     "flows.lambda": 0.1,
     "termination.hazard": 0.005,
     "termination.exit_knowledge": 0.8,
