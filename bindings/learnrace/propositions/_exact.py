@@ -8,6 +8,12 @@ conditional test of two Poisson rates, Przyborowski & Wilenski 1940, is the one-
 interval inverts the two one-sided tests of T, each at alpha / 2 (Clopper-Pearson-type), so it holds with any number
 of events; the two-sided p-value is twice the smaller tail. With 0/1 rows (risk ratios) the Poisson reading is
 conservative (a binomial count varies less than a Poisson one).
+
+With no event in one group (T = 0 or T = E) the maximum likelihood estimate is 0 or infinite and the interval is
+one-sided: [lower end, inf) or [0, upper end], each end the same exact alpha / 2 bound as in the two-sided interval.
+The point estimate is then the conditional median-unbiased estimate (Birnbaum 1964; Hirji, Tsiatis & Mehta 1989):
+the theta at which the observed T is the median, P(T >= t; theta) = 1/2 for T = E and P(T <= t; theta) = 1/2 for
+T = 0, which is finite (``median_unbiased``).
 """
 
 from __future__ import annotations
@@ -84,11 +90,8 @@ def _one_stratum(t: int, e: int, n_cond: float, n_ref: float, alpha: float):
     return lo, hi, p
 
 
-def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
-    """Exact conditional (1 - alpha) interval and two-sided p-value (theta = 1) of the common ratio of the
-    condition group's rate to the reference group's, per-stratum arrays of event counts ``k_*`` and exposures
-    ``n_*``. Strata without events or without one of the groups carry no information and are ignored; with no
-    informative stratum the interval is (0, inf) and p = 1."""
+def _prepare(k_cond, n_cond, k_ref, n_ref):
+    """Informative strata (events and both groups) as (totals E_s, condition events, n_cond, n_ref)."""
     k_cond, n_cond, k_ref, n_ref = (
         np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (k_cond, n_cond, k_ref, n_ref)
     )
@@ -96,33 +99,74 @@ def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
         raise ValueError("event counts must lie between 0 and their exposures")
     totals = k_cond + k_ref
     use = (totals > 0) & (n_cond > 0) & (n_ref > 0)
-    totals, kc, nc, nr = totals[use].astype(np.int64), k_cond[use].astype(np.int64), n_cond[use], n_ref[use]
+    return totals[use].astype(np.int64), k_cond[use].astype(np.int64), n_cond[use], n_ref[use]
+
+
+def _solve_tail(strata: _Strata, t: int, which: int, level: float) -> float:
+    """theta at which the tail ``which`` (0: P(T >= t), rising with theta; 1: P(T <= t), falling) equals ``level``,
+    within the bracket |log theta| <= _LOG_THETA_BRACKET (0 or inf where the level lies beyond it on the open
+    side, the bracket's end on the other)."""
+    b = _LOG_THETA_BRACKET
+
+    def tail_at(log_theta: float) -> float:
+        return strata.tails(t, float(np.exp(log_theta)))[which]
+
+    if which == 0:  # rises with theta: already above the level at the bracket's low end -> 0
+        if tail_at(-b) >= level:
+            return 0.0
+        if tail_at(b) <= level:
+            return float(np.exp(b))
+    else:  # falls with theta: still above the level at the bracket's high end -> inf
+        if tail_at(b) >= level:
+            return np.inf
+        if tail_at(-b) <= level:
+            return float(np.exp(-b))
+    return float(np.exp(optimize.brentq(lambda x: tail_at(x) - level, -b, b, xtol=1e-9)))
+
+
+def median_unbiased(k_cond, n_cond, k_ref, n_ref) -> float:
+    """Conditional median-unbiased estimate of the common ratio when one group has no event (T = 0 or T = E): the
+    theta with P(T <= 0; theta) = 1/2, resp. P(T >= E; theta) = 1/2 (finite). NaN without an informative stratum;
+    for 0 < T < E the estimate is the midpoint on the log scale of the two half-tail solutions."""
+    totals, kc, nc, nr = _prepare(k_cond, n_cond, k_ref, n_ref)
+    t, t_max = int(kc.sum()), int(totals.sum())
+    if t_max == 0:
+        return np.nan
+    if len(totals) == 1:
+        e, to_theta = t_max, float(nr[0]) / float(nc[0])
+        if t == 0:  # (1 - pi)^E = 1/2
+            pi = -np.expm1(np.log(0.5) / e)
+            return float(pi / (1 - pi) * to_theta)
+        if t == e:  # pi^E = 1/2
+            pi = float(np.exp(np.log(0.5) / e))
+            return float(pi / (1 - pi) * to_theta)
+    strata = _Strata(totals, nc, nr)
+    if t == 0:
+        return _solve_tail(strata, t, 1, 0.5)
+    if t == t_max:
+        return _solve_tail(strata, t, 0, 0.5)
+    lo, hi = _solve_tail(strata, t, 0, 0.5), _solve_tail(strata, t, 1, 0.5)
+    return float(np.sqrt(lo * hi))
+
+
+def exact_rate_ratio(k_cond, n_cond, k_ref, n_ref, alpha: float) -> ExactRatio:
+    """Exact conditional (1 - alpha) interval and two-sided p-value (theta = 1) of the common ratio of the
+    condition group's rate to the reference group's, per-stratum arrays of event counts ``k_*`` and exposures
+    ``n_*``. Strata without events or without one of the groups carry no information and are ignored; with no
+    informative stratum the interval is (0, inf) and p = 1. With T = 0 (T = E) the interval is one-sided, [0, hi]
+    ([lo, inf)), its finite end the exact alpha / 2 bound."""
+    totals, kc, nc, nr = _prepare(k_cond, n_cond, k_ref, n_ref)
     t, t_max = int(kc.sum()), int(totals.sum())
     if t_max == 0:
         return ExactRatio(0.0, np.inf, 1.0, t, t_max)
     if len(totals) == 1:
         return ExactRatio(*_one_stratum(t, t_max, float(nc[0]), float(nr[0]), alpha), t, t_max)
     strata = _Strata(totals, nc, nr)
-
-    def tail_at(log_theta: float, which: int) -> float:
-        return strata.tails(t, float(np.exp(log_theta)))[which]
-
     half = alpha / 2.0
-    b = _LOG_THETA_BRACKET
     # P(T >= t) rises with theta: the lower end solves P(T >= t; theta) = alpha / 2 (0 when t = 0).
-    if t == 0 or tail_at(-b, 0) >= half:
-        lo = 0.0
-    elif tail_at(b, 0) <= half:
-        lo = float(np.exp(b))
-    else:
-        lo = float(np.exp(optimize.brentq(lambda x: tail_at(x, 0) - half, -b, b, xtol=1e-9)))
+    lo = 0.0 if t == 0 else _solve_tail(strata, t, 0, half)
     # P(T <= t) falls with theta: the upper end solves P(T <= t; theta) = alpha / 2 (inf when t = t_max).
-    if t == t_max or tail_at(b, 1) >= half:
-        hi = np.inf
-    elif tail_at(-b, 1) <= half:
-        hi = float(np.exp(-b))
-    else:
-        hi = float(np.exp(optimize.brentq(lambda x: tail_at(x, 1) - half, -b, b, xtol=1e-9)))
+    hi = np.inf if t == t_max else _solve_tail(strata, t, 1, half)
     upper, lower = strata.tails(t, 1.0)
     p = min(1.0, 2.0 * min(upper, lower))
     return ExactRatio(lo, hi, p, t, t_max)

@@ -18,7 +18,7 @@ from typing import Tuple
 import numpy as np
 
 from . import _stats as st
-from ._exact import exact_rate_ratio
+from ._exact import exact_rate_ratio, median_unbiased
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class RatioEstimate:
     events_condition: int
     events_reference: int
     n_used: int
+    estimator: str = "mle"  # "median-unbiased" when a group has no event (the MLE would be 0 or inf)
 
     def inverted(self) -> RatioEstimate:
         """The ratio reference / condition."""
@@ -55,6 +56,7 @@ class RatioEstimate:
             self.events_reference,
             self.events_condition,
             self.n_used,
+            self.estimator,
         )
 
     def columns(self) -> dict:
@@ -67,6 +69,7 @@ class RatioEstimate:
             "exact_ci_low": self.exact[0],
             "exact_ci_high": self.exact[1],
             "exact_p": self.exact[2],
+            "estimator": self.estimator,
         }
 
 
@@ -74,8 +77,9 @@ def rate_ratio(y, indicator, strata, groups, alpha: float) -> RatioEstimate | No
     """Ratio of P(y = 1) in the ``indicator`` rows to the other rows, common across ``strata`` (one intercept per
     stratum), with the union of the exact conditional and the dyad-clustered Wald interval. Strata without both
     groups or without any event carry no information on a common ratio and are dropped; None when nothing is left.
-    The estimate is the Poisson maximum likelihood one (the same conditionally and unconditionally); with no event
-    in one group it is 0 or inf and only the exact interval exists."""
+    The estimate is the Poisson maximum likelihood one (the same conditionally and unconditionally). With no event
+    in one group that would be 0 or inf: the estimate is then the exact conditional median-unbiased one (finite),
+    and only the exact interval exists, one-sided ([lo, inf) or [0, hi])."""
     y = np.asarray(y, dtype=bool)
     indicator = np.asarray(indicator, dtype=bool)
     strata = np.asarray(strata)
@@ -95,8 +99,8 @@ def rate_ratio(y, indicator, strata, groups, alpha: float) -> RatioEstimate | No
     e_c, e_r = int(k_c[informative].sum()), int(k_r[informative].sum())
     ex = (exact.ci_low, exact.ci_high, exact.p_value)
     if e_c == 0 or e_r == 0:
-        effect = 0.0 if e_c == 0 else np.inf
-        return RatioEstimate(effect, ex[0], ex[1], ex[2], None, ex, e_c, e_r, int(keep.sum()))
+        effect = median_unbiased(k_c[informative], n_c[informative], k_r[informative], n_r[informative])
+        return RatioEstimate(effect, ex[0], ex[1], ex[2], None, ex, e_c, e_r, int(keep.sum()), "median-unbiased")
     # The design holds only indicators, so the rows can be aggregated to (dyad, group, stratum) cells of counts
     # with log-exposure offsets: the Poisson estimate and the dyad-clustered sandwich are unchanged (each cell's
     # score is the sum of its rows'); only the N of statsmodels' small-sample factor (N - 1) / (N - p) becomes the

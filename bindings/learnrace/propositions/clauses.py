@@ -101,16 +101,70 @@ def _barrier_destinations() -> dict:
 
 
 BARRIER_DESTINATION = _barrier_destinations()
+PERSISTENCE_CLAUSES = ("P3a", "P4")  # the pair states where P1-P5 predict that both firms stay
+
+
+def _barrier_predictions() -> dict:
+    """(mover strategy, partner strategy) -> the P1-P5 clause that predicts something for the mover there: a move
+    (P1a, P1b, P2a, P2b, P3b, P5) or persistence (P3a, P4). Pairs without an entry are the ones where P1-P5 say
+    nothing about the mover (e.g. the collaborator facing a compromiser: P1a moves the compromiser)."""
+    out = {}
+    for r in _TABLE:
+        clause = r["barrier_clause"]
+        for me, other, to in ((r["x"], r["y"], r["barrier_x"]), (r["y"], r["x"], r["barrier_y"])):
+            if clause and (to != me or clause in PERSISTENCE_CLAUSES):
+                out[(me, other)] = clause
+    return out
+
+
+BARRIER_PREDICTION = _barrier_predictions()
 
 
 def predicted_elsewhere(own: np.ndarray, partner: np.ndarray, destination: int) -> np.ndarray:
-    """Rows whose (mover, partner) states have a barrier clause predicting ``destination``: they are left out of a
-    tendency's reference group, which is the mover's rate where no proposition predicts the move."""
+    """Rows whose (mover, partner) states have a barrier clause predicting ``destination`` (the sensitivity
+    reference ``no_same_move`` leaves them out)."""
     hit = np.zeros(len(own), dtype=bool)
     for (me, other), to in BARRIER_DESTINATION.items():
         if to == destination:
             hit |= (own == me) & (partner == other)
     return hit
+
+
+def predicted_anything(own: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """Rows whose (mover, partner) states have any P1-P5 prediction for the mover (a move or persistence)."""
+    hit = np.zeros(len(own), dtype=bool)
+    for me, other in BARRIER_PREDICTION:
+        hit |= (own == me) & (partner == other)
+    return hit
+
+
+def neutral_partners(mover: int) -> Tuple[int, ...]:
+    """The partner strategies facing which P1-P5 predict nothing for a ``mover`` firm: its neutral reference
+    (docs/statistics.md, "Estimands"). Empty for an accommodating firm."""
+    return tuple(q for q in range(len(STRATEGY_CODES)) if (mover, q) not in BARRIER_PREDICTION)
+
+
+# The reference of a tendency lift (docs/statistics.md, "Estimands"): the first is the estimand, the others are
+# reported as a sensitivity analysis in the same table.
+REFERENCES = ("neutral", "no_same_move", "all_other")
+REFERENCE_TEXT = {
+    "neutral": "the same mover strategy facing the partner strategies where P1-P5 predict nothing for it",
+    "no_same_move": "the same mover strategy facing the partner strategies where no P1-P5 clause predicts the same "
+    "move (the reference of 2026-11-29; it keeps states where P3a, P4 or P5 predict persistence or another move)",
+    "all_other": "the same mover strategy facing every other partner strategy",
+}
+
+
+def reference_rows(own: np.ndarray, partner: np.ndarray, clause: Clause, reference: str) -> np.ndarray:
+    """Mover rows (own strategy among the clause's movers) in the ``reference`` group of a tendency lift."""
+    if reference not in REFERENCES:
+        raise ValueError(f"reference must be one of {', '.join(REFERENCES)}, not {reference!r}")
+    rows = partner != clause.partner
+    if reference == "no_same_move":
+        rows &= ~predicted_elsewhere(own, partner, clause.destination)
+    elif reference == "neutral":
+        rows &= ~predicted_anything(own, partner)
+    return rows
 
 
 def _moderated(clause: str) -> dict:
@@ -130,8 +184,8 @@ def _moderated(clause: str) -> dict:
 
 
 LIFT = (
-    "lift (risk ratio): P(mover -> destination | condition) / P(same -> destination | partner states where no "
-    "proposition predicts that move)"
+    "lift (risk ratio): P(mover -> destination | condition) / P(same mover -> destination | partner strategies "
+    "where P1-P5 predict nothing for the mover)"
 )
 SOJOURN = "mean-sojourn ratio"
 OR = "min odds ratio per SD over the named moderators (logistic GLM, dyad-clustered SE)"
