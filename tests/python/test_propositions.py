@@ -80,15 +80,61 @@ def test_removed_moderators_are_not_supported(runs):
 
 
 def test_planted_barriers_are_supported_and_removed_barriers_are_not(runs):
-    # Default barriers (docs/statistics.md for the lifts). No barrier, P5 or counter-move: the predicted barrier
-    # moves then only come from exploration (epsilon = 0.01 per firm, uniform over strategies), at the same rate
-    # whatever the partner plays, so the true lift is 1 (or the clause has too few events to be tested).
-    planted = propositions.test(runs, point="planted", clauses=TENDENCIES)
-    assert verdicts(planted) == {c: "supported" for c in TENDENCIES}
+    # Default barriers, every moderator level (regime "all": at 12,000 dyads the neutral references of the low
+    # regime hold only 1-2 predicted moves, below min_events, so the clauses would be untestable there). The
+    # lifts against the neutral reference (docs/statistics.md, "Estimands") are about 20-50 with union intervals
+    # above 5, far beyond the threshold 1.25. P2a and P2b are "not supported" in this regime because their modal
+    # change is the empowering move (P7 moves a competitor's partner to CPR), not the barrier move; P1a and P5 are
+    # supported. No barrier, P5 or counter-move: the predicted barrier moves only come from exploration (epsilon =
+    # 0.01 per firm, uniform over strategies) at the same rate whatever the partner plays, so the true lift is 1.
+    planted = propositions.test(runs, point="planted", clauses=TENDENCIES + ["P5"], regime="all")
+    assert (planted["effect"] >= 5).all() and (planted["ci_low"] > 1.25).all()
+    assert verdicts(planted) == {"P1a": "supported", "P2a": "not supported", "P2b": "not supported", "P5": "supported"}
+    assert planted.set_index("clause").loc[["P2a", "P2b"], "note"].str.contains("modal change is CPR").all()
     removed = propositions.test(runs, point="no_barrier", clauses=TENDENCIES)
     assert set(verdicts(removed).values()) <= {"not supported", "untestable"}
     untested = removed["verdict"] == "untestable"
     assert removed.loc[untested, "p_value"].isna().all() and removed.loc[untested, "note"].str.contains("too few").all()
+
+
+def test_accommodator_tendencies_have_no_neutral_reference(runs):
+    # P1-P5 predict a move or persistence for an accommodating firm facing every partner strategy, so P1b and P3b
+    # are untestable with that reason whatever the data; their lifts under the alternative references are still
+    # reported. P2b and P5 leave their ACC stratum out of the estimate.
+    table = propositions.test(runs, point="planted", regime="all").set_index("clause")
+    for clause in ("P1b", "P3b"):
+        row = table.loc[clause]
+        assert row["verdict"] == "untestable" and "no neutral reference" in row["note"]
+        assert row["reference_partners"] == "none" and np.isfinite(row["lift_all_other"])
+    assert table.loc["P2b", "reference_partners"] == "CPT: ACC, CPR, COL"
+    assert "ACC movers left out" in table.loc["P2b", "note"] and "ACC movers left out" in table.loc["P5", "note"]
+    assert table.loc["P1a", "reference_partners"] == "CPR: ACC; COL: ACC, CPR"
+
+
+def test_reference_sensitivity_is_reported_and_flagged(runs):
+    # Under the planted barriers in regime "all", P1a against every other partner state compares with P2a's
+    # condition (a collaborator facing a competitor, where the move to CPT is predicted and more frequent): the
+    # lift falls below 1 and that reference would call P1a contradicted, against supported under the estimand. The
+    # table must show both, and flag the clause.
+    table = propositions.test(runs, point="planted", regime="all").set_index("clause")
+    p1a = table.loc["P1a"]
+    assert p1a["verdict"] == "supported" and p1a["verdict_all_other"] == "contradicted"
+    assert p1a["lift_all_other_ci_high"] < 1 < p1a["lift_no_same_move_ci_low"]
+    assert bool(p1a["reference_sensitive"])
+    tendencies = table["kind"] == "tendency"
+    changed = (table["verdict"] != table["verdict_no_same_move"]) | (table["verdict"] != table["verdict_all_other"])
+    assert (table.loc[tendencies, "reference_sensitive"].astype(bool) == changed[tendencies]).all()
+    assert table.loc[~tendencies, "reference_sensitive"].isna().all()
+
+
+def test_no_infinite_effect_is_reported_or_supported(runs):
+    # Regression (issue: with 4,000 dyads the ACC-facing-ACC reference often had no move, the lift was inf and P1b
+    # "supported"). In the low regime at 12,000 dyads the no_same_move reference of P1b has fewer than 5 moves to
+    # AVO: the minimum-count rule of the reference makes it untestable, and no effect or lift column is infinite.
+    table = propositions.test(runs, point="planted")
+    assert not np.isinf(table[["effect", "lift_no_same_move", "lift_all_other"]].to_numpy(dtype=float)).any()
+    p1b = table.set_index("clause").loc["P1b"]
+    assert p1b["verdict_no_same_move"] == "untestable"
 
 
 def test_strategic_kernel_runs_through_the_whole_table(runs):
@@ -273,8 +319,9 @@ def test_the_table_says_what_holds_by_construction(runs):
 
 def test_p5_checks_use_intervals(runs):
     # Planted barriers: adoption of AVO facing AVO beats every other partner state with the lower end of each
-    # ratio's interval above 1, and the (AVO, AVO) stay share's interval (not only its estimate) reaches 0.9.
-    p5 = propositions.test(runs, point="planted", clauses="P5").iloc[0]
+    # ratio's interval above 1, and the (AVO, AVO) stay share's interval (not only its estimate) reaches 0.9
+    # (regime "all": in the low regime at 12,000 dyads the neutral reference holds fewer than 5 moves to AVO).
+    p5 = propositions.test(runs, point="planted", clauses="P5", regime="all").iloc[0]
     assert p5["verdict"] == "supported"
     assert p5["highest_facing_avo"] and p5["avo_vs_other_ci_low"] > 1
     assert p5["avo_stay_ci_low"] >= 0.9 and p5["avo_stay_ci_low"] <= p5["avo_stay"] <= p5["avo_stay_ci_high"]

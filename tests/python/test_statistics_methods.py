@@ -12,7 +12,7 @@ from scipy import stats
 
 from learnrace.propositions import _stats as st
 from learnrace.propositions._bootstrap import fisher_z_se, spearman_replicates
-from learnrace.propositions._exact import exact_rate_ratio
+from learnrace.propositions._exact import exact_rate_ratio, median_unbiased
 from learnrace.propositions._ratios import proportion, rate_ratio
 from learnrace.propositions.moderated import moderated_criteria
 from learnrace.propositions.sojourn import longest_sojourn
@@ -127,14 +127,35 @@ def test_cell_aggregated_fit_equals_the_row_level_clustered_glm():
     assert se_cells == pytest.approx(c.se, rel=2e-3)
 
 
-def test_rate_ratio_without_events_in_a_group_keeps_the_exact_interval():
-    # No predicted move outside the condition: the ratio is infinite, the Wald fit does not exist, and the exact
-    # interval still bounds it from below.
+def test_rate_ratio_without_events_in_a_group_is_finite_and_median_unbiased():
+    # No predicted move outside the condition: the MLE would be infinite (it was reported as inf before, and a
+    # verdict was given on it). The estimate is the median-unbiased one: with one stratum T ~ Binomial(8, pi), and
+    # T = 8 is the median where pi^8 = 1/2, i.e. theta = pi / (1 - pi) * n_ref / n_cond. The exact interval is
+    # one-sided, [lo, inf), its lower end the alpha / 2 Clopper-Pearson bound.
     fit = rate_ratio(*rows(8, 100, 0, 1000), ALPHA)
-    assert fit.effect == np.inf and fit.wald is None
+    pi = 0.5 ** (1 / 8)
+    assert np.isfinite(fit.effect) and fit.effect == pytest.approx(pi / (1 - pi) * 1000 / 100, rel=1e-9)
+    assert fit.estimator == "median-unbiased" and fit.wald is None
+    cp_low = stats.beta.ppf(ALPHA / 2, 8, 1)
+    assert fit.ci_low == pytest.approx(cp_low / (1 - cp_low) * 10, rel=1e-9)
     assert fit.ci_low > 1 and fit.ci_high == np.inf and fit.p_value < ALPHA
-    inv = fit.inverted()
-    assert inv.effect == 0 and inv.ci_low == 0 and inv.ci_high == pytest.approx(1 / fit.ci_low)
+    inv = fit.inverted()  # the median is invariant under 1 / theta
+    assert inv.effect == pytest.approx(1 / fit.effect) and inv.ci_low == 0
+    assert inv.ci_high == pytest.approx(1 / fit.ci_low)
+    # No event in the condition: the estimate is small but not 0, and it is where P(T <= 0; theta) = 1/2.
+    zero = rate_ratio(*rows(0, 400, 9, 1000), ALPHA)
+    pi0 = 1 - 0.5 ** (1 / 9)
+    assert zero.effect == pytest.approx(pi0 / (1 - pi0) * 1000 / 400, rel=1e-9) and zero.ci_low == 0
+
+
+def test_median_unbiased_estimate_of_several_strata_has_the_count_as_its_median():
+    # Two strata with different splits: at the estimate, the observed T = E (no reference event) has probability
+    # 1/2 under the conditional distribution (the product of the two strata's pi_s^E_s).
+    k_c, n_c, n_r = np.array([3, 2]), np.array([100.0, 300.0]), np.array([900.0, 500.0])
+    theta = median_unbiased(k_c, n_c, [0, 0], n_r)
+    pi = n_c * theta / (n_c * theta + n_r)
+    assert np.prod(pi**k_c) == pytest.approx(0.5, abs=1e-7)
+    assert exact_rate_ratio(k_c, n_c, [0, 0], n_r, ALPHA).ci_low < theta
 
 
 def test_rate_ratio_with_no_informative_stratum_is_none():

@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import clauses as _clauses
 from ._data import FACTOR_KEYS, MissingOutputError, extract
-from .clauses import BY_NAME, CLAUSE_NAMES, CLAUSES, Clause
+from .clauses import BY_NAME, CLAUSE_NAMES, CLAUSES, REFERENCES, Clause
 from .hamel import CHECKS
 from .moderated import dose_response_rows, fit_moderators
 from .moderated import moderated as _moderated  # keep propositions.moderated the submodule
@@ -77,8 +77,22 @@ EXTRA_COLUMNS = [
     "regime",
     "n_condition",
     "n_events",
+    "n_reference",
+    "n_reference_events",
     "rate_condition",
     "rate_other",
+    "reference",
+    "reference_partners",
+    "lift_no_same_move",
+    "lift_no_same_move_ci_low",
+    "lift_no_same_move_ci_high",
+    "verdict_no_same_move",
+    "lift_all_other",
+    "lift_all_other_ci_low",
+    "lift_all_other_ci_high",
+    "verdict_all_other",
+    "reference_sensitive",
+    "estimator",
     "modal_destination",
     "modal_share",
     "reference_state",
@@ -197,6 +211,28 @@ def _run_clause(data, clause: Clause, regime, alpha, min_n, min_events, bins, bo
     return CHECKS[clause.name](data, clause, alpha, min_n, bootstrap)
 
 
+def _reference_verdicts(df: pd.DataFrame, alternatives, alpha: float) -> None:
+    """The verdict of each tendency clause under each alternative reference (docs/statistics.md, "Estimands"),
+    with Holm over the table in which every tendency clause uses that reference, and ``reference_sensitive``: a
+    verdict under an alternative differs from the one under the estimand."""
+    tendency_rows = [i for i, a in enumerate(alternatives) if a is not None]
+    sensitive = pd.Series([pd.NA] * len(df), dtype="boolean")
+    for i in tendency_rows:
+        sensitive[i] = False
+    for ref in REFERENCES[1:]:
+        p = df["p_value"].to_numpy(dtype=np.float64).copy()
+        for i in tendency_rows:
+            p[i] = alternatives[i][ref]["p_value"]
+        p_holm = holm(p)
+        verdicts = [None] * len(df)
+        for i in tendency_rows:
+            a = alternatives[i][ref]
+            verdicts[i] = decide(a["side"], a["meets"], a["meets_contra"], p_holm[i], alpha, a["testable"])
+            sensitive[i] = bool(sensitive[i]) or verdicts[i] != df.at[i, "verdict"]
+        df[f"verdict_{ref}"] = verdicts
+    df["reference_sensitive"] = sensitive
+
+
 def test(
     results,
     point=0,
@@ -262,9 +298,10 @@ def test(
         raise ValueError(f"regime must be 'low' or 'all', not {regime!r}")
     chosen = _select(clauses)
     data = extract(results, point, scale)
-    rows = []
+    rows, alternatives = [], []
     for c in chosen:
         r = _run_clause(data, c, regime, alpha, min_transitions, min_events, bins, (bootstrap, seed))
+        alternatives.append(r.pop("_alt", None))
         rows.append(
             {
                 "clause": c.name,
@@ -284,6 +321,7 @@ def test(
         decide(s, m, mc, ph, alpha, t)
         for s, m, mc, ph, t in zip(df["side"], df["meets"], df["meets_contra"], df["p_holm"], df["testable"])
     ]
+    _reference_verdicts(df, alternatives, alpha)
     df["n"] = df["n"].astype("Int64")
     for col in EXTRA_COLUMNS:
         if col not in df.columns:

@@ -14,7 +14,16 @@ import numpy as np
 from ..labels import AVO, STRATEGY_CODES
 from ._data import PointData
 from ._ratios import RatioEstimate, proportion, rate_ratio
-from .clauses import LEARNING_STATES, MODERATION, NEAR_ABSORBING, Clause, predicted_elsewhere, state_label
+from .clauses import (
+    LEARNING_STATES,
+    MODERATION,
+    NEAR_ABSORBING,
+    REFERENCES,
+    Clause,
+    neutral_partners,
+    reference_rows,
+    state_label,
+)
 from .sojourn import longest_sojourn
 from .verdicts import directional_estimate, not_estimable, ratio_criteria
 
@@ -43,50 +52,79 @@ def _ratio_result(fit: RatioEstimate | None, clause: Clause, extra: Dict, what: 
     )
 
 
+def _lift(m, y, cond, reference: str, clause: Clause, alpha: float, min_n: int, min_events: int) -> Dict:
+    """The lift of ``clause`` against one reference (``clauses.REFERENCES``): the rows of the mover strategies
+    that have a reference group, the counts of both groups, and the fit (None when a count falls short, with
+    ``why``)."""
+    ref = reference_rows(m.own, m.partner, clause, reference)
+    own = m.own.astype(np.int64)
+    strata = [s for s in clause.movers if (ref & (own == s)).any()]
+    keep = np.isin(own, strata) & (cond | ref)
+    n_c, n_r = int((keep & cond).sum()), int((keep & ref).sum())
+    e_c, e_r = int((keep & cond & y).sum()), int((keep & ref & y).sum())
+    out = {"rows": keep, "strata": strata, "n_c": n_c, "n_r": n_r, "e_c": e_c, "e_r": e_r, "fit": None, "why": ""}
+    left_out = [STRATEGY_CODES[s] for s in clause.movers if s not in strata]
+    if not strata:
+        out["why"] = (
+            f"no neutral reference: P1-P5 predict a move or persistence for the {'/'.join(left_out)} firm facing every "
+            "partner strategy (docs/statistics.md, 'Estimands')"
+            if reference == "neutral"
+            else "no reference rows"
+        )
+        return out
+    out["left_out"] = left_out
+    short = []
+    if n_c < min_n or e_c < min_events:
+        short.append(f"condition {n_c} moves, {e_c} predicted")
+    if n_r < min_n or e_r < min_events:
+        short.append(f"reference {n_r} moves, {e_r} to {STRATEGY_CODES[clause.destination]}")
+    if short:
+        out["why"] = f"too few moves ({'; '.join(short)}; need {min_n} moves and {min_events} predicted in each)"
+        return out
+    out["fit"] = rate_ratio(y[keep], cond[keep], own[keep], m.dyad[keep], alpha)
+    return out
+
+
 def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: int, min_events: int) -> Dict:
-    """Lift of ``mover -> destination`` facing ``partner`` over the same mover strategies facing the partner states
-    where no proposition predicts that move (another clause predicting the same move, e.g. P2a's COL -> CPT facing
-    CPT for P1a, would make the reference a second condition), plus the modal-change check (and for P5 the
-    highest-adoption and near-absorbing checks). ``lift_vs_all_other`` is the lift over every other partner state."""
+    """Lift of ``mover -> destination`` facing ``partner`` over the same mover strategies facing the partner
+    strategies where P1-P5 predict nothing for the mover (the neutral reference; docs/statistics.md, "Estimands"),
+    plus the modal-change check (and for P5 the highest-adoption and near-absorbing checks). The lifts against the
+    alternative references (``no_same_move``, ``all_other``) are reported as ``lift_<reference>`` with their
+    intervals and the inputs of their verdicts (``_alt``)."""
     mv = data.movers(regime)
     m = mv.subset(np.isin(mv.own, clause.movers))
     y = m.own_next == clause.destination
     cond = m.partner == clause.partner
-    m_all, y_all, cond_all = m, y, cond
-    keep = cond | ~predicted_elsewhere(m.own, m.partner, clause.destination)
-    m, y, cond = m.subset(keep), y[keep], cond[keep]
-    n_cond, n_other = int(cond.sum()), int((~cond).sum())
-    ev_cond, ev_other = int(y[cond].sum()), int(y[~cond].sum())
-    changed = cond & (m.own_next != m.own)
+    lifts = {r: _lift(m, y, cond, r, clause, alpha, min_n, min_events) for r in REFERENCES}
+    main = lifts[REFERENCES[0]]
+    tested = np.isin(m.own, main["strata"]) if main["strata"] else np.ones(len(m.own), dtype=bool)
+    changed = cond & tested & (m.own_next != m.own)
     counts = np.bincount(m.own_next[changed].astype(np.int64), minlength=5)
     modal = int(np.argmax(counts)) if counts.sum() else -1
     is_modal = bool(counts.sum() and counts[clause.destination] == counts.max())
     extra = {
-        "n": n_cond + n_other,
-        "n_condition": n_cond,
-        "n_events": ev_cond,
-        "rate_condition": ev_cond / n_cond if n_cond else np.nan,
-        "rate_other": ev_other / n_other if n_other else np.nan,
+        "n": main["n_c"] + main["n_r"],
+        "n_condition": main["n_c"],
+        "n_events": main["e_c"],
+        "n_reference": main["n_r"],
+        "n_reference_events": main["e_r"],
+        "rate_condition": main["e_c"] / main["n_c"] if main["n_c"] else np.nan,
+        "rate_other": main["e_r"] / main["n_r"] if main["n_r"] else np.nan,
+        "reference": REFERENCES[0],
+        "reference_partners": "; ".join(
+            f"{STRATEGY_CODES[s]}: {', '.join(STRATEGY_CODES[q] for q in neutral_partners(s))}" for s in main["strata"]
+        )
+        or "none",
         "modal_destination": STRATEGY_CODES[modal] if modal >= 0 else None,
         "modal_share": counts[modal] / counts.sum() if modal >= 0 else np.nan,
     }
-    if n_cond < min_n or ev_cond < min_events:
-        return not_estimable(
-            f"too few moves in the condition ({n_cond} moves, {ev_cond} predicted; need {min_n} and {min_events})",
-            **extra,
-        )
-    fit = rate_ratio(y, cond, m.own.astype(np.int64), m.dyad, alpha)
-    n_all_other = int((~cond_all).sum())
-    extra["lift_vs_all_other"] = (
-        extra["rate_condition"] / (y_all[~cond_all].sum() / n_all_other)
-        if n_all_other and y_all[~cond_all].any()
-        else np.nan
-    )
     checks = [is_modal]
     predicted = STRATEGY_CODES[clause.destination]
     notes = [] if is_modal else [f"modal change is {extra['modal_destination']}, not {predicted}"]
+    if main["strata"] and main.get("left_out"):
+        notes.append(f"{'/'.join(main['left_out'])} movers left out: no neutral reference")
     if clause.name == "P5":
-        highest, lowest_bound, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, m_all, y_all, regime, alpha)
+        highest, lowest_bound, stay, stay_lo, stay_hi, n_avo = _p5_checks(data, m, y, regime, alpha)
         extra.update(
             highest_facing_avo=highest,
             avo_vs_other_ci_low=lowest_bound,
@@ -103,9 +141,31 @@ def tendency(data: PointData, clause: Clause, regime: str, alpha: float, min_n: 
                 f"(AVO, AVO) not shown near absorbing (P(stay) = {stay:.3g}, CI low {stay_lo:.3g}, n = {n_avo})"
             )
         checks += [highest, absorbing]
+    # The alternative references (sensitivity): estimate, interval and the inputs of their verdicts.
+    alt = {}
+    for r in REFERENCES[1:]:
+        f = lifts[r]["fit"]
+        extra[f"lift_{r}"] = f.effect if f is not None else np.nan
+        extra[f"lift_{r}_ci_low"] = f.ci_low if f is not None else np.nan
+        extra[f"lift_{r}_ci_high"] = f.ci_high if f is not None else np.nan
+        if f is None:
+            alt[r] = {"testable": False, "p_value": np.nan, "side": None, "meets": False, "meets_contra": False}
+        else:
+            meets, contra = ratio_criteria(f.effect, f.ci_low, f.ci_high, clause.threshold)
+            alt[r] = {
+                "testable": True,
+                "p_value": f.p_value,
+                "side": "support" if f.effect > 1.0 else "contradict",
+                "meets": meets and all(checks),
+                "meets_contra": contra,
+            }
+    extra["_alt"] = alt
+    if main["fit"] is None:
+        left_out = [n for n in notes if n.endswith("no neutral reference")]
+        return not_estimable("; ".join([main["why"], *left_out]), **extra)
     extra["note"] = "; ".join(notes)
     extra["_checks"] = all(checks)
-    return _ratio_result(fit, clause, extra, "lift")
+    return _ratio_result(main["fit"], clause, extra, "lift")
 
 
 def _p5_checks(data: PointData, m, y, regime: str, alpha: float):
