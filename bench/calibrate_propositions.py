@@ -2,23 +2,25 @@
 
 Three studies, every one with fixed seeds, each rate printed with its exact (Clopper-Pearson) 95% interval:
 
-1. Model null, small samples: the ``null`` point of experiments/propositions.toml (p_barrier = 0 and every named
-   beta of P6-P9 = 0: every planted lift and odds ratio is exactly 1) for ``--seeds`` seeds of ``--dyads`` dyads.
-   Per clause: how often the 99% interval lies above / below 1 (the false-positive rates, nominal 0.5% per side),
-   the same for the clustered Wald part alone (the old interval), and how often the verdict is "supported" or
-   "contradicted".
+1. Model null, small samples: the ``null`` point of experiments/propositions.toml (no barrier move: barrier
+   intercept -10000, ``p_avoid`` = 0; no counter-move: ``p_counter`` = 0; every named beta of P6-P9 = 0, so each
+   empowering move fires at the constant rate sigmoid(b0); moves to CPT and AVO then come from exploration alone,
+   at the same rate whatever the partner plays: every lift, under every reference, and every odds ratio is exactly
+   1) for ``--seeds`` seeds of ``--dyads`` dyads. Per clause: how often the 99% interval lies above / below 1 (the
+   false-positive rates, nominal 0.5% per side), the same for the clustered Wald part alone, the lifts under the
+   alternative references, and how often the verdict is "supported" or "contradicted". The table's H1-H5 rows use
+   the normal-theory SE (their p-values are far below the others', so the Holm family is the same).
    The lifts are also fitted with min_events = 1 in both regimes (low and all; the true lift is 1 in both) and
    broken down by the number of predicted moves. The same runs give the coverage of the H1, H3, H4, H5
-   rank-correlation intervals (bootstrap vs the normal-theory SE) on the ``null`` and ``propositional`` points,
-   the truth being the mean over the seeds.
-2. Model null, large samples: ``--large-seeds`` seeds of ``--large-dyads`` dyads (the rare clauses P1b, P2b, P3b
-   become testable).
+   rank-correlation intervals (bootstrap vs the normal-theory SE) at the null point, the truth being the mean over
+   the seeds.
+2. Model null, larger samples: ``--large-seeds`` seeds of ``--large-dyads`` dyads (more lifts become testable).
 3. P3a under a synthetic null: 8 learning states with one exit hazard, dyads with a frailty (a common hazard
-   multiplier, so moves of a dyad are correlated); the new simultaneous comparison against the old "runner-up =
+   multiplier, so moves of a dyad are correlated); the simultaneous comparison against the former "runner-up =
    lowest observed hazard" Wald ratio.
 
-usage: python bench/calibrate_propositions.py [--seeds 200] [--dyads 4000] [--large-seeds 10]
-       [--large-dyads 200000] [--p3a-reps 400] [--workers 2] [--prefix calibration]
+usage: python bench/calibrate_propositions.py [--seeds 120] [--dyads 4000] [--large-seeds 3]
+       [--large-dyads 50000] [--p3a-reps 200] [--bootstrap 100] [--workers 2] [--prefix calibration]
 Prints the markdown of docs/statistics.md's Calibration section (bench/statistics_tables.py writes it there). The
 per-seed rows go to PREFIX_null.csv, PREFIX_lifts.csv, PREFIX_spearman.csv and PREFIX_p3a.csv as they finish; an
 interrupted run resumes where it stopped (delete the files to start afresh).
@@ -86,6 +88,13 @@ def _clause_rows(table: pd.DataFrame, seed: int, study: str) -> list:
         "p_holm",
         "verdict",
         "n_events",
+        "n_reference_events",
+        "lift_no_same_move_ci_low",
+        "lift_no_same_move_ci_high",
+        "verdict_no_same_move",
+        "lift_all_other_ci_low",
+        "lift_all_other_ci_high",
+        "verdict_all_other",
     ]
     rows = table[keep].to_dict("records")
     for r in rows:
@@ -103,9 +112,9 @@ def model_seed(args) -> tuple:
     from learnrace.propositions._data import extract
     from learnrace.propositions.hamel import CORRELATIONS, STREAMS
 
-    points = ["null", "propositional"] if study == "small" else ["null"]
+    points = ["null"]
     res = learnrace.run(config(points, dyads, seed), backend="cpu", progress=False, threads=1)
-    table = propositions.test(res, point="null", bootstrap=bootstrap, seed=seed)
+    table = propositions.test(res, point="null", bootstrap=0)
     rows = _clause_rows(table, seed, study)
     few_rows = []
     for regime in ("low", "all"):  # every regime: the true lift is 1 at the null in both
@@ -179,30 +188,47 @@ def load_model_studies(prefix: str):
     return null[null["study"] == "small"], null[null["study"] == "large"], few, corr
 
 
+def _excludes(lo, hi, side: str):
+    return (lo > 1) if side == "above" else (hi < 1)
+
+
 def null_table(df: pd.DataFrame) -> pd.DataFrame:
     """Per clause with true effect 1: false-positive rates of the reported (union) interval and of its clustered
-    Wald part, and verdict rates."""
+    Wald part, the same for the lifts under the alternative references (among the seeds where each was testable),
+    and verdict rates."""
     out = []
     for clause in NULL_CLAUSES:
         g = df[df["clause"] == clause]
         t = g[g["verdict"] != "untestable"]
         n = len(t)
-        wald = t[t["wald_ci_low"].notna()] if clause in LIFTS else t.assign(wald_ci_low=t["ci_low"],
-                                                                            wald_ci_high=t["ci_high"])  # fmt: skip
-        out.append(
-            {
-                "clause": clause,
-                "seeds": len(g),
-                "testable": n,
-                "CI above 1": rate((t["ci_low"] > 1).sum(), n),
-                "CI below 1": rate((t["ci_high"] < 1).sum(), n),
-                "coverage of 1": rate(((t["ci_low"] <= 1) & (t["ci_high"] >= 1)).sum(), n),
-                "Wald above 1": rate((wald["wald_ci_low"] > 1).sum(), len(wald)) if clause in LIFTS else "(same)",
-                "Wald below 1": rate((wald["wald_ci_high"] < 1).sum(), len(wald)) if clause in LIFTS else "(same)",
-                "supported": rate((g["verdict"] == "supported").sum(), len(g)),
-                "contradicted": rate((g["verdict"] == "contradicted").sum(), len(g)),
-            }
-        )
+        row = {
+            "clause": clause,
+            "seeds": len(g),
+            "testable": n,
+            "CI above 1": rate((t["ci_low"] > 1).sum(), n),
+            "CI below 1": rate((t["ci_high"] < 1).sum(), n),
+            "coverage of 1": rate(((t["ci_low"] <= 1) & (t["ci_high"] >= 1)).sum(), n),
+        }
+        if clause in LIFTS:
+            w = t[t["wald_ci_low"].notna()]
+            row["Wald excludes 1"] = rate(((w["wald_ci_low"] > 1) | (w["wald_ci_high"] < 1)).sum(), len(w))
+            for ref in ("no_same_move", "all_other"):
+                a = g[g[f"verdict_{ref}"] != "untestable"]
+                lo, hi = a[f"lift_{ref}_ci_low"], a[f"lift_{ref}_ci_high"]
+                row[f"{ref}: testable"] = len(a)
+                row[f"{ref}: CI excludes 1"] = rate(((lo > 1) | (hi < 1)).sum(), len(a))
+                row[f"{ref}: supported or contradicted"] = rate(
+                    g[f"verdict_{ref}"].isin(["supported", "contradicted"]).sum(), len(g)
+                )
+        else:
+            row["Wald excludes 1"] = "(same)"
+            for ref in ("no_same_move", "all_other"):
+                row[f"{ref}: testable"] = pd.NA
+                row[f"{ref}: CI excludes 1"] = ""
+                row[f"{ref}: supported or contradicted"] = ""
+        row["supported"] = rate((g["verdict"] == "supported").sum(), len(g))
+        row["contradicted"] = rate((g["verdict"] == "contradicted").sum(), len(g))
+        out.append(row)
     return pd.DataFrame(out)
 
 
@@ -336,44 +362,45 @@ P3A_SETTINGS = (
 # ----------------------------------------------------------------------------------------------------------------
 
 
-SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 200, 4000, 10, 200_000, 400, 200
+SEEDS, DYADS, LARGE_SEEDS, LARGE_DYADS, P3A_REPS, BOOTSTRAP = 120, 4000, 3, 50_000, 200, 100
 
 
 def seed_range(df: pd.DataFrame) -> str:
     return f"{df['seed'].min()}-{df['seed'].max()}" if len(df) else "-"
 
 
-def render(small, large, few, corr, p3a, note: str) -> str:
+def render(small, large, few, corr, p3a, note: str, dyads: int = DYADS, large_dyads: int = LARGE_DYADS) -> str:
     """The Calibration section of docs/statistics.md from the studies' rows."""
     from mdtable import markdown
 
     n_small, n_large = small["seed"].nunique(), large["seed"].nunique()
-    d_small = f"{DYADS:,}" if n_small else "-"
     parts = [
         "Generated by `python bench/statistics_tables.py --write docs/statistics.md --sections calibration` "
         f"(the studies of `bench/calibrate_propositions.py`, defaults; {note}). Every rate has its exact 95% "
-        "(Clopper-Pearson) interval. Nominal: a 99% interval excludes the true value in 0.5% of samples per side.",
-        f"**Null point, {n_small} seeds × {d_small} dyads** (seed numbers {seed_range(small)}; true lift and "
-        "odds ratio 1). "
-        "*CI above / below 1*: the reported interval among the seeds where the clause was testable; *Wald*: its "
-        "dyad-clustered Wald part alone (the interval used before); *supported*, *contradicted*: verdicts among all "
-        "seeds (Holm over the full table).",
+        "(Clopper-Pearson) interval. Nominal: a 99% interval excludes the true value in 0.5% of samples per side "
+        "(1% on either side).",
+        f"**Null point, {n_small} seeds × {dyads:,} dyads** (seed numbers {seed_range(small)}; every true lift, "
+        "under every reference, and every odds ratio is 1; regime low). "
+        "*CI above / below 1*: the reported interval among the seeds where the clause was testable under the "
+        "estimand; *Wald*: its dyad-clustered Wald part alone; *no_same_move*, *all_other*: the lift under the "
+        "alternative references (testable seeds, their interval excluding 1, and their verdict being supported or "
+        "contradicted among all seeds); *supported*, *contradicted*: verdicts among all seeds (Holm over the full "
+        "table; H1-H5 with the normal-theory SE, which leaves the Holm family unchanged).",
         markdown(null_table(small)),
         construction_line(small),
-        f"**Null point, {n_large} seeds × {LARGE_DYADS:,} dyads** (seed numbers {seed_range(large)}; H1-H5 with the "
-        "normal-theory SE, which leaves the Holm family unchanged).",
+        f"**Null point, {n_large} seeds × {large_dyads:,} dyads** (seed numbers {seed_range(large)}; as above).",
         markdown(null_table(large)) if n_large else "(not run)",
         "**Lifts by the number of predicted moves in the condition** (P1a, P1b, P2a, P2b, P3b, P5 refitted with "
-        "min_events = 1 in both regimes, low and all, at both sizes; true lift 1; an interval excluding 1 on either "
-        "side counts, nominal 1%).",
+        "min_events = 1 in both regimes, low and all, at both sizes, under the estimand (so P1b and P3b never "
+        "enter); true lift 1; an interval excluding 1 on either side counts, nominal 1%).",
         markdown(event_table(few)),
-        "**Rank correlations: coverage of the 99% intervals** (small-sample runs, null and propositional points; "
-        "truth = the mean over the seeds; spread = SD of atanh(rho) over the seeds divided by the mean SE).",
+        "**Rank correlations: coverage of the 99% intervals** (small-sample runs, null point; truth = the mean over "
+        "the seeds; spread = SD of atanh(rho) over the seeds divided by the mean SE).",
         markdown(correlation_table(corr)),
         f"**P3a under a synthetic null** ({int(p3a['reps'].iloc[0])} replicates per setting): 8 learning states "
         "with one exit hazard 0.2 (a dyad's hazard times a lognormal frailty), target state vs the 7 others; "
         "*old*: the runner-up chosen as the lowest observed hazard, one clustered Wald ratio; *new*: every state, "
-        "simultaneous interval.",
+        "simultaneous interval (the method of `test`).",
         markdown(p3a),
     ]
     return "\n\n".join(parts)
@@ -401,7 +428,7 @@ def calibrate(prefix: str, seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, la
         ((few["study"] == "small") & (few["seed"] <= seeds))
         | ((few["study"] == "large") & (few["seed"] <= large_seeds))
     ]
-    return render(small, large, few, corr, pd.read_csv(p3a_file), note)
+    return render(small, large, few, corr, pd.read_csv(p3a_file), note, dyads, large_dyads)
 
 
 def main() -> None:
