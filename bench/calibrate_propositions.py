@@ -18,6 +18,11 @@ Three studies, every one with fixed seeds, each rate printed with its exact (Clo
 3. P3a under a synthetic null: 8 learning states with one exit hazard, dyads with a frailty (a common hazard
    multiplier, so moves of a dyad are correlated); the simultaneous comparison against the former "runner-up =
    lowest observed hazard" Wald ratio.
+4. Coverage at the planted point: the ``propositional`` point, ``--seeds`` seeds of ``--dyads`` dyads, the lifts
+   of P1a, P2a, P2b, P5 under the estimand (neutral reference) in regime "all" (in the low regime their references
+   hold too few moves at this size) with min_events = 1. The truth is the lift of all seeds' moves pooled (the
+   Poisson MLE of the common ratio from the summed per-stratum counts, ``--seeds`` x ``--dyads`` dyads); per clause:
+   how often the seed's 99% interval lies above / below it.
 
 usage: python bench/calibrate_propositions.py [--seeds 120] [--dyads 4000] [--large-seeds 3]
        [--large-dyads 50000] [--p3a-reps 200] [--bootstrap 100] [--workers 2] [--prefix calibration]
@@ -144,7 +149,7 @@ def _read(path: Path, keys) -> pd.DataFrame:
 
 
 def files(prefix: str) -> dict:
-    return {k: Path(f"{prefix}_{k}.csv") for k in ("null", "lifts", "spearman", "p3a")}
+    return {k: Path(f"{prefix}_{k}.csv") for k in ("null", "lifts", "spearman", "p3a", "planted")}
 
 
 def run_model_studies(prefix: str, seeds: int, dyads: int, large_seeds: int, large_dyads: int, bootstrap: int,
@@ -351,6 +356,100 @@ def p3a_study(reps: int, settings) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Study 4: coverage of the lifts at the planted point
+
+PLANTED_LIFTS = ("P1a", "P2a", "P2b", "P5")  # the tendency clauses with a neutral reference
+
+
+def planted_seed(args) -> list:
+    """One seed of study 4: per clause the lift under the estimand (regime "all", min_events = 1), its interval,
+    and the per-stratum counts (k_c, n_c, k_r, n_r) from which the pooled truth is computed."""
+    seed, dyads = args
+    import learnrace
+    from learnrace.propositions._data import extract
+    from learnrace.propositions.clauses import BY_NAME
+    from learnrace.propositions.tendencies import _lift
+
+    res = learnrace.run(config(["propositional"], dyads, seed), backend="cpu", progress=False, threads=1)
+    data = extract(res, "propositional", "model")
+    mv = data.movers("all")
+    rows = []
+    for name in PLANTED_LIFTS:
+        clause = BY_NAME[name]
+        m = mv.subset(np.isin(mv.own, clause.movers))
+        y, cond = m.own_next == clause.destination, m.partner == clause.partner
+        lift = _lift(m, y, cond, "neutral", clause, ALPHA, 30, 1)
+        fit, keep = lift["fit"], lift["rows"]
+        row = {"seed": seed, "clause": name, "effect": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        if fit is not None:
+            row.update(effect=fit.effect, ci_low=fit.ci_low, ci_high=fit.ci_high)
+        for st in lift["strata"]:
+            r = keep & (m.own == st)
+            row[f"k_c_{st}"], row[f"n_c_{st}"] = int((r & cond & y).sum()), int((r & cond).sum())
+            row[f"k_r_{st}"], row[f"n_r_{st}"] = int((r & ~cond & y).sum()), int((r & ~cond).sum())
+        rows.append(row)
+    return rows
+
+
+def run_planted_study(prefix: str, seeds: int, dyads: int, workers: int) -> int:
+    """Study 4, resumable like the model studies (rows appended to PREFIX_planted.csv)."""
+    f = files(prefix)["planted"]
+    done = set(_read(f, ["seed", "clause"]).get("seed", []))
+    jobs = [(s, dyads) for s in range(1, seeds + 1) if s not in done]
+    if not jobs:
+        return 0
+    t0 = time.time()
+    with get_context("spawn").Pool(workers) as pool:
+        for i, rows in enumerate(pool.imap_unordered(planted_seed, jobs), 1):
+            _append(f, rows)
+            if i % max(1, len(jobs) // 10) == 0 or i == len(jobs):
+                print(f"  planted-point study: {i}/{len(jobs)} seeds [{time.time() - t0:.0f} s]", flush=True)
+    return len(jobs)
+
+
+def pooled_ratio(g: pd.DataFrame) -> float:
+    """Poisson MLE of the common ratio from the per-stratum counts summed over the seeds (one intercept per
+    stratum): the truth of study 4."""
+    from learnrace.propositions import _stats as st
+
+    strata = sorted({c.split("_")[-1] for c in g.columns if c.startswith("k_c_") and g[c].notna().any()})
+    events, exposure, stratum, group = [], [], [], []
+    for i, sname in enumerate(strata):
+        for grp, (k, n) in enumerate(((f"k_r_{sname}", f"n_r_{sname}"), (f"k_c_{sname}", f"n_c_{sname}"))):
+            events.append(g[k].sum())
+            exposure.append(g[n].sum())
+            stratum.append(i)
+            group.append(grp)
+    X = st.design(np.asarray(group, dtype=float), st.dummies(np.asarray(stratum)))
+    fit = st.fit_glm(np.asarray(events, float), X, np.arange(len(events)), "poisson", offset=np.log(exposure),
+                     cov="naive")  # fmt: skip
+    return float(np.exp(fit.params[1]))
+
+
+def planted_table(df: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for name in PLANTED_LIFTS:
+        g = df[df["clause"] == name]
+        t = g[g["effect"].notna()]
+        truth = pooled_ratio(g)
+        n = len(t)
+        out.append(
+            {
+                "clause": name,
+                "seeds": len(g),
+                "estimated": n,
+                "pooled truth": f"{truth:.3g}",
+                "median estimate": f"{t['effect'].median():.3g}",
+                "coverage": rate(((t["ci_low"] <= truth) & (truth <= t["ci_high"])).sum(), n),
+                "CI above truth": rate((t["ci_low"] > truth).sum(), n),
+                "CI below truth": rate((t["ci_high"] < truth).sum(), n),
+                "median CI high / low": f"{(t['ci_high'] / t['ci_low']).median():.3g}",
+            }
+        )
+    return pd.DataFrame(out)
+
+
 P3A_SETTINGS = (
     # label, dyads, periods, frailty log-SD
     ("1,000 dyads x 10 periods, no frailty", 1000, 10, 0.0),
@@ -369,7 +468,8 @@ def seed_range(df: pd.DataFrame) -> str:
     return f"{df['seed'].min()}-{df['seed'].max()}" if len(df) else "-"
 
 
-def render(small, large, few, corr, p3a, note: str, dyads: int = DYADS, large_dyads: int = LARGE_DYADS) -> str:
+def render(small, large, few, corr, p3a, planted, note: str, dyads: int = DYADS,
+           large_dyads: int = LARGE_DYADS) -> str:  # fmt: skip
     """The Calibration section of docs/statistics.md from the studies' rows."""
     from mdtable import markdown
 
@@ -402,6 +502,12 @@ def render(small, large, few, corr, p3a, note: str, dyads: int = DYADS, large_dy
         "*old*: the runner-up chosen as the lowest observed hazard, one clustered Wald ratio; *new*: every state, "
         "simultaneous interval (the method of `test`).",
         markdown(p3a),
+        f"**Coverage at the planted point** (the propositional point, {planted['seed'].nunique()} seeds × "
+        f"{dyads:,} dyads, seed numbers {seed_range(planted)}): the lifts of P1a, P2a, P2b, P5 under the estimand, "
+        "regime all, min_events = 1; truth = the lift of all seeds' moves pooled "
+        f"({planted['seed'].nunique() * dyads:,} dyads; each seed is a small part of it). Nominal: 99% coverage, "
+        "0.5% per side.",
+        markdown(planted_table(planted)),
     ]
     return "\n\n".join(parts)
 
@@ -411,13 +517,14 @@ def calibrate(prefix: str, seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, la
     """Run (or resume) the three studies, saving their rows under ``prefix``; returns the Calibration section."""
     t0 = time.time()
     ran = run_model_studies(prefix, seeds, dyads, large_seeds, large_dyads, bootstrap, workers)
+    ran_planted = run_planted_study(prefix, seeds, dyads, workers)
     p3a_file = files(prefix)["p3a"]
     if not p3a_file.exists():
         p3a_study(p3a_reps, P3A_SETTINGS).to_csv(p3a_file, index=False)
     note = (
-        f"{os.cpu_count()} cores, {time.time() - t0:.0f} s with {workers} workers for {ran} seeds; "
+        f"{os.cpu_count()} cores, {time.time() - t0:.0f} s with {workers} workers for {ran} + {ran_planted} seeds; "
         f"the other rows were read from {prefix}_*.csv, saved by an earlier run"
-        if ran < seeds + large_seeds
+        if ran + ran_planted < 2 * seeds + large_seeds
         else f"{os.cpu_count()} cores, {time.time() - t0:.0f} s with {workers} workers"
     )
     small, large, few, corr = load_model_studies(prefix)
@@ -428,7 +535,9 @@ def calibrate(prefix: str, seeds=SEEDS, dyads=DYADS, large_seeds=LARGE_SEEDS, la
         ((few["study"] == "small") & (few["seed"] <= seeds))
         | ((few["study"] == "large") & (few["seed"] <= large_seeds))
     ]
-    return render(small, large, few, corr, pd.read_csv(p3a_file), note, dyads, large_dyads)
+    planted = _read(files(prefix)["planted"], ["seed", "clause"])
+    planted = planted[planted["seed"] <= seeds]
+    return render(small, large, few, corr, pd.read_csv(p3a_file), planted, note, dyads, large_dyads)
 
 
 def main() -> None:
