@@ -81,12 +81,12 @@ def fingerprint(page: str, section: str) -> str:
     return h.hexdigest()
 
 
-def revision() -> str:
-    """The short git revision, with '+' when a dependency-relevant file differs from it (uncommitted edits)."""
+def revision(page: str, section: str) -> str:
+    """The short git revision, with '+' when a dependency of the section differs from it (uncommitted edits)."""
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()  # fmt: skip
-    return rev.stdout.strip() + ("+" if dirty else "")
+    deps = list(DEPENDENCIES[(page, section)])
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", *deps], cwd=ROOT, capture_output=True, text=True)
+    return rev.stdout.strip() + ("+" if dirty.stdout.strip() else "")
 
 
 def marker(page: str, section: str, command: str, sha: str | None = None) -> str:
@@ -95,7 +95,7 @@ def marker(page: str, section: str, command: str, sha: str | None = None) -> str
     now = fingerprint(page, section)
     if sha is not None and sha != now:
         raise RuntimeError(f"{page} section {section}: a dependency changed while the table was generated; run again")
-    return f"<!-- fingerprint: {section}; sha256 {now}; revision {revision()}; command: {command} -->"
+    return f"<!-- fingerprint: {section}; sha256 {now}; revision {revision(page, section)}; command: {command} -->"
 
 
 def sections(text: str):
