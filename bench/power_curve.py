@@ -106,14 +106,13 @@ def plot(df: pd.DataFrame, out: str) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 4))
-    for b in sorted(df["beta_S"].unique()):
-        g = df[(df["clause"] == "P8") & (df["beta_S"] == b)]
+    curves = [(f"P8, beta_S = {b:g}", df[(df["clause"] == "P8") & (df["beta_S"] == b)], "-") for b in
+              sorted(df["beta_S"].unique())]  # fmt: skip
+    curves += [(f"{c} (any beta_S)", df[df["clause"] == c], "--") for c in TENDENCIES]
+    # Curves that coincide (P1a and P2a; P8 at beta_S = 1 and P5) stay visible: markers of falling size.
+    for i, (label, g, style) in enumerate(curves):
         s = g.groupby("dyads")["verdict"].apply(lambda v: (v == "supported").mean())
-        ax.plot(s.index, s.values, marker="o", label=f"P8, beta_S = {b:g}")
-    for c in TENDENCIES:
-        g = df[df["clause"] == c]
-        s = g.groupby("dyads")["verdict"].apply(lambda v: (v == "supported").mean())
-        ax.plot(s.index, s.values, marker="s", linestyle="--", label=f"{c} (any beta_S)")
+        ax.plot(s.index, s.values, marker="os^vDP<"[i % 7], markersize=9 - i, linestyle=style, label=label)
     ax.set_xscale("log")
     ax.set_xlabel("dyads per point (every trajectory sampled)")
     ax.set_ylabel("share of seeds 'supported'")
