@@ -8,11 +8,20 @@ is the marker written here:
     <!-- fingerprint: NAME; sha256 HEX; revision REV; command: CMD -->
 
 ``DEPENDENCIES`` is the one list of what each section depends on (paths relative to the repository root; a
-directory stands for every file under it that git tracks or that is not ignored). Keep it precise: the model's
-kernels, the configuration defaults, the statistics code and the experiment file a table reads, not the whole tree,
-so that an unrelated edit does not make a table stale.
+directory stands for every file under it that git tracks or that is not ignored; a path starting with ``!`` leaves
+files out). Keep it precise: the model's kernels and the CPU path that runs them, the configuration defaults, the
+statistics code and the experiment file a table reads, not the whole tree (not the CUDA backend, the HDF5 writer or
+the thread start-up), so that an unrelated edit does not make a table stale.
+
+A generator that does not write the marker itself is stamped right after it ran, with its command:
+
+    python bench/doc_tables.py --stamp docs/statistics.md period-shares --command "python bench/...py --write ..."
+
+``--revision REV`` stamps a section generated at an earlier revision: the fingerprint is then taken from that
+revision's files (``git show REV:path``), so the check passes only if none of them changed since.
 
 usage: python bench/doc_tables.py            # check every page: one line per section, exit 1 if one is stale
+       python bench/doc_tables.py --stamp PAGE SECTION --command CMD [--revision REV]
 """
 
 from __future__ import annotations
@@ -25,10 +34,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The simulation: the kernels (every equation of docs/model.md), the default parameters and configuration keys, and
-# the host code that turns a configuration into kernel parameters.
+# The simulation on the CPU backend: the kernels (every equation of docs/model.md) and the CPU SIMD path that runs
+# them, the default parameters and configuration keys, and the host code that turns a configuration into kernel
+# parameters and runs the points. Not the CUDA backend, the thread start-up or the file writer.
 _MODEL = (
     "kernels",
+    "!kernels/cuda",
+    "!kernels/backend_cuda.cu",
+    "!kernels/cpu_threads.cpp",
+    "!kernels/cpu_threads.hpp",
+    "!kernels/CMakeLists.txt",
     "host/config.cpp",
     "host/config_apply.cpp",
     "host/config_distributions.cpp",
@@ -37,8 +52,9 @@ _MODEL = (
     "host/config_toml.cpp",
     "host/driver.cpp",
     "host/parameter_table.cpp",
+    "bindings/learnrace/results.py",
 )
-_STATISTICS = ("bindings/learnrace/propositions", "bindings/learnrace/results.py", "bench/mdtable.py")
+_STATISTICS = ("bindings/learnrace/propositions", "bench/mdtable.py")
 _EXPERIMENT = ("experiments/propositions.toml",)
 
 DEPENDENCIES = {
@@ -48,6 +64,18 @@ DEPENDENCIES = {
     + _EXPERIMENT
     + ("bench/statistics_tables.py", "bench/calibrate_propositions.py"),
     ("docs/statistics.md", "power"): _MODEL + _STATISTICS + ("bench/statistics_tables.py", "bench/power_curve.py"),
+    ("docs/statistics.md", "period-shares"): _MODEL
+    + ("bindings/learnrace/outcomes.py", "bindings/learnrace/sensitivity.py", "bench/period_share_coverage.py"),
+    ("docs/sensitivity.md", "real-study"): _MODEL
+    + (
+        "bindings/learnrace/sensitivity.py",
+        "bindings/learnrace/design.py",
+        "bindings/learnrace/outcomes.py",
+        "bindings/learnrace/_study.py",
+        "bindings/learnrace/plots_study.py",
+        "experiments/study_sobol.toml",
+        "bench/sensitivity_report.py",
+    ),
 }
 
 BEGIN = re.compile(r"<!-- generated: (?P<name>[\w-]+) -->\n")
@@ -57,34 +85,41 @@ MARKER = re.compile(
 )
 
 
-def _files(path: str) -> list[str]:
-    """The files under ``path`` that git tracks or does not ignore, sorted (one file: itself)."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", path],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return sorted(f for f in set(out) if (ROOT / f).is_file())
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
-def fingerprint(page: str, section: str) -> str:
-    """sha256 over the names and contents of the files ``section`` of ``page`` depends on."""
+def _files(deps, revision: str | None = None) -> list[str]:
+    """The files of ``deps`` (paths; '!path' leaves a file or directory out), sorted: those git tracks or does not
+    ignore in the work tree, or those of ``revision``."""
+    include = [d for d in deps if not d.startswith("!")]
+    exclude = [d[1:].rstrip("/") for d in deps if d.startswith("!")]
+    if revision is None:
+        listed = _git("ls-files", "--cached", "--others", "--exclude-standard", "--", *include).split()
+        listed = [f for f in listed if (ROOT / f).is_file()]
+    else:
+        listed = _git("ls-tree", "-r", "--name-only", revision, "--", *include).split()
+    for d in include:
+        if not any(f == d or f.startswith(d.rstrip("/") + "/") for f in listed):
+            raise FileNotFoundError(f"dependency {d} holds no file")
+    return sorted({f for f in listed if not any(f == e or f.startswith(e + "/") for e in exclude)})
+
+
+def fingerprint(page: str, section: str, revision: str | None = None) -> str:
+    """sha256 over the names and contents of the files ``section`` of ``page`` depends on (in the work tree, or
+    at ``revision``)."""
     h = hashlib.sha256()
-    for dep in DEPENDENCIES[(page, section)]:
-        files = _files(dep)
-        if not files:
-            raise FileNotFoundError(f"{page} section {section}: dependency {dep} holds no file")
-        for f in files:
-            h.update(f.encode() + b"\0" + (ROOT / f).read_bytes() + b"\0")
+    for f in _files(DEPENDENCIES[(page, section)], revision):
+        data = (ROOT / f).read_bytes() if revision is None else subprocess.run(
+            ["git", "show", f"{revision}:{f}"], cwd=ROOT, capture_output=True, check=True).stdout  # fmt: skip
+        h.update(f.encode() + b"\0" + data + b"\0")
     return h.hexdigest()
 
 
 def revision(page: str, section: str) -> str:
     """The short git revision, with '+' when a dependency of the section differs from it (uncommitted edits)."""
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    deps = list(DEPENDENCIES[(page, section)])
+    deps = [d for d in DEPENDENCIES[(page, section)] if not d.startswith("!")]
     dirty = subprocess.run(["git", "status", "--porcelain", "--", *deps], cwd=ROOT, capture_output=True, text=True)
     return rev.stdout.strip() + ("+" if dirty.stdout.strip() else "")
 
@@ -129,7 +164,38 @@ def check(pages=None) -> list[str]:
     return problems
 
 
+def stamp(page: str, section: str, command: str, revision: str | None = None) -> None:
+    """Write the marker of ``section`` of ``page`` (its first line; an existing marker is replaced)."""
+    path = ROOT / page
+    text = path.read_text()
+    begin = re.search(rf"<!-- generated: {re.escape(section)} -->\n", text)
+    if begin is None:
+        raise SystemExit(f"{page} has no '<!-- generated: {section} -->' marker")
+    if revision is None:
+        line = marker(page, section, command)
+    else:
+        short = _git("rev-parse", "--short", revision).strip()
+        sha = fingerprint(page, section, revision)
+        line = f"<!-- fingerprint: {section}; sha256 {sha}; revision {short}; command: {command} -->"
+    rest = text[begin.end() :]
+    if MARKER.fullmatch(rest.split("\n", 1)[0]):
+        rest = rest.split("\n", 1)[1]
+    path.write_text(text[: begin.end()] + line + "\n" + rest)
+
+
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stamp", nargs=2, metavar=("PAGE", "SECTION"), help="write the marker of one section")
+    ap.add_argument("--command", help="the command that generated the section (with --stamp)")
+    ap.add_argument("--revision", help="the revision it was generated at (with --stamp; default: the work tree)")
+    a = ap.parse_args()
+    if a.stamp:
+        if not a.command:
+            raise SystemExit("--stamp needs --command (the command that generated the section)")
+        stamp(*a.stamp, a.command, a.revision)
+        return
     problems = check()
     for p in problems:
         print(p)
