@@ -233,7 +233,13 @@ def main(argv=None) -> int:
         low = run({"initial": {**low_factors, "relation": fixed(0.0)}, "points": [{"name": "propositional"}]})
         ranked = sojourns(low, 0)
         text = ", ".join(f"{k} {v:.1f}" for k, v in ranked[:3])
-        row("3. low empowerment: longest mean sojourn", "propositional", "(CPR, CPR)", text, ranked[0][0] == "(CPR, CPR)")
+        row(
+            "3. low empowerment: longest mean sojourn",
+            "propositional",
+            "(CPR, CPR)",
+            text,
+            ranked[0][0] == "(CPR, CPR)",
+        )
 
     if 4 in want:
         distrust = {f"{f}_{firm}": LOW for f in ("trust", "orientation") for firm in "AB"}
@@ -264,7 +270,13 @@ def main(argv=None) -> int:
                 w1, n1 = no_gain_wins(default, p)
                 w2, n2 = no_gain_wins(une, p)
                 share = wilson(w1 + w2, n1 + n2)
-                row("5. no out-learning, no gain: race wins", kernel, "0%", f"{w1 + w2} of {n1 + n2} firms", w1 + w2 == 0)
+                row(
+                    "5. no out-learning, no gain: race wins",
+                    kernel,
+                    "0%",
+                    f"{w1 + w2} of {n1 + n2} firms",
+                    w1 + w2 == 0,
+                )
 
     for target, z_tl, longest in ((7, 0.0, "(CPR, CPR)"), (8, 2.0, "(COL, COL)")):
         if target not in want:

@@ -109,7 +109,10 @@ class Checkpoint:
             except _DAMAGE as e:
                 self.damaged[where] = f"{type(e).__name__}: {e}"
                 continue
-            if meta.get("fingerprint") != self.fingerprint or tuple(meta.get("outcomes", ())) != registry.REGISTRY.names:
+            if (
+                meta.get("fingerprint") != self.fingerprint
+                or tuple(meta.get("outcomes", ())) != registry.REGISTRY.names
+            ):
                 raise FileFormatError(f"{where}: a part of another study or learnrace version", where)
             if (meta.get("first"), meta.get("end")) != (first, end):
                 self.damaged[where] = f"it holds points [{meta.get('first')}, {meta.get('end')}), not its name's"

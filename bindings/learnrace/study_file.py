@@ -335,7 +335,9 @@ def _check_registry(r: _Reader, table: pd.DataFrame) -> None:
     and known kinds."""
     builtin = registry.OUTCOMES
     if len(table) < len(builtin):
-        raise r.fail("outcomes/name", f"{len(table)} outcomes, fewer than this learnrace's {len(builtin)} built-in ones")
+        raise r.fail(
+            "outcomes/name", f"{len(table)} outcomes, fewer than this learnrace's {len(builtin)} built-in ones"
+        )
     for column in ("name", "kind"):
         stored, expected = list(table[column]), [getattr(o, column) for o in builtin]
         for i, (a, b) in enumerate(zip(stored, expected)):
