@@ -69,8 +69,8 @@ ConfigOverrides make_overrides(std::optional<uint64_t> dyads, std::optional<uint
 uint64_t responsive_chunk(const RunConfig& config, BackendKind backend, int threads) {
   if (backend == BackendKind::Cuda) return default_chunk_dyads(config, backend);
   const uint64_t cap = std::max<uint64_t>(1, config.chunk_dyads);
-  const uint64_t workers = threads > 0 ? static_cast<uint64_t>(threads)
-                                       : std::max<uint64_t>(1, std::thread::hardware_concurrency());
+  const uint64_t workers =
+      threads > 0 ? static_cast<uint64_t>(threads) : std::max<uint64_t>(1, std::thread::hardware_concurrency());
   const uint64_t busy = 8 * static_cast<uint64_t>(kCpuDyadBlock) * workers;
   return std::min(cap, std::max<uint64_t>((config.dyads + 99) / 100, busy));
 }

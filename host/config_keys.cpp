@@ -128,8 +128,8 @@ std::vector<ScalarKey> build_scalar_keys() {
                       [](Settings& s) -> int32_t& { return s.params.avoid_periods; }));
   k.push_back(
       number("termination.exit_knowledge", unit(), [](Settings& s) -> float& { return s.params.exit_knowledge; }));
-  k.push_back(number("termination.exit_power_gain", unit(),
-                     [](Settings& s) -> float& { return s.params.exit_power_gain; }));
+  k.push_back(
+      number("termination.exit_power_gain", unit(), [](Settings& s) -> float& { return s.params.exit_power_gain; }));
   k.push_back(
       number("termination.exploit_trust", unit(), [](Settings& s) -> float& { return s.params.exploit_trust; }));
   for (int i = 0; i < kIntents; ++i)
@@ -164,8 +164,8 @@ std::vector<ScalarKey> build_scalar_keys() {
     const int prop = pf.proposition;
     k.push_back(number(prefix + "b0", finite(), [prop](Settings& s) -> float& { return s.params.beta[prop].b0; }));
     if (prop == P8)  // moderation -> integration: "the lack of a collaborative leader" [002:320]
-      k.push_back(number(prefix + "b0_moderation", finite(),
-                         [](Settings& s) -> float& { return s.params.p8_b0_moderation; }));
+      k.push_back(
+          number(prefix + "b0_moderation", finite(), [](Settings& s) -> float& { return s.params.p8_b0_moderation; }));
     for (const char* letter = pf.factors; *letter; ++letter) {
       const int factor = factor_of_letter(*letter);
       k.push_back(number(prefix + *letter, finite(),
@@ -181,8 +181,7 @@ std::vector<ScalarKey> build_scalar_keys() {
   for (int i = 0; i < kIntents; ++i)
     k.push_back(number(st + "w_power." + kIntentNames[i], at_least(0),
                        [i](Settings& s) -> float& { return s.params.w_power[i]; }));
-  k.push_back(
-      number(st + "vigilance.moderate", unit(), [](Settings& s) -> float& { return s.params.vigilance[0]; }));
+  k.push_back(number(st + "vigilance.moderate", unit(), [](Settings& s) -> float& { return s.params.vigilance[0]; }));
   k.push_back(number(st + "vigilance.high", unit(), [](Settings& s) -> float& { return s.params.vigilance[1]; }));
   k.push_back(number(st + "deterrence", unit(), [](Settings& s) -> float& { return s.params.deterrence; }));
   k.push_back(
@@ -238,7 +237,11 @@ std::vector<DistributionKey> build_distribution_keys() {
       {level_of<FirmB, Trust>, level_of<FirmB, Stakes>, level_of<FirmB, Orientation>}};
   for (int f = 0; f < kFirms; ++f)
     for (int k = 0; k < kFirmFactors; ++k)
-      d.push_back({std::string("level.") + kShockNames[k] + kFirmSuffix[f], Support::OpenUnit, level_dists, {}, {},
+      d.push_back({std::string("level.") + kShockNames[k] + kFirmSuffix[f],
+                   Support::OpenUnit,
+                   level_dists,
+                   {},
+                   {},
                    levels[f][k]});
   d.push_back({"initial.relation", Support::NonNegative, positive_dists, {}, {}, [](ModelParams& p) -> Distribution& {
                  return p.init_relation;

@@ -28,8 +28,8 @@ namespace detail {
 /// A factor event moves the firm's level and its current latent by the same amount: set, scale and ramp act on the
 /// factor's value in (0, 1), shift on the logit scale.
 LR_HD LR_INLINE void factor_event(int32_t op, float value, int32_t left, float& level, float& z) {
-  const float next = op == OpShift ? event_value(op, level, value, left)
-                                   : lr_logit(event_value(op, lr_sigmoid(level), value, left));
+  const float next =
+      op == OpShift ? event_value(op, level, value, left) : lr_logit(event_value(op, lr_sigmoid(level), value, left));
   z = lr_clamp(z + (next - level), -kEventSaturation, kEventSaturation);
   level = next;
 }

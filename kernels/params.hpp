@@ -76,7 +76,7 @@ struct BarrierBeta {
   float trust = 0.5f;
   float orientation = 0.5f;
   float relation = 0.5f;
-  float suspicion = 3.0f;  // on the firm's belief b in [0, 1] (docs/model.md section 10)
+  float suspicion = 3.0f;   // on the firm's belief b in [0, 1] (docs/model.md section 10)
   float temptation = 1.5f;  // on the partner's transparency level, for a move to Competition [002:232, 250]
 };
 
@@ -194,7 +194,7 @@ struct ModelParams {
   int32_t avoid_periods = 3;
   float exit_knowledge = 0.8f;
   float exit_power_gain = 0.05f;  // bargaining power a winner must have gained in the alliance (Doz [001:93])
-  float exploit_trust = 0.4f;    // "low trust": below this a detected exploitation counts toward withdrawal
+  float exploit_trust = 0.4f;     // "low trust": below this a detected exploitation counts toward withdrawal
   int32_t exploit_tolerance[kIntents] = {4, 12, 8};  // periods of sustained detected exploitation, per intent
   float hazard = 0.008f;
 
@@ -215,7 +215,7 @@ struct ModelParams {
   float w_leak = 1.0f;
   float w_power[kIntents] = {2.0f, 0.5f, 1.0f};  // weight of the race, per intent: only a learner races (Hamel)
   float vigilance[2] = {0.5f, 0.2f};  // expected counter of a partner at Moderate / High transparency one starts to
-                                     // take from [002:241]; compromisers "are more guarded" [002:250]
+                                      // take from [002:241]; compromisers "are more guarded" [002:250]
   float deterrence = 0.5f;  // expected re-opening of an exploiting partner after retaliation, per unit belief [002:310]
   float w_continuation = 0.1f;
   float w_output[kIntents] = {0.0f, 0.1f, 0.05f};  // value of the joint tasks' outputs, per intent (Hamel)

@@ -19,26 +19,26 @@ enum class DrawGroup : int32_t {
 };
 
 // Initial conditions, drawn once at period word kInitPeriod. X(stream, id).
-#define LR_INIT_STREAMS(X) \
-  X(init_trust_a, 1)       \
-  X(init_stakes_a, 2)      \
-  X(init_orientation_a, 3) \
-  X(init_relation, 4)      \
-  X(init_knowledge_a, 5)   \
-  X(init_knowledge_b, 6)   \
-  X(init_equity, 7)        \
-  X(init_intent_a, 8)      \
-  X(init_intent_b, 9)      \
-  X(init_strategy_a, 10)   \
-  X(init_strategy_b, 11)   \
-  X(init_trust_b, 12)      \
-  X(init_stakes_b, 13)     \
-  X(init_orientation_b, 14) \
-  X(init_level_trust_a, 27) \
-  X(init_level_stakes_a, 28) \
+#define LR_INIT_STREAMS(X)        \
+  X(init_trust_a, 1)              \
+  X(init_stakes_a, 2)             \
+  X(init_orientation_a, 3)        \
+  X(init_relation, 4)             \
+  X(init_knowledge_a, 5)          \
+  X(init_knowledge_b, 6)          \
+  X(init_equity, 7)               \
+  X(init_intent_a, 8)             \
+  X(init_intent_b, 9)             \
+  X(init_strategy_a, 10)          \
+  X(init_strategy_b, 11)          \
+  X(init_trust_b, 12)             \
+  X(init_stakes_b, 13)            \
+  X(init_orientation_b, 14)       \
+  X(init_level_trust_a, 27)       \
+  X(init_level_stakes_a, 28)      \
   X(init_level_orientation_a, 29) \
-  X(init_level_trust_b, 30) \
-  X(init_level_stakes_b, 31) \
+  X(init_level_trust_b, 30)       \
+  X(init_level_stakes_b, 31)      \
   X(init_level_orientation_b, 32)
 
 // Per period (period word t). X(stream, id, group, kind, w0, w1, w2, w3): the PeriodDrawsT inputs that the four

@@ -112,8 +112,7 @@ inline std::vector<std::string> differing_fields(const ModelParams& a, const Mod
   LR_CMP(inertia);
   LR_CMP(w_stakes);
   LR_CMP(w_leak);
-  for (int i = 0; i < kIntents; ++i)
-    compare_field(d, "w_power[" + std::to_string(i) + "]", a.w_power[i], b.w_power[i]);
+  for (int i = 0; i < kIntents; ++i) compare_field(d, "w_power[" + std::to_string(i) + "]", a.w_power[i], b.w_power[i]);
   LR_CMP(vigilance[0]);
   LR_CMP(vigilance[1]);
   LR_CMP(deterrence);

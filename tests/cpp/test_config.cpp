@@ -604,4 +604,3 @@ orientation_A = "start"
   EXPECT_EQ(p.level_factor[FirmA][Orientation].kind, DistKind::Start);
   EXPECT_EQ(p.level_factor[FirmB][Trust].kind, DistKind::Start);
 }
-
