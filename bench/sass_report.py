@@ -86,11 +86,12 @@ def resources(obj: Path) -> dict:
 
 
 def disassemble(obj: Path) -> dict:
-    """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter).
+    """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter, spill counter).
 
     Over the kernel's static SASS. The source file is that of the innermost inlined line; the kernel line is
     the outermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel the instruction
-    was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp.
+    was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp; the
+    spill counter counts, per kernel line, its LDL/STL instructions.
     """
     with tempfile.TemporaryDirectory() as tmp:
         extract = [tool("cuobjdump"), "-xelf", "all", str(obj.resolve())]
@@ -106,7 +107,7 @@ def disassemble(obj: Path) -> dict:
         m = re.match(r"^\.text\.(\S+):", line)
         if m:
             name, where, outer, in_block, marked = m.group(1), None, None, False, False
-            kernels[name] = tuple(collections.Counter() for _ in range(4))
+            kernels[name] = tuple(collections.Counter() for _ in range(5))
             continue
         if name is None:
             continue
@@ -127,6 +128,8 @@ def disassemble(obj: Path) -> dict:
             kernels[name][2][outer] += 1
             if marked:
                 kernels[name][3][outer] += 1
+            if m.group(2).startswith(("LDL", "STL")):
+                kernels[name][4][outer] += 1
     return kernels
 
 
@@ -146,15 +149,17 @@ def summary(obj: Path) -> dict:
     for name, label in KERNEL_NAMES.items():
         if name not in code:
             continue
-        ops, files, kernel_lines, period_marks = code[name]
+        ops, files, kernel_lines, period_marks, line_spills = code[name]
         spills = sum(c for op, c in ops.items() if op.startswith(("LDL", "STL")))
-        period = [kernel_lines[loc] for loc, _ in period_marks.most_common(1)]
+        period_line = [loc for loc, _ in period_marks.most_common(1)]
+        period = [kernel_lines[loc] for loc in period_line]
         out[label] = {
             "registers": res.get(name, {}).get("REG", -1),
             "stack bytes": res.get(name, {}).get("STACK", -1),
             "spill instructions (LDL/STL)": spills,
             "SASS instructions": sum(ops.values()),
             "period body (dyad_period call)": sum(period) if period else -1,
+            "spill instructions in the period": sum(line_spills[loc] for loc in period_line) if period else -1,
             "files": files,
             "kernel lines": kernel_lines,
         }
@@ -182,7 +187,7 @@ def main() -> None:
         o = old.get(label, {})
         print(f"\n## {label}\n\n| quantity | value |\n|---|---|")
         keys = ("registers", "stack bytes", "spill instructions (LDL/STL)", "SASS instructions")
-        for key in keys + ("period body (dyad_period call)",):
+        for key in keys + ("period body (dyad_period call)", "spill instructions in the period"):
             print(f"| {key} | {delta(s[key], o.get(key))} |")
         if args.top > 0:
             print("\n| source file (innermost inlined line) | SASS instructions |\n|---|---|")
