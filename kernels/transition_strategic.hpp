@@ -58,11 +58,14 @@ LR_HD LR_INLINE ChoiceContextT<F, decltype(Firm::strategy)> choice_context(
 namespace detail {
 /// Utility of playing `s` against a partner whose transparency and receptivity levels (ModelParams::level values)
 /// are partner_tau_value and partner_rho_value.
+/// tau_level, rho_level: the ModelParams::level values of s's transparency and receptivity; effort: s's effort costs
+/// (strategy_effort), the same for every partner scenario.
 template <class F, class I>
-LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F, I>& c, int32_t s, F partner_tau_value,
+LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F, I>& c, float tau_level,
+                                    float rho_level, F effort_transparency, F effort_receptivity, F partner_tau_value,
                                     F partner_rho_value, F power_now, F leak_weight) {
-  const F tau_self = F(p.level[transparency_level(s)]) * c.self_c.gamma;
-  const F rho_self = lr_min(F(p.level[receptivity_level(s)]) * c.self_c.alpha, c.self_cap);
+  const F tau_self = F(tau_level) * c.self_c.gamma;
+  const F rho_self = lr_min(F(rho_level) * c.self_c.alpha, c.self_cap);
   const F tau_partner = partner_tau_value * c.partner_c.gamma;
   const F rho_partner = lr_min(partner_rho_value * c.partner_c.alpha, c.partner_cap);
   const FlowsT<F> f = compute_flows(p, tau_self, rho_self, tau_partner, rho_partner);
@@ -78,8 +81,21 @@ LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F
          + c.w_power * (power_next - power_now) * loose                  // Larsson: the power pay-off of the race
          + F(p.w_continuation) * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
          + c.w_output * F(0.5f) * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
-         - F(p.cost_transparency * p.level[transparency_level(s)]) / c.self_c.gamma  // effort costs
-         - F(p.cost_receptivity * p.level[receptivity_level(s)]) / c.self_c.alpha;
+         - effort_transparency  // effort costs
+         - effort_receptivity;
+}
+
+/// Array element k = value where k == index, for a loop that is not unrolled on CUDA: there array[index] would put the
+/// array in local memory, predicated moves keep it in registers. Elsewhere the plain store.
+template <class T, int32_t n>
+LR_HD LR_INLINE void set_element(T (&array)[n], int32_t index, const T& value) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+  for (int32_t k = 0; k < n; ++k)
+    if (k == index) array[k] = value;
+#else
+  array[index] = value;
+#endif
 }
 
 /// A firm's choice when inertia has not kept its strategy (strategic_choice), branch-free.
@@ -117,20 +133,42 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
   F utility[kStrategies];
   Cond feasible[kStrategies];
   F best(-3.0e38f);
+  // On CUDA neither loop below is unrolled: the 15 utilities of a firm are one utility's code run 15 times (a fifth
+  // of the static code and far fewer live registers; the same operations in the same order).
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
   for (int32_t s = 0; s < kStrategies; ++s) {
-    feasible[s] = may_raise | ((I(transparency_level(s)) <= tau_now) & (I(receptivity_level(s)) <= rho_now));
-    F at[3];  // against a partner at transparency level L, M, H
-    for (int32_t level = 0; level < 3; ++level)
-      at[level] = strategic_utility(p, c, s, F(p.level[level]), partner_rho_value, power_now, leak_weight);
-    const auto cuts = tau_now > I(transparency_level(s));
+    const int32_t tau_s = transparency_level(s), rho_s = receptivity_level(s);
+    const float tau_level = p.level[tau_s], rho_level = p.level[rho_s];
+    const Cond feasible_s = may_raise | ((I(tau_s) <= tau_now) & (I(rho_s) <= rho_now));
+    set_element(feasible, s, feasible_s);
+    // Effort costs, the same against every partner scenario.
+    const F effort_transparency = F(p.cost_transparency * tau_level) / c.self_c.gamma;
+    const F effort_receptivity = F(p.cost_receptivity * rho_level) / c.self_c.alpha;
+    // Against a partner at transparency level L, M, H: the utility at L, and at the partner's level if it keeps its
+    // strategy, cuts one step or re-opens one step.
+    F at_low(0.0f), u_keep(0.0f), u_cut(0.0f), u_up(0.0f);
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+    for (int32_t level = 0; level < 3; ++level) {
+      const F at = strategic_utility(p, c, tau_level, rho_level, effort_transparency, effort_receptivity,
+                                     F(p.level[level]), partner_rho_value, power_now, leak_weight);
+      if (level == 0) at_low = at;
+      u_keep = lr_select(partner_tau == I(level), at, u_keep);
+      u_cut = lr_select(partner_tau_cut == I(level), at, u_cut);
+      u_up = lr_select(partner_tau_up == I(level), at, u_up);
+    }
+    const auto cuts = tau_now > I(tau_s);
     const F counter = lr_select(cuts & partner_discloses, partner_guard, F(0.0f));
-    const F reopen = lr_select((I(transparency_level(s)) == I(0)) & partner_closed,
+    const F reopen = lr_select((I(tau_s) == I(0)) & partner_closed,
                                lr_min(F(p.deterrence) * c.belief, F(1.0f) - counter), F(0.0f));
     const F rest = F(1.0f) - counter - reopen;
-    const F cut = (F(1.0f) - keep) * F(p.level[transparency_level(s)]);
-    const F u_keep = lr_pick(at, partner_tau), u_cut = lr_pick(at, partner_tau_cut), u_up = lr_pick(at, partner_tau_up);
-    utility[s] = counter * at[0] + reopen * u_up + rest * ((F(1.0f) - cut) * u_keep + cut * u_cut);
-    best = lr_select(feasible[s] & (utility[s] > best), utility[s], best);
+    const F cut = (F(1.0f) - keep) * F(tau_level);
+    const F utility_s = counter * at_low + reopen * u_up + rest * ((F(1.0f) - cut) * u_keep + cut * u_cut);
+    set_element(utility, s, utility_s);
+    best = lr_select(feasible_s & (utility_s > best), utility_s, best);
   }
   F weight[kStrategies];
   F total(0.0f);
