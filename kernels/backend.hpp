@@ -84,8 +84,4 @@ void run_chunk_cuda(const ChunkRequest& request);
 /// True when the CUDA backend is compiled in and a device is usable; otherwise `why` says why not.
 bool cuda_backend_available(std::string* why);
 
-/// Makes GPU `local_rank mod (GPUs of this node)` the calling thread's device, before its first CUDA run: one GPU per
-/// MPI rank of a node. Returns the device chosen, or -1 without the CUDA backend or a device.
-int select_cuda_device(int local_rank);
-
 }  // namespace learnrace

@@ -172,7 +172,6 @@ bool cuda_backend_available(std::string* why) {
   if (why) *why = "learnrace was built without the CUDA backend";
   return false;
 }
-int select_cuda_device(int) { return -1; }
 #endif
 
 }  // namespace learnrace

@@ -213,20 +213,6 @@ void launch(const CudaContext& ctx, KernelFn fn, size_t smem, LaunchArgs args, u
 
 bool cuda_backend_available(std::string* why) { return probe_device(why); }
 
-int select_cuda_device(int local_rank) {
-  int n = 0;
-  if (cudaGetDeviceCount(&n) != cudaSuccess || n <= 0) {
-    cudaGetLastError();
-    return -1;
-  }
-  const int device = (local_rank % n + n) % n;
-  if (cudaSetDevice(device) != cudaSuccess) {
-    cudaGetLastError();
-    return -1;
-  }
-  return device;
-}
-
 void run_chunk_cuda(const ChunkRequest& request) {
   check_request(request);
   CudaContext& ctx = context();
