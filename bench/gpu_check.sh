@@ -16,7 +16,8 @@
 # the main one; default .deps/ab-src when present), AB_FLAGS (else: this tree with these compiler
 # flags); both empty: no A/B. STUDY_N (default 1024) and STUDY_FRACTION (default 1) size the study step
 # (bench/study_bench.py: a Saltelli design of 6 parameters, N (2k + 2) points x 10,000 dyads x 100 periods);
-# INFER_POINTS (default 100000) and INFER_FRACTION (default 1) the inference simulator step (bench/infer_bench.py).
+# INFER_POINTS (default 100000) and INFER_FRACTION (default 1) the inference simulator step (bench/infer_bench.py);
+# POINTS (default 1e5) and POINT_DYADS (default 1000) the points-scaling step (throughput --points).
 #
 # `bash bench/gpu_check.sh --dry-run` (or DRY_RUN=1) prints every step's command and runs none (the report
 # goes to build-gpu/gpu-check-dry/, not bench/results/).
@@ -164,6 +165,35 @@ TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel proposit
 grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
+
+# --- points scaling (issue 22): 1e5 points x 1,000 dyads in one run (the streamed kernel: parameters in global
+# memory, a warp per point) against one point of 1e8 dyads, both with inference's lean output settings, and the same
+# many-point run forced onto the constant-memory block path (LEARNRACE_CUDA_STREAMED=0: 48 points per launch), the
+# path before. POINTS (default 1e5) and POINT_DYADS (default 1000) size it; ncu times the kernels alone (the runs'
+# seconds include the count arrays' transfer and merge: about 64 KiB per point). Goal: >= 80% of the single rate. ---
+POINTS=${POINTS:-1e5}
+POINT_DYADS=${POINT_DYADS:-1000}
+for kernel in propositional strategic; do
+  TMO=180 step "points_single_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points 1 --dyads 1e8 \
+    --periods 100 --repeat 3
+  TMO=300 step "points_many_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points "$POINTS" \
+    --dyads "$POINT_DYADS" --periods 100 --repeat 3
+  for what in single many; do
+    grep '^backend=' "$WORK/points_${what}_$kernel.log" 2>/dev/null | sed "s/^/run=$what /" >>"$WORK/points.txt"
+  done
+done
+TMO=600 step points_many_blocks env LEARNRACE_CUDA_STREAMED=0 "$TP" --backend cuda --kernel propositional --lean 1 \
+  --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0
+grep '^backend=' "$WORK/points_many_blocks.log" 2>/dev/null | sed "s/^/run=many_blocks /" >>"$WORK/points.txt"
+if [ "${SKIP_NCU:-0}" != 1 ]; then
+  step ncu_points_single ncu --kernel-name regex:dyad_kernel --metrics gpu__time_duration.sum --csv --print-units base \
+    --log-file "$WORK/ncu_points_single.csv" "$TP" --backend cuda --kernel propositional --lean 1 --points 1 \
+    --dyads 1e8 --periods 100 --repeat 1 --warmup 0
+  step ncu_points_many ncu --kernel-name regex:streamed_kernel --metrics gpu__time_duration.sum --csv \
+    --print-units base --log-file "$WORK/ncu_points_many.csv" "$TP" --backend cuda --kernel propositional --lean 1 \
+    --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0
+fi
+report
 
 # --- a study (bench/study_bench.py through learnrace.study, the package built with CUDA above): a Saltelli design
 # of 6 parameters at N = 1024 (14,336 points) x 10,000 dyads x 100 periods; points per second and the fraction of

@@ -48,6 +48,20 @@ def ncu_metrics(path):
     return out
 
 
+def ncu_total(path, metric):
+    """Sum of a metric over every profiled launch of an `ncu --csv --print-units base` log (None without one)."""
+    text = read(path)
+    start = text.find('"ID"')
+    values = []
+    for row in csv.DictReader(io.StringIO(text[start:])) if start >= 0 else []:
+        if row.get("Metric Name") == metric:
+            try:
+                values.append(float(row.get("Metric Value", "").replace(",", "")))
+            except ValueError:
+                pass
+    return sum(values) if values else None
+
+
 def resources(text):
     """kernel -> 'REG:.. STACK:.. SHARED:.. LOCAL:..' from cuobjdump --dump-resource-usage."""
     out = {}
@@ -131,6 +145,38 @@ def main():
             f"{r.get('dyad_periods')} | {r.get('mean_duration')} | {r.get('dyad_periods_per_s')} | "
             f"{r.get('dyads_per_s')} |"
         )
+
+    # Points scaling (issue 22): many points of few dyads against one point, same output settings
+    points = [kv_line(line) for line in read(os.path.join(work, "points.txt")).splitlines()]
+    if points:
+        lines += [
+            "",
+            "## Points scaling: many points x few dyads against one point (throughput --points, lean output)",
+            "",
+            "| run | kernel | points | dyads per point | median s | dyad-periods | dyad-periods/s | of single |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        single = {r.get("kernel"): float(r["dyad_periods_per_s"]) for r in points if r.get("run") == "single"}
+        for r in points:
+            rate = float(r.get("dyad_periods_per_s", 0))
+            of = f"{rate / single[r.get('kernel')]:.3f}" if single.get(r.get("kernel")) else "-"
+            lines.append(
+                f"| {r.get('run')} | {r.get('kernel')} | {r.get('points')} | {r.get('dyads')} | {r.get('median_s')} | "
+                f"{r.get('dyad_periods')} | {r.get('dyad_periods_per_s')} | {of} |"
+            )
+        kernel_s = {}
+        for what in ("single", "many"):
+            ns = ncu_total(os.path.join(work, f"ncu_points_{what}.csv"), "gpu__time_duration.sum")
+            if ns:
+                kernel_s[what] = ns * 1e-9
+        dp = {r.get("run"): float(r.get("dyad_periods", 0)) for r in points if r.get("kernel") == "propositional"}
+        if len(kernel_s) == 2 and dp.get("single") and dp.get("many"):
+            single_rate, many_rate = dp["single"] / kernel_s["single"], dp["many"] / kernel_s["many"]
+            lines += [
+                "",
+                f"Kernels alone (ncu gpu__time_duration summed over the launches, propositional): single "
+                f"{single_rate:.3e}, many {many_rate:.3e} dyad-periods/s, ratio {many_rate / single_rate:.3f}.",
+            ]
 
     # A/B
     ab = [kv_line(line) for line in read(os.path.join(work, "ab.txt")).splitlines()]

@@ -45,6 +45,12 @@ def _kernel_names() -> dict:
             names[f"_ZN9learnrace11cuda_detail11dyad_kernelILi{k}ELb{sh}E{events}EEvNS0_10LaunchArgsE"] = (
                 f"{kname} ({sname}{suffix})"
             )
+    # streamed_kernel<kernel, events>: many points, parameters in global memory, a warp per point
+    for k, kname in ((0, "propositional"), (1, "strategic")):
+        for events, suffix in (("0", ""), ("1", ", events")):
+            names[f"_ZN9learnrace11cuda_detail15streamed_kernelILi{k}ELb{events}EEEvNS0_10LaunchArgsE"] = (
+                f"{kname} (streamed{suffix})"
+            )
     return names
 
 
@@ -89,8 +95,8 @@ def disassemble(obj: Path) -> dict:
     """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter, spill counter).
 
     Over the kernel's static SASS. The source file is that of the innermost inlined line; the kernel line is
-    the outermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel the instruction
-    was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp; the
+    the innermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel file (of a kernel, or of
+    the device function run_point that both kernels inline) the instruction was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp; the
     spill counter counts, per kernel line, its LDL/STL instructions.
     """
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,7 +122,7 @@ def disassemble(obj: Path) -> dict:
             if not in_block:
                 where, outer, in_block, marked = Path(locations[0][0]).name, None, True, False
             for f, n in locations:
-                if Path(f).name == KERNEL_FILE:
+                if Path(f).name == KERNEL_FILE and outer is None:  # the innermost statement of the kernel file
                     outer = (f, int(n))
                 marked = marked or Path(f).name == PERIOD_ONLY_FILE
             continue

@@ -13,8 +13,14 @@
 //     are queued the warp computes their histograms and fixed-point moments together, with
 //     warp-aggregated atomics (__match_any_sync) and REDUX warp sums of the moments.
 // Dyads are handed out 32 at a time from a per-point global counter, so blocks of a point balance
-// their load. A block never straddles two points; many points run in one launch (parameters and
+// their load. A block never straddles two points; up to kMaxPointsPerLaunch points run in one launch (parameters and
 // PointConstants in constant memory; the kernel's copy of its point's constants sits in uniform registers).
+//
+// Many points of few dyads (inference: 10^5 points x 1,000 dyads) run streamed instead (use_streamed,
+// streamed_kernel): all points' parameters and constants in global memory, each warp takes the next point and runs
+// its dyads alone (1,000 dyads keep 32 lanes busy, not 1,024), counts go to the global array with one atomic per warp
+// and index. Every dyad has the same random streams and the counts are integer sums, so both paths give the same
+// numbers.
 //
 // Accumulation. The count array's prefix [0, shared_words) (the per-dyad-period sections first,
 // then the per-dyad histograms) lives in each block's shared memory as uint32 and is added to the
@@ -87,7 +93,7 @@ struct CudaContext {
   cudaDeviceProp prop{};
   cudaStream_t stream = nullptr;
   cub::CachingDeviceAllocator allocator{/*skip_cleanup=*/true};  // see DeviceBuffer
-  DeviceBuffer counts, next_dyad, traj_table, traj_arena;
+  DeviceBuffer counts, next_dyad, traj_table, traj_arena, point_params, point_constants;
 
   void* reserve(DeviceBuffer& buffer, size_t bytes) { return buffer.reserve(allocator, bytes, stream); }
 };
@@ -188,6 +194,25 @@ KernelFn kernel_for(int32_t kernel, bool period_shared, bool events) {
   return period_shared ? dyad_kernel<1, true, false> : dyad_kernel<1, false, false>;
 }
 
+/// The streamed kernel instance (points in global memory, a warp per point) for a transition kernel.
+KernelFn streamed_kernel_for(int32_t kernel, bool events) {
+  if (kernel == static_cast<int32_t>(KernelType::Propositional))
+    return events ? streamed_kernel<0, true> : streamed_kernel<0, false>;
+  return events ? streamed_kernel<1, true> : streamed_kernel<1, false>;
+}
+
+/// Whether `points` contiguous points of `dyads` dyads each run streamed (streamed_kernel) rather than in blocks of
+/// one point with constant-memory parameters (dyad_kernel): when they need more than one constant-memory launch and a
+/// point's dyads are too few to keep a block busy (kStreamedMaxDyads). LEARNRACE_CUDA_STREAMED=1 (0) forces the
+/// streamed (block) path: the GPU tests run both, benchmarks compare them.
+bool use_streamed(size_t points, uint64_t dyads) {
+  if (const char* env = std::getenv("LEARNRACE_CUDA_STREAMED")) {
+    if (env[0] == '1') return true;
+    if (env[0] == '0') return false;
+  }
+  return points > static_cast<size_t>(kMaxPointsPerLaunch) && dyads < kStreamedMaxDyads;
+}
+
 /// Raises the kernel's dynamic shared-memory limit to `smem` (needed before the occupancy query
 /// and the launch) and returns how many of its blocks fit on one SM.
 int prepare_kernel(KernelFn fn, size_t smem) {
@@ -201,8 +226,7 @@ int prepare_kernel(KernelFn fn, size_t smem) {
   return blocks_per_sm;
 }
 
-void launch(const CudaContext& ctx, KernelFn fn, size_t smem, LaunchArgs args, uint32_t n_points) {
-  const uint64_t blocks = static_cast<uint64_t>(n_points) * args.blocks_per_point;
+void launch(const CudaContext& ctx, KernelFn fn, size_t smem, LaunchArgs args, uint64_t blocks) {
   void* kernel_args[] = {&args};
   LR_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(fn), dim3(static_cast<unsigned>(blocks)), dim3(kThreads),
                                  kernel_args, smem, ctx.stream));
@@ -257,6 +281,58 @@ void run_chunk_cuda(const ChunkRequest& request) {
     // Per-point constants (Philox round keys, reciprocals), derived here from the very params uploaded below.
     std::vector<PointConstants> constants(static_cast<size_t>(n_points));
     for (int32_t i = 0; i < n_points; ++i) constants[i] = point_constants(params[i]);
+    // The per-point parameters and constants in global memory, uploaded once, for the streamed launches.
+    const ModelParams* d_params = nullptr;
+    const PointConstants* d_constants = nullptr;
+    const auto upload_points = [&]() {
+      if (d_params) return;
+      void* pp = ctx.reserve(ctx.point_params, static_cast<size_t>(n_points) * sizeof(ModelParams));
+      void* pc = ctx.reserve(ctx.point_constants, static_cast<size_t>(n_points) * sizeof(PointConstants));
+      LR_CUDA_CHECK(cudaMemcpyAsync(pp, params.data(), static_cast<size_t>(n_points) * sizeof(ModelParams),
+                                    cudaMemcpyHostToDevice, ctx.stream));
+      LR_CUDA_CHECK(cudaMemcpyAsync(pc, constants.data(), static_cast<size_t>(n_points) * sizeof(PointConstants),
+                                    cudaMemcpyHostToDevice, ctx.stream));
+      d_params = static_cast<const ModelParams*>(pp);
+      d_constants = static_cast<const PointConstants*>(pc);
+    };
+    // Points [first, first + group) of one kernel in the launches of `fn`, their dyads split so that no counter wraps.
+    const auto run_launches = [&](int32_t first, uint32_t group, bool streamed, KernelFn fn, size_t fn_smem,
+                                  uint32_t fn_shared_words) {
+      const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, fn_smem)) * ctx.prop.multiProcessorCount;
+      for (uint64_t done = 0; done < dyads; done += max_per_launch) {
+        const uint64_t n = std::min(max_per_launch, dyads - done);
+        LaunchArgs args{};
+        args.lay = lay;
+        args.counts = d_counts + static_cast<size_t>(first) * lay.total;
+        args.next_dyad = d_next;
+        args.traj = d_table + first;
+        args.dyad_begin = request.dyad_begin + done;
+        args.dyad_count = static_cast<uint32_t>(n);
+        args.shared_words = fn_shared_words;
+        uint64_t blocks = 0;
+        if (streamed) {
+          args.params = d_params + first;
+          args.constants = d_constants + first;
+          args.next_point = d_next;
+          args.n_points = group;
+          args.blocks_per_point = 1;  // unused: the warps take the points
+          blocks = std::max<uint64_t>(1, std::min<uint64_t>(resident, (group + kWarpsPerBlock - 1) / kWarpsPerBlock));
+        } else {
+          const uint64_t want = (resident + group - 1) / group;
+          const uint64_t useful = (n + kThreads - 1) / kThreads;
+          args.blocks_per_point = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(want, useful)));
+          blocks = static_cast<uint64_t>(group) * args.blocks_per_point;
+        }
+        // Cancellation is seen between launches: with a cancel flag each launch is waited for before the next.
+        if (cancel_requested(request.cancel)) {
+          LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
+          throw RunCancelled();
+        }
+        LR_CUDA_CHECK(cudaMemsetAsync(d_next, 0, (streamed ? 1 : group) * sizeof(uint32_t), ctx.stream));
+        launch(ctx, fn, fn_smem, args, blocks);
+        if (request.cancel) LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
+      }
+    };
     for (int32_t kernel = 0; kernel < 2; ++kernel) {
       std::vector<int32_t> members;
       for (int32_t i = 0; i < n_points; ++i)
@@ -265,40 +341,28 @@ void run_chunk_cuda(const ChunkRequest& request) {
       size_t g = 0;
       while (g < members.size()) {
         size_t h = g + 1;
-        while (h < members.size() && h - g < static_cast<size_t>(kMaxPointsPerLaunch) &&
-               members[h] == members[h - 1] + 1)
-          ++h;
-        const int32_t first = members[g];
-        const uint32_t group = static_cast<uint32_t>(h - g);
-        bool events = false;
-        for (size_t m = g; m < h; ++m) events = events || params[members[m]].n_events > 0;
-        const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end, events);
-        const uint64_t resident = static_cast<uint64_t>(prepare_kernel(fn, smem)) * ctx.prop.multiProcessorCount;
-        LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
-                                              cudaMemcpyHostToDevice, ctx.stream));
-        LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_point, &constants[first], group * sizeof(PointConstants), 0,
-                                              cudaMemcpyHostToDevice, ctx.stream));
-        for (uint64_t done = 0; done < dyads; done += max_per_launch) {
-          const uint64_t n = std::min(max_per_launch, dyads - done);
-          LaunchArgs args;
-          args.lay = lay;
-          args.counts = d_counts + static_cast<size_t>(first) * lay.total;
-          args.next_dyad = d_next;
-          args.traj = d_table + first;
-          args.dyad_begin = request.dyad_begin + done;
-          args.dyad_count = static_cast<uint32_t>(n);
-          const uint64_t want = (resident + group - 1) / group;
-          const uint64_t useful = (n + kThreads - 1) / kThreads;
-          args.blocks_per_point = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(want, useful)));
-          args.shared_words = shared_words;
-          // Cancellation is seen between launches: with a cancel flag each launch is waited for before the next.
-          if (cancel_requested(request.cancel)) {
-            LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
-            throw RunCancelled();
+        while (h < members.size() && members[h] == members[h - 1] + 1) ++h;
+        const auto any_events = [&](size_t lo, size_t hi) {
+          bool events = false;
+          for (size_t m = lo; m < hi; ++m) events = events || params[members[m]].n_events > 0;
+          return events;
+        };
+        if (use_streamed(h - g, dyads)) {
+          upload_points();
+          run_launches(members[g], static_cast<uint32_t>(h - g), true, streamed_kernel_for(kernel, any_events(g, h)),
+                       kRingBytes, 0u);
+        } else {
+          for (size_t lo = g; lo < h; lo += static_cast<size_t>(kMaxPointsPerLaunch)) {
+            const size_t hi = std::min(h, lo + static_cast<size_t>(kMaxPointsPerLaunch));
+            const int32_t first = members[lo];
+            const uint32_t group = static_cast<uint32_t>(hi - lo);
+            const KernelFn fn = kernel_for(kernel, shared_words >= lay.period_end, any_events(lo, hi));
+            LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_params, &params[first], group * sizeof(ModelParams), 0,
+                                                  cudaMemcpyHostToDevice, ctx.stream));
+            LR_CUDA_CHECK(cudaMemcpyToSymbolAsync(c_point, &constants[first], group * sizeof(PointConstants), 0,
+                                                  cudaMemcpyHostToDevice, ctx.stream));
+            run_launches(first, group, false, fn, smem, shared_words);
           }
-          LR_CUDA_CHECK(cudaMemsetAsync(d_next, 0, group * sizeof(uint32_t), ctx.stream));
-          launch(ctx, fn, smem, args, group);
-          if (request.cancel) LR_CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
         }
         g = h;
       }

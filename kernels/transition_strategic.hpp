@@ -81,7 +81,7 @@ LR_HD LR_INLINE F strategic_utility(const ModelParams& p, const ChoiceContextT<F
          + c.w_power * (power_next - power_now) * loose                  // Larsson: the power pay-off of the race
          + F(p.w_continuation) * lr_min(f.t_ab, f.t_ba) * c.orientation  // continuation value of reciprocity
          + c.w_output * F(0.5f) * (f.t_ab + f.t_ba)  // Hamel: "the stream of economic benefits ... of joint tasks"
-         - effort_transparency  // effort costs
+         - effort_transparency                       // effort costs
          - effort_receptivity;
 }
 
@@ -95,6 +95,20 @@ LR_HD LR_INLINE void set_element(T (&array)[n], int32_t index, const T& value) {
     if (k == index) array[k] = value;
 #else
   array[index] = value;
+#endif
+}
+
+/// values[index] (lr_pick) of a small array filled by set_element in such a loop: on CUDA by selects (an indexed read
+/// would put the array in local memory), elsewhere lr_pick.
+template <class T, class I, int32_t n>
+LR_HD LR_INLINE T get_element(const T (&values)[n], I index) {
+#if defined(__CUDA_ARCH__)
+  T out = values[0];
+#pragma unroll
+  for (int32_t k = 1; k < n; ++k) out = lr_select(index == I(k), values[k], out);
+  return out;
+#else
+  return lr_pick(values, index);
 #endif
 }
 
@@ -146,27 +160,23 @@ LR_HD LR_INLINE I strategic_choice_moving(const ModelParams& p, const ChoiceCont
     // Effort costs, the same against every partner scenario.
     const F effort_transparency = F(p.cost_transparency * tau_level) / c.self_c.gamma;
     const F effort_receptivity = F(p.cost_receptivity * rho_level) / c.self_c.alpha;
-    // Against a partner at transparency level L, M, H: the utility at L, and at the partner's level if it keeps its
-    // strategy, cuts one step or re-opens one step.
-    F at_low(0.0f), u_keep(0.0f), u_cut(0.0f), u_up(0.0f);
+    F at[3];  // against a partner at transparency level L, M, H
 #if defined(__CUDA_ARCH__)
 #pragma unroll 1
 #endif
-    for (int32_t level = 0; level < 3; ++level) {
-      const F at = strategic_utility(p, c, tau_level, rho_level, effort_transparency, effort_receptivity,
-                                     F(p.level[level]), partner_rho_value, power_now, leak_weight);
-      if (level == 0) at_low = at;
-      u_keep = lr_select(partner_tau == I(level), at, u_keep);
-      u_cut = lr_select(partner_tau_cut == I(level), at, u_cut);
-      u_up = lr_select(partner_tau_up == I(level), at, u_up);
-    }
+    for (int32_t level = 0; level < 3; ++level)
+      set_element(at, level,
+                  strategic_utility(p, c, tau_level, rho_level, effort_transparency, effort_receptivity,
+                                    F(p.level[level]), partner_rho_value, power_now, leak_weight));
     const auto cuts = tau_now > I(tau_s);
     const F counter = lr_select(cuts & partner_discloses, partner_guard, F(0.0f));
-    const F reopen = lr_select((I(tau_s) == I(0)) & partner_closed,
-                               lr_min(F(p.deterrence) * c.belief, F(1.0f) - counter), F(0.0f));
+    const F reopen =
+        lr_select((I(tau_s) == I(0)) & partner_closed, lr_min(F(p.deterrence) * c.belief, F(1.0f) - counter), F(0.0f));
     const F rest = F(1.0f) - counter - reopen;
     const F cut = (F(1.0f) - keep) * F(tau_level);
-    const F utility_s = counter * at_low + reopen * u_up + rest * ((F(1.0f) - cut) * u_keep + cut * u_cut);
+    const F u_keep = get_element(at, partner_tau), u_cut = get_element(at, partner_tau_cut);
+    const F u_up = get_element(at, partner_tau_up);
+    const F utility_s = counter * at[0] + reopen * u_up + rest * ((F(1.0f) - cut) * u_keep + cut * u_cut);
     set_element(utility, s, utility_s);
     best = lr_select(feasible_s & (utility_s > best), utility_s, best);
   }

@@ -82,6 +82,15 @@ struct LaunchArgs {
   uint32_t dyad_count;
   uint32_t blocks_per_point;
   uint32_t shared_words;  // counts [0, shared_words) accumulate in shared memory (<= lay.moments)
+  // streamed_kernel only: the points of the launch in global memory, and the count of points handed out to warps.
+  const ModelParams* params;        // [n_points]
+  const PointConstants* constants;  // [n_points]
+  uint32_t* next_point;
+  uint32_t n_points;
 };
+
+// streamed_kernel runs a launch whose points do not fit constant memory when a point has fewer dyads than this
+// (a block of one point would leave most of its lanes idle while its longest dyads end); see use_streamed.
+constexpr uint64_t kStreamedMaxDyads = 16ull * kThreads;
 
 }  // namespace learnrace::cuda_detail

@@ -23,7 +23,10 @@ __device__ __forceinline__ void add_count(const LaunchArgs& a, uint32_t* hist, u
 /// The period sink of one lane (period_counts.hpp): its counts, and its trajectory rows when its dyad is sampled
 /// (slot: the dyad's trajectory slot, or kNoSlot), to the device buffers.
 /// kPeriodShared: all per-dyad-period sections are in shared memory (no global fallback branch).
-template <bool kPeriodShared>
+/// kWarpGlobal: no shared counts, and the lanes of the warp count into the same point's array (streamed_kernel): each
+/// count is added once per warp and index, by the first lane of those that share it (one global atomic where lanes
+/// agree, as OutcomeSink::count_end does).
+template <bool kPeriodShared, bool kWarpGlobal = false>
 struct PeriodSink {
   const LaunchArgs* a;
   uint32_t* hist;
@@ -33,12 +36,23 @@ struct PeriodSink {
   uint32_t slot;
 
   __device__ void count_period(const int32_t (&index)[kPeriodCounts]) {
-    for (int32_t k = 0; k < kPeriodCounts; ++k) {
-      const uint32_t i = static_cast<uint32_t>(index[k]);
-      if (kPeriodShared)
-        atomicAdd(&hist[i], 1u);
-      else
-        add_count(*a, hist, counts, i, 1u);
+    if (kWarpGlobal) {
+      const uint32_t active = __activemask();  // the lanes with a live dyad this period
+      const uint32_t lane = threadIdx.x % 32u;
+      for (int32_t k = 0; k < kPeriodCounts; ++k) {
+        const uint32_t i = static_cast<uint32_t>(index[k]);
+        const uint32_t peers = __match_any_sync(active, i);
+        if (lane == static_cast<uint32_t>(__ffs(peers) - 1))
+          atomicAdd(reinterpret_cast<unsigned long long*>(&counts[i]), static_cast<unsigned long long>(__popc(peers)));
+      }
+    } else {
+      for (int32_t k = 0; k < kPeriodCounts; ++k) {
+        const uint32_t i = static_cast<uint32_t>(index[k]);
+        if (kPeriodShared)
+          atomicAdd(&hist[i], 1u);
+        else
+          add_count(*a, hist, counts, i, 1u);
+      }
     }
   }
   __device__ void trajectory_row(int32_t t, const TrajectoryRow& row) {

@@ -20,11 +20,21 @@ __device__ __forceinline__ uint32_t of_word(uint32_t w, uint32_t) { return w; }
 
 /// Draws the initial conditions of the next (up to) 32 dyads of the point into the init ring, all
 /// lanes together. Returns how many were started (0 when the point's dyads are all handed out).
+/// next_dyad: the point's count of dyads handed out (global, shared by the blocks of the point), or the warp's own
+/// (kWarpOwnsPoint: a register of lane 0, no atomic).
+template <bool kWarpOwnsPoint>
 __device__ __forceinline__ uint32_t refill_init_ring(const LaunchArgs& a, const ModelParams& p,
-                                                     const PointConstants& pc, uint32_t point, uint32_t lane,
+                                                     const PointConstants& pc, uint32_t* next_dyad, uint32_t lane,
                                                      uint32_t* ring) {
   uint32_t base = 0;
-  if (lane == 0) base = atomicAdd(&a.next_dyad[point], 32u);
+  if (lane == 0) {
+    if (kWarpOwnsPoint) {
+      base = *next_dyad;
+      *next_dyad = base + 32u;
+    } else {
+      base = atomicAdd(next_dyad, 32u);
+    }
+  }
   base = __shfl_sync(kFullMask, base, 0);
   const uint32_t avail = base < a.dyad_count ? min(32u, a.dyad_count - base) : 0u;
   __syncwarp();  // earlier reads of the ring are done

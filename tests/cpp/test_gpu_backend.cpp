@@ -249,6 +249,42 @@ TEST(GpuBackend, ForcedTinySharedPrefixMatchesCpu) {
   }
 }
 
+/// Points of both kernels, with and without scenario events, trajectories on (as
+/// SeveralPointsAndBothKernelsInOneChunk).
+static std::vector<ModelParams> mixed_points(int n) {
+  std::vector<ModelParams> points;
+  for (int i = 0; i < n; ++i) {
+    ModelParams p = params_for(i % 3 == 2 ? KernelType::Strategic : KernelType::Propositional, 5);
+    p.barrier.b0 = -4.0f + 0.05f * static_cast<float>(i);
+    if (i % 4 == 1) {
+      p.n_events = 1;
+      p.events[0] = Event{EventTrust, TargetBoth, OpSet, 3, kNeverEnds, 1, 0.2f, 0.3f};
+    }
+    p.trajectory_max = static_cast<uint32_t>(3 * (i % 5));
+    points.push_back(p);
+  }
+  return points;
+}
+
+TEST(GpuBackend, ManyPointsRunStreamedAndMatchCpu) {
+  SKIP_WITHOUT_CUDA();
+  // 130 points of 257 dyads: more than one constant-memory launch holds and too few dyads to fill a block, so both
+  // kernels run streamed (use_streamed, backend_cuda.cu); the point keys differ (config_for), so do their dyads.
+  compare(config_for(mixed_points(130), 257, 1u << 20));
+}
+
+TEST(GpuBackend, ForcedStreamedAndBlockPathsMatchCpu) {
+  SKIP_WITHOUT_CUDA();
+  const RunConfig config = config_for(mixed_points(7), 4099, 1u << 20);
+  const RunResult cpu = run_on(BackendKind::Cpu, config);
+  for (const char* streamed : {"1", "0"}) {
+    SCOPED_TRACE(std::string("LEARNRACE_CUDA_STREAMED=") + streamed);
+    ScopedEnv env("LEARNRACE_CUDA_STREAMED", streamed);
+    expect_identical(cpu, run_on(BackendKind::Cuda, config));
+    expect_identical(cpu, run_on(BackendKind::Cuda, config, 1000));  // chunks: several launches per point
+  }
+}
+
 TEST(GpuBackend, ZeroAndOnePeriodMatchCpu) {
   SKIP_WITHOUT_CUDA();
   for (int32_t periods : {0, 1, 2}) {
