@@ -96,8 +96,9 @@ def disassemble(obj: Path) -> dict:
 
     Over the kernel's static SASS. The source file is that of the innermost inlined line; the kernel line is
     the innermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel file (of a kernel, or of
-    the device function run_point that both kernels inline) the instruction was inlined into; the period-marker counter counts, per kernel line, instructions inlined from shocks.hpp; the
-    spill counter counts, per kernel line, its LDL/STL instructions.
+    the device function run_point that both kernels inline) the instruction was inlined into; the period-marker
+    counter counts, per kernel line, instructions inlined from shocks.hpp; the spill counter counts, per kernel line,
+    its LDL/STL instructions.
     """
     with tempfile.TemporaryDirectory() as tmp:
         extract = [tool("cuobjdump"), "-xelf", "all", str(obj.resolve())]
