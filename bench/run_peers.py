@@ -2,7 +2,7 @@
 """The engine and its peers (bench/peers: NumPy, JAX, Mesa) on the same experiment, timed side by side.
 
 usage: run_peers.py [--dyads N ...] [--periods T] [--repeat R] [--mesa-max-dyads M] [--modes 1,all]
-                    [--cli 'python3 -m learnrace.cli'] [--out FILE.md] [--append NOTES.md] [--gpu]
+                    [--cli 'python3 -m learnrace.cli'] [--baseline CLI] [--out FILE.md] [--append NOTES.md] [--gpu]
 
 Every implementation simulates the engine's default propositional point (the parameters are read from the engine's
 run file) with the same dyads and periods. Each measurement is a fresh process, so the repeats interleave
@@ -13,6 +13,10 @@ threads; NumPy and Mesa use one core either way). The time is each implementatio
 engine's `seconds` attribute: no process start, no file writing; JAX: a second call, after compiling); throughput =
 live dyad-periods / seconds, each implementation counting its own (they agree within sampling error:
 tests/python/test_peers.py). Ratios engine / peer are taken per round (same seed), then min, median, max.
+
+--baseline CLI: another build of the engine (e.g. the main branch's, `PYTHONPATH=... python3 -m learnrace.cli` or
+a wrapper script) joins every round as implementation `baseline`, so a change to the engine is measured against
+the peers and against the engine before it in the same run.
 
 --gpu: the CUDA engine (--backend cuda) against JAX on the GPU, same dyads and periods; skips (exit 0) with a message
 when no GPU, no CUDA engine or no JAX GPU backend is there (bench/gpu_check.sh runs it on a lent GPU).
@@ -49,10 +53,11 @@ def _children_cpu() -> float:
 
 
 def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, cli: str, backend: str) -> dict:
-    """One timed run in this process: wall seconds, CPU seconds (all threads), live dyad-periods."""
+    """One timed run in this process: wall seconds, CPU seconds (all threads), live dyad-periods (and the
+    dyad-periods computed, where a peer computes more than the live ones)."""
     from peers import engine
 
-    if impl == "engine":
+    if impl in ("engine", "baseline"):  # `baseline`: cli is the baseline build's
         # CPU time of the `learnrace run` process, less that of a one-dyad run (process start and imports,
         # configuration, file writing).
         c0 = _children_cpu()
@@ -80,12 +85,14 @@ def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, cli: st
         "seconds": result.seconds,
         "cpu_seconds": cpu,
         "dyad_periods": result.dyad_periods,
+        "computed_dyad_periods": result.computed_dyad_periods or result.dyad_periods,
         "mean_duration": result.mean_duration,
     }
 
 
 def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, cli: str, backend: str) -> dict:
-    """Run `worker` in a fresh process (pinned to one core in mode 1)."""
+    """Run `worker` in a fresh process (pinned to one core in mode 1); `cli`: the engine's command line (for
+    `baseline`, the baseline build's)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(HERE) + os.pathsep + env.get("PYTHONPATH", "")
     threads = 1 if one_core else 0
@@ -184,7 +191,8 @@ def run_all(args, impls: tuple, modes: list, backend: str, log) -> dict:
             for r in range(args.repeat):
                 order = block[r % len(block) :] + block[: r % len(block)]
                 for impl in order:
-                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", args.cli, backend)
+                    cli = args.baseline if impl == "baseline" else args.cli
+                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", cli, backend)
                     res["round"] = r
                     rows.append(res)
                     rate = res["dyad_periods"] / res["seconds"]
@@ -218,12 +226,15 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         + ". Throughput = its live dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
         "histograms four outcomes, sums ten moments and samples trajectories; the peers count only transitions and "
-        "dyads by cause and duration (the outputs compared in tests/python/test_peers.py). JAX runs every dyad "
-        "every period (fixed shapes; ended dyads are masked), so it computes periods x dyads, about "
-        "3.4 x the live dyad-periods at 100 periods; the others stop a dyad when it ends. Scenario events are "
-        "not in the peers (none are configured here).",
-        "",
+        "dyads by cause and duration (the outputs compared in tests/python/test_peers.py). JAX runs blocks of "
+        "periods on fixed shapes and compacts the live dyads into smaller buckets between blocks (bench/peers/"
+        f"jax_peer.py), so it computes {_computed_share(results, 'jax')} x the live dyad-periods (padding, and dyads "
+        "that ended inside a block); the others stop a dyad when it ends. Scenario events are not in the peers "
+        "(none are configured here).",
     ]
+    if args.baseline:
+        lines.append(f"- `baseline`: the engine built from another revision, run as `{args.baseline}`.")
+    lines.append("")
     for (mode, dyads), rows in results.items():
         if args.gpu:
             where = "on the GPU (CUDA engine; JAX on its default device)"
@@ -233,6 +244,16 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
             where = "all cores"
         lines += [f"## {dyads} dyads, {where}", ""] + table(rows, impls, reference, cpu=not args.gpu) + [""]
     return "\n".join(lines) + "\n"
+
+
+def _computed_share(results: dict, impl: str) -> str:
+    """Computed / live dyad-periods of `impl` over all its runs (min - max), or '?' when it did not run."""
+    shares = [
+        r["computed_dyad_periods"] / r["dyad_periods"] for rows in results.values() for r in rows if r["impl"] == impl
+    ]
+    if not shares:
+        return "?"
+    return f"{min(shares):.2f}" if max(shares) - min(shares) < 0.005 else f"{min(shares):.2f} - {max(shares):.2f}"
 
 
 def gpu_ready(cli: str) -> str:
@@ -261,6 +282,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mesa-max-dyads", type=lambda s: int(float(s)), default=20_000, help="Mesa runs only up to this")
     ap.add_argument("--modes", default="1,all", help="comma-separated: 1 (one core), all (all cores)")
     ap.add_argument("--cli", default=None, help="the learnrace command (default: $LEARNRACE_CLI, else python -m ...)")
+    ap.add_argument("--baseline", default=None, help="another engine build's command line, run as `baseline`")
     ap.add_argument("--out", default=None, help="the markdown report (default bench/results/peers-MACHINE-DATE.md)")
     ap.add_argument("--append", default=None, help="a markdown file appended to the report (e.g. a profile)")
     ap.add_argument("--gpu", action="store_true", help="CUDA engine vs JAX on the GPU instead")
@@ -292,15 +314,16 @@ def main(argv=None) -> int:
         if why:
             print(f"run_peers --gpu: skipped: {why}")
             return 0
-        results = run_all(args, ("engine", "jax"), ["all"], "cuda", print)
+        impls = ("engine", "jax")
+        results = run_all(args, impls, ["all"], "cuda", print)
         title, reference = "Peers on the GPU: CUDA engine vs JAX", "engine"
     else:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
         if any(m not in ("1", "all") for m in modes):
             ap.error("--modes takes 1 and/or all")
-        results = run_all(args, CPU_IMPLS, modes, "cpu", print)
+        impls = CPU_IMPLS + (("baseline",) if args.baseline else ())
+        results = run_all(args, impls, modes, "cpu", print)
         title, reference = "Peers on the CPU: the engine vs NumPy, JAX and Mesa", "engine"
-    impls = ("engine", "jax") if args.gpu else CPU_IMPLS
     text = report(args, results, impls, reference, title, command)
     if args.append:
         text += "\n" + Path(args.append).read_text()

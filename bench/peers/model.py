@@ -274,6 +274,9 @@ class PeerResult:
     seconds: float = float("nan")  # wall time of the simulation
     # Optional, for the equivalence tests: per-dyad transition counts (scipy.sparse, dyads x 625).
     per_dyad: object | None = None
+    # Optional: dyad-periods computed, where an implementation computes more than the live ones (the JAX peer's
+    # fixed-shape blocks: padding, and dyads that ended inside a block).
+    computed_dyad_periods: int | None = None
 
     @property
     def dyads(self) -> int:
