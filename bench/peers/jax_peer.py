@@ -205,62 +205,71 @@ def _period(p: Params, s: dict, e, u):
     return nxt_state, cell, cause
 
 
-# Periods per compiled block, and the granularity of the live-dyad buckets (see simulate).
+# The work is cut into chunks of CHUNK slots (one compiled shape); a block runs BLOCK_PERIODS periods on the chunks
+# that hold live dyads, and the live dyads are compacted to the front between blocks when that frees a chunk in
+# COMPACT_GAIN or more of the running ones.
+CHUNK = 2048
 BLOCK_PERIODS = 5
-BUCKET_RATIO = 2**-0.25  # bucket sizes n, 0.84 n, 0.71 n, ...: at most 19 % padding
-BUCKET_QUANTUM = 256  # bucket sizes are multiples of this
+COMPACT_GAIN = 0.2
 
 
 @partial(jax.jit, static_argnums=(0, 2))
-def _start_block(p: Params, key, n: int):
-    """The n dyads' start states, and the key of their periods' draws."""
+def _start_all(p: Params, key, dyads: int):
+    """Every dyad's start state in slots [0, dyads) of a capacity rounded up to whole chunks (the slots past
+    `dyads` hold no dyad: not alive, id -1), its id, and the key of the periods' draws."""
     key_start, key_periods = jax.random.split(key)
-    return _start(p, key_start, n), key_periods
+    slots = -(-dyads // CHUNK) * CHUNK
+    state = _start(p, key_start, slots)
+    ids = jnp.arange(slots, dtype=jnp.int32)
+    state.update(alive=ids < dyads, cause=jnp.zeros(slots, jnp.int32), duration=jnp.full(slots, p.periods, jnp.int32))
+    return state, jnp.where(ids < dyads, ids, -1), key_periods
 
 
-@partial(jax.jit, static_argnums=(0, 5, 6))
-def _block(p: Params, key_periods, t0, state: dict, transitions, periods: int, record: bool):
-    """``periods`` periods from t0 of the dyads in ``state`` (one slot each; state["alive"] false for a slot whose
-    dyad has ended or that holds none). The draws of period t come from a key folded with t, per slot."""
-    m = state["alive"].shape[0]
+@partial(jax.jit, static_argnums=(0, 5, 6), donate_argnums=(3,))
+def _block(p: Params, key_periods, t0, state: dict, chunks, periods: int, record: bool):
+    """``periods`` periods from t0 of the dyads in the first ``chunks`` chunks of ``state`` (a dyad that ends
+    inside the block computes on, masked). The draws of chunk j at period t: a key folded with t and j. Returns
+    the state, the block's transition counts and (``record``) each slot's cell per period (-1: not alive)."""
     step = jax.vmap(partial(_period, p))
+    slots = state["alive"].shape[0]
 
-    def body(carry, t):
-        state, transitions = carry
-        dyad = {k: v for k, v in state.items() if k not in ("alive", "cause", "duration")}
-        k_normal, k_uniform = jax.random.split(jax.random.fold_in(key_periods, t))
-        e = jax.random.normal(k_normal, (m, 11), jnp.float32)
-        u = jax.random.uniform(k_uniform, (m, 14), jnp.float32)
-        dyad, cell, ended = step(dyad, e, u)
-        alive = state["alive"]
-        transitions = transitions.at[cell].add(alive.astype(jnp.int32))
-        newly = alive & (ended != 0)
-        cells = jnp.where(alive, cell, -1) if record else None
-        state = dict(
-            dyad,
-            alive=alive & (ended == 0),
-            cause=jnp.where(newly, ended, state["cause"]),
-            duration=jnp.where(newly, t + 1, state["duration"]),
-        )
-        return (state, transitions), cells
+    def run_chunk(j, carry):
+        state, transitions, cells = carry
+        first = j * CHUNK
+        part = jax.tree.map(lambda a: lax.dynamic_slice_in_dim(a, first, CHUNK), state)
 
-    (state, transitions), cells = lax.scan(body, (state, transitions), t0 + jnp.arange(periods))
-    return state, transitions, cells
+        def body(carry, t):
+            part, transitions = carry
+            dyad = {k: v for k, v in part.items() if k not in ("alive", "cause", "duration")}
+            k_normal, k_uniform = jax.random.split(jax.random.fold_in(jax.random.fold_in(key_periods, t), j))
+            e = jax.random.normal(k_normal, (CHUNK, 11), jnp.float32)
+            u = jax.random.uniform(k_uniform, (CHUNK, 14), jnp.float32)
+            dyad, cell, ended = step(dyad, e, u)
+            alive = part["alive"]
+            transitions = transitions.at[cell].add(alive.astype(jnp.int32))
+            newly = alive & (ended != 0)
+            part = dict(
+                dyad,
+                alive=alive & (ended == 0),
+                cause=jnp.where(newly, ended, part["cause"]),
+                duration=jnp.where(newly, t + 1, part["duration"]),
+            )
+            return (part, transitions), (jnp.where(alive, cell, -1) if record else None)
 
+        (part, transitions), part_cells = lax.scan(body, (part, transitions), t0 + jnp.arange(periods))
+        state = jax.tree.map(lambda a, b: lax.dynamic_update_slice_in_dim(a, b, first, 0), state, part)
+        if record:
+            cells = lax.dynamic_update_slice_in_dim(cells, part_cells, first, 1)
+        return state, transitions, cells
 
-@partial(jax.jit, static_argnums=(2,))
-def _compact(state: dict, ids, size: int):
-    """The live slots of ``state`` first, in ``size`` slots (the rest: copies of slot 0, not alive, id -1)."""
-    (keep,) = jnp.nonzero(state["alive"], size=size, fill_value=0)
-    filled = jnp.arange(size) < jnp.sum(state["alive"])
-    out = {k: v[keep] for k, v in state.items()}
-    out["alive"] = out["alive"] & filled
-    return out, jnp.where(filled, ids[keep], -1)
+    cells = jnp.full((periods, slots), -1, jnp.int32) if record else None
+    transitions = jnp.zeros(PAIRS * PAIRS, jnp.int32)
+    return lax.fori_loop(0, chunks, run_chunk, (state, transitions, cells))
 
 
 @jax.jit
 def _store_ends(cause, duration, ids, state: dict):
-    """Cause and duration of the dyads in the slots into the per-dyad arrays (slots with id -1 are dropped)."""
+    """The dyads' causes and durations so far into the per-dyad arrays (slots with id -1 are dropped)."""
     n = cause.shape[0]
     where = jnp.where(ids >= 0, ids, n)
     cause = cause.at[where].set(state["cause"], mode="drop")
@@ -268,52 +277,47 @@ def _store_ends(cause, duration, ids, state: dict):
     return cause, duration
 
 
-def bucket(live: int, dyads: int) -> int:
-    """The slots for ``live`` live dyads: the smallest bucket size n r^k (a multiple of BUCKET_QUANTUM) that holds
-    them. Few distinct sizes, so few compilations, and a run of the same size reuses them."""
-    size = dyads
-    while True:
-        smaller = -(-int(size * BUCKET_RATIO) // BUCKET_QUANTUM) * BUCKET_QUANTUM
-        if smaller < live or smaller >= size:
-            return size
-        size = smaller
+@jax.jit
+def _compact(state: dict, ids):
+    """The live slots first, in order; the others hold no dyad (not alive, id -1)."""
+    alive = state["alive"]
+    (keep,) = jnp.nonzero(alive, size=alive.shape[0], fill_value=0)
+    filled = jnp.arange(alive.shape[0]) < jnp.sum(alive)
+    out = {k: v[keep] for k, v in state.items()}
+    out["alive"] = out["alive"] & filled
+    return out, jnp.where(filled, ids[keep], -1)
 
 
 def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResult:
-    """Simulate ``dyads`` dyads for up to p.periods periods (compiles on the first call for a given size and seed:
-    time a second call). ``record``: also return per-dyad transition counts.
+    """Simulate ``dyads`` dyads for up to p.periods periods (compiles on the first call for a given size: time a
+    second call). ``record``: also return per-dyad transition counts.
 
-    As a JAX user who minds the work would: jitted blocks of BLOCK_PERIODS periods (lax.scan, fixed shapes, a
-    dyad that ends inside a block computes masked to the block's end), and between blocks the live dyads
-    compacted into the smallest bucket that holds them (host loop: the number of live dyads sets the next shape).
-    ``result.computed_dyad_periods`` counts the slot-periods computed (padding and ended dyads included)."""
+    As a JAX user who minds the work would: jitted blocks of BLOCK_PERIODS periods (lax.scan) over the chunks
+    that hold live dyads (lax.fori_loop with a traced bound, so one compiled shape), and between blocks the live
+    dyads compacted to the front. ``result.computed_dyad_periods`` counts the slot-periods computed (ended dyads
+    and empty slots of the last chunk included)."""
     t0 = time.perf_counter()
-    n, T = dyads, p.periods
-    dyad, key_periods = _start_block(p, jax.random.key(seed), n)
-    state = dict(
-        dyad,
-        alive=jnp.ones(n, bool),
-        cause=jnp.zeros(n, jnp.int32),
-        duration=jnp.full(n, T, jnp.int32),
-    )
-    ids = jnp.arange(n, dtype=jnp.int32)
-    cause, duration = state["cause"], state["duration"]
+    T = p.periods
+    state, ids, key_periods = _start_all(p, jax.random.key(seed), dyads)
+    cause = jnp.zeros(dyads, jnp.int32)
+    duration = jnp.full(dyads, T, jnp.int32)
     transitions = jnp.zeros(PAIRS * PAIRS, jnp.int32)
+    chunks = state["alive"].shape[0] // CHUNK
     recorded, computed, t = [], 0, 0
-    while t < T:
+    while t < T and chunks > 0:
         periods = min(BLOCK_PERIODS, T - t)
-        state, transitions, cells = _block(p, key_periods, t, state, transitions, periods, record)
-        computed += periods * int(ids.shape[0])
+        state, counts, cells = _block(p, key_periods, t, state, chunks, periods, record)
+        transitions = transitions + counts
+        computed += periods * chunks * CHUNK
         if record:
             recorded.append((np.asarray(ids), np.asarray(cells)))
-        cause, duration = _store_ends(cause, duration, ids, state)
         t += periods
         live = int(jnp.sum(state["alive"]))
-        if live == 0 or t >= T:
-            break
-        size = bucket(live, n)
-        if size < ids.shape[0]:
-            state, ids = _compact(state, ids, size)
+        needed = -(-live // CHUNK)
+        if needed <= chunks * (1 - COMPACT_GAIN) or t >= T:
+            cause, duration = _store_ends(cause, duration, ids, state)
+            state, ids = _compact(state, ids)
+            chunks = needed
     transitions = np.asarray(jax.block_until_ready(transitions), np.int64)
     seconds = time.perf_counter() - t0
     result = PeerResult(
@@ -322,7 +326,7 @@ def simulate(p: Params, dyads: int, seed: int, record: bool = False) -> PeerResu
     result.computed_dyad_periods = computed
     if record:
         dyad_of, cell_of = [], []
-        for slot_ids, cells in recorded:  # cells [periods, slots], -1 where the slot's dyad was not alive
+        for slot_ids, cells in recorded:  # cells [periods, slots], -1 where the slot held no live dyad
             period, slot = np.nonzero(cells >= 0)
             dyad_of.append(slot_ids[slot])
             cell_of.append(cells[period, slot])

@@ -4,9 +4,10 @@
 
 #pragma GCC push_options
 // GCC 12 reports the deliberately undefined inputs of its own AVX-512 intrinsics (_mm512_undefined_*) as
-// maybe-uninitialized once they are inlined.
+// maybe-uninitialized or uninitialized once they are inlined.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
 
 #define LR_SIMD_NS cpu_avx512

@@ -166,13 +166,14 @@ LR_INLINE bool lr_any(Mask c) { return _mm256_movemask_ps(reinterpret_cast<__m25
 LR_INLINE VecF lr_fma(VecF a, VecF b, VecF c) { return VecF(_mm256_fmadd_ps(a.v, b.v, c.v)); }
 LR_INLINE VecF lr_floor(VecF x) { return VecF(_mm256_floor_ps(x.v)); }
 LR_INLINE VecF lr_sqrt(VecF x) { return VecF(_mm256_sqrt_ps(x.v)); }
+/// The low words by vpmulld: one instruction instead of a shift and a blend.
 LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   const __m256i m = _mm256_set1_epi32(static_cast<int32_t>(b));
   const __m256i x = reinterpret_cast<__m256i>(a.v);
   const __m256i even = _mm256_mul_epu32(x, m);
   const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
   *hi = VecU(reinterpret_cast<vu_t>(_mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA)));
-  *lo = VecU(reinterpret_cast<vu_t>(_mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA)));
+  *lo = VecU(reinterpret_cast<vu_t>(_mm256_mullo_epi32(x, m)));
 }
 #else
 #error "LR_SIMD_LANES must be 16 (AVX-512) or 8 (AVX2)"

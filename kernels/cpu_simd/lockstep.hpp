@@ -34,10 +34,12 @@ LR_INLINE DyadState lane(const DyadLanes& L, int32_t i) {
 /// vector Philox draw per stream for all lanes; Beta (a rejection sampler) draws lane by lane.
 struct StartDrawsLanes {
   const PhiloxRoundKeys& keys;
-  VecU lo, hi;
   const uint64_t* dyad;
+  PhiloxLanes rng;  // the lanes' streams at the start's period word
 
-  Draw4Lanes words(uint32_t stream) const { return philox_lanes(keys, lo, hi, VecU(rng_stream::kInitPeriod), stream); }
+  StartDrawsLanes(const PhiloxRoundKeys& k, const PhiloxKeyLanes& key_lanes, VecU lo, VecU hi, const uint64_t* d)
+      : keys(k), dyad(d), rng(key_lanes, lo, hi, VecU(rng_stream::kInitPeriod)) {}
+  Draw4Lanes words(uint32_t stream) const { return rng.draw(stream); }
   VecF latent(const Distribution& d, uint32_t stream) const {
     if (d.kind == DistKind::Fixed) return VecF(lr_logit(d.a));
     if (d.kind == DistKind::Beta)
@@ -63,11 +65,11 @@ struct StartDrawsLanes {
   }
 };
 
-/// The lanes' streams at their periods (the Streams of dyad_period_body: one vector Philox draw per stream).
+/// The lanes' streams at their periods (the Streams of dyad_period_body: one vector Philox draw per stream, from
+/// the part of the rounds that all streams share).
 struct LaneStreams {
-  const PhiloxRoundKeys& keys;
-  VecU lo, hi, period;
-  Draw4Lanes draw(uint32_t stream) const { return philox_lanes(keys, lo, hi, period, stream); }
+  PhiloxLanes rng;
+  Draw4Lanes draw(uint32_t stream) const { return rng.draw(stream); }
 };
 
 /// Which dyad each lane runs, and where it is.
@@ -110,7 +112,7 @@ struct LanesSink {
 class StartRing {
  public:
   StartRing(const ModelParams& p, const PointConstants& pc, uint64_t begin, uint64_t end)
-      : p_(p), pc_(pc), next_(begin), end_(end) {}
+      : p_(p), pc_(pc), key_lanes_(pc.keys), next_(begin), end_(end) {}
   /// The next dyad's id and start state; false when the range is exhausted.
   bool pop(uint64_t* dyad, DyadState* s) {
     if (used_ == count_) {
@@ -132,7 +134,7 @@ class StartRing {
       lo[i] = static_cast<uint32_t>(dyad[i]);
       hi[i] = static_cast<uint32_t>(dyad[i] >> 32);
     }
-    start_state(p_, StartDrawsLanes{pc_.keys, VecU::load(lo), VecU::load(hi), dyad}, ring_);
+    start_state(p_, StartDrawsLanes{pc_.keys, key_lanes_, VecU::load(lo), VecU::load(hi), dyad}, ring_);
     first_ = next_;
     count_ = static_cast<int32_t>(end_ - next_ < static_cast<uint64_t>(kLanes) ? end_ - next_ : kLanes);
     used_ = 0;
@@ -141,6 +143,7 @@ class StartRing {
 
   const ModelParams& p_;
   const PointConstants& pc_;
+  const PhiloxKeyLanes key_lanes_;
   uint64_t next_, end_;
   uint64_t first_ = 0;
   int32_t count_ = 0, used_ = 0;
@@ -156,6 +159,7 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   DyadLanes S;                        // the states of the dyads in flight
   __builtin_memset(&S, 0, sizeof S);  // idle lanes compute too (unused): keep them defined
   StartRing ring(p, pc, begin, end);
+  const PhiloxKeyLanes key_lanes(pc.keys);
   int32_t live = 0;
   const auto start = [&](int32_t i) {
     uint64_t dyad;
@@ -186,7 +190,7 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
           set_lane(S, i, s);
         }
     const VecU period = VecU::load(L.period);
-    const LaneStreams streams{pc.keys, VecU::load(L.dyad_lo), VecU::load(L.dyad_hi), period};
+    const LaneStreams streams{PhiloxLanes(key_lanes, VecU::load(L.dyad_lo), VecU::load(L.dyad_hi), period)};
     const VecI cause = dyad_period_body<kKernel>(p, pc, lay, S, lr_as_int(period), streams, lanes_sink);
     for (int32_t i = 0; i < kLanes; ++i) {
       if (!L.live[i]) continue;
