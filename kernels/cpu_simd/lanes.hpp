@@ -145,7 +145,16 @@ LR_INLINE VecF lr_int_float(VecI i) { return VecF(__builtin_convertvector(i.v, v
 LR_INLINE VecU lr_as_uint(VecI i) { return VecU(reinterpret_cast<vu_t>(i.v)); }
 LR_INLINE VecI lr_as_int(VecU u) { return VecI(reinterpret_cast<vi_t>(u.v)); }
 
+/// The lanes whose bit is set in `bits` (bit i: lane i).
+LR_INLINE Mask lane_mask(uint32_t bits) {
+  vi_t lane_bit;
+  for (int32_t i = 0; i < kLanes; ++i) lane_bit[i] = 1 << i;
+  return Mask{((vi_t{} + static_cast<int32_t>(bits)) & lane_bit) != 0};
+}
+
 #if LR_SIMD_LANES == 16
+/// Bit i set where lane i of c is true.
+LR_INLINE uint32_t lane_bits(Mask c) { return _mm512_movepi32_mask(reinterpret_cast<__m512i>(c.v)); }
 LR_INLINE bool lr_any(Mask c) {
   return _mm512_test_epi32_mask(reinterpret_cast<__m512i>(c.v), reinterpret_cast<__m512i>(c.v)) != 0;
 }
@@ -162,6 +171,9 @@ LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   *lo = VecU(reinterpret_cast<vu_t>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))));
 }
 #elif LR_SIMD_LANES == 8
+LR_INLINE uint32_t lane_bits(Mask c) {
+  return static_cast<uint32_t>(_mm256_movemask_ps(reinterpret_cast<__m256>(c.v)));
+}
 LR_INLINE bool lr_any(Mask c) { return _mm256_movemask_ps(reinterpret_cast<__m256>(c.v)) != 0; }
 LR_INLINE VecF lr_fma(VecF a, VecF b, VecF c) { return VecF(_mm256_fmadd_ps(a.v, b.v, c.v)); }
 LR_INLINE VecF lr_floor(VecF x) { return VecF(_mm256_floor_ps(x.v)); }

@@ -79,8 +79,15 @@ struct LaneIds {
   alignas(64) uint32_t period[kLanes];  // the lane's next period t
   uint64_t dyad[kLanes];
   int64_t slot[kLanes];
-  bool live[kLanes];
+  uint32_t live = 0;     // bit i: lane i runs a dyad
+  uint32_t sampled = 0;  // bit i: lane i runs a dyad whose trajectory is sampled (slot >= 0)
 };
+
+/// The lanes of a bit set (bit i: lane i), lowest first.
+template <class Body>
+LR_INLINE void for_each_lane(uint32_t bits, Body&& body) {
+  for (; bits != 0; bits &= bits - 1) body(__builtin_ctz(bits));
+}
 
 /// The period sink of the lanes (period_counts.hpp) on a dyad Sink: the counts of the live lanes, one lane after the
 /// other, and the trajectory rows of the live lanes whose dyad is sampled.
@@ -89,20 +96,18 @@ struct LanesSink {
   Sink& sink;
   const LaneIds& ids;
   LR_INLINE void count_period(const VecI (&index)[kPeriodCounts]) {
-    for (int32_t i = 0; i < kLanes; ++i) {
-      if (!ids.live[i]) continue;
+    for_each_lane(ids.live, [&](int32_t i) {
       for (int32_t k = 0; k < kPeriodCounts; ++k) sink.count_period(static_cast<uint64_t>(index[k].v[i]));
-    }
+    });
   }
   LR_INLINE void trajectory_row(VecI t, const TrajectoryRowT<VecF, VecI>& row) {
-    for (int32_t i = 0; i < kLanes; ++i) {
-      if (!ids.live[i] || ids.slot[i] < 0) continue;
+    for_each_lane(ids.sampled, [&](int32_t i) {
       TrajectoryRow r;
 #define LR_X(member, name, store, record, fill, doc) r.member = row.member.v[i];
       LR_TRAJECTORY_PERIOD_FIELDS(LR_X)
 #undef LR_X
       sink.trajectory_row(static_cast<uint32_t>(ids.slot[i]), t.v[i], r);
-    }
+    });
   }
 };
 
@@ -160,19 +165,21 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
   __builtin_memset(&S, 0, sizeof S);  // idle lanes compute too (unused): keep them defined
   StartRing ring(p, pc, begin, end);
   const PhiloxKeyLanes key_lanes(pc.keys);
-  int32_t live = 0;
   const auto start = [&](int32_t i) {
     uint64_t dyad;
     DyadState s;
-    L.live[i] = ring.pop(&dyad, &s);
-    if (!L.live[i]) return;
+    const uint32_t bit = 1u << i;
+    L.live &= ~bit;
+    L.sampled &= ~bit;
+    if (!ring.pop(&dyad, &s)) return;
+    L.live |= bit;
     set_lane(S, i, s);
     L.dyad[i] = dyad;
     L.dyad_lo[i] = static_cast<uint32_t>(dyad);
     L.dyad_hi[i] = static_cast<uint32_t>(dyad >> 32);
     L.period[i] = 0;
     L.slot[i] = trajectory_slot(p, dyad);
-    ++live;
+    if (L.slot[i] >= 0) L.sampled |= bit;
   };
   for (int32_t i = 0; i < kLanes; ++i) {
     L.period[i] = 0;  // idle lanes compute inputs too (unused): keep them defined
@@ -181,27 +188,25 @@ void simulate_lockstep(const ModelParams& p, const PointConstants& pc, const Out
     start(i);
   }
   LanesSink<Sink> lanes_sink{sink, L};
-  while (live > 0) {
+  while (L.live != 0) {
     if (p.n_events != 0)
-      for (int32_t i = 0; i < kLanes; ++i)
-        if (L.live[i]) {
-          DyadState s = lane(S, i);
-          apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
-          set_lane(S, i, s);
-        }
+      for_each_lane(L.live, [&](int32_t i) {
+        DyadState s = lane(S, i);
+        apply_events(p, pc, RandomGenerator(pc.keys, L.dyad[i]), L.period[i], static_cast<int32_t>(L.period[i]), s);
+        set_lane(S, i, s);
+      });
     const VecU period = VecU::load(L.period);
     const LaneStreams streams{PhiloxLanes(key_lanes, VecU::load(L.dyad_lo), VecU::load(L.dyad_hi), period)};
     const VecI cause = dyad_period_body<kKernel>(p, pc, lay, S, lr_as_int(period), streams, lanes_sink);
-    for (int32_t i = 0; i < kLanes; ++i) {
-      if (!L.live[i]) continue;
-      const int32_t t = static_cast<int32_t>(L.period[i]);
-      L.period[i] = static_cast<uint32_t>(t + 1);
-      if (cause.v[i] != Censored || t + 1 >= p.periods) {
-        finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], lane(S, i), cause.v[i], t + 1, sink);
-        --live;
-        start(i);
-      }
-    }
+    // The live lanes move on to t + 1; those whose dyad ended, or reached the last period, take the next dyad.
+    const Mask live = lane_mask(L.live);
+    const VecI next = lr_as_int(period) + VecI(1);
+    lr_as_uint(lr_select(live, next, lr_as_int(period))).store(L.period);
+    const uint32_t ended = lane_bits(live & ((cause != VecI(Censored)) | (next >= VecI(p.periods))));
+    for_each_lane(ended, [&](int32_t i) {
+      finish_dyad(p, pc, lay, L.dyad[i], L.slot[i], lane(S, i), cause.v[i], next.v[i], sink);
+      start(i);
+    });
   }
 }
 
