@@ -117,19 +117,6 @@ LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
   for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecI(values[k]), r);
   return r;
 }
-/// values[index * stride] per lane, as hd.hpp's lr_gather.
-template <class T, class V>
-LR_INLINE V gather_lanes(const T* values, VecI index, int32_t stride) {
-  V r;
-  for (int32_t i = 0; i < kLanes; ++i) r.v[i] = values[index.v[i] * stride];
-  return r;
-}
-LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
-  return gather_lanes<float, VecF>(values, index, stride);
-}
-LR_INLINE VecU lr_gather(const uint32_t* values, VecI index, int32_t stride) {
-  return gather_lanes<uint32_t, VecU>(values, index, stride);
-}
 /// a / b for b > 0, as hd.hpp's lr_div_pos: a zero numerator gives itself (its signed zero), else the IEEE quotient.
 LR_INLINE VecF lr_div_pos(VecF a, VecF b) {
   const Mask zero = a == VecF(0.0f);
@@ -153,6 +140,14 @@ LR_INLINE Mask lane_mask(uint32_t bits) {
 }
 
 #if LR_SIMD_LANES == 16
+/// values[index * stride] per lane, as hd.hpp's lr_gather: one gather instruction.
+LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
+  return VecF(_mm512_i32gather_ps(reinterpret_cast<__m512i>((index * VecI(stride)).v), values, 4));
+}
+LR_INLINE VecU lr_gather(const uint32_t* values, VecI index, int32_t stride) {
+  return VecU(
+      reinterpret_cast<vu_t>(_mm512_i32gather_epi32(reinterpret_cast<__m512i>((index * VecI(stride)).v), values, 4)));
+}
 /// Bit i set where lane i of c is true.
 LR_INLINE uint32_t lane_bits(Mask c) { return _mm512_movepi32_mask(reinterpret_cast<__m512i>(c.v)); }
 LR_INLINE bool lr_any(Mask c) {
@@ -171,6 +166,13 @@ LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   *lo = VecU(reinterpret_cast<vu_t>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))));
 }
 #elif LR_SIMD_LANES == 8
+LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
+  return VecF(_mm256_i32gather_ps(values, reinterpret_cast<__m256i>((index * VecI(stride)).v), 4));
+}
+LR_INLINE VecU lr_gather(const uint32_t* values, VecI index, int32_t stride) {
+  return VecU(reinterpret_cast<vu_t>(_mm256_i32gather_epi32(reinterpret_cast<const int*>(values),
+                                                            reinterpret_cast<__m256i>((index * VecI(stride)).v), 4)));
+}
 LR_INLINE uint32_t lane_bits(Mask c) {
   return static_cast<uint32_t>(_mm256_movemask_ps(reinterpret_cast<__m256>(c.v)));
 }
