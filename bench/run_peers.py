@@ -2,7 +2,8 @@
 """The engine and its peers (bench/peers: NumPy, JAX, Mesa) on the same experiment, timed side by side.
 
 usage: run_peers.py [--dyads N ...] [--periods T] [--repeat R] [--mesa-max-dyads M] [--modes 1,all]
-                    [--cli 'python3 -m learnrace.cli'] [--baseline CLI] [--out FILE.md] [--append NOTES.md] [--gpu]
+                    [--cli 'python3 -m learnrace.cli'] [--baseline CLI] [--impls engine,numpy,...] [--out FILE.md]
+                    [--append NOTES.md] [--gpu]
 
 Every implementation simulates the engine's default propositional point (the parameters are read from the engine's
 run file) with the same dyads and periods. Each measurement is a fresh process, so the repeats interleave
@@ -283,6 +284,7 @@ def main(argv=None) -> int:
     ap.add_argument("--modes", default="1,all", help="comma-separated: 1 (one core), all (all cores)")
     ap.add_argument("--cli", default=None, help="the learnrace command (default: $LEARNRACE_CLI, else python -m ...)")
     ap.add_argument("--baseline", default=None, help="another engine build's command line, run as `baseline`")
+    ap.add_argument("--impls", default=",".join(CPU_IMPLS), help="comma-separated: the CPU implementations to run")
     ap.add_argument("--out", default=None, help="the markdown report (default bench/results/peers-MACHINE-DATE.md)")
     ap.add_argument("--append", default=None, help="a markdown file appended to the report (e.g. a profile)")
     ap.add_argument("--gpu", action="store_true", help="CUDA engine vs JAX on the GPU instead")
@@ -321,7 +323,10 @@ def main(argv=None) -> int:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
         if any(m not in ("1", "all") for m in modes):
             ap.error("--modes takes 1 and/or all")
-        impls = CPU_IMPLS + (("baseline",) if args.baseline else ())
+        impls = tuple(i.strip() for i in args.impls.split(",") if i.strip())
+        if "engine" not in impls or any(i not in CPU_IMPLS for i in impls):
+            ap.error(f"--impls takes engine and any of {', '.join(CPU_IMPLS[1:])}")
+        impls += ("baseline",) if args.baseline else ()
         results = run_all(args, impls, modes, "cpu", print)
         title, reference = "Peers on the CPU: the engine vs NumPy, JAX and Mesa", "engine"
     text = report(args, results, impls, reference, title, command)
