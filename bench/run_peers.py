@@ -2,7 +2,7 @@
 """The engine and its peers (bench/peers: NumPy, JAX, Mesa) on the same experiment, timed side by side.
 
 usage: run_peers.py [--dyads N ...] [--periods T] [--repeat R] [--mesa-max-dyads M] [--modes 1,all]
-                    [--cli 'python3 -m learnrace.cli'] [--baseline CLI] [--impls engine,numpy,...] [--out FILE.md]
+                    [--cli 'python3 -m learnrace.cli'] [--baseline PYTHON] [--impls engine,numpy,...] [--out FILE.md]
                     [--append NOTES.md] [--gpu]
 
 Every implementation simulates the engine's default propositional point (the parameters are read from the engine's
@@ -11,13 +11,15 @@ run file) with the same dyads and periods. Each measurement is a fresh process, 
 Mode `1`: everything pinned to one core (taskset semantics: sched_setaffinity), the engine with --threads 1, JAX
 with XLA's intra-op threading off; mode `all`: all cores (the engine with --threads 0, JAX with XLA's default
 threads; NumPy and Mesa use one core either way). The time is each implementation's own simulation wall time (the
-engine's `seconds` attribute: no process start, no file writing; JAX: a second call, after compiling); throughput =
-live dyad-periods / seconds, each implementation counting its own (they agree within sampling error:
-tests/python/test_peers.py). Ratios engine / peer are taken per round (same seed), then min, median, max.
+engine's `seconds` attribute: no process start, no file writing; JAX: a second call, after compiling) and the CPU
+time of the same (the engine on the CPU: its `learnrace.run` call in the worker, less a one-dyad call's; on the GPU:
+the `learnrace run` process's, less a one-dyad run's); throughput = live dyad-periods / seconds, each
+implementation counting its own (they agree within sampling error: tests/python/test_peers.py). Ratios
+engine / peer are taken per round (same seed), then min, median, max.
 
---baseline CLI: another build of the engine (e.g. the main branch's, `PYTHONPATH=... python3 -m learnrace.cli` or
-a wrapper script) joins every round as implementation `baseline`, so a change to the engine is measured against
-the peers and against the engine before it in the same run.
+--baseline PYTHON: a Python interpreter with another build of learnrace installed (e.g. a virtual environment
+with the main branch's): its engine joins every round as implementation `baseline`, so a change to the engine is
+measured against the peers and against the engine before it in the same run.
 
 --gpu: the CUDA engine (--backend cuda) against JAX on the GPU, same dyads and periods; skips (exit 0) with a message
 when no GPU, no CUDA engine or no JAX GPU backend is there (bench/gpu_check.sh runs it on a lent GPU).
@@ -58,11 +60,20 @@ def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, cli: st
     dyad-periods computed, where a peer computes more than the live ones)."""
     from peers import engine
 
-    if impl in ("engine", "baseline"):  # `baseline`: cli is the baseline build's
+    if impl == "engine" and backend == "cpu":
+        # In this process (learnrace.run): the CPU time of the run, less that of a one-dyad run (configuration,
+        # results), after a first one-dyad run has loaded everything.
+        engine.run_python(1, periods, seed, threads)
+        c0 = time.process_time()
+        engine.run_python(1, periods, seed, threads)
+        c1 = time.process_time()
+        result, _ = engine.run_python(dyads, periods, seed, threads)
+        cpu = (time.process_time() - c1) - (c1 - c0)
+    elif impl == "engine":
         # CPU time of the `learnrace run` process, less that of a one-dyad run (process start and imports,
         # configuration, file writing).
         c0 = _children_cpu()
-        _, params = engine.run_cli(cli, 1, periods, seed, threads, backend=backend)
+        engine.run_cli(cli, 1, periods, seed, threads, backend=backend)
         c1 = _children_cpu()
         result, _ = engine.run_cli(cli, dyads, periods, seed, threads, backend=backend)
         cpu = (_children_cpu() - c1) - (c1 - c0)
@@ -91,9 +102,11 @@ def worker(impl: str, dyads: int, periods: int, seed: int, threads: int, cli: st
     }
 
 
-def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, cli: str, backend: str) -> dict:
-    """Run `worker` in a fresh process (pinned to one core in mode 1); `cli`: the engine's command line (for
-    `baseline`, the baseline build's)."""
+def measure(
+    impl: str, dyads: int, periods: int, seed: int, one_core: bool, cli: str, backend: str, python: str = ""
+) -> dict:
+    """Run `worker` in a fresh process (pinned to one core in mode 1) of this Python or of `python` (`baseline`:
+    the engine of the baseline's Python)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(HERE) + os.pathsep + env.get("PYTHONPATH", "")
     threads = 1 if one_core else 0
@@ -102,14 +115,24 @@ def measure(impl: str, dyads: int, periods: int, seed: int, one_core: bool, cli:
         env["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
     if backend == "cpu":
         env["JAX_PLATFORMS"] = "cpu"
-    args = [sys.executable, __file__, "--worker", impl, "--dyads", str(dyads), "--periods", str(periods)]
+    worker_impl = "engine" if impl == "baseline" else impl
+    args = [
+        python or sys.executable,
+        __file__,
+        "--worker",
+        worker_impl,
+        "--dyads",
+        str(dyads),
+        "--periods",
+        str(periods),
+    ]
     args += ["--seed", str(seed), "--threads", str(threads), "--cli", cli, "--backend", backend]
     first_core = min(os.sched_getaffinity(0))
     pin = (lambda: os.sched_setaffinity(0, {first_core})) if one_core else None
     out = subprocess.run(args, env=env, preexec_fn=pin, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"{impl} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]), impl=impl)
 
 
 # ----------------------------------------------------------------------------------------------------- report
@@ -192,8 +215,8 @@ def run_all(args, impls: tuple, modes: list, backend: str, log) -> dict:
             for r in range(args.repeat):
                 order = block[r % len(block) :] + block[: r % len(block)]
                 for impl in order:
-                    cli = args.baseline if impl == "baseline" else args.cli
-                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", cli, backend)
+                    python = args.baseline if impl == "baseline" else ""
+                    res = measure(impl, dyads, args.periods, SEED + r, mode == "1", args.cli, backend, python)
                     res["round"] = r
                     rows.append(res)
                     rate = res["dyad_periods"] / res["seconds"]
@@ -221,8 +244,9 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         + (
             ""
             if args.gpu
-            else ", and the CPU time it used (all its threads; engine: the `learnrace run` process's, less that of a "
-            "one-dyad run). On a shared machine the CPU time is the steadier measure of work per core"
+            else ", and the CPU time it used (all its threads; engine: its `learnrace.run` call's in the worker "
+            "process, less that of a one-dyad call). On a shared machine the CPU time is the steadier measure of "
+            "work per core"
         )
         + ". Throughput = its live dyad-periods / time. Ratios: per round (same seed), then min - median - max.",
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
@@ -234,7 +258,7 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         "(none are configured here).",
     ]
     if args.baseline:
-        lines.append(f"- `baseline`: the engine built from another revision, run as `{args.baseline}`.")
+        lines.append(f"- `baseline`: the engine of another build, {args.baseline} ({_engine_version(args.baseline)}).")
     lines.append("")
     for (mode, dyads), rows in results.items():
         if args.gpu:
@@ -245,6 +269,12 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
             where = "all cores"
         lines += [f"## {dyads} dyads, {where}", ""] + table(rows, impls, reference, cpu=not args.gpu) + [""]
     return "\n".join(lines) + "\n"
+
+
+def _engine_version(python: str) -> str:
+    """`learnrace --version` of the engine that `python` imports."""
+    out = subprocess.run([python, "-m", "learnrace.cli", "--version"], capture_output=True, text=True)
+    return out.stdout.strip() or "version unknown"
 
 
 def _computed_share(results: dict, impl: str) -> str:
@@ -283,7 +313,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mesa-max-dyads", type=lambda s: int(float(s)), default=20_000, help="Mesa runs only up to this")
     ap.add_argument("--modes", default="1,all", help="comma-separated: 1 (one core), all (all cores)")
     ap.add_argument("--cli", default=None, help="the learnrace command (default: $LEARNRACE_CLI, else python -m ...)")
-    ap.add_argument("--baseline", default=None, help="another engine build's command line, run as `baseline`")
+    ap.add_argument("--baseline", default=None, help="a Python with another learnrace build: its engine as `baseline`")
     ap.add_argument("--impls", default=",".join(CPU_IMPLS), help="comma-separated: the CPU implementations to run")
     ap.add_argument("--out", default=None, help="the markdown report (default bench/results/peers-MACHINE-DATE.md)")
     ap.add_argument("--append", default=None, help="a markdown file appended to the report (e.g. a profile)")

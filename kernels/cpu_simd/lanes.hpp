@@ -122,9 +122,6 @@ LR_INLINE VecF lr_div_pos(VecF a, VecF b) {
   const Mask zero = a == VecF(0.0f);
   return lr_select(zero, a, lr_select(zero, VecF(1.0f), a) / b);
 }
-/// As the scalar templates: min = b < a ? b : a, max = a < b ? b : a (the same operand for NaN and signed zeros).
-LR_INLINE VecF lr_min(VecF a, VecF b) { return lr_select(b < a, b, a); }
-LR_INLINE VecF lr_max(VecF a, VecF b) { return lr_select(a < b, b, a); }
 LR_INLINE VecU float_bits(VecF x) { return VecU(reinterpret_cast<vu_t>(x.v)); }
 LR_INLINE VecF bits_float(VecU u) { return VecF(reinterpret_cast<vf_t>(u.v)); }
 LR_INLINE VecI lr_trunc_int(VecF x) { return VecI(__builtin_convertvector(x.v, vi_t)); }
@@ -140,6 +137,10 @@ LR_INLINE Mask lane_mask(uint32_t bits) {
 }
 
 #if LR_SIMD_LANES == 16
+/// As the scalar templates: min = b < a ? b : a, max = a < b ? b : a (the same operand for NaN and signed zeros):
+/// one instruction, since vminps(x, y) is x < y ? x : y and vmaxps(x, y) is x > y ? x : y.
+LR_INLINE VecF lr_min(VecF a, VecF b) { return VecF(_mm512_min_ps(b.v, a.v)); }
+LR_INLINE VecF lr_max(VecF a, VecF b) { return VecF(_mm512_max_ps(b.v, a.v)); }
 /// values[index * stride] per lane, as hd.hpp's lr_gather: one gather instruction.
 LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
   return VecF(_mm512_i32gather_ps(reinterpret_cast<__m512i>((index * VecI(stride)).v), values, 4));
@@ -166,6 +167,8 @@ LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   *lo = VecU(reinterpret_cast<vu_t>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))));
 }
 #elif LR_SIMD_LANES == 8
+LR_INLINE VecF lr_min(VecF a, VecF b) { return VecF(_mm256_min_ps(b.v, a.v)); }
+LR_INLINE VecF lr_max(VecF a, VecF b) { return VecF(_mm256_max_ps(b.v, a.v)); }
 LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
   return VecF(_mm256_i32gather_ps(values, reinterpret_cast<__m256i>((index * VecI(stride)).v), 4));
 }
