@@ -98,23 +98,11 @@ LR_INLINE VecU operator<<(VecU a, int n) { return VecU(a.v << n); }
 // --- the lane primitives of hd.hpp ---
 LR_INLINE VecF lr_select(Mask c, VecF a, VecF b) { return VecF(c.v ? a.v : b.v); }
 LR_INLINE VecI lr_select(Mask c, VecI a, VecI b) { return VecI(c.v ? a.v : b.v); }
-/// values[code] per lane (codes 0 .. n-1), as hd.hpp's lr_pick.
-template <int32_t n>
-LR_INLINE VecF lr_pick(const float (&values)[n], VecI code) {
-  VecF r(values[0]);
-  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecF(values[k]), r);
-  return r;
-}
+/// values[code] per lane (codes 0 .. n-1), as hd.hpp's lr_pick (a table of floats or int32_t: one permute, below).
 template <int32_t n>
 LR_INLINE VecF lr_pick(const VecF (&values)[n], VecI code) {
   VecF r = values[0];
   for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), values[k], r);
-  return r;
-}
-template <int32_t n>
-LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
-  VecI r(values[0]);
-  for (int32_t k = 1; k < n; ++k) r = lr_select(code == VecI(k), VecI(values[k]), r);
   return r;
 }
 /// a / b for b > 0, as hd.hpp's lr_div_pos: a zero numerator gives itself (its signed zero), else the IEEE quotient.
@@ -141,6 +129,20 @@ LR_INLINE Mask lane_mask(uint32_t bits) {
 /// one instruction, since vminps(x, y) is x < y ? x : y and vmaxps(x, y) is x > y ? x : y.
 LR_INLINE VecF lr_min(VecF a, VecF b) { return VecF(_mm512_min_ps(b.v, a.v)); }
 LR_INLINE VecF lr_max(VecF a, VecF b) { return VecF(_mm512_max_ps(b.v, a.v)); }
+/// values[code] per lane (codes 0 .. n-1): the table loaded into a vector (the lanes past n masked off, not read),
+/// then one permute.
+template <int32_t n>
+LR_INLINE VecF lr_pick(const float (&values)[n], VecI code) {
+  static_assert(n <= kLanes, "a table of at most one vector");
+  const __m512 table = _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), values);
+  return VecF(_mm512_permutexvar_ps(reinterpret_cast<__m512i>(code.v), table));
+}
+template <int32_t n>
+LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
+  static_assert(n <= kLanes, "a table of at most one vector");
+  const __m512i table = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << n) - 1), values);
+  return VecI(reinterpret_cast<vi_t>(_mm512_permutexvar_epi32(reinterpret_cast<__m512i>(code.v), table)));
+}
 /// values[index * stride] per lane, as hd.hpp's lr_gather: one gather instruction.
 LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
   return VecF(_mm512_i32gather_ps(reinterpret_cast<__m512i>((index * VecI(stride)).v), values, 4));
@@ -167,6 +169,23 @@ LR_INLINE void mulhilo(VecU a, uint32_t b, VecU* hi, VecU* lo) {
   *lo = VecU(reinterpret_cast<vu_t>(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32))));
 }
 #elif LR_SIMD_LANES == 8
+/// The lanes below n (n <= 8), for masked loads.
+template <int32_t n>
+LR_INLINE __m256i first_lanes() {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+template <int32_t n>
+LR_INLINE VecF lr_pick(const float (&values)[n], VecI code) {
+  static_assert(n <= kLanes, "a table of at most one vector");
+  const __m256 table = _mm256_maskload_ps(values, first_lanes<n>());
+  return VecF(_mm256_permutevar8x32_ps(table, reinterpret_cast<__m256i>(code.v)));
+}
+template <int32_t n>
+LR_INLINE VecI lr_pick(const int32_t (&values)[n], VecI code) {
+  static_assert(n <= kLanes, "a table of at most one vector");
+  const __m256i table = _mm256_maskload_epi32(values, first_lanes<n>());
+  return VecI(reinterpret_cast<vi_t>(_mm256_permutevar8x32_epi32(table, reinterpret_cast<__m256i>(code.v))));
+}
 LR_INLINE VecF lr_min(VecF a, VecF b) { return VecF(_mm256_min_ps(b.v, a.v)); }
 LR_INLINE VecF lr_max(VecF a, VecF b) { return VecF(_mm256_max_ps(b.v, a.v)); }
 LR_INLINE VecF lr_gather(const float* values, VecI index, int32_t stride) {
