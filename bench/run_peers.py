@@ -231,7 +231,8 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
     lines = [
         f"# {title}",
         "",
-        f"Written by `{command}` (bench/run_peers.py; {datetime.date.today().isoformat()}, revision {revision()}).",
+        f"Written by `{command}` (bench/run_peers.py; {datetime.date.today().isoformat()}, revision {args.revision}; "
+        f"engine: {_engine_version(sys.executable)}).",
         "",
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; load average at the start "
         f"{args.load_start}, at the end {' '.join(f'{v:.2f}' for v in os.getloadavg())}",
@@ -340,6 +341,7 @@ def main(argv=None) -> int:
         print(f'run_peers: {", ".join(missing)} not installed: pip install ".[peers]" (jax, mesa, scipy)')
         return 2
     args.load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    args.revision = revision()  # at the start: the tree may move while the rounds run
     command = "python3 bench/run_peers.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.gpu:
         why = gpu_ready(args.cli)
