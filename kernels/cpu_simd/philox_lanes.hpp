@@ -2,7 +2,7 @@
 //
 // The draws of a period differ only in the stream word, so the first round and half of the second, which do not
 // depend on it, are computed once for all the period's streams (PhiloxLanes) and each stream's draw continues from
-// there: 8.5 of the 10 rounds' 20 multiplications per stream instead of 10.
+// there: 17 of the 20 mulhilo per stream.
 //
 // Included only by the SIMD translation units, after their `#pragma GCC target` (see backend_cpu_avx512.cpp).
 #pragma once
