@@ -253,10 +253,10 @@ def report(args, results: dict, impls: tuple, reference: str, title: str, comman
         "- What each computes: the engine also bins every transition by 7 factors, counts occupancy per period, "
         "histograms four outcomes, sums ten moments and samples trajectories; the peers count only transitions and "
         "dyads by cause and duration (the outputs compared in tests/python/test_peers.py). JAX runs blocks of "
-        "periods on fixed shapes and compacts the live dyads into smaller buckets between blocks (bench/peers/"
-        f"jax_peer.py), so it computes {_computed_share(results, 'jax')} x the live dyad-periods (padding, and dyads "
-        "that ended inside a block); the others stop a dyad when it ends. Scenario events are not in the peers "
-        "(none are configured here).",
+        "periods over the chunks of dyads that hold live ones and compacts them to the front between blocks "
+        f"(bench/peers/jax_peer.py), so it computes {_computed_share(results, 'jax')} x the live dyad-periods "
+        "(padding, and dyads that ended inside a block); the others stop a dyad when it ends. Scenario events are "
+        "not in the peers (none are configured here).",
     ]
     if args.baseline:
         lines.append(f"- `baseline`: the engine of another build, {args.baseline} ({_engine_version(args.baseline)}).")
