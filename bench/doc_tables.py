@@ -76,6 +76,12 @@ DEPENDENCIES = {
         "experiments/study_sobol.toml",
         "bench/sensitivity_report.py",
     ),
+    # The calibration targets of docs/model.md section 19 (rows copied from the script's table)
+    ("docs/model.md", "model-targets"): _MODEL
+    + ("bench/model_targets.py", "experiments/baseline.toml", "experiments/scenarios/one_sided_race.toml"),
+    # Every table of docs/inference.md's validation (the script also writes its own markers inside)
+    ("docs/inference.md", "inference-validation"): _MODEL
+    + ("bindings/learnrace/inference", "experiments/inference/validation.toml", "bench/inference_validation.py"),
 }
 
 BEGIN = re.compile(r"<!-- generated: (?P<name>[\w-]+) -->\n")
