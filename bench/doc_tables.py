@@ -13,9 +13,10 @@ files out). Keep it precise: the model's kernels and the CPU path that runs them
 statistics code and the experiment file a table reads, not the whole tree (not the CUDA backend, the HDF5 writer or
 the thread start-up), so that an unrelated edit does not make a table stale.
 
-A generator that does not write the marker itself is stamped right after it ran, with its command:
+Generators write their sections through :func:`write_section`, which puts the marker on the first line. A section
+written otherwise (rows copied by hand, a generator with markers of its own) is stamped right after it was made:
 
-    python bench/doc_tables.py --stamp docs/statistics.md period-shares --command "python bench/...py --write ..."
+    python bench/doc_tables.py --stamp docs/model.md model-targets --command "python bench/model_targets.py ..."
 
 ``--revision REV`` stamps a section generated at an earlier revision: the fingerprint is then taken from that
 revision's files (``git show REV:path``), so the check passes only if none of them changed since.
@@ -187,6 +188,20 @@ def stamp(page: str, section: str, command: str, revision: str | None = None) ->
     if MARKER.fullmatch(rest.split("\n", 1)[0]):
         rest = rest.split("\n", 1)[1]
     path.write_text(text[: begin.end()] + line + "\n" + rest)
+
+
+def write_section(page: str | Path, section: str, body: str, command: str, sha: str | None = None) -> None:
+    """Replace the text of ``section`` of ``page`` (between ``<!-- generated: SECTION -->`` and ``<!-- end:
+    SECTION -->``) by its marker and ``body``: every generator writes its sections through here, so none can drop
+    the marker. ``sha``: the fingerprint taken when the run started (see :func:`marker`). The page is read anew,
+    so sections written meanwhile by another run are kept."""
+    path = Path(page).resolve()
+    text = path.read_text()
+    pattern = re.compile(rf"(<!-- generated: {re.escape(section)} -->\n).*?(<!-- end: {re.escape(section)} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{page} has no '<!-- generated: {section} -->' ... '<!-- end: {section} -->' markers")
+    line = marker(str(path.relative_to(ROOT)), section, command, sha)
+    path.write_text(pattern.sub(lambda m: m.group(1) + line + "\n" + body.rstrip("\n") + "\n" + m.group(2), text))
 
 
 def main() -> None:

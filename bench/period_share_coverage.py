@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import re
 import sys
 import time
-from pathlib import Path
 
+import doc_tables  # bench/doc_tables.py: the script's directory is on sys.path
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -129,12 +128,7 @@ def main() -> int:
     )
     print(text)
     if args.write:
-        page = Path(args.write)
-        content = page.read_text()
-        pattern = re.compile(r"(<!-- generated: period-shares -->\n).*?(<!-- end: period-shares -->)", re.S)
-        if not pattern.search(content):
-            raise SystemExit(f"{page} has no '<!-- generated: period-shares -->' ... '<!-- end: period-shares -->'")
-        page.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), content))
+        doc_tables.write_section(args.write, "period-shares", text, command.strip())
     return 0
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import re
 import sys
 import time
 from pathlib import Path
+
+import doc_tables  # bench/doc_tables.py: the script's directory is on sys.path
 
 import learnrace
 from learnrace import design, labels, plots_study
@@ -107,12 +108,7 @@ def main() -> int:
     )
     print(text)
     if args.write:
-        page = Path(args.write)
-        content = page.read_text()
-        pattern = re.compile(r"(<!-- generated: real-study -->\n).*?(<!-- end: real-study -->)", re.S)
-        if not pattern.search(content):
-            raise SystemExit(f"{page} has no '<!-- generated: real-study -->' ... '<!-- end: real-study -->' markers")
-        page.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), content))
+        doc_tables.write_section(args.write, "real-study", text, command.strip())
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
@@ -116,13 +115,6 @@ def power_section(workers: int, csv: str | None) -> str:
     )
 
 
-def replace_section(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end: {name} -->)", re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"docs page has no '<!-- generated: {name} -->' ... '<!-- end: {name} -->' markers")
-    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", metavar="PAGE", help="replace the generated sections of PAGE")
@@ -152,13 +144,10 @@ def main() -> None:
             body = calibration_section(a.workers, a.calibration_prefix)
         else:
             body = power_section(a.workers, a.power_csv)
-        body = doc_tables.marker(page_name, name, command, sha) + "\n" + body
         print(f"{name}: {time.time() - t0:.0f} s", flush=True)
         print(body, flush=True)  # also on the console: nothing is lost if the page cannot be written
-        if a.write:
-            # Read again: another section may have been written meanwhile (sections can run in parallel).
-            page = replace_section(Path(a.write).read_text(), name, body)
-            Path(a.write).write_text(page)  # after each section: a later failure keeps what is done
+        if a.write:  # after each section: a later failure keeps what is done
+            doc_tables.write_section(a.write, name, body, command, sha)
 
 
 if __name__ == "__main__":
