@@ -27,12 +27,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from machine_info import cpu_model  # bench/: the script's directory is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,16 +99,6 @@ def measure(workload: str, setting: str) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -145,7 +136,7 @@ def main() -> int:
     lines = [
         f"# learnrace defaults on a shared machine ({datetime.date.today().isoformat()})",
         "",
-        f"{cpu_name()}, {os.cpu_count()} logical CPUs, shared with other users; {sys.version.split()[0]}; "
+        f"{cpu_model()}, {os.cpu_count()} logical CPUs, shared with other users; {sys.version.split()[0]}; "
         f"OpenMP variables in the caller's environment: {env}. Command:",
         "",
         "```text",

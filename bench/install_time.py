@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -28,21 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine_info import cpu_model  # bench/: the script's directory is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = (
     "import learnrace; r = learnrace.run('{root}/experiments/smoke.toml', dyads=200, progress=False, backend='cpu'); "
     "print('import learnrace: ok,', r.n_points, 'points')"
 )
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def timed(command: str, cwd: Path, env: dict, log) -> tuple:
@@ -107,7 +98,7 @@ def main() -> int:
         "",
         f"{args.label}".strip(),
         "",
-        f"Machine: {cpu_name()}, {os.cpu_count()} logical CPUs (shared: the load average is the 1-minute one before "
+        f"Machine: {cpu_model()}, {os.cpu_count()} logical CPUs (shared: the load average is the 1-minute one before "
         "each step); ccache off; pip's download cache as it was. Command:",
         "",
         "```text",

@@ -41,6 +41,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine_info import cpu_model  # bench/: the script's directory is on sys.path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -136,13 +138,6 @@ def measure(
 
 
 # ----------------------------------------------------------------------------------------------------- report
-def cpu_model() -> str:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    m = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
-    return m.group(1).strip() if m else "unknown CPU"
 
 
 def versions() -> str:
