@@ -17,12 +17,13 @@ def held() -> Iterator[None]:
     """SIGINT and SIGTERM that arrive in the block take effect when it ends, as they would have without it (the
     handlers in force before the block run, or the default action). A second signal in the block ends the process
     at once, as a second Ctrl-C does elsewhere. Outside the main thread (where Python cannot handle signals) the
-    block runs as it is."""
+    block runs as it is. Ignored signals stay ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received: List[int] = []
-    before = {s: signal.getsignal(s) for s in SIGNALS}
+    # A signal the process ignores (inherited as ignored, see cli._catch_stop_signals) stays ignored.
+    before = {s: signal.getsignal(s) for s in SIGNALS if signal.getsignal(s) != signal.SIG_IGN}
 
     def hold(signum, frame):
         if received:  # the second one: at once, as the default action
@@ -30,7 +31,7 @@ def held() -> Iterator[None]:
             os.kill(os.getpid(), signum)
         received.append(signum)
 
-    for s in SIGNALS:
+    for s in before:
         signal.signal(s, hold)
     try:
         yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +15,28 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 SMALL_DYADS = 3000
 SEED = 20260101
+
+
+# Sets the signal actions of argv[1] ("SIGINT=SIG_IGN,SIGTERM=SIG_DFL") and execs the command (which keeps the pid).
+_WITH_SIGNALS = (
+    "import os, signal, sys\n"
+    "for item in sys.argv[1].split(','):\n"
+    "    name, action = item.split('=')\n"
+    "    signal.signal(getattr(signal, name), getattr(signal, action))\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])"
+)
+
+
+def as_typed(cmd: list[str]) -> list[str]:
+    """`cmd` started as from an interactive shell: SIGINT and SIGTERM at their default actions. The tests that send
+    Ctrl-C need it: a test process started by a non-interactive shell with & (a CI job, `make test &`) inherits
+    SIGINT as ignored, and so would the children it starts, which then rightly ignore it."""
+    return [sys.executable, "-c", _WITH_SIGNALS, "SIGINT=SIG_DFL,SIGTERM=SIG_DFL", *cmd]
+
+
+def as_background_job(cmd: list[str]) -> list[str]:
+    """`cmd` started as a non-interactive shell starts a job with &: SIGINT ignored, SIGTERM at its default."""
+    return [sys.executable, "-c", _WITH_SIGNALS, "SIGINT=SIG_IGN,SIGTERM=SIG_DFL", *cmd]
 
 
 def cpu_seconds(pid: int) -> float:

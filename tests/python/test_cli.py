@@ -15,7 +15,7 @@ import pytest
 import tomli_w
 
 import learnrace
-from conftest import small_experiment
+from conftest import as_typed, small_experiment
 
 
 def console_script():
@@ -111,7 +111,7 @@ def test_ctrl_c_exits_1_and_writes_nothing(tmp_path):
     out = tmp_path / "big.h5"
     exe = console_script()
     cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
-    proc = subprocess.Popen([*cmd, "run", str(exp), "-o", str(out), "--threads", "1"], stderr=subprocess.PIPE)
+    proc = subprocess.Popen(as_typed([*cmd, "run", str(exp), "-o", str(out), "--threads", "1"]), stderr=subprocess.PIPE)
     seen, deadline = b"", time.monotonic() + 60
     while b"dyad" not in seen and time.monotonic() < deadline and proc.poll() is None:
         seen += os.read(proc.stderr.fileno(), 4096)  # the progress bar has started: the engine is running

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import learnrace
-from conftest import cpu_seconds
+from conftest import as_typed, cpu_seconds
 from learnrace import _mpi
 
 MPIRUN = shutil.which("mpirun")
@@ -233,8 +233,8 @@ def test_a_signal_to_one_rank_ends_the_whole_launch(tmp_path, command, sig, targ
     source.write_text(LONG_RUN if command == "run" else LONG_STUDY)
     out = tmp_path / "out.h5"
     launch = subprocess.Popen(
-        [MPIRUN, "-n", "2", "--oversubscribe", sys.executable, "-m", "learnrace.cli", command, str(source), "-o",
-         str(out), "--backend", "cpu", "--threads", "1", "-q"],
+        as_typed([MPIRUN, "-n", "2", "--oversubscribe", sys.executable, "-m", "learnrace.cli", command, str(source),
+                  "-o", str(out), "--backend", "cpu", "--threads", "1", "-q"]),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=MPI_ENV,
     )  # fmt: skip
     try:

@@ -3,7 +3,9 @@ run inside its only chunk, and a console script that never loses an existing out
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -16,7 +18,7 @@ import tomli_w
 from test_cli import console_script
 
 import learnrace
-from conftest import small_experiment, wait_until_busy
+from conftest import as_background_job, as_typed, cpu_seconds, small_experiment, wait_until_busy
 
 
 @pytest.mark.parametrize(
@@ -104,12 +106,27 @@ _ONE_LONG_CHUNK = textwrap.dedent(
 )
 
 
-# Known problem (2026-12-07): this test passes alone, with its file and after any one other test file, but its child
-# hung without output in 4 of 4 runs of the whole suite (SIGINT disposition and signal mask of the parent checked:
-# default, unblocked). Under investigation; the console script's signal tests (same chunk) pass.
-@pytest.mark.xfail(reason="hangs after the whole suite only; cause not found yet", strict=False)
+def _why_it_hangs(pid: int) -> str:
+    """What a process that ignored a signal is doing: each thread's signal masks and state, and its stacks (gdb, where
+    installed), so that a hang on a CI machine explains itself."""
+    lines = []
+    for task in sorted(glob.glob(f"/proc/{pid}/task/*")):
+        try:
+            with open(f"{task}/status") as f:
+                keep = [ln for ln in f.read().splitlines() if ln.startswith(("Name", "State", "Sig", "Shd"))]
+        except OSError:
+            continue
+        lines.append(f"{task}: " + "; ".join(keep))
+    if shutil.which("gdb"):
+        bt = subprocess.run(["gdb", "-batch", "-p", str(pid), "-ex", "thread apply all bt 30"],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+        lines.append(bt.stdout[-6000:])
+    return "\n".join(lines)
+
+
 def test_ctrl_c_inside_the_only_chunk_raises_keyboard_interrupt():
-    proc = subprocess.Popen([sys.executable, "-c", _ONE_LONG_CHUNK], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(as_typed([sys.executable, "-c", _ONE_LONG_CHUNK]), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
     seen = _wait_for_line(proc, b"started")
     wait_until_busy(proc)  # inside the engine (importing and validating take far less CPU time)
     sent = time.monotonic()
@@ -117,9 +134,10 @@ def test_ctrl_c_inside_the_only_chunk_raises_keyboard_interrupt():
     try:
         out, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
+        why = _why_it_hangs(proc.pid)
         proc.kill()
         proc.communicate()
-        pytest.fail("Ctrl-C was not seen inside the chunk")
+        pytest.fail("Ctrl-C was not seen inside the chunk\n" + why)
     assert proc.returncode == 3, (seen + out + err).decode(errors="replace")
     assert b"KeyboardInterrupt" in out
     assert time.monotonic() - sent < 10
@@ -142,7 +160,7 @@ def test_console_script_signal_keeps_the_old_file(tmp_path, long_experiment, sig
     assert subprocess.run([*cmd, "run", str(small), "-o", str(out), "-q"], timeout=120).returncode == 0
     before = out.read_bytes()
     proc = subprocess.Popen(
-        [*cmd, "run", str(long_experiment), "-o", str(out), "--threads", "1", "--chunk", "200000000", "-q"],
+        as_typed([*cmd, "run", str(long_experiment), "-o", str(out), "--threads", "1", "--chunk", "200000000", "-q"]),
         stderr=subprocess.PIPE,
     )
     wait_until_busy(proc)  # Python started, imported learnrace and entered the engine's only chunk
@@ -158,6 +176,32 @@ def test_console_script_signal_keeps_the_old_file(tmp_path, long_experiment, sig
     assert err.count(b"\n") == 1, err  # one line
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.toml", "out.h5", "small.toml"]
+
+
+def test_a_background_job_ignores_ctrl_c_and_stops_on_sigterm(tmp_path, long_experiment):
+    """A job that a non-interactive shell starts with & inherits SIGINT as ignored, so that a Ctrl-C meant
+    for the foreground does not stop it: the console script leaves it ignored, and SIGTERM still ends it cleanly."""
+    exe = console_script()
+    cmd = [exe] if exe else [sys.executable, "-m", "learnrace.cli"]
+    out = tmp_path / "out.h5"
+    run = [*cmd, "run", str(long_experiment), "-o", str(out), "--threads", "1", "--chunk", "200000000", "-q"]
+    proc = subprocess.Popen(as_background_job(run), stderr=subprocess.PIPE)
+    wait_until_busy(proc)
+    proc.send_signal(signal.SIGINT)
+    later, deadline = cpu_seconds(proc.pid) + 1.0, time.monotonic() + 60
+    while proc.poll() is None and cpu_seconds(proc.pid) < later and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, f"SIGINT ended a job that ignores it (exit {proc.returncode})"
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("SIGTERM was not seen inside the chunk")
+    assert proc.returncode == 1, err.decode(errors="replace")
+    assert b"learnrace: interrupted (SIGTERM); nothing written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.toml"]
 
 
 def test_console_script_threads_limit_exits_2(tmp_path):
