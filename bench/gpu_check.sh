@@ -70,6 +70,8 @@ step() {
   cmake --version 2>&1 | head -1
   echo "revision: ${REV:-$(cat "$ROOT/.deps/REV" 2>/dev/null || git -C "$ROOT" describe --always --dirty --tags 2>/dev/null || echo unknown)}"
   echo "cpu cores: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cpu avx512: $(grep -m1 -ow 'avx512[a-z]*' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 } >"$WORK/env.txt" 2>&1
 
 # --- report (rewritten after every phase, so a run cut short still leaves one) ---
@@ -165,6 +167,22 @@ TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel proposit
 grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
+# The CPU's 16-lane (AVX-512) path, which the development and CI machines (AVX2 only) cannot run: its tests, and its
+# speed on one thread against the 8-lane (AVX2) and scalar paths of the same build (issue 18 item 7). The lent
+# machines' CPUs usually have AVX-512; where this one does not, the step is skipped and says so.
+if [ "$DRY_RUN" = 1 ] || { grep -qw avx512f /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo &&
+  grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; }; then
+  [ "${SKIP_TESTS:-0}" != 1 ] && step cpu_avx512_tests "$TESTS" --gtest_filter='CpuSimd*:Golden*:Determinism*'
+  for lanes in 16 8 1; do
+    for kernel in propositional strategic; do
+      step "throughput_cpu_lanes${lanes}_$kernel" env LEARNRACE_CPU_LANES=$lanes "$TP" --backend cpu --kernel $kernel \
+        --dyads 2e5 --periods 100 --threads 1 --repeat 3
+      grep '^backend=' "$WORK/throughput_cpu_lanes${lanes}_$kernel.log" 2>/dev/null >>"$WORK/throughput.txt"
+    done
+  done
+else
+  echo "skipped: this CPU has no AVX-512 (F, DQ, BW, VL)" >"$WORK/cpu_avx512_tests.status"
+fi
 
 # --- points scaling (issue 22): 1e5 points x 1,000 dyads in one run (the streamed kernel: parameters in global
 # memory, a warp per point) against one point of 1e8 dyads, both with inference's lean output settings, and the same

@@ -133,14 +133,15 @@ def main():
         "## Throughput (default parameters, 100 periods, whole driver path, median of repeats)",
         "Card at its default clocks. dyad-periods are counted from the transition counts (dyads end early).",
         "",
-        "| backend | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
+        "| backend | CPU lanes | kernel | dyads | chunk | repeats | median s | dyad-periods | mean periods/dyad | "
         "dyad-periods/s | dyads/s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for line in read(os.path.join(work, "throughput.txt")).splitlines():
         r = kv_line(line)
         lines.append(
-            f"| {r.get('backend')} | {r.get('kernel')} | {float(r.get('dyads', 0)):.0e} | "
+            f"| {r.get('backend')} | {r.get('lanes') if r.get('backend') == 'cpu' else '-'} | {r.get('kernel')} | "
+            f"{float(r.get('dyads', 0)):.0e} | "
             f"{float(r.get('chunk', 0)):.0e} | {r.get('repeat')} | {r.get('median_s')} | "
             f"{r.get('dyad_periods')} | {r.get('mean_duration')} | {r.get('dyad_periods_per_s')} | "
             f"{r.get('dyads_per_s')} |"

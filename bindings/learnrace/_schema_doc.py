@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import List
 
+from . import _generated_doc
 from ._sources import schema
 
 BEGIN = "<!-- BEGIN GENERATED from the output schema registry (python -m learnrace._schema_doc); do not edit -->"
@@ -85,25 +86,11 @@ def render() -> str:
 
 def generated_block(text: str) -> str:
     """The generated part of a document (between the BEGIN and END markers)."""
-    if BEGIN not in text or END not in text:
-        raise ValueError("the document has no generated block (BEGIN/END markers)")
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    return _generated_doc.generated_block(text, BEGIN, END)
 
 
 def main(argv: List[str]) -> int:
-    check = "--check" in argv
-    path = [a for a in argv[1:] if a != "--check"][0]
-    text = open(path, encoding="utf-8").read()
-    if check:
-        if generated_block(text) != render():
-            print(f"{path}: the generated tables are stale; run python -m learnrace._schema_doc {path}")
-            return 1
-        return 0
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(head + BEGIN + "\n" + render() + END + tail)
-    return 0
+    return _generated_doc.main(argv, BEGIN, END, render, "learnrace._schema_doc")
 
 
 if __name__ == "__main__":  # pragma: no cover

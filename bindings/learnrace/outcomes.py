@@ -503,22 +503,7 @@ def _builtins() -> Tuple[Outcome, ...]:
     if set(_CAUSES) != set(labels.CAUSES) or set(_MOMENTS) != set(labels.MOMENTS):
         raise RuntimeError("learnrace.outcomes: the causes or moments of the output schema changed; update _CAUSES")
     out = []
-    for cause in labels.CAUSES:
-        label, short = _CAUSES[cause]
-        out.append(
-            Outcome(
-                f"share_{cause}",
-                "share",
-                "dyads",
-                "share",
-                f"share {label}",
-                short,
-                f"share of the dyads {label}",
-                _cause_share([cause]),
-                _cause_cells([cause]),
-            )
-        )
-    for name, causes, label, short in (
+    shares = [(f"share_{cause}", [cause], *_CAUSES[cause]) for cause in labels.CAUSES] + [
         ("share_dissolved", labels.CAUSES[1:], "ended before the horizon (any cause)", "dissolved"),
         ("share_race_won", ["race_won_by_A", "race_won_by_B"], "ended by a won learning race (A or B)", "race won"),
         (
@@ -527,7 +512,8 @@ def _builtins() -> Tuple[Outcome, ...]:
             "ended by an exploited firm's withdrawal (A or B)",
             "exploited",
         ),
-    ):
+    ]
+    for name, causes, label, short in shares:
         out.append(
             Outcome(
                 name,

@@ -147,9 +147,11 @@ TEST(PropositionalKernel, TemptationAndTheLeaderlessIntercept) {
     const std::map<int32_t, double> expected = expected_moves(a, b, pe, pb, pe_moderation, pb_tempted);
     const double n = static_cast<double>(c.row(from));
     const std::string where = std::string(strategy_code(a)) + "," + strategy_code(b);
-    for (const auto& [to, prob] : expected)
-      if (prob > 0.0 && prob < 1.0 - 1e-12)
+    for (const auto& [to, prob] : expected) {
+      if (prob > 0.0 && prob < 1.0 - 1e-12) {
         EXPECT_NEAR(c.transition(from, to) / n, prob, 5.0 * test::binomial_se(prob, n)) << where << " -> " << to;
+      }
+    }
   }
 }
 
