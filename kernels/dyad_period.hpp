@@ -77,6 +77,7 @@ LR_HD LR_INLINE auto dyad_period_body(const ModelParams& p, const PointConstants
 
   // --- strategy change ---
   I next_a, next_b;
+  if constexpr (kKernel == kAnyKernel) next_a = next_b = I(0);  // one step below sets them; GCC cannot see it
   if (propositional) {
     draw_inputs<DrawGroup::Propositional>(streams, d);
     const FirmViewT<F> va{{s.a.z[Trust], s.a.z[Stakes], s.a.z[Orientation]}, belief_a};
