@@ -9,7 +9,7 @@ warp instructions of one period (its rarely taken division slow paths included).
 see bench/gpu_check.sh), but they show at once whether a change adds spills, registers or instructions to a kernel.
 
 Usage:
-    python bench/sass_report.py [OBJECT.o] [--baseline OLD.o] [--top N] [--lines N]
+    python bench/sass_report.py [OBJECT.o] [--baseline OLD.o] [--top N] [--lines N] [--period-steps N]
 
 OBJECT defaults to the CMake build's build/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o. Needs
 cuobjdump and nvdisasm: from the CUDA toolkit, or `pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm`
@@ -61,6 +61,8 @@ KERNEL_FILE = "dyad_kernel.cuh"
 # The kernel statement that calls dyad_period is the one whose inlined code includes shocks.hpp: only the
 # period uses it (found from the debug info alone, so a baseline built from another tree works too).
 PERIOD_ONLY_FILE = "shocks.hpp"
+# The period's statements: --period-steps lists the period body by the statement of this file it is inlined from.
+PERIOD_FILE = "dyad_period.hpp"
 
 
 def tool(name: str) -> str:
@@ -92,13 +94,15 @@ def resources(obj: Path) -> dict:
 
 
 def disassemble(obj: Path) -> dict:
-    """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter, spill counter).
+    """kernel -> (opcode counter, source-file counter, kernel-line counter, period-marker counter, spill counter,
+    period-step counter, period-file counter).
 
     Over the kernel's static SASS. The source file is that of the innermost inlined line; the kernel line is
     the innermost location in dyad_kernel.cuh (file, line), i.e. the statement of the kernel file (of a kernel, or of
     the device function run_point that both kernels inline) the instruction was inlined into; the period-marker
     counter counts, per kernel line, instructions inlined from shocks.hpp; the spill counter counts, per kernel line,
-    its LDL/STL instructions.
+    its LDL/STL instructions; the period-step counter counts per (kernel line, dyad_period.hpp line) and the
+    period-file counter per (kernel line, innermost source file), for the instructions inlined from dyad_period.hpp.
     """
     with tempfile.TemporaryDirectory() as tmp:
         extract = [tool("cuobjdump"), "-xelf", "all", str(obj.resolve())]
@@ -109,22 +113,24 @@ def disassemble(obj: Path) -> dict:
         text = "\n".join(run(tool("nvdisasm"), "-gi", "-c", str(c)) for c in cubins)
     # Before an instruction whose location changed, nvdisasm -gi prints one "//## File" line per level of
     # inlining: the innermost first, each "inlined at" its caller, the kernel's own line last.
-    kernels, name, where, outer, in_block, marked = {}, None, None, None, False, False
+    kernels, name, where, outer, in_block, marked, step = {}, None, None, None, False, False, None
     for line in text.splitlines():
         m = re.match(r"^\.text\.(\S+):", line)
         if m:
-            name, where, outer, in_block, marked = m.group(1), None, None, False, False
-            kernels[name] = tuple(collections.Counter() for _ in range(5))
+            name, where, outer, in_block, marked, step = m.group(1), None, None, False, False, None
+            kernels[name] = tuple(collections.Counter() for _ in range(7))
             continue
         if name is None:
             continue
         if "//## File" in line:
             locations = LOCATION.findall(line)
             if not in_block:
-                where, outer, in_block, marked = Path(locations[0][0]).name, None, True, False
+                where, outer, in_block, marked, step = Path(locations[0][0]).name, None, True, False, None
             for f, n in locations:
                 if Path(f).name == KERNEL_FILE and outer is None:  # the innermost statement of the kernel file
                     outer = (f, int(n))
+                if Path(f).name == PERIOD_FILE and step is None:  # the innermost statement of the period
+                    step = (f, int(n))
                 marked = marked or Path(f).name == PERIOD_ONLY_FILE
             continue
         m = INSTRUCTION.match(line)
@@ -137,6 +143,9 @@ def disassemble(obj: Path) -> dict:
                 kernels[name][3][outer] += 1
             if m.group(2).startswith(("LDL", "STL")):
                 kernels[name][4][outer] += 1
+            if step is not None:
+                kernels[name][5][(outer, step)] += 1
+                kernels[name][6][(outer, where)] += 1
     return kernels
 
 
@@ -156,7 +165,7 @@ def summary(obj: Path) -> dict:
     for name, label in KERNEL_NAMES.items():
         if name not in code:
             continue
-        ops, files, kernel_lines, period_marks, line_spills = code[name]
+        ops, files, kernel_lines, period_marks, line_spills, steps, period_files = code[name]
         spills = sum(c for op, c in ops.items() if op.startswith(("LDL", "STL")))
         period_line = [loc for loc, _ in period_marks.most_common(1)]
         period = [kernel_lines[loc] for loc in period_line]
@@ -169,6 +178,8 @@ def summary(obj: Path) -> dict:
             "spill instructions in the period": sum(line_spills[loc] for loc in period_line) if period else -1,
             "files": files,
             "kernel lines": kernel_lines,
+            "period steps": collections.Counter({st: c for (o, st), c in steps.items() if o in period_line}),
+            "period files": collections.Counter({f: c for (o, f), c in period_files.items() if o in period_line}),
         }
     return out
 
@@ -183,6 +194,12 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, help="an older backend_cuda.cu.o to compare with")
     ap.add_argument("--top", type=int, default=8, help="source files listed per kernel")
     ap.add_argument("--lines", type=int, default=0, help="also list the N largest kernel statements")
+    ap.add_argument(
+        "--period-steps",
+        type=int,
+        default=0,
+        help=f"also list the period body by its N largest {PERIOD_FILE} statements and by innermost source file",
+    )
     args = ap.parse_args()
     for obj in (args.object, args.baseline):
         if obj is not None and not obj.is_file():
@@ -205,6 +222,13 @@ def main() -> None:
             for loc, c in s["kernel lines"].most_common(args.lines):
                 text = f"{loc[1]}: `{source_line(loc)[:70]}`" if loc else "(outside the kernel's lines)"
                 print(f"| {text} | {c} |")
+        if args.period_steps:  # this object only, as --lines
+            print(f"\n| period statement ({PERIOD_FILE} line) | SASS instructions |\n|---|---|")
+            for loc, c in s["period steps"].most_common(args.period_steps):
+                print(f"| {loc[1]}: `{source_line(loc)[:80]}` | {c} |")
+            print("\n| period, by source file (innermost inlined line) | SASS instructions |\n|---|---|")
+            for f, c in s["period files"].most_common(args.period_steps):
+                print(f"| {f} | {c} |")
 
 
 if __name__ == "__main__":
