@@ -19,6 +19,13 @@
 # INFER_POINTS (default 100000) and INFER_FRACTION (default 1) the inference simulator step (bench/infer_bench.py);
 # POINTS (default 1e5) and POINT_DYADS (default 1000) the points-scaling step (throughput --points).
 #
+# QUICK=1: the checks that fit a 15-minute device loan: only the two C++ targets built (no Python package, no A/B),
+# CUDA vs CPU (GpuBackend.*), throughput at 1e8 dyads (REPEAT 3), the CPU's AVX-512 path, ncu counters;
+# no 1e9, points-scaling, study, inference, peers, sanitizer or remaining-tests steps. PREBUILT=DIR: use the
+# throughput and learnrace_tests binaries (and backend_cuda.cu.o) in DIR instead of building, when they start here
+# (scripts/prepare_device_carry.sh with PREBUILD=1 makes .deps/bin on a machine with nvcc):
+#   QUICK=1 PREBUILT=.deps/bin OUT=$OUT bash bench/gpu_check.sh
+#
 # `bash bench/gpu_check.sh --dry-run` (or DRY_RUN=1) prints every step's command and runs none (the report
 # goes to build-gpu/gpu-check-dry/, not bench/results/).
 set -u
@@ -28,6 +35,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 BUILD=${BUILD:-$ROOT/build-gpu}
 if [ "$DRY_RUN" = 1 ]; then OUTDIR=${OUT:-$BUILD/gpu-check-dry}; else OUTDIR=${OUT:-$ROOT/bench/results}; fi
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then # defaults of the short check; each can still be set
+  SIZES=${SIZES:-1e8}
+  REPEAT=${REPEAT:-3}
+  SKIP_PYTHON=${SKIP_PYTHON:-1}
+  SKIP_PEERS=${SKIP_PEERS:-1}
+  AB_SRC=${AB_SRC-}
+fi
 SIZES=${SIZES:-"1e6 1e7 1e8"}
 REPEAT=${REPEAT:-5}
 JOBS=${JOBS:-$(nproc)}
@@ -132,15 +147,26 @@ if [ "$PYTHON_TESTS" = 1 ]; then
   ) &
   BG+=($!)
 fi
-step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
-  -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
-step build cmake --build "$BUILD" -j "$JOBS"
+PREBUILT=${PREBUILT:-}
+if [ -n "$PREBUILT" ] && [ -x "$PREBUILT/throughput" ] && [ -x "$PREBUILT/learnrace_tests" ] &&
+  "$PREBUILT/learnrace_tests" --gtest_list_tests >/dev/null 2>&1; then
+  echo "binaries: prebuilt, $PREBUILT ($(cat "$PREBUILT/REV" 2>/dev/null || echo "revision unknown"))" >>"$WORK/env.txt"
+  TP=$PREBUILT/throughput
+  TESTS=$PREBUILT/learnrace_tests
+else
+  [ -n "$PREBUILT" ] && echo "binaries: $PREBUILT does not start here; built instead" >>"$WORK/env.txt"
+  TARGETS=()
+  [ "$QUICK" = 1 ] && TARGETS=(--target learnrace_tests throughput)
+  step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
+    -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
+  step build cmake --build "$BUILD" -j "$JOBS" "${TARGETS[@]}"
+  TP=$BUILD/bin/throughput
+  TESTS=$BUILD/bin/learnrace_tests
+fi
 [ ${#BG[@]} -gt 0 ] && wait "${BG[@]}"
-TP=$BUILD/bin/throughput
-TESTS=$BUILD/bin/learnrace_tests
 
 # --- resource usage (registers, spills, shared memory) and static SASS ---
-OBJ=$(find "$BUILD" -name 'backend_cuda.cu.o' | head -1)
+OBJ=$(find "${PREBUILT:-$BUILD}" "$BUILD" -name 'backend_cuda.cu.o' 2>/dev/null | head -1)
 AB_OBJ=$BUILD-ab/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o
 if [ -n "$OBJ" ]; then
   step resources cuobjdump --dump-resource-usage "$OBJ"
@@ -162,9 +188,11 @@ for kernel in propositional strategic; do
   done
 done
 # 1e9 dyads in one run (10 chunks of 1e8, each split into launches): memory does not grow with dyads.
-TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel propositional --dyads 1e9 --periods 100 \
-  --chunk 1e8 --repeat 1 --warmup 0
-grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
+if [ "$QUICK" != 1 ]; then
+  TMO=120 step throughput_propositional_1e9 "$TP" --backend cuda --kernel propositional --dyads 1e9 --periods 100 \
+    --chunk 1e8 --repeat 1 --warmup 0
+  grep '^backend=' "$WORK/throughput_propositional_1e9.log" >>"$WORK/throughput.txt"
+fi
 step throughput_cpu_propositional "$TP" --backend cpu --kernel propositional --dyads 1e6 --periods 100 --repeat 3
 grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.txt"
 # The CPU's 16-lane (AVX-512) path, which the development and CI machines (AVX2 only) cannot run: its tests, and its
@@ -172,7 +200,10 @@ grep '^backend=' "$WORK/throughput_cpu_propositional.log" >>"$WORK/throughput.tx
 # machines' CPUs usually have AVX-512; where this one does not, the step is skipped and says so.
 if [ "$DRY_RUN" = 1 ] || { grep -qw avx512f /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo &&
   grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; }; then
-  [ "${SKIP_TESTS:-0}" != 1 ] && step cpu_avx512_tests "$TESTS" --gtest_filter='CpuSimd*:Golden*:Determinism*'
+  # Golden reads data/reference at the build's source path: not where prebuilt binaries run
+  AVX512_TESTS='CpuSimd*:Golden*:Determinism*'
+  [ "$TESTS" = "$BUILD/bin/learnrace_tests" ] || AVX512_TESTS='CpuSimd*:Determinism*'
+  [ "${SKIP_TESTS:-0}" != 1 ] && step cpu_avx512_tests "$TESTS" --gtest_filter="$AVX512_TESTS"
   for lanes in 16 8 1; do
     for kernel in propositional strategic; do
       step "throughput_cpu_lanes${lanes}_$kernel" env LEARNRACE_CPU_LANES=$lanes "$TP" --backend cpu --kernel $kernel \
@@ -189,27 +220,29 @@ fi
 # many-point run forced onto the constant-memory block path (LEARNRACE_CUDA_STREAMED=0: 48 points per launch), the
 # path before. POINTS (default 1e5) and POINT_DYADS (default 1000) size it; ncu times the kernels alone (the runs'
 # seconds include the count arrays' transfer and merge: about 64 KiB per point). Goal: >= 80% of the single rate. ---
-POINTS=${POINTS:-1e5}
-POINT_DYADS=${POINT_DYADS:-1000}
-for kernel in propositional strategic; do
-  TMO=180 step "points_single_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points 1 --dyads 1e8 \
-    --periods 100 --repeat 3
-  TMO=300 step "points_many_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points "$POINTS" \
-    --dyads "$POINT_DYADS" --periods 100 --repeat 3
-  for what in single many; do
-    grep '^backend=' "$WORK/points_${what}_$kernel.log" 2>/dev/null | sed "s/^/run=$what /" >>"$WORK/points.txt"
+if [ "$QUICK" != 1 ]; then
+  POINTS=${POINTS:-1e5}
+  POINT_DYADS=${POINT_DYADS:-1000}
+  for kernel in propositional strategic; do
+    TMO=180 step "points_single_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points 1 --dyads 1e8 \
+      --periods 100 --repeat 3
+    TMO=300 step "points_many_$kernel" "$TP" --backend cuda --kernel $kernel --lean 1 --points "$POINTS" \
+      --dyads "$POINT_DYADS" --periods 100 --repeat 3
+    for what in single many; do
+      grep '^backend=' "$WORK/points_${what}_$kernel.log" 2>/dev/null | sed "s/^/run=$what /" >>"$WORK/points.txt"
+    done
   done
-done
-TMO=600 step points_many_blocks env LEARNRACE_CUDA_STREAMED=0 "$TP" --backend cuda --kernel propositional --lean 1 \
-  --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0
-grep '^backend=' "$WORK/points_many_blocks.log" 2>/dev/null | sed "s/^/run=many_blocks /" >>"$WORK/points.txt"
-if [ "${SKIP_NCU:-0}" != 1 ]; then
-  step ncu_points_single ncu --kernel-name regex:dyad_kernel --metrics gpu__time_duration.sum --csv --print-units base \
-    --log-file "$WORK/ncu_points_single.csv" "$TP" --backend cuda --kernel propositional --lean 1 --points 1 \
-    --dyads 1e8 --periods 100 --repeat 1 --warmup 0
-  step ncu_points_many ncu --kernel-name regex:streamed_kernel --metrics gpu__time_duration.sum --csv \
-    --print-units base --log-file "$WORK/ncu_points_many.csv" "$TP" --backend cuda --kernel propositional --lean 1 \
+  TMO=600 step points_many_blocks env LEARNRACE_CUDA_STREAMED=0 "$TP" --backend cuda --kernel propositional --lean 1 \
     --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0
+  grep '^backend=' "$WORK/points_many_blocks.log" 2>/dev/null | sed "s/^/run=many_blocks /" >>"$WORK/points.txt"
+  if [ "${SKIP_NCU:-0}" != 1 ]; then
+    step ncu_points_single ncu --kernel-name regex:dyad_kernel --metrics gpu__time_duration.sum --csv \
+      --print-units base --log-file "$WORK/ncu_points_single.csv" "$TP" --backend cuda --kernel propositional --lean 1 --points 1 \
+      --dyads 1e8 --periods 100 --repeat 1 --warmup 0
+    step ncu_points_many ncu --kernel-name regex:streamed_kernel --metrics gpu__time_duration.sum --csv \
+      --print-units base --log-file "$WORK/ncu_points_many.csv" "$TP" --backend cuda --kernel propositional --lean 1 \
+      --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0
+  fi
 fi
 report
 
@@ -280,15 +313,17 @@ fi
 report
 
 # --- the remaining tests and compute-sanitizer on small runs (both kernels, and the global-atomic fallback) ---
-[ "${SKIP_TESTS:-0}" != 1 ] && step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
-TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
-TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
-TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
-TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
-  "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
+if [ "$QUICK" != 1 ]; then
+  [ "${SKIP_TESTS:-0}" != 1 ] && step other_tests ctest --test-dir "$BUILD" --output-on-failure -j 4 -E GpuBackend
+  TMO=120 step memcheck_prop compute-sanitizer --tool memcheck --error-exitcode 3 \
+    "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 100 --repeat 1 --warmup 0
+  TMO=120 step memcheck_strat compute-sanitizer --tool memcheck --error-exitcode 3 \
+    "$TP" --backend cuda --kernel strategic --dyads 5003 --periods 100 --repeat 1 --warmup 0
+  TMO=120 step memcheck_fallback env LEARNRACE_CUDA_SHARED_WORDS=100 compute-sanitizer --tool memcheck \
+    --error-exitcode 3 "$TP" --backend cuda --kernel propositional --dyads 20011 --periods 300 --repeat 1 --warmup 0
+  TMO=120 step racecheck compute-sanitizer --tool racecheck --error-exitcode 3 \
+    "$TP" --backend cuda --kernel propositional --dyads 4099 --periods 100 --repeat 1 --warmup 0
+fi
 report
 
 # --- Python tests with the CUDA-built package (installed by the build phase) ---

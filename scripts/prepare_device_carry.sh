@@ -5,8 +5,12 @@
 #   .deps/REV      this tree's revision (git describe), for the report and the run files' stamp
 #                  (cmake/git_describe.cmake reads it where there is no .git)
 #   .whl/          wheels of the pure-Python test dependencies missing from the GPU image
+#   .deps/bin      with PREBUILD=1: throughput, learnrace_tests and backend_cuda.cu.o built here for sm_90 (needs
+#                  nvcc, not a GPU), so that a short device loan need not spend minutes compiling
 # .deps and .whl are git-ignored; pass them to the device tool as carry: [".deps", ".whl"]. Then on the device:
 #   export JOBS=14 REPEAT=5; bash bench/gpu_check.sh > $OUT/gpu_check.log 2>&1
+# or, for a 15-minute loan (bench/gpu_check.sh's QUICK mode, with the binaries of PREBUILD=1 where they start):
+#   QUICK=1 PREBUILT=.deps/bin bash bench/gpu_check.sh > $OUT/gpu_check.log 2>&1
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -38,4 +42,13 @@ rm -rf .whl && mkdir -p .whl
 python3 -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps -d .whl \
   tomli-w lifelines autograd autograd-gamma formulaic interface-meta narwhals wrapt scikit-build-core pybind11 pathspec \
   mesa tqdm
+if [ "${PREBUILD:-0}" = 1 ]; then
+  cmake -S . -B build-carry -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+    >/dev/null
+  cmake --build build-carry -j "$(nproc)" --target learnrace_tests throughput >/dev/null
+  rm -rf .deps/bin && mkdir -p .deps/bin
+  cp build-carry/bin/throughput build-carry/bin/learnrace_tests .deps/bin/
+  cp "$(find build-carry -name backend_cuda.cu.o | head -1)" .deps/bin/
+  cp .deps/REV .deps/bin/REV
+fi
 du -sh .deps .whl
