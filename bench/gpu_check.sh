@@ -151,6 +151,7 @@ PREBUILT=${PREBUILT:-}
 if [ -n "$PREBUILT" ] && [ -x "$PREBUILT/throughput" ] && [ -x "$PREBUILT/learnrace_tests" ] &&
   "$PREBUILT/learnrace_tests" --gtest_list_tests >/dev/null 2>&1; then
   echo "binaries: prebuilt, $PREBUILT ($(cat "$PREBUILT/REV" 2>/dev/null || echo "revision unknown"))" >>"$WORK/env.txt"
+  BIN_ROOT=$PREBUILT
   TP=$PREBUILT/throughput
   TESTS=$PREBUILT/learnrace_tests
 else
@@ -160,13 +161,14 @@ else
   step configure cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEARNRACE_CUDA=ON \
     -DCMAKE_CUDA_ARCHITECTURES=90 -DLEARNRACE_EXTRA_INCLUDE="$EXTRA_INC"
   step build cmake --build "$BUILD" -j "$JOBS" "${TARGETS[@]}"
+  BIN_ROOT=$BUILD
   TP=$BUILD/bin/throughput
   TESTS=$BUILD/bin/learnrace_tests
 fi
 [ ${#BG[@]} -gt 0 ] && wait "${BG[@]}"
 
 # --- resource usage (registers, spills, shared memory) and static SASS ---
-OBJ=$(find "${PREBUILT:-$BUILD}" "$BUILD" -name 'backend_cuda.cu.o' 2>/dev/null | head -1)
+OBJ=$(find "$BIN_ROOT" -name 'backend_cuda.cu.o' 2>/dev/null | head -1) # the object of the binaries that run
 AB_OBJ=$BUILD-ab/kernels/CMakeFiles/learnrace_backends.dir/backend_cuda.cu.o
 if [ -n "$OBJ" ]; then
   step resources cuobjdump --dump-resource-usage "$OBJ"
@@ -202,7 +204,7 @@ if [ "$DRY_RUN" = 1 ] || { grep -qw avx512f /proc/cpuinfo && grep -qw avx512dq /
   grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; }; then
   # Golden reads data/reference at the build's source path: not where prebuilt binaries run
   AVX512_TESTS='CpuSimd*:Golden*:Determinism*'
-  [ "$TESTS" = "$BUILD/bin/learnrace_tests" ] || AVX512_TESTS='CpuSimd*:Determinism*'
+  [ "$BIN_ROOT" = "$BUILD" ] || AVX512_TESTS='CpuSimd*:Determinism*'
   [ "${SKIP_TESTS:-0}" != 1 ] && step cpu_avx512_tests "$TESTS" --gtest_filter="$AVX512_TESTS"
   for lanes in 16 8 1; do
     for kernel in propositional strategic; do
@@ -237,8 +239,8 @@ if [ "$QUICK" != 1 ]; then
   grep '^backend=' "$WORK/points_many_blocks.log" 2>/dev/null | sed "s/^/run=many_blocks /" >>"$WORK/points.txt"
   if [ "${SKIP_NCU:-0}" != 1 ]; then
     step ncu_points_single ncu --kernel-name regex:dyad_kernel --metrics gpu__time_duration.sum --csv \
-      --print-units base --log-file "$WORK/ncu_points_single.csv" "$TP" --backend cuda --kernel propositional --lean 1 --points 1 \
-      --dyads 1e8 --periods 100 --repeat 1 --warmup 0
+      --print-units base --log-file "$WORK/ncu_points_single.csv" "$TP" --backend cuda --kernel propositional \
+      --lean 1 --points 1 --dyads 1e8 --periods 100 --repeat 1 --warmup 0
     step ncu_points_many ncu --kernel-name regex:streamed_kernel --metrics gpu__time_duration.sum --csv \
       --print-units base --log-file "$WORK/ncu_points_many.csv" "$TP" --backend cuda --kernel propositional --lean 1 \
       --points "$POINTS" --dyads "$POINT_DYADS" --periods 100 --repeat 1 --warmup 0

@@ -12,6 +12,13 @@ from typing import Iterator, List
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+def catchable() -> List[int]:
+    """SIGINT and SIGTERM, less those this process ignores: a signal inherited as ignored stays ignored, as Python and
+    make leave it (a non-interactive shell starts a job run with ``&`` with SIGINT ignored, so that a Ctrl-C meant for
+    the foreground does not stop it)."""
+    return [s for s in SIGNALS if signal.getsignal(s) != signal.SIG_IGN]
+
+
 @contextlib.contextmanager
 def held() -> Iterator[None]:
     """SIGINT and SIGTERM that arrive in the block take effect when it ends, as they would have without it (the
@@ -22,8 +29,7 @@ def held() -> Iterator[None]:
         yield
         return
     received: List[int] = []
-    # A signal the process ignores (inherited as ignored, see cli._catch_stop_signals) stays ignored.
-    before = {s: signal.getsignal(s) for s in SIGNALS if signal.getsignal(s) != signal.SIG_IGN}
+    before = {s: signal.getsignal(s) for s in catchable()}
 
     def hold(signum, frame):
         if received:  # the second one: at once, as the default action

@@ -130,12 +130,11 @@ def _on_stop_signal(signum, frame):
 
 
 def _catch_stop_signals() -> None:
-    """SIGINT and SIGTERM end the command cleanly (exit 1, nothing written). A signal this process inherited as
-    ignored stays ignored, as Python and make leave it: a non-interactive shell starts a job run with ``&`` with
-    SIGINT ignored, so that a Ctrl-C meant for the foreground does not stop it."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(sig) != signal.SIG_IGN:
-            signal.signal(sig, _on_stop_signal)
+    """SIGINT and SIGTERM end the command cleanly (exit 1, nothing written), unless ignored (_signals.catchable)."""
+    from learnrace import _signals
+
+    for sig in _signals.catchable():
+        signal.signal(sig, _on_stop_signal)
 
 
 _NOT_REGULAR = (

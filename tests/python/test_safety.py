@@ -124,6 +124,18 @@ def _why_it_hangs(pid: int) -> str:
     return "\n".join(lines)
 
 
+def _after_signal(proc, what: str) -> tuple:
+    """proc's (stdout, stderr) once it has ended, at most 30 s after `what` was sent to it; a process still running
+    then is killed and fails the test with what it was doing (_why_it_hangs)."""
+    try:
+        return proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        why = _why_it_hangs(proc.pid)
+        proc.kill()
+        proc.communicate()
+        pytest.fail(f"{what} was not seen inside the chunk\n{why}")
+
+
 def test_ctrl_c_inside_the_only_chunk_raises_keyboard_interrupt():
     proc = subprocess.Popen(as_typed([sys.executable, "-c", _ONE_LONG_CHUNK]), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)  # fmt: skip
@@ -131,13 +143,7 @@ def test_ctrl_c_inside_the_only_chunk_raises_keyboard_interrupt():
     wait_until_busy(proc)  # inside the engine (importing and validating take far less CPU time)
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        why = _why_it_hangs(proc.pid)
-        proc.kill()
-        proc.communicate()
-        pytest.fail("Ctrl-C was not seen inside the chunk\n" + why)
+    out, err = _after_signal(proc, "Ctrl-C")
     assert proc.returncode == 3, (seen + out + err).decode(errors="replace")
     assert b"KeyboardInterrupt" in out
     assert time.monotonic() - sent < 10
@@ -165,12 +171,7 @@ def test_console_script_signal_keeps_the_old_file(tmp_path, long_experiment, sig
     )
     wait_until_busy(proc)  # Python started, imported learnrace and entered the engine's only chunk
     proc.send_signal(sig)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        pytest.fail(f"{sig.name} was not seen inside the chunk")
+    _, err = _after_signal(proc, sig.name)
     assert proc.returncode == 1, err.decode(errors="replace")
     assert f"learnrace: interrupted ({sig.name}); nothing written".encode() in err
     assert err.count(b"\n") == 1, err  # one line
@@ -193,12 +194,7 @@ def test_a_background_job_ignores_ctrl_c_and_stops_on_sigterm(tmp_path, long_exp
         time.sleep(0.05)
     assert proc.poll() is None, f"SIGINT ended a job that ignores it (exit {proc.returncode})"
     proc.send_signal(signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        pytest.fail("SIGTERM was not seen inside the chunk")
+    _, err = _after_signal(proc, "SIGTERM")
     assert proc.returncode == 1, err.decode(errors="replace")
     assert b"learnrace: interrupted (SIGTERM); nothing written" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.toml"]
